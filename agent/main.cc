@@ -1,0 +1,99 @@
+// fta-agent: runs in every FTA guest (and natively on the host as the
+// baseline), dials fta-hostd and runs IOR phases it is told to run.
+//
+//   fta-agent --connect unix:/run/fta-hostd/agent.sock --id fta-3 [--token FILE]
+//
+// Exit status: 0 after SIGTERM/SIGINT, 2 on usage errors.
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "lib/agent/agent_identity.h"
+#include "lib/agent/agent_session.h"
+#include "lib/agent/rank_engine.h"
+#include "lib/core/clock.h"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+int UsageError(const std::string& message) {
+  std::cerr << "fta-agent: " << message << "\n";
+  return kUsageError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fta-agent: runs IOR phases for fta-hostd"};
+  std::string connect;
+  std::string id;
+  std::string token_file;
+  std::string ior_path;
+  std::string log_level = "info";
+  app.add_option("--connect", connect, "fta-hostd agent address: unix:/path or host:port")->required();
+  app.add_option("--id", id, "FTA id this agent answers for")->required();
+  app.add_option("--token", token_file, "file holding the shared secret sent in Hello");
+  app.add_option("--ior", ior_path, "real ior binary (default: search PATH for ior)");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help or the error
+    return code == 0 ? 0 : kUsageError;
+  }
+
+  if (absl::Status s = fta::agent::ValidateConnectAddress(connect); !s.ok()) return UsageError(std::string(s.message()));
+  if (absl::Status s = fta::agent::ValidateFtaId(id); !s.ok()) return UsageError(std::string(s.message()));
+
+  fta::agent::AgentOptions options;
+  options.connect_address = connect;
+  options.fta_id = id;
+  if (!token_file.empty()) {
+    absl::StatusOr<std::string> token = fta::agent::ReadTokenFile(token_file);
+    if (!token.ok()) return UsageError(std::string(token.status().message()));
+    options.token = *std::move(token);
+  }
+  if (!ior_path.empty()) {
+    if (!fta::agent::IsExecutableFile(ior_path)) {
+      return UsageError("--ior " + ior_path + ": not an executable file");
+    }
+    options.ior_path = ior_path;
+  } else if (const char* path = std::getenv("PATH")) {
+    options.ior_path = fta::agent::FindExecutableInPath("ior", path);
+  }
+
+  // The id passed ValidateFtaId, so it holds no '%' that the pattern would
+  // interpret.
+  auto logger = spdlog::stderr_logger_mt("fta-agent");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ fta-agent[" + id + "] %v");
+  logger->set_level(spdlog::level::from_str(log_level));
+  spdlog::set_default_logger(logger);
+
+  // Block the stop signals before any thread exists so every thread inherits
+  // the mask and sigwait below is the only receiver.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  fta::RealClock clock;
+  fta::agent::AgentSession session(options, &clock, fta::agent::MakePosixEngineFactory(&clock));
+  spdlog::info("fta-agent {} starting, host {}, ior {}", fta::agent::kAgentVersion, connect,
+               options.ior_path.empty() ? "(built-in engine only)" : options.ior_path);
+  session.Start();
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("signal {} received, stopping", signal_number);
+  session.Stop();
+  return 0;
+}

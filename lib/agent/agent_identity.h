@@ -1,0 +1,37 @@
+// Who this agent is, as told to fta-hostd in AgentHello: version, hostname,
+// the shared-secret token and the path of a real `ior` binary, plus the
+// validation main() applies to its flags before anything dials.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace fta::agent {
+
+inline constexpr char kAgentVersion[] = "0.1.0";
+
+// Reads the token file given with --token; surrounding whitespace (the
+// trailing newline editors add) is not part of the secret.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
+
+// True for a regular file this process may execute.
+bool IsExecutableFile(const std::string& path);
+
+// First executable regular file called `name` in the colon-separated
+// `path_env` (normally $PATH); "" when there is none. Empty entries mean the
+// current directory, as in execvp(3).
+std::string FindExecutableInPath(const std::string& name, const std::string& path_env);
+
+// gethostname(2), "" on failure.
+std::string LocalHostname();
+
+// --connect: "unix:/abs/path" or "host:port" ("[v6addr]:port" too).
+absl::Status ValidateConnectAddress(const std::string& address);
+
+// --id: non-empty, at most 128 characters of [A-Za-z0-9._:-], so it can go
+// into log patterns, file names and SQL without quoting surprises.
+absl::Status ValidateFtaId(const std::string& id);
+
+}  // namespace fta::agent

@@ -1,0 +1,165 @@
+#include "lib/agent/agent_session.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/time/time.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "lib/agent/agent_identity.h"
+#include "spdlog/spdlog.h"
+
+namespace fta::agent {
+namespace {
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+  grpc::ChannelArguments args;
+  // A fresh channel per dial, with its own subchannel: otherwise gRPC's
+  // global subchannel pool hands back a subchannel still in its own
+  // (up to 2 min) reconnect backoff, and our backoff policy would not hold.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+}  // namespace
+
+AgentSession::AgentSession(AgentOptions options, const Clock* clock, EngineFactory engine_factory)
+    : options_(std::move(options)),
+      clock_(clock),
+      runner_(options_.fta_id, clock, std::move(engine_factory),
+              [this](const v1::AgentMessage& m) { return Send(m); }),
+      heartbeat_interval_(options_.default_heartbeat_interval) {}
+
+AgentSession::~AgentSession() { Stop(); }
+
+void AgentSession::Start() {
+  absl::MutexLock lock(&state_mu_);
+  if (started_ || stopping_) return;
+  started_ = true;
+  connection_thread_ = std::thread([this] { ConnectionLoop(); });
+  heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
+}
+
+void AgentSession::Stop() {
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (stopping_) return;
+    stopping_ = true;  // also wakes the backoff wait and the heartbeat loop
+  }
+  runner_.DropAll("agent stopping");
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (stream_ != nullptr) stream_->WritesDone();
+    if (context_ != nullptr) context_->TryCancel();
+  }
+  if (connection_thread_.joinable()) connection_thread_.join();
+  if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
+  runner_.JoinAll();
+}
+
+bool AgentSession::Stopping() {
+  absl::MutexLock lock(&state_mu_);
+  return stopping_;
+}
+
+bool AgentSession::Send(const v1::AgentMessage& message) {
+  absl::MutexLock lock(&write_mu_);
+  if (stream_ == nullptr) return false;
+  return stream_->Write(message);
+}
+
+void AgentSession::ConnectionLoop() {
+  std::chrono::milliseconds backoff = options_.initial_backoff;
+  while (!Stopping()) {
+    if (RunOneStream()) backoff = options_.initial_backoff;
+    absl::MutexLock lock(&state_mu_);
+    if (stopping_) break;
+    spdlog::info("reconnecting to {} in {} ms", options_.connect_address, backoff.count());
+    state_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(backoff));
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+bool AgentSession::RunOneStream() {
+  std::shared_ptr<grpc::Channel> channel = MakeChannel(options_.connect_address);
+  std::unique_ptr<v1::AgentGateway::Stub> stub = v1::AgentGateway::NewStub(channel);
+  grpc::ClientContext context;  // must outlive the stream
+  std::unique_ptr<Stream> stream = stub->Connect(&context);
+  {
+    absl::MutexLock lock(&write_mu_);
+    context_ = &context;
+  }
+  // Stop() sets stopping_ before it looks at context_, so either it cancels
+  // the call or we see stopping_ here.
+  if (Stopping()) context.TryCancel();
+
+  bool welcomed = false;
+  if (stream->Write(MakeHello())) {
+    {
+      absl::MutexLock lock(&write_mu_);
+      stream_ = stream.get();
+    }
+    spdlog::debug("hello sent to {}", options_.connect_address);
+    v1::HostMessage message;
+    while (stream->Read(&message)) Dispatch(message, &welcomed);
+  }
+  {
+    absl::MutexLock lock(&write_mu_);
+    stream_ = nullptr;
+    context_ = nullptr;
+  }
+  runner_.DropAll("stream to fta-hostd ended");
+  grpc::Status status = stream->Finish();
+  if (Stopping()) {
+    spdlog::info("disconnected from {}", options_.connect_address);
+  } else if (welcomed) {
+    spdlog::warn("stream to {} ended: {} {}", options_.connect_address, static_cast<int>(status.error_code()),
+                 status.error_message());
+  } else {
+    spdlog::info("cannot connect to {}: {} {}", options_.connect_address, static_cast<int>(status.error_code()),
+                 status.error_message());
+  }
+  return welcomed;
+}
+
+void AgentSession::Dispatch(const v1::HostMessage& message, bool* welcomed) {
+  if (message.body_case() == v1::HostMessage::kWelcome) {
+    int interval_ms = message.welcome().heartbeat_interval_ms();
+    if (interval_ms > 0) {
+      absl::MutexLock lock(&state_mu_);
+      heartbeat_interval_ = std::chrono::milliseconds(interval_ms);
+    }
+    *welcomed = true;
+    spdlog::info("connected to {} (heartbeat every {} ms)", options_.connect_address, interval_ms);
+    return;
+  }
+  runner_.Handle(message);
+}
+
+void AgentSession::HeartbeatLoop() {
+  absl::MutexLock lock(&state_mu_);
+  while (!stopping_) {
+    if (state_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(heartbeat_interval_))) break;
+    state_mu_.Unlock();
+    v1::AgentMessage message;
+    message.mutable_heartbeat()->set_unix_ms(clock_->NowUnixMillis());
+    Send(message);  // false between streams: nothing to keep alive then
+    state_mu_.Lock();
+  }
+}
+
+v1::AgentMessage AgentSession::MakeHello() const {
+  v1::AgentMessage message;
+  v1::AgentHello* hello = message.mutable_hello();
+  hello->set_fta_id(options_.fta_id);
+  hello->set_hostname(options_.hostname.empty() ? LocalHostname() : options_.hostname);
+  hello->set_agent_version(kAgentVersion);
+  hello->set_pid(getpid());
+  hello->set_token(options_.token);
+  hello->set_ior_path(options_.ior_path);
+  return message;
+}
+
+}  // namespace fta::agent

@@ -1,0 +1,100 @@
+// One fta-agent's connection to fta-hostd: keeps the AgentGateway.Connect
+// stream open for the life of the process and feeds host messages to a
+// JobRunner.
+//
+// Per stream: AgentHello goes first; the host answers Welcome (which sets the
+// heartbeat interval, 1 s until then); AgentHeartbeat follows at that
+// interval; job messages go to the JobRunner. When the stream fails or ends
+// (daemon restart) the running job is dropped and the session dials again
+// after an exponential backoff (100 ms doubling to 5 s, back to 100 ms once a
+// stream got its Welcome), forever, until Stop().
+//
+//   RealClock clock;
+//   AgentSession session(options, &clock, MakePosixEngineFactory(&clock));
+//   session.Start();
+//   ... wait for SIGTERM ...
+//   session.Stop();
+//
+// Threads: a connection thread (dials, reads, dispatches; never does file
+// I/O), a heartbeat thread, and the JobRunner's phase workers. Writes from
+// all of them are serialised by one mutex.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "fta/v1/agent.grpc.pb.h"
+#include "lib/agent/job_runner.h"
+#include "lib/agent/rank_engine.h"
+#include "lib/core/clock.h"
+
+namespace fta::agent {
+
+struct AgentOptions {
+  std::string connect_address;  // gRPC target: "unix:/path" or "host:port"
+  std::string fta_id;
+  std::string token;     // already read from the token file, "" when none
+  std::string ior_path;  // real `ior` binary, "" when none
+  std::string hostname;  // "" = gethostname()
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{5000};
+  std::chrono::milliseconds default_heartbeat_interval{1000};
+};
+
+class AgentSession {
+ public:
+  // `clock` is not owned and must outlive the session.
+  AgentSession(AgentOptions options, const Clock* clock, EngineFactory engine_factory);
+  ~AgentSession();  // Stop()
+
+  AgentSession(const AgentSession&) = delete;
+  AgentSession& operator=(const AgentSession&) = delete;
+
+  // Starts the connection and heartbeat threads; call once.
+  void Start();
+
+  // Drops the job (engines stop within one transfer), half-closes and
+  // cancels the stream, joins every thread. Idempotent, thread-safe.
+  void Stop();
+
+  // Writes one message on the current stream; false when there is none or
+  // the write failed (the reader then sees the stream end and reconnects).
+  bool Send(const v1::AgentMessage& message);
+
+ private:
+  using Stream = grpc::ClientReaderWriter<v1::AgentMessage, v1::HostMessage>;
+
+  void ConnectionLoop();
+  void HeartbeatLoop();
+  // Dials, says Hello, reads until the stream ends. True when the host
+  // answered with Welcome (the dial counts as a success for the backoff).
+  bool RunOneStream();
+  void Dispatch(const v1::HostMessage& message, bool* welcomed);
+  v1::AgentMessage MakeHello() const;
+  bool Stopping();
+
+  const AgentOptions options_;
+  const Clock* const clock_;
+  JobRunner runner_;
+
+  absl::Mutex state_mu_;
+  bool started_ ABSL_GUARDED_BY(state_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(state_mu_) = false;
+  std::chrono::milliseconds heartbeat_interval_ ABSL_GUARDED_BY(state_mu_);
+
+  // The live call. context_ is published as soon as the call exists so Stop
+  // can cancel a hanging dial; stream_ only after Hello went out, so no
+  // heartbeat or job message can overtake the Hello.
+  absl::Mutex write_mu_;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(write_mu_) = nullptr;
+  Stream* stream_ ABSL_GUARDED_BY(write_mu_) = nullptr;
+
+  std::thread connection_thread_;
+  std::thread heartbeat_thread_;
+};
+
+}  // namespace fta::agent

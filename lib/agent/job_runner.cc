@@ -1,0 +1,317 @@
+#include "lib/agent/job_runner.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "lib/agent/job_part.h"
+#include "lib/agent/phase_runner.h"
+#include "spdlog/spdlog.h"
+
+namespace fta::agent {
+
+struct JobRunner::Job {
+  std::string id;
+  PartPlan plan;
+  std::vector<std::unique_ptr<RankEngine>> engines;  // parallel to plan.ranks
+  // Engines poll this between transfers: set by a drop or a failure.
+  std::atomic<bool> abort{false};
+  // Set by the reader thread when it starts a Go, cleared by the worker
+  // before it reports, so the host's next Go never sees a stale "running".
+  std::atomic<bool> phase_running{false};
+
+  // Sends for this job happen under gate_mu, and dropping takes it, so once
+  // DropActiveLocked() returns nothing more goes out for the job. A failed job
+  // has sent its one PartFailed and stays silent too.
+  absl::Mutex gate_mu;
+  bool dropped ABSL_GUARDED_BY(gate_mu) = false;
+  bool failed ABSL_GUARDED_BY(gate_mu) = false;
+
+  bool Failed() {
+    absl::MutexLock lock(&gate_mu);
+    return failed;
+  }
+};
+
+namespace {
+
+v1::AgentMessage FailedMessage(const std::string& job_id, const std::string& text, v1::Phase phase,
+                               int iteration) {
+  v1::AgentMessage message;
+  v1::PartFailed* failed = message.mutable_failed();
+  failed->set_job_id(job_id);
+  failed->set_message(text);
+  failed->set_phase(phase);
+  failed->set_iteration(iteration);
+  return message;
+}
+
+// The error to report for a phase: a real failure wins over the CANCELLED
+// its siblings return once the failing rank has set abort.
+const absl::Status* FirstError(const std::vector<absl::StatusOr<ior::PhaseMeasurement>>& results) {
+  const absl::Status* first = nullptr;
+  for (const auto& r : results) {
+    if (r.ok()) continue;
+    if (!absl::IsCancelled(r.status())) return &r.status();
+    if (first == nullptr) first = &r.status();
+  }
+  return first;
+}
+
+}  // namespace
+
+JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink)
+    : fta_id_(std::move(fta_id)), clock_(clock), engine_factory_(std::move(engine_factory)), sink_(std::move(sink)) {}
+
+JobRunner::~JobRunner() {
+  DropAll("agent shutting down");
+  JoinAll();
+}
+
+void JobRunner::Handle(const v1::HostMessage& message) {
+  {
+    absl::MutexLock lock(&mu_);
+    ReapLocked();
+  }
+  switch (message.body_case()) {
+    case v1::HostMessage::kPart:
+      OnPart(message.part());
+      break;
+    case v1::HostMessage::kGo:
+      OnGo(message.go());
+      break;
+    case v1::HostMessage::kCancel:
+      OnCancel(message.cancel());
+      break;
+    case v1::HostMessage::kFinish:
+      OnFinish(message.finish());
+      break;
+    default:
+      break;
+  }
+}
+
+void JobRunner::OnPart(const v1::JobPart& part) {
+  std::string busy_with;
+  {
+    absl::MutexLock lock(&mu_);
+    if (active_ != nullptr) {
+      // A failed job whose phase has ended is dead weight: the host may have
+      // lost our PartFailed's follow-up, so let a new job replace it.
+      if (active_->Failed() && !active_->phase_running) {
+        DropActiveLocked(absl::StrCat("replaced by job ", part.job_id()));
+      } else {
+        busy_with = active_->id;
+      }
+    }
+  }
+  if (!busy_with.empty()) {
+    spdlog::warn("job {}: refused, busy with job {}", part.job_id(), busy_with);
+    SendFailed(part.job_id(), absl::StrCat("agent busy with job ", busy_with), v1::PHASE_UNSPECIFIED, 0);
+    return;
+  }
+  if (part.job_id().empty()) {
+    SendFailed(part.job_id(), "job part without job_id", v1::PHASE_UNSPECIFIED, 0);
+    return;
+  }
+  absl::StatusOr<PartPlan> plan = PlanFromJobPart(part);
+  if (!plan.ok()) {
+    spdlog::warn("job {}: part rejected: {}", part.job_id(), std::string(plan.status().message()));
+    SendFailed(part.job_id(), std::string(plan.status().message()), v1::PHASE_UNSPECIFIED, 0);
+    return;
+  }
+  auto job = std::make_shared<Job>();
+  job->id = part.job_id();
+  job->plan = *std::move(plan);
+  for (int rank : job->plan.ranks) {
+    job->engines.push_back(
+        engine_factory_(job->plan.params, rank, job->plan.total_ranks, job->plan.signature));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    active_ = job;
+  }
+  spdlog::info("job {}: ready, {} rank(s) of {}, -t {} -b {} -s {} in {}", job->id, job->plan.ranks.size(),
+               job->plan.total_ranks, job->plan.params.transfer_size, job->plan.params.block_size,
+               job->plan.params.segments, job->plan.params.directory);
+  v1::AgentMessage ready;
+  ready.mutable_ready()->set_job_id(job->id);
+  sink_(ready);
+}
+
+void JobRunner::OnGo(const v1::Go& go) {
+  std::shared_ptr<Job> job = FindActive(go.job_id(), "go");
+  if (job == nullptr) return;
+  std::string refusal;
+  if (!IsRunnablePhase(go.phase())) {
+    refusal = absl::StrCat("cannot run phase ", v1::Phase_Name(go.phase()));
+  } else if (job->Failed()) {
+    return;  // its PartFailed is already out; the host will cancel it
+  } else if (job->phase_running.exchange(true)) {
+    refusal = absl::StrCat("go for ", v1::Phase_Name(go.phase()), " iteration ", go.iteration(),
+                           " while a phase is still running");
+  }
+  if (!refusal.empty()) {
+    spdlog::warn("job {}: {}", job->id, refusal);
+    job->abort = true;
+    absl::MutexLock gate(&job->gate_mu);
+    if (job->dropped || job->failed) return;
+    job->failed = true;
+    sink_(FailedMessage(job->id, refusal, go.phase(), go.iteration()));
+    return;
+  }
+  auto exited = std::make_shared<std::atomic<bool>>(false);
+  absl::MutexLock lock(&mu_);
+  workers_.push_back(Worker{std::thread([this, job, go, exited] {
+                              RunGo(job, go);
+                              exited->store(true);
+                            }),
+                            exited});
+}
+
+void JobRunner::OnCancel(const v1::Cancel& cancel) {
+  absl::MutexLock lock(&mu_);
+  if (active_ == nullptr || active_->id != cancel.job_id()) {
+    spdlog::debug("cancel for unknown job {} ignored", cancel.job_id());
+    return;
+  }
+  DropActiveLocked(absl::StrCat("cancelled by host: ", cancel.reason()));
+}
+
+void JobRunner::OnFinish(const v1::Finish& finish) {
+  absl::MutexLock lock(&mu_);
+  if (active_ == nullptr || active_->id != finish.job_id()) {
+    spdlog::debug("finish for unknown job {} ignored", finish.job_id());
+    return;
+  }
+  DropActiveLocked("finished");
+}
+
+void JobRunner::DropAll(absl::string_view reason) {
+  absl::MutexLock lock(&mu_);
+  DropActiveLocked(reason);
+}
+
+void JobRunner::JoinAll() {
+  std::vector<Worker> workers;
+  {
+    absl::MutexLock lock(&mu_);
+    workers.swap(workers_);
+  }
+  for (Worker& w : workers) w.thread.join();
+}
+
+std::shared_ptr<JobRunner::Job> JobRunner::FindActive(const std::string& job_id, const char* what) {
+  absl::MutexLock lock(&mu_);
+  if (active_ == nullptr || active_->id != job_id) {
+    spdlog::debug("{} for unknown job {} ignored", what, job_id);
+    return nullptr;
+  }
+  return active_;
+}
+
+void JobRunner::DropActiveLocked(absl::string_view reason) {
+  if (active_ == nullptr) return;
+  std::shared_ptr<Job> job = std::move(active_);
+  active_ = nullptr;
+  job->abort = true;
+  {
+    absl::MutexLock gate(&job->gate_mu);
+    job->dropped = true;  // also wakes a worker waiting for its start time
+  }
+  spdlog::info("job {}: dropped ({})", job->id, std::string(reason));
+  // The worker (if any) holds its own reference and winds down on its own;
+  // ReapLocked/JoinAll collect the thread.
+}
+
+void JobRunner::ReapLocked() {
+  auto done = [](Worker& w) {
+    if (!w.exited->load()) return false;
+    w.thread.join();  // the thread has returned from its body: immediate
+    return true;
+  };
+  workers_.erase(std::remove_if(workers_.begin(), workers_.end(), done), workers_.end());
+}
+
+void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
+  {
+    // Wait for the common start time (the cross-agent barrier). Waking every
+    // second re-reads the clock, so an NTP step does not strand the wait.
+    absl::MutexLock gate(&job->gate_mu);
+    while (!job->dropped) {
+      int64_t wait_ns = go.start_at_unix_ns() - clock_->NowUnixNanos();
+      if (wait_ns <= 0) break;
+      job->gate_mu.AwaitWithTimeout(absl::Condition(&job->dropped),
+                                    std::min(absl::Nanoseconds(wait_ns), absl::Seconds(1)));
+    }
+    if (job->dropped) return;
+  }
+  spdlog::info("job {}: {} iteration {} starting", job->id, v1::Phase_Name(go.phase()), go.iteration());
+
+  std::vector<RankEngine*> engines;
+  for (auto& e : job->engines) engines.push_back(e.get());
+  auto send_sample = [&](const SampleDelta& d) {
+    v1::AgentMessage message;
+    v1::ThroughputSample* s = message.mutable_sample();
+    s->set_job_id(job->id);
+    s->set_iteration(go.iteration());
+    s->set_phase(go.phase());
+    s->set_interval_start_ns(d.start_ns);
+    s->set_interval_end_ns(d.end_ns);
+    s->set_bytes(static_cast<int64_t>(d.bytes));
+    s->set_ops(static_cast<int64_t>(d.ops));
+    SendForJob(*job, message);
+  };
+  std::vector<absl::StatusOr<ior::PhaseMeasurement>> results =
+      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_, send_sample);
+
+  if (const absl::Status* error = FirstError(results)) {
+    job->phase_running = false;
+    absl::MutexLock gate(&job->gate_mu);
+    if (job->dropped || job->failed) return;
+    job->failed = true;
+    spdlog::error("job {}: {} iteration {} failed: {}", job->id, v1::Phase_Name(go.phase()), go.iteration(),
+                  std::string(error->message()));
+    sink_(FailedMessage(job->id, std::string(error->message()), go.phase(), go.iteration()));
+    return;
+  }
+
+  v1::AgentMessage message;
+  v1::PhaseDone* done = message.mutable_phase_done();
+  done->set_job_id(job->id);
+  uint64_t total_bytes = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ior::PhaseMeasurement& m = *results[i];
+    v1::RankPhaseResult* r = done->add_ranks();
+    r->set_fta_id(fta_id_);
+    r->set_rank(job->plan.ranks[i]);
+    r->set_iteration(go.iteration());
+    r->set_phase(go.phase());
+    r->set_open_start_ns(m.open_start_ns);
+    r->set_open_end_ns(m.open_end_ns);
+    r->set_xfer_start_ns(m.xfer_start_ns);
+    r->set_xfer_end_ns(m.xfer_end_ns);
+    r->set_close_start_ns(m.close_start_ns);
+    r->set_close_end_ns(m.close_end_ns);
+    r->set_bytes(static_cast<int64_t>(m.bytes));
+    r->set_ops(static_cast<int64_t>(m.ops));
+    total_bytes += m.bytes;
+  }
+  spdlog::info("job {}: {} iteration {} done, {} bytes", job->id, v1::Phase_Name(go.phase()), go.iteration(),
+               total_bytes);
+  job->phase_running = false;
+  SendForJob(*job, message);
+}
+
+void JobRunner::SendForJob(Job& job, const v1::AgentMessage& message) {
+  absl::MutexLock gate(&job.gate_mu);
+  if (job.dropped || job.failed) return;
+  sink_(message);
+}
+
+void JobRunner::SendFailed(const std::string& job_id, const std::string& text, v1::Phase phase, int iteration) {
+  sink_(FailedMessage(job_id, text, phase, iteration));
+}
+
+}  // namespace fta::agent

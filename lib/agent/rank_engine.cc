@@ -1,0 +1,34 @@
+#include "lib/agent/rank_engine.h"
+
+namespace fta::agent {
+namespace {
+
+class PosixRankEngine final : public RankEngine {
+ public:
+  PosixRankEngine(const ior::IorParams& params, int rank, int total_ranks, int64_t signature,
+                  const Clock* clock)
+      : engine_(params, rank, total_ranks, signature, clock) {}
+
+  absl::StatusOr<ior::PhaseMeasurement> Write(ior::LiveCounters* counters,
+                                              const std::atomic<bool>* cancel) override {
+    return engine_.Write(counters, cancel);
+  }
+  absl::StatusOr<ior::PhaseMeasurement> Read(ior::LiveCounters* counters,
+                                             const std::atomic<bool>* cancel) override {
+    return engine_.Read(counters, cancel);
+  }
+  absl::Status Remove() override { return engine_.Remove(); }
+
+ private:
+  ior::PosixEngine engine_;
+};
+
+}  // namespace
+
+EngineFactory MakePosixEngineFactory(const Clock* clock) {
+  return [clock](const ior::IorParams& params, int rank, int total_ranks, int64_t signature) {
+    return std::make_unique<PosixRankEngine>(params, rank, total_ranks, signature, clock);
+  };
+}
+
+}  // namespace fta::agent

@@ -1,0 +1,137 @@
+#include "lib/cli/job_format.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "lib/cli/table.h"
+#include "lib/core/units.h"
+
+namespace fta::cli {
+namespace {
+
+std::string RenderHeader(const v1::Job& job, const FormatOptions& options) {
+  const v1::IorSpec& spec = job.spec();
+  FieldList fields;
+  fields.Add("Job", job.id());
+  fields.Add("State", JobStateName(job.state()));
+  std::string engine = !job.engine().empty() ? job.engine()
+                       : !spec.engine().empty() ? spec.engine()
+                                                : "auto";
+  fields.Add("Engine", engine);
+  fields.Add("IOR", IorArguments(job));
+  fields.Add("Directory", spec.directory().empty() ? "-" : spec.directory());
+  int total_ranks = 0;
+  for (const v1::JobAgent& agent : job.agents()) total_ranks += agent.ranks_size();
+  fields.Add("FTAs", absl::StrCat(job.agents_size(), " (", total_ranks, " ranks)"));
+  fields.Add("Created", FormatUnixMs(job.created_unix_ms(), options.zone));
+  fields.Add("Finished", FormatUnixMs(job.finished_unix_ms(), options.zone));
+  if (!job.error().empty()) fields.Add("Error", job.error());
+  return fields.Render();
+}
+
+std::string RenderAggregates(const v1::Job& job) {
+  Table table({"ITER", "PHASE", "BYTES", "MiB/s", "MB/s", "TOTAL_S", "SKEW_S", "IOPS", "RANKS"});
+  for (size_t column : {0, 2, 3, 4, 5, 6, 7, 8}) table.AlignRight(column);
+  for (const v1::PhaseAggregate& a : job.aggregates()) {
+    table.AddRow({absl::StrCat(a.iteration()), PhaseName(a.phase()),
+                  HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, a.bytes()))),
+                  FormatRate(a.bandwidth_mib()), FormatRate(a.bandwidth_mb()),
+                  FormatSeconds(a.total_seconds()), FormatSeconds(a.start_skew_seconds()),
+                  absl::StrFormat("%.0f", a.iops()), absl::StrCat(a.ranks())});
+  }
+  return table.Render();
+}
+
+// IOR prints its max/min/mean block only for repeated runs; a single
+// iteration's "summary" would just repeat the results row.
+bool WantsSummary(const v1::Job& job) {
+  if (job.spec().iterations() > 1) return !job.summaries().empty();
+  for (const v1::PhaseSummary& s : job.summaries()) {
+    if (s.iterations() > 1) return true;
+  }
+  return false;
+}
+
+std::string RenderSummaries(const v1::Job& job) {
+  Table table({"PHASE", "ITERS", "MAX_MiB/s", "MIN_MiB/s", "MEAN_MiB/s", "STDDEV_MiB/s",
+               "MEAN_S", "BYTES/ITER"});
+  for (size_t column : {1, 2, 3, 4, 5, 6, 7}) table.AlignRight(column);
+  for (const v1::PhaseSummary& s : job.summaries()) {
+    table.AddRow({PhaseName(s.phase()), absl::StrCat(s.iterations()), FormatRate(s.max_mib()),
+                  FormatRate(s.min_mib()), FormatRate(s.mean_mib()), FormatRate(s.stddev_mib()),
+                  FormatSeconds(s.mean_seconds()),
+                  HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, s.bytes_per_iteration())))});
+  }
+  return table.Render();
+}
+
+std::string RenderAgents(const v1::Job& job) {
+  Table table({"FTA", "RANKS", "STATE", "ERROR"});
+  for (const v1::JobAgent& agent : job.agents()) {
+    std::vector<int32_t> ranks(agent.ranks().begin(), agent.ranks().end());
+    table.AddRow({agent.fta_id(), FormatRanks(ranks), agent.state().empty() ? "-" : agent.state(),
+                  agent.error().empty() ? "-" : agent.error()});
+  }
+  return table.Render();
+}
+
+std::string RenderRanks(const v1::Job& job) {
+  // One origin for the whole job, not per phase, so rows of different phases
+  // and iterations read as one timeline.
+  int64_t origin = std::numeric_limits<int64_t>::max();
+  for (const v1::RankPhaseResult& r : job.rank_results()) {
+    if (r.open_start_ns() > 0) origin = std::min(origin, r.open_start_ns());
+  }
+  auto since_origin = [origin](int64_t ns) {
+    if (ns <= 0) return std::string("-");
+    return FormatSeconds(static_cast<double>(ns - origin) / 1e9);
+  };
+  Table table({"ITER", "RANK", "FTA", "PHASE", "BYTES", "OPEN_START_S", "CLOSE_END_S"});
+  for (size_t column : {0, 1, 4, 5, 6}) table.AlignRight(column);
+  for (const v1::RankPhaseResult& r : job.rank_results()) {
+    table.AddRow({absl::StrCat(r.iteration()), absl::StrCat(r.rank()), r.fta_id(),
+                  PhaseName(r.phase()),
+                  HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, r.bytes()))),
+                  since_origin(r.open_start_ns()), since_origin(r.close_end_ns())});
+  }
+  return table.Render();
+}
+
+}  // namespace
+
+std::string IorArguments(const v1::Job& job) {
+  const v1::IorSpec& spec = job.spec();
+  std::vector<std::string> args;
+  args.push_back(absl::StrCat("-t ", FormatSpecSize(job.transfer_size_bytes(), spec.transfer_size())));
+  args.push_back(absl::StrCat("-b ", FormatSpecSize(job.block_size_bytes(), spec.block_size())));
+  // Zero means "IOR's default" in the spec; IOR's own command line omits it too.
+  if (spec.segments() != 0) args.push_back(absl::StrCat("-s ", spec.segments()));
+  if (spec.iterations() != 0) args.push_back(absl::StrCat("-i ", spec.iterations()));
+  if (spec.write()) args.push_back("-w");
+  if (spec.read()) args.push_back("-r");
+  if (spec.fsync()) args.push_back("-e");
+  if (spec.keep_files()) args.push_back("-k");
+  if (spec.reorder_tasks()) args.push_back("-C");
+  if (spec.task_offset() != 0) args.push_back(absl::StrCat("-Q ", spec.task_offset()));
+  if (spec.use_existing()) args.push_back("-E");
+  if (!spec.file_name().empty()) args.push_back(absl::StrCat("-o ", spec.file_name()));
+  if (spec.ranks_per_fta() != 0) {
+    args.push_back(absl::StrCat("(", spec.ranks_per_fta(), " ranks per FTA)"));
+  }
+  return absl::StrJoin(args, " ");
+}
+
+std::string RenderJobDetail(const v1::Job& job, const FormatOptions& options) {
+  std::string out = RenderHeader(job, options);
+  if (!job.aggregates().empty()) absl::StrAppend(&out, "\nRESULTS\n", RenderAggregates(job));
+  if (WantsSummary(job)) absl::StrAppend(&out, "\nSUMMARY\n", RenderSummaries(job));
+  if (!job.agents().empty()) absl::StrAppend(&out, "\nAGENTS\n", RenderAgents(job));
+  if (!job.rank_results().empty()) absl::StrAppend(&out, "\nRANKS\n", RenderRanks(job));
+  return out;
+}
+
+}  // namespace fta::cli

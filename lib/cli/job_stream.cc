@@ -1,0 +1,111 @@
+#include "lib/cli/job_stream.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/cli/args.h"
+#include "lib/cli/format.h"
+#include "lib/cli/table.h"
+#include "lib/core/units.h"
+
+namespace fta::cli {
+namespace {
+
+constexpr double kMiB = 1024.0 * 1024.0;
+
+std::string Mib(int64_t bytes) { return absl::StrFormat("%.1f", static_cast<double>(bytes) / kMiB); }
+
+}  // namespace
+
+std::string RenderProgressLine(const v1::Progress& progress) {
+  std::string line = absl::StrCat(PhaseName(progress.phase()), "  iter ", progress.iteration(), "  ");
+  if (progress.bytes_expected() > 0) {
+    double percent = 100.0 * static_cast<double>(progress.bytes_done()) /
+                     static_cast<double>(progress.bytes_expected());
+    absl::StrAppend(&line, Mib(progress.bytes_done()), "/", Mib(progress.bytes_expected()),
+                    " MiB  ", absl::StrFormat("%.0f%%", percent));
+  } else {
+    absl::StrAppend(&line, Mib(progress.bytes_done()), " MiB");
+  }
+  absl::StrAppend(&line, "  ", FormatRate(progress.current_mib()), " MiB/s");
+  return line;
+}
+
+std::string RenderPhaseLine(const v1::PhaseAggregate& a) {
+  return absl::StrCat(PhaseName(a.phase()), "  iter ", a.iteration(), "  ",
+                      FormatRate(a.bandwidth_mib()), " MiB/s  ", FormatRate(a.bandwidth_mb()),
+                      " MB/s  ", HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, a.bytes()))),
+                      " in ", FormatSeconds(a.total_seconds()), " s  skew ",
+                      FormatSeconds(a.start_skew_seconds()), " s  ",
+                      absl::StrFormat("%.0f", a.iops()), " IOPS");
+}
+
+int ExitCodeForJob(const v1::Job& job) {
+  switch (job.state()) {
+    case v1::JOB_STATE_COMPLETED:
+      return kExitOk;
+    case v1::JOB_STATE_FAILED:
+    case v1::JOB_STATE_PARTIAL:
+    case v1::JOB_STATE_CANCELLED:
+      return kExitJobFailed;
+    default:
+      return kExitError;
+  }
+}
+
+JobEventView::JobEventView(std::ostream& out, Mode mode) : out_(out), mode_(mode) {}
+
+void JobEventView::Consume(const v1::JobEvent& event) {
+  bool live = mode_ == Mode::kLive;
+  switch (event.body_case()) {
+    case v1::JobEvent::kStarted: {
+      job_id_ = event.started().id();
+      if (!live) return;
+      ClearProgress();
+      // Detaching is safe (the daemon keeps the job), which is worth saying
+      // before someone hesitates to press Ctrl-C on a 48 GiB run.
+      out_ << "job " << job_id_ << " started on " << event.started().agents_size()
+           << " FTA(s); Ctrl-C detaches, 'ftactl job watch " << job_id_ << "' reattaches\n";
+      break;
+    }
+    case v1::JobEvent::kProgress:
+      if (live) DrawProgress(RenderProgressLine(event.progress()));
+      break;
+    case v1::JobEvent::kPhaseFinished:
+      if (!live) return;
+      ClearProgress();
+      out_ << RenderPhaseLine(event.phase_finished()) << '\n';
+      break;
+    case v1::JobEvent::kFinished:
+      finished_ = event.finished();
+      if (job_id_.empty()) job_id_ = finished_->id();
+      if (live) ClearProgress();
+      break;
+    case v1::JobEvent::BODY_NOT_SET:
+      break;  // an event kind from a newer daemon: nothing to show
+  }
+  out_.flush();
+}
+
+void JobEventView::End() {
+  ClearProgress();
+  out_.flush();
+}
+
+void JobEventView::DrawProgress(const std::string& line) {
+  // Pad with blanks instead of an ANSI erase so dumb terminals and log
+  // captures of a tty (script(1)) stay readable.
+  size_t width = DisplayWidth(line);
+  out_ << '\r' << line;
+  if (width < progress_width_) out_ << std::string(progress_width_ - width, ' ');
+  progress_width_ = width;
+}
+
+void JobEventView::ClearProgress() {
+  if (progress_width_ == 0) return;
+  out_ << '\r' << std::string(progress_width_, ' ') << '\r';
+  progress_width_ = 0;
+}
+
+}  // namespace fta::cli

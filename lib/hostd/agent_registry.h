@@ -1,0 +1,136 @@
+// AgentRegistry: who is connected, and where their messages go.
+//
+// The AgentGateway hands every stream's messages here. The registry checks
+// each hello (known FTA id, right token), tracks heartbeats, and routes job
+// messages to the job that owns them through a JobInbox, so the gRPC
+// callback threads never block on job logic.
+//
+//   registry.Expect("fta-3");                 // FtaManager, before launch
+//   registry.WaitConnected({"fta-3"}, deadline);
+//   auto inbox = registry.OpenInbox("job-7"); // JobCoordinator
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "fta/v1/agent.pb.h"
+#include "lib/core/clock.h"
+
+namespace fta::hostd {
+
+// The daemon's end of one agent stream.
+class AgentConnection {
+ public:
+  virtual ~AgentConnection() = default;
+  // Queues a message; never blocks. Dropped silently once the stream ended.
+  virtual void Send(const fta::v1::HostMessage& message) = 0;
+  // Ends the stream (the registry then sees a disconnect).
+  virtual void Close(const std::string& reason) = 0;
+};
+
+// Something that happened to an agent, as seen by a job.
+struct InboxEvent {
+  std::string fta_id;
+  std::optional<fta::v1::AgentMessage> message;  // empty: the agent was lost
+  std::string lost_reason;
+};
+
+// A job's mailbox. Thread-safe.
+class JobInbox {
+ public:
+  void Push(InboxEvent event);
+  // Next event, or nullopt when `deadline` passed or the inbox was woken
+  // with Interrupt().
+  std::optional<InboxEvent> Pop(absl::Time deadline);
+  void Interrupt();
+  bool interrupted();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<InboxEvent> events_ ABSL_GUARDED_BY(mu_);
+  bool interrupted_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Told about connection changes (FtaManager keeps the store up to date).
+class AgentListener {
+ public:
+  virtual ~AgentListener() = default;
+  virtual void OnAgentConnected(const fta::v1::AgentHello& hello) = 0;
+  virtual void OnAgentLost(const std::string& fta_id, const std::string& reason) = 0;
+};
+
+class AgentRegistry {
+ public:
+  struct Options {
+    std::string token;               // "" disables the check
+    int heartbeat_interval_ms = 1000;
+    int heartbeat_timeout_ms = 10000;
+  };
+  // `clock` and `listener` are not owned and must outlive the registry.
+  AgentRegistry(Options options, const Clock* clock, AgentListener* listener);
+  ~AgentRegistry();
+
+  // ---- FTA lifecycle (FtaManager) ----
+  void Expect(const std::string& fta_id);
+  // Forgets the id and closes its stream if connected.
+  void Forget(const std::string& fta_id, const std::string& reason);
+  bool IsConnected(const std::string& fta_id);
+  std::vector<std::string> ConnectedIds();
+  // OK when all are connected; DEADLINE_EXCEEDED naming the missing ones.
+  absl::Status WaitConnected(const std::vector<std::string>& fta_ids, absl::Time deadline);
+  std::shared_ptr<AgentConnection> Find(const std::string& fta_id);
+
+  // ---- Jobs (JobCoordinator) ----
+  // Messages carrying this job id, and the loss of any agent, go to the inbox.
+  std::shared_ptr<JobInbox> OpenInbox(const std::string& job_id, const std::set<std::string>& fta_ids);
+  void CloseInbox(const std::string& job_id);
+
+  // ---- Streams (AgentGateway) ----
+  // Validates the hello. On success the connection becomes the FTA's
+  // current one (a previous stream of the same FTA is closed).
+  absl::Status OnHello(const fta::v1::AgentHello& hello, std::shared_ptr<AgentConnection> connection);
+  void OnMessage(const std::string& fta_id, const fta::v1::AgentMessage& message);
+  // The stream of `connection` ended.
+  void OnDisconnect(const std::string& fta_id, const AgentConnection* connection, const std::string& reason);
+
+  int heartbeat_interval_ms() const { return options_.heartbeat_interval_ms; }
+
+ private:
+  struct Session {
+    std::shared_ptr<AgentConnection> connection;
+    int64_t last_seen_ms = 0;
+  };
+  struct InboxEntry {
+    std::shared_ptr<JobInbox> inbox;
+    std::set<std::string> fta_ids;
+  };
+  void HeartbeatLoop();
+  static std::string JobIdOf(const fta::v1::AgentMessage& message);
+
+  const Options options_;
+  const Clock* clock_;
+  AgentListener* listener_;
+
+  std::mutex mu_;
+  std::condition_variable connected_cv_;
+  std::set<std::string> expected_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Session> sessions_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, InboxEntry> inboxes_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable stop_cv_;
+  std::thread heartbeat_thread_;
+};
+
+}  // namespace fta::hostd

@@ -1,0 +1,62 @@
+// fta-hostd configuration: built-in defaults, then the TOML file, then
+// command-line flags (the last one wins).
+//
+//   HostdConfig config = DefaultConfig();
+//   FTA_RETURN_IF_ERROR(MergeTomlFile("/etc/fta-hostd/config.toml", &config));
+//   config.control_socket = flag_value;   // flags override
+//   FTA_RETURN_IF_ERROR(ValidateConfig(config));
+//
+// Every key is documented in README.md ("Configuration").
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace fta::hostd {
+
+struct HostdConfig {
+  // [daemon]
+  std::string control_socket = "/run/fta-hostd/control.sock";
+  std::string state_dir = "/var/lib/fta-hostd";
+  std::string log_level = "info";
+  int shutdown_grace_s = 10;
+  // [agents]
+  std::string agent_listen = "unix:/run/fta-hostd/agent.sock";
+  std::string token_file;          // "" = <state_dir>/agent.token, generated
+  int heartbeat_interval_ms = 1000;
+  int heartbeat_timeout_ms = 10000;
+  int connect_timeout_s = 60;      // allocate: wait for agents to dial in
+  std::string agent_binary;        // "" = fta-agent beside fta-hostd
+  // [provisioner]
+  std::string backend = "process";
+  int max_ftas = 16;
+  int stop_grace_s = 10;
+  // [jobs]
+  int ready_timeout_s = 60;
+  int job_deadline_s = 86400;
+  int sample_interval_ms = 250;
+  // [sriov]
+  std::string sysfs_root = "/sys";
+  // [libvirt]
+  std::string libvirt_uri = "qemu:///system";
+};
+
+HostdConfig DefaultConfig();
+
+// Reads `path` over `config`. Unknown sections or keys and wrongly typed
+// values are INVALID_ARGUMENT naming "file: section.key"; a missing file is
+// NOT_FOUND.
+absl::Status MergeTomlFile(const std::string& path, HostdConfig* config);
+
+// Same, from TOML text (used by tests; `origin` names it in errors).
+absl::Status MergeTomlText(const std::string& text, const std::string& origin, HostdConfig* config);
+
+// Range and consistency checks, errors name the key.
+absl::Status ValidateConfig(const HostdConfig& config);
+
+// The daemon's view of the config as TOML (for `--print-config`).
+std::string ToToml(const HostdConfig& config);
+
+}  // namespace fta::hostd

@@ -1,0 +1,216 @@
+#include "lib/hostd/daemon.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "lib/core/status_macros.h"
+#include "lib/hostd/agent_gateway.h"
+#include "lib/hostd/agent_registry.h"
+#include "lib/hostd/control_services.h"
+#include "lib/hostd/fta_manager.h"
+#include "lib/hostd/job_coordinator.h"
+#include "lib/store/store.h"
+#include "lib/virt/process_provisioner.h"
+#include "spdlog/spdlog.h"
+
+namespace fta::hostd {
+namespace {
+
+absl::Status MakeDirs(const std::string& path, const char* key) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) return absl::FailedPreconditionError(absl::StrCat(key, ": cannot create ", path, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+// The agent token: a random secret created once, readable by root only.
+absl::StatusOr<std::string> LoadOrCreateToken(const std::string& path) {
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string token(absl::StripAsciiWhitespace(buffer.str()));
+    if (!token.empty()) return token;
+  }
+  std::random_device random;
+  std::string token;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) token.push_back(kHex[random() % 16]);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: ", path, ": ", std::strerror(errno)));
+  std::string line = token + "\n";
+  bool written = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!written) return absl::InternalError(absl::StrCat("writing ", path, ": ", std::strerror(errno)));
+  return token;
+}
+
+// A socket file left by a crashed run would make bind() fail.
+absl::Status RemoveStaleSocket(const std::string& path, const char* key) {
+  struct stat info;
+  if (lstat(path.c_str(), &info) != 0) return absl::OkStatus();
+  if (!S_ISSOCK(info.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(key, ": ", path, " exists and is not a socket"));
+  }
+  unlink(path.c_str());
+  return absl::OkStatus();
+}
+
+class DaemonImpl final : public Daemon {
+ public:
+  absl::Status Init(const HostdConfig& config, const std::string& binary_dir);
+  void Shutdown(absl::Duration grace) override;
+  ~DaemonImpl() override { Shutdown(absl::Seconds(1)); }
+
+ private:
+  RealClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<virt::Provisioner> provisioner_;
+  std::unique_ptr<FtaManager> ftas_;
+  std::unique_ptr<AgentRegistry> registry_;
+  std::unique_ptr<JobCoordinator> jobs_;
+  std::unique_ptr<AgentGatewayService> gateway_;
+  std::unique_ptr<HostServiceImpl> host_service_;
+  std::unique_ptr<VmServiceImpl> vm_service_;
+  std::unique_ptr<JobServiceImpl> job_service_;
+  std::unique_ptr<grpc::Server> agent_server_;
+  std::unique_ptr<grpc::Server> control_server_;
+  bool stopped_ = false;
+};
+
+absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& binary_dir) {
+  FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir, "daemon.state_dir"));
+  FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir + "/logs", "daemon.state_dir"));
+  FTA_RETURN_IF_ERROR(
+      MakeDirs(std::filesystem::path(config.control_socket).parent_path().string(), "daemon.control_socket"));
+
+  FTA_ASSIGN_OR_RETURN(store_, store::Store::Open(config.state_dir + "/fta-hostd.db"));
+  FTA_ASSIGN_OR_RETURN(std::vector<std::string> interrupted,
+                       store_->FailUnfinishedJobs("interrupted: the daemon stopped while the job ran"));
+  for (const std::string& id : interrupted) spdlog::warn("{} was running when the daemon stopped: marked FAILED", id);
+
+  std::string token_file = config.token_file.empty() ? config.state_dir + "/agent.token" : config.token_file;
+  FTA_ASSIGN_OR_RETURN(std::string token, LoadOrCreateToken(token_file));
+
+  if (config.backend != "process") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "provisioner.backend: \"", config.backend, "\" is not available in this build (available: process)"));
+  }
+  virt::ProcessProvisionerOptions process_options;
+  process_options.agent_binary = config.agent_binary.empty() ? binary_dir + "/fta-agent" : config.agent_binary;
+  process_options.log_dir = config.state_dir + "/logs";
+  FTA_ASSIGN_OR_RETURN(provisioner_, virt::ProcessProvisioner::Create(process_options));
+
+  FtaManager::Options fta_options;
+  fta_options.agent_endpoint = config.agent_listen;
+  fta_options.token_file = token_file;
+  fta_options.max_ftas = config.max_ftas;
+  fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
+  fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
+  ftas_ = std::make_unique<FtaManager>(fta_options, store_.get(), provisioner_.get(), &clock_);
+  AgentRegistry::Options registry_options{token, config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
+  registry_ = std::make_unique<AgentRegistry>(registry_options, &clock_, ftas_.get());
+  ftas_->AttachRegistry(registry_.get());
+  provisioner_->SetExitHandler([this](const virt::FtaExit& exit) { ftas_->OnFtaExit(exit); });
+
+  FTA_ASSIGN_OR_RETURN(std::vector<std::string> repairs, ftas_->Reconcile());
+  for (const std::string& repair : repairs) spdlog::info("reconcile: {}", repair);
+
+  JobCoordinator::Options job_options;
+  job_options.ready_timeout = absl::Seconds(config.ready_timeout_s);
+  job_options.deadline = absl::Seconds(config.job_deadline_s);
+  job_options.sample_interval_ms = config.sample_interval_ms;
+  jobs_ = std::make_unique<JobCoordinator>(job_options, store_.get(), ftas_.get(), registry_.get(), &clock_);
+
+  // Agent endpoint.
+  if (absl::StartsWith(config.agent_listen, "unix:")) {
+    std::string path = config.agent_listen.substr(5);
+    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "agents.listen"));
+    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "agents.listen"));
+  }
+  gateway_ = std::make_unique<AgentGatewayService>(registry_.get());
+  grpc::ServerBuilder agent_builder;
+  agent_builder.AddListeningPort(config.agent_listen, grpc::InsecureServerCredentials());
+  agent_builder.RegisterService(gateway_.get());
+  // Agents sit idle between jobs for hours: keepalive finds dead peers that
+  // never closed their TCP connection (a guest that was destroyed).
+  agent_builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  agent_builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  agent_server_ = agent_builder.BuildAndStart();
+  if (!agent_server_) {
+    return absl::FailedPreconditionError(absl::StrCat("agents.listen: cannot listen on ", config.agent_listen));
+  }
+
+  // Control endpoint, last.
+  FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
+  HostFacts facts{kDaemonVersion,       "process",    config.state_dir, config.control_socket, config.agent_listen,
+                  DescribeSriov(config.sysfs_root), clock_.NowUnixMillis()};
+  host_service_ = std::make_unique<HostServiceImpl>(facts, ftas_.get(), registry_.get());
+  vm_service_ = std::make_unique<VmServiceImpl>(ftas_.get());
+  job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), store_.get());
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder control_builder;
+  control_builder.AddListeningPort("unix:" + config.control_socket, grpc::InsecureServerCredentials());
+  control_builder.RegisterService(host_service_.get());
+  control_builder.RegisterService(vm_service_.get());
+  control_builder.RegisterService(job_service_.get());
+  control_server_ = control_builder.BuildAndStart();
+  if (!control_server_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("daemon.control_socket: cannot listen on ", config.control_socket));
+  }
+  // Only root and the socket's group may drive the host.
+  chmod(config.control_socket.c_str(), 0660);
+  spdlog::info("fta-hostd {} ready: control unix:{}, agents {}, state {}", kDaemonVersion, config.control_socket,
+               config.agent_listen, config.state_dir);
+  return absl::OkStatus();
+}
+
+void DaemonImpl::Shutdown(absl::Duration grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
+  if (control_server_) control_server_->Shutdown(deadline);
+  if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");
+  if (agent_server_) agent_server_->Shutdown(deadline);
+  spdlog::info("fta-hostd stopped");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const HostdConfig& config, const std::string& binary_dir) {
+  auto daemon = std::make_unique<DaemonImpl>();
+  FTA_RETURN_IF_ERROR(daemon->Init(config, binary_dir));
+  return daemon;
+}
+
+std::string DescribeSriov(const std::string& sysfs_root) {
+  std::string devices = sysfs_root + "/bus/pci/devices";
+  int pfs = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(devices, error)) {
+    if (std::filesystem::exists(entry.path() / "sriov_totalvfs")) ++pfs;
+  }
+  if (error) return absl::StrCat("cannot read ", devices, ": ", error.message());
+  if (pfs == 0) return absl::StrCat("no SR-IOV device under ", sysfs_root, "; FTAs run without a VF");
+  return absl::StrCat(pfs, " SR-IOV physical function(s) under ", sysfs_root, " (VF pool not managed yet)");
+}
+
+}  // namespace fta::hostd

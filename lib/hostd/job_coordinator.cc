@@ -1,0 +1,665 @@
+#include "lib/hostd/job_coordinator.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "lib/core/status_macros.h"
+#include "lib/core/units.h"
+#include "lib/ior/bandwidth.h"
+#include "spdlog/spdlog.h"
+
+namespace fta::hostd {
+namespace {
+
+using fta::v1::AgentMessage;
+using fta::v1::HostMessage;
+using fta::v1::JobEvent;
+using fta::v1::Phase;
+
+constexpr int kMaxRanksPerFta = 256;
+
+std::string PhaseName(Phase phase) {
+  switch (phase) {
+    case fta::v1::PHASE_WRITE:
+      return "write";
+    case fta::v1::PHASE_READ:
+      return "read";
+    case fta::v1::PHASE_REMOVE:
+      return "remove";
+    default:
+      return "?";
+  }
+}
+
+absl::StatusOr<uint64_t> CountField(const char* field, int64_t value, int64_t fallback) {
+  if (value < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be at least 1, got ", value));
+  }
+  return static_cast<uint64_t>(value == 0 ? fallback : value);
+}
+
+ior::PhaseMeasurement MeasurementOf(const fta::v1::RankPhaseResult& result) {
+  ior::PhaseMeasurement m;
+  m.open_start_ns = result.open_start_ns();
+  m.open_end_ns = result.open_end_ns();
+  m.xfer_start_ns = result.xfer_start_ns();
+  m.xfer_end_ns = result.xfer_end_ns();
+  m.close_start_ns = result.close_start_ns();
+  m.close_end_ns = result.close_end_ns();
+  m.bytes = static_cast<uint64_t>(result.bytes());
+  m.ops = static_cast<uint64_t>(result.ops());
+  return m;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// JobEventQueue
+
+void JobEventQueue::Push(JobEvent event) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return;
+    events_.push_back(std::move(event));
+  }
+  cv_.notify_all();
+}
+
+void JobEventQueue::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::optional<JobEvent> JobEventQueue::Pop(absl::Time deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (events_.empty() && !closed_) {
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return std::nullopt;
+    cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
+  }
+  if (events_.empty()) return std::nullopt;
+  JobEvent event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+bool JobEventQueue::closed_and_empty() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return closed_ && events_.empty();
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec) {
+  ior::IorParams params;
+  if (!spec.transfer_size().empty()) {
+    FTA_ASSIGN_OR_RETURN(params.transfer_size, ParseSize("transfer_size (-t)", spec.transfer_size()));
+  }
+  if (!spec.block_size().empty()) {
+    FTA_ASSIGN_OR_RETURN(params.block_size, ParseSize("block_size (-b)", spec.block_size()));
+  }
+  FTA_ASSIGN_OR_RETURN(params.segments, CountField("segments (-s)", spec.segments(), 1));
+  FTA_ASSIGN_OR_RETURN(params.iterations, CountField("iterations (-i)", spec.iterations(), 1));
+  FTA_ASSIGN_OR_RETURN(params.task_offset, CountField("task_offset (-Q)", spec.task_offset(), 1));
+  // IOR: neither -w nor -r means both.
+  params.write = spec.write() || !spec.read();
+  params.read = spec.read() || !spec.write();
+  params.fsync = spec.fsync();
+  params.keep_files = spec.keep_files();
+  params.reorder_tasks = spec.reorder_tasks();
+  params.use_existing = spec.use_existing();
+  params.directory = spec.directory();
+  if (!spec.file_name().empty()) params.file_name = spec.file_name();
+  if (params.directory.empty()) {
+    return absl::InvalidArgumentError("directory (-d): required (where the test files go)");
+  }
+  if (spec.ranks_per_fta() < 0 || spec.ranks_per_fta() > kMaxRanksPerFta) {
+    return absl::InvalidArgumentError(absl::StrCat("ranks_per_fta: must be between 1 and ", kMaxRanksPerFta,
+                                                   ", got ", spec.ranks_per_fta()));
+  }
+  if (!spec.engine().empty() && spec.engine() != "builtin" && spec.engine() != "ior") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("engine: \"", spec.engine(), "\" is not one of builtin, ior"));
+  }
+  if (spec.engine() == "ior") {
+    return absl::FailedPreconditionError(
+        "engine: running the real ior binary is not available in this version; use engine builtin");
+  }
+  FTA_RETURN_IF_ERROR(ior::Validate(params));
+  return params;
+}
+
+absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path) {
+  if (path.empty() || path[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": \"", path, "\" must be an absolute path"));
+  }
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, " is not a directory"));
+  }
+  // access(W_OK) says yes to root everywhere; creating a file is the truth.
+  std::string probe = absl::StrCat(path, "/.fta-hostd-probe-XXXXXX");
+  int fd = mkstemp(probe.data());
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", path, " is not writable: ", std::strerror(errno)));
+  }
+  close(fd);
+  unlink(probe.c_str());
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// JobCoordinator
+
+JobCoordinator::JobCoordinator(Options options, store::Store* store, FtaManager* ftas,
+                               AgentRegistry* registry, const Clock* clock)
+    : options_(options), store_(store), ftas_(ftas), registry_(registry), clock_(clock) {}
+
+JobCoordinator::~JobCoordinator() { Shutdown("daemon shutting down"); }
+
+int JobCoordinator::RunningCount() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(running_.size());
+}
+
+absl::StatusOr<std::vector<std::string>> JobCoordinator::ResolveTargets(
+    const fta::v1::RunIorRequest& request, absl::Time deadline) {
+  std::vector<std::string> on(request.on().begin(), request.on().end());
+  if (on.empty()) {
+    return absl::InvalidArgumentError("on: name the FTAs to run on: all, native, or FTA ids");
+  }
+  bool has_all = std::count(on.begin(), on.end(), "all") > 0;
+  bool has_native = std::count(on.begin(), on.end(), kNativeFtaId) > 0;
+  if ((has_all || has_native) && on.size() > 1) {
+    return absl::InvalidArgumentError("on: \"all\" and \"native\" cannot be combined with other targets");
+  }
+  if (has_native) {
+    FTA_RETURN_IF_ERROR(ftas_->EnsureNative(deadline));
+    return std::vector<std::string>{kNativeFtaId};
+  }
+  if (has_all) {
+    std::vector<std::string> ready = ftas_->ReadyGuestIds();
+    if (ready.empty()) {
+      return absl::FailedPreconditionError(
+          "on: no FTA is ready (allocate some first: ftactl vm allocate -n N)");
+    }
+    return ready;
+  }
+  std::set<std::string> seen;
+  for (const std::string& id : on) {
+    if (!seen.insert(id).second) return absl::InvalidArgumentError(absl::StrCat("on: ", id, " is listed twice"));
+    absl::StatusOr<fta::v1::Fta> fta = ftas_->Get(id);
+    if (!fta.ok() || fta->state() == fta::v1::FTA_STATE_RELEASED) {
+      return absl::InvalidArgumentError(absl::StrCat("on: unknown FTA ", id));
+    }
+    if (fta->state() != fta::v1::FTA_STATE_READY && fta->state() != fta::v1::FTA_STATE_BUSY) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "on: ", id, " is not ready (", fta::v1::FtaState_Name(fta->state()),
+          fta->last_error().empty() ? "" : ": " + fta->last_error(), ")"));
+    }
+  }
+  return on;
+}
+
+absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::RunIorRequest& request) {
+  FTA_ASSIGN_OR_RETURN(ior::IorParams params, ParamsFromSpec(request.spec()));
+  FTA_RETURN_IF_ERROR(CheckDirectoryWritable("directory (-d)", params.directory));
+  if (request.ready_timeout_s() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("ready_timeout_s: must not be negative, got ",
+                                                   request.ready_timeout_s()));
+  }
+  if (request.deadline_s() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("deadline_s: must not be negative, got ", request.deadline_s()));
+  }
+  absl::Duration ready_timeout =
+      request.ready_timeout_s() > 0 ? absl::Seconds(request.ready_timeout_s()) : options_.ready_timeout;
+  absl::Duration deadline = request.deadline_s() > 0 ? absl::Seconds(request.deadline_s()) : options_.deadline;
+  FTA_ASSIGN_OR_RETURN(std::vector<std::string> targets,
+                       ResolveTargets(request, absl::Now() + options_.native_start_timeout));
+
+  auto job = std::make_unique<RunningJob>();
+  job->params = params;
+  int ranks_per_fta = request.spec().ranks_per_fta() > 0 ? static_cast<int>(request.spec().ranks_per_fta()) : 1;
+  for (const std::string& id : targets) {
+    AgentPlan plan;
+    plan.fta_id = id;
+    for (int r = 0; r < ranks_per_fta; ++r) plan.ranks.push_back(job->total_ranks++);
+    job->agents.push_back(plan);
+  }
+  FTA_ASSIGN_OR_RETURN(std::string job_id, store_->NextJobId());
+  FTA_RETURN_IF_ERROR(ftas_->MarkBusy(targets, job_id));
+
+  fta::v1::Job& record = job->job;
+  record.set_id(job_id);
+  record.set_state(fta::v1::JOB_STATE_RUNNING);
+  *record.mutable_spec() = request.spec();
+  record.set_created_unix_ms(clock_->NowUnixMillis());
+  record.set_transfer_size_bytes(static_cast<int64_t>(params.transfer_size));
+  record.set_block_size_bytes(static_cast<int64_t>(params.block_size));
+  record.set_engine("builtin");
+  for (const AgentPlan& plan : job->agents) {
+    fta::v1::JobAgent* agent = record.add_agents();
+    agent->set_fta_id(plan.fta_id);
+    for (int rank : plan.ranks) agent->add_ranks(rank);
+    agent->set_state("running");
+  }
+  absl::Status stored = store_->PutJob(record);
+  if (!stored.ok()) {
+    ftas_->MarkIdle(targets);
+    return stored;
+  }
+  job->signature = clock_->NowUnixNanos() / 1'000'000'000;
+  job->ready_deadline = absl::Now() + ready_timeout;
+  job->deadline = absl::Now() + deadline;
+  job->inbox = registry_->OpenInbox(job_id, std::set<std::string>(targets.begin(), targets.end()));
+
+  Started started;
+  started.job = record;
+  started.events = std::make_shared<JobEventQueue>();
+  JobEvent first;
+  *first.mutable_started() = record;
+  started.events->Push(first);
+  job->subscribers.push_back(started.events);
+
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_) {
+    ftas_->MarkIdle(targets);
+    registry_->CloseInbox(job_id);
+    return absl::UnavailableError("daemon is shutting down");
+  }
+  for (std::thread& thread : finished_threads_) thread.join();
+  finished_threads_.clear();
+  RunningJob* raw = job.get();
+  running_[job_id] = std::move(job);
+  raw->thread = std::thread([this, raw] { Run(raw); });
+  spdlog::info("{} started on {} ({} ranks, -t {} -b {} -s {} -i {})", job_id, absl::StrJoin(targets, ","),
+               raw->total_ranks, FormatSize(params.transfer_size), FormatSize(params.block_size),
+               params.segments, params.iterations);
+  return started;
+}
+
+absl::StatusOr<std::shared_ptr<JobEventQueue>> JobCoordinator::Watch(const std::string& job_id) {
+  auto queue = std::make_shared<JobEventQueue>();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = running_.find(job_id);
+    if (it != running_.end()) {
+      RunningJob* job = it->second.get();
+      std::lock_guard<std::mutex> subscribers(job->subscribers_mu);
+      JobEvent started;
+      *started.mutable_started() = job->job;
+      queue->Push(started);
+      job->subscribers.push_back(queue);
+      return queue;
+    }
+  }
+  FTA_ASSIGN_OR_RETURN(fta::v1::Job stored, store_->GetJob(job_id));
+  JobEvent finished;
+  *finished.mutable_finished() = stored;
+  queue->Push(finished);
+  queue->Close();
+  return queue;
+}
+
+absl::StatusOr<fta::v1::Job> JobCoordinator::Cancel(const std::string& job_id) {
+  std::thread::id ignored;
+  (void)ignored;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = running_.find(job_id);
+    if (it == running_.end()) {
+      FTA_ASSIGN_OR_RETURN(fta::v1::Job stored, store_->GetJob(job_id));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "id: ", job_id, " is not running (", fta::v1::JobState_Name(stored.state()), ")"));
+    }
+    it->second->cancel_reason = "cancelled by operator";
+    it->second->cancel_requested = true;
+    it->second->inbox->Interrupt();
+  }
+  // Wait for the job thread to record the outcome.
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (running_.count(job_id) == 0) break;
+    }
+    auto events = Watch(job_id);
+    if (!events.ok()) break;
+    while (auto event = (*events)->Pop(absl::Now() + absl::Seconds(1))) {
+      if (event->has_finished()) break;
+    }
+  }
+  return store_->GetJob(job_id);
+}
+
+void JobCoordinator::Shutdown(const std::string& reason) {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+    for (auto& [id, job] : running_) {
+      job->cancel_reason = reason;
+      job->cancel_requested = true;
+      job->inbox->Interrupt();
+    }
+  }
+  while (true) {
+    std::thread thread;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (running_.empty()) {
+        for (std::thread& finished : finished_threads_) threads.push_back(std::move(finished));
+        finished_threads_.clear();
+        break;
+      }
+    }
+    // Wait for running jobs to finish recording (they were interrupted).
+    auto it_queue = [&]() -> std::shared_ptr<JobEventQueue> {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (running_.empty()) return nullptr;
+      RunningJob* job = running_.begin()->second.get();
+      auto queue = std::make_shared<JobEventQueue>();
+      std::lock_guard<std::mutex> subscribers(job->subscribers_mu);
+      job->subscribers.push_back(queue);
+      return queue;
+    }();
+    if (it_queue) {
+      while (auto event = it_queue->Pop(absl::Now() + absl::Seconds(1))) {
+        if (event->has_finished()) break;
+      }
+    }
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
+void JobCoordinator::Publish(RunningJob* job, const JobEvent& event) {
+  std::lock_guard<std::mutex> lock(job->subscribers_mu);
+  for (auto& subscriber : job->subscribers) subscriber->Push(event);
+}
+
+void JobCoordinator::SendToAll(RunningJob* job, const HostMessage& message) {
+  for (const AgentPlan& plan : job->agents) {
+    if (auto connection = registry_->Find(plan.fta_id)) connection->Send(message);
+  }
+}
+
+absl::Status JobCoordinator::Collect(
+    RunningJob* job, std::set<std::string> pending, absl::Time deadline, const std::string& waiting_for,
+    const std::function<bool(const std::string&, const AgentMessage&)>& accept) {
+  auto plan_of = [job](const std::string& id) -> AgentPlan* {
+    for (AgentPlan& plan : job->agents) {
+      if (plan.fta_id == id) return &plan;
+    }
+    return nullptr;
+  };
+  while (!pending.empty()) {
+    if (job->cancel_requested) return absl::CancelledError(job->cancel_reason);
+    std::optional<InboxEvent> event = job->inbox->Pop(deadline);
+    if (job->cancel_requested) return absl::CancelledError(job->cancel_reason);
+    if (!event) {
+      for (const std::string& id : pending) {
+        AgentPlan* plan = plan_of(id);
+        plan->state = "timeout";
+        plan->error = absl::StrCat("no ", waiting_for, " before the deadline");
+      }
+      return absl::DeadlineExceededError(
+          absl::StrCat(absl::StrJoin(pending, ", "), ": no ", waiting_for, " before the deadline"));
+    }
+    AgentPlan* plan = plan_of(event->fta_id);
+    if (plan == nullptr) continue;
+    if (!event->message) {
+      plan->state = "lost";
+      plan->error = event->lost_reason;
+      return absl::UnavailableError(
+          absl::StrCat(event->fta_id, " lost while waiting for ", waiting_for, ": ", event->lost_reason));
+    }
+    const AgentMessage& message = *event->message;
+    if (message.has_failed()) {
+      plan->state = "failed";
+      plan->error = message.failed().message();
+      return absl::AbortedError(absl::StrCat(event->fta_id, " failed: ", message.failed().message()));
+    }
+    if (accept(event->fta_id, message)) pending.erase(event->fta_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phase) {
+  HostMessage go;
+  go.mutable_go()->set_job_id(job->job.id());
+  go.mutable_go()->set_iteration(iteration);
+  go.mutable_go()->set_phase(phase);
+  // A common start a little ahead, so every agent gets GO before it is due:
+  // the cross-agent equivalent of IOR's barrier before open.
+  go.mutable_go()->set_start_at_unix_ns(clock_->NowUnixNanos() + 20'000'000 +
+                                        2'000'000 * static_cast<int64_t>(job->agents.size()));
+  SendToAll(job, go);
+
+  std::set<std::string> pending;
+  for (const AgentPlan& plan : job->agents) pending.insert(plan.fta_id);
+  std::vector<fta::v1::RankPhaseResult> results;
+  int64_t bytes_done = 0;
+  int64_t bytes_at_last_progress = 0;
+  absl::Time last_progress = absl::Now();
+  int64_t expected = static_cast<int64_t>(ior::BytesPerRank(job->params)) * job->total_ranks;
+  absl::Duration progress_every = absl::Milliseconds(options_.sample_interval_ms);
+
+  absl::Status collected = Collect(
+      job, pending, job->deadline, absl::StrCat(PhaseName(phase), " result (iteration ", iteration, ")"),
+      [&](const std::string& fta_id, const AgentMessage& message) {
+        if (message.has_sample()) {
+          const auto& sample = message.sample();
+          if (sample.iteration() != iteration || sample.phase() != phase) return false;
+          bytes_done += sample.bytes();
+          absl::Time now = absl::Now();
+          if (now - last_progress >= progress_every) {
+            JobEvent event;
+            fta::v1::Progress* progress = event.mutable_progress();
+            progress->set_iteration(iteration);
+            progress->set_phase(phase);
+            progress->set_bytes_done(bytes_done);
+            progress->set_bytes_expected(phase == fta::v1::PHASE_REMOVE ? 0 : expected);
+            progress->set_current_mib(static_cast<double>(bytes_done - bytes_at_last_progress) /
+                                      absl::ToDoubleSeconds(now - last_progress) / 1048576.0);
+            bytes_at_last_progress = bytes_done;
+            last_progress = now;
+            Publish(job, event);
+          }
+          return false;
+        }
+        if (message.has_phase_done()) {
+          bool complete = false;
+          for (const auto& rank : message.phase_done().ranks()) {
+            if (rank.iteration() != iteration || rank.phase() != phase) continue;
+            fta::v1::RankPhaseResult copy = rank;
+            copy.set_fta_id(fta_id);
+            results.push_back(copy);
+            complete = true;
+          }
+          return complete;
+        }
+        return false;
+      });
+  FTA_RETURN_IF_ERROR(collected);
+
+  std::sort(results.begin(), results.end(),
+            [](const auto& a, const auto& b) { return a.rank() < b.rank(); });
+  FTA_RETURN_IF_ERROR(store_->AddRankResults(job->job.id(), results));
+  for (const auto& result : results) *job->job.add_rank_results() = result;
+  if (phase == fta::v1::PHASE_REMOVE) return absl::OkStatus();
+
+  std::vector<ior::PhaseMeasurement> measurements;
+  for (const auto& result : results) measurements.push_back(MeasurementOf(result));
+  FTA_ASSIGN_OR_RETURN(ior::PhaseAggregateValues values, ior::AggregatePhase(measurements));
+  fta::v1::PhaseAggregate aggregate;
+  aggregate.set_iteration(iteration);
+  aggregate.set_phase(phase);
+  aggregate.set_bytes(static_cast<int64_t>(values.bytes));
+  aggregate.set_total_seconds(values.total_seconds);
+  aggregate.set_bandwidth_mib(values.bandwidth_mib);
+  aggregate.set_bandwidth_mb(values.bandwidth_mb);
+  aggregate.set_iops(values.iops);
+  aggregate.set_open_seconds(values.open_seconds);
+  aggregate.set_xfer_seconds(values.xfer_seconds);
+  aggregate.set_close_seconds(values.close_seconds);
+  aggregate.set_start_skew_seconds(values.start_skew_seconds);
+  aggregate.set_ranks(values.ranks);
+  FTA_RETURN_IF_ERROR(store_->AddAggregate(job->job.id(), aggregate));
+  *job->job.add_aggregates() = aggregate;
+  JobEvent event;
+  *event.mutable_phase_finished() = aggregate;
+  Publish(job, event);
+  spdlog::info("{} iteration {} {}: {:.1f} MiB/s ({} in {:.3f} s, skew {:.3f} ms)", job->job.id(), iteration,
+               PhaseName(phase), values.bandwidth_mib, HumanBytes(values.bytes), values.total_seconds,
+               values.start_skew_seconds * 1e3);
+  return absl::OkStatus();
+}
+
+void JobCoordinator::Run(RunningJob* job) {
+  absl::Status outcome = [&]() -> absl::Status {
+    int64_t sample_interval = options_.sample_interval_ms;
+    for (const AgentPlan& plan : job->agents) {
+      HostMessage message;
+      fta::v1::JobPart* part = message.mutable_part();
+      part->set_job_id(job->job.id());
+      *part->mutable_spec() = job->job.spec();
+      for (int rank : plan.ranks) part->add_ranks(rank);
+      part->set_total_ranks(job->total_ranks);
+      part->set_sample_interval_ms(static_cast<int32_t>(sample_interval));
+      part->set_transfer_size_bytes(static_cast<int64_t>(job->params.transfer_size));
+      part->set_block_size_bytes(static_cast<int64_t>(job->params.block_size));
+      part->set_signature(job->signature);
+      std::shared_ptr<AgentConnection> connection = registry_->Find(plan.fta_id);
+      if (!connection) {
+        job->inbox->Push(InboxEvent{plan.fta_id, std::nullopt, "not connected when the job started"});
+        continue;
+      }
+      connection->Send(message);
+    }
+    std::set<std::string> everyone;
+    for (const AgentPlan& plan : job->agents) everyone.insert(plan.fta_id);
+    FTA_RETURN_IF_ERROR(Collect(job, everyone, std::min(job->ready_deadline, job->deadline), "READY",
+                                [](const std::string&, const AgentMessage& message) {
+                                  return message.has_ready();
+                                }));
+    for (int iteration = 0; iteration < static_cast<int>(job->params.iterations); ++iteration) {
+      if (job->params.write) FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_WRITE));
+      if (job->params.read) FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_READ));
+      if (!job->params.keep_files) FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_REMOVE));
+    }
+    return absl::OkStatus();
+  }();
+  Finalize(job, outcome);
+
+  std::vector<std::string> ids;
+  for (const AgentPlan& plan : job->agents) ids.push_back(plan.fta_id);
+  registry_->CloseInbox(job->job.id());
+  ftas_->MarkIdle(ids);
+  {
+    std::lock_guard<std::mutex> subscribers(job->subscribers_mu);
+    for (auto& subscriber : job->subscribers) subscriber->Close();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  finished_threads_.push_back(std::move(job->thread));
+  running_.erase(job->job.id());  // `job` is gone after this line
+}
+
+void JobCoordinator::Finalize(RunningJob* job, const absl::Status& outcome) {
+  fta::v1::Job& record = job->job;
+  HostMessage message;
+  if (outcome.ok()) {
+    message.mutable_finish()->set_job_id(record.id());
+    record.set_state(fta::v1::JOB_STATE_COMPLETED);
+    for (AgentPlan& plan : job->agents) plan.state = "ok";
+  } else {
+    message.mutable_cancel()->set_job_id(record.id());
+    message.mutable_cancel()->set_reason(std::string(outcome.message()));
+    std::vector<std::string> failed;
+    std::vector<std::string> cancelled;
+    for (AgentPlan& plan : job->agents) {
+      if (plan.state == "ok" || plan.state == "running") {
+        plan.state = "cancelled";
+        cancelled.push_back(plan.fta_id);
+      } else {
+        failed.push_back(plan.fta_id);
+      }
+    }
+    if (absl::IsCancelled(outcome)) {
+      record.set_state(fta::v1::JOB_STATE_CANCELLED);
+      record.set_error(std::string(outcome.message()));
+    } else {
+      record.set_state(record.aggregates_size() > 0 ? fta::v1::JOB_STATE_PARTIAL : fta::v1::JOB_STATE_FAILED);
+      std::string error = absl::StrCat(failed.size(), " of ", job->agents.size(), " agents failed (",
+                                       absl::StrJoin(failed, ", "), "): ", outcome.message());
+      if (!cancelled.empty()) absl::StrAppend(&error, "; cancelled: ", absl::StrJoin(cancelled, ", "));
+      record.set_error(error);
+    }
+  }
+  SendToAll(job, message);
+  record.clear_agents();
+  for (const AgentPlan& plan : job->agents) {
+    fta::v1::JobAgent* agent = record.add_agents();
+    agent->set_fta_id(plan.fta_id);
+    for (int rank : plan.ranks) agent->add_ranks(rank);
+    agent->set_state(plan.state);
+    agent->set_error(plan.error);
+  }
+  // Summaries over iterations, per measured phase.
+  std::vector<fta::v1::PhaseSummary> summaries;
+  for (Phase phase : {fta::v1::PHASE_WRITE, fta::v1::PHASE_READ}) {
+    std::vector<ior::PhaseAggregateValues> per_iteration;
+    int64_t bytes = 0;
+    for (const auto& aggregate : record.aggregates()) {
+      if (aggregate.phase() != phase) continue;
+      ior::PhaseAggregateValues values;
+      values.bandwidth_mib = aggregate.bandwidth_mib();
+      values.total_seconds = aggregate.total_seconds();
+      values.bytes = static_cast<uint64_t>(aggregate.bytes());
+      per_iteration.push_back(values);
+      bytes = aggregate.bytes();
+    }
+    if (per_iteration.empty()) continue;
+    ior::SummaryValues values = ior::Summarize(per_iteration);
+    fta::v1::PhaseSummary summary;
+    summary.set_phase(phase);
+    summary.set_max_mib(values.max_mib);
+    summary.set_min_mib(values.min_mib);
+    summary.set_mean_mib(values.mean_mib);
+    summary.set_stddev_mib(values.stddev_mib);
+    summary.set_mean_seconds(values.mean_seconds);
+    summary.set_bytes_per_iteration(bytes);
+    summary.set_iterations(values.iterations);
+    summaries.push_back(summary);
+  }
+  record.clear_summaries();
+  for (const auto& summary : summaries) *record.add_summaries() = summary;
+  record.set_finished_unix_ms(clock_->NowUnixMillis());
+  absl::Status stored = store_->PutJob(record);
+  if (stored.ok()) stored = store_->PutSummaries(record.id(), summaries);
+  if (!stored.ok()) spdlog::error("{}: storing the outcome failed: {}", record.id(), std::string(stored.message()));
+  if (outcome.ok()) {
+    spdlog::info("{} completed", record.id());
+  } else {
+    spdlog::warn("{} {}: {}", record.id(), fta::v1::JobState_Name(record.state()), record.error());
+  }
+  JobEvent event;
+  *event.mutable_finished() = record;
+  Publish(job, event);
+}
+
+}  // namespace fta::hostd

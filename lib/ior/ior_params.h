@@ -1,0 +1,66 @@
+// The parameters of one IOR POSIX file-per-process run, validated with IOR's
+// own rules before anything touches a file.
+//
+//   IorParams params;
+//   params.transfer_size = 100 << 10;   // -t 100k
+//   params.block_size = 64000 << 10;    // -b 64000k
+//   params.directory = "/lustre/scratch/ior";
+//   FTA_RETURN_IF_ERROR(Validate(params));
+//   RankFilePath(params, 3) == "/lustre/scratch/ior/testfile.00000003"
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace fta::ior {
+
+struct IorParams {
+  uint64_t transfer_size = 262144;     // -t
+  uint64_t block_size = 1048576;       // -b
+  uint64_t segments = 1;               // -s
+  uint64_t iterations = 1;             // -i
+  bool write = true;                   // -w
+  bool read = true;                    // -r
+  bool fsync = false;                  // -e: one fsync at the end of the write loop, timed
+  bool keep_files = false;             // -k
+  bool reorder_tasks = false;          // -C: reader reads the file of rank + task_offset
+  uint64_t task_offset = 1;            // -Q
+  bool use_existing = false;           // -E: do not unlink before writing
+  std::string directory;               // where files live
+  std::string file_name = "testfile";  // base name; files are <dir>/<name>.%08d
+};
+
+// Limits against absurd requests (IOR itself has none; a typo such as
+// "-s 1000000000000" should fail at once, not after filling a file system).
+inline constexpr uint64_t kMaxSegments = 1'000'000'000;
+inline constexpr uint64_t kMaxIterations = 100'000;
+inline constexpr uint64_t kMaxBytesPerRank = uint64_t{1} << 50;  // 1 PiB
+
+// IOR's rules plus the limits above. Errors are INVALID_ARGUMENT and start
+// with the option they concern:
+//   -t  transfer size > 0 and a multiple of 8 bytes
+//   -b  block size > 0, a multiple of 8, >= and a multiple of the transfer size
+//   -s  1 <= segments <= kMaxSegments
+//   -i  1 <= iterations <= kMaxIterations
+//   -w/-r  at least one phase (IOR's "neither means both" is the caller's job)
+//   -Q  task offset >= 1
+//   -s/-b  segments * block fits in 64 bits and is <= kMaxBytesPerRank
+//   directory  non-empty and absolute;  file name  non-empty, no '/'
+// Sizes in messages are spelled the IOR way ("64m", "100k"). Does not look at
+// the file system.
+absl::Status Validate(const IorParams& params);
+
+// Path of rank `rank`'s file: <directory>/<file_name>.%08d (trailing slashes
+// of the directory are not doubled).
+std::string RankFilePath(const IorParams& params, int rank);
+
+// Bytes each rank moves per phase: segments * block_size. Only meaningful for
+// validated parameters (no overflow check here).
+uint64_t BytesPerRank(const IorParams& params);
+
+// Transfers each rank makes per phase: segments * (block_size / transfer_size).
+uint64_t TransfersPerRank(const IorParams& params);
+
+}  // namespace fta::ior

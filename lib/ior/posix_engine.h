@@ -1,0 +1,126 @@
+// The built-in IOR-compatible POSIX file-per-process engine: one instance per
+// rank. It reproduces what IOR does between its timers (see
+// shared/docs/ior-reference.md §2.1 and §11): open, write/read of
+// `segments x (block/transfer)` transfers at offset i*block + j*transfer,
+// optional fsync at the end of the write loop, close; wall-clock timestamps
+// around each step.
+//
+//   PosixEngine engine(params, /*rank=*/3, /*total_ranks=*/8, signature, &clock);
+//   absl::StatusOr<PhaseMeasurement> w = engine.Write(&counters, &cancel);
+//
+// Barriers between agents are not the engine's business: the caller starts a
+// phase when the coordinator says GO.
+//
+// Data pattern (what Write puts in the file; PatternWord computes it).
+// The file is a sequence of 8-byte words in host byte order. With t = transfer
+// size and `pos` = offset % t (the position inside the transfer that wrote
+// the word):
+//   * pos % 4096 == 0 (first word of each 4 KiB page of the transfer buffer):
+//       offset stamp  ((uint64)(rank % 2^14) << 50) | offset
+//     (offsets are < 2^50 because a rank moves at most 1 PiB), so a hexdump
+//     shows rank and file offset, and a transfer landing at the wrong place
+//     or in the wrong rank's file is caught;
+//   * every other word:
+//       ((uint64)rank << 32) | (uint32)(signature + pos / 8)
+//     i.e. IOR's default "timestamp" packet.
+// The buffer is filled once per write phase (outside the timers); per
+// transfer only the t/4096 page stamps are rewritten, so pattern cost stays
+// negligible next to the copy into the page cache (this engine is measured
+// against fio).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "lib/core/clock.h"
+#include "lib/ior/ior_params.h"
+
+namespace fta::ior {
+
+// Wall-clock nanoseconds around each step of one phase, like IOR's t[0..5].
+struct PhaseMeasurement {
+  int64_t open_start_ns = 0;
+  int64_t open_end_ns = 0;
+  int64_t xfer_start_ns = 0;
+  int64_t xfer_end_ns = 0;
+  int64_t close_start_ns = 0;
+  int64_t close_end_ns = 0;
+  uint64_t bytes = 0;  // bytes returned by write()/read()
+  uint64_t ops = 0;    // completed transfers
+};
+
+// Live counters the engine bumps after every transfer, read concurrently by
+// the agent's sampler thread.
+struct LiveCounters {
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<uint64_t> ops{0};
+};
+
+// Size of the pages whose first word carries an offset stamp.
+inline constexpr uint64_t kPatternPageSize = 4096;
+
+class PosixEngine {
+ public:
+  // `signature` seeds the data pattern (IOR: timestamp signature); all ranks
+  // of a job share it. `clock` is not owned. `params` should have passed
+  // Validate(); Write/Read check again and fail with INVALID_ARGUMENT
+  // otherwise (also for rank outside [0, total_ranks)).
+  PosixEngine(IorParams params, int rank, int total_ranks, int64_t signature, const Clock* clock);
+  PosixEngine(PosixEngine&&) noexcept = default;
+  PosixEngine& operator=(PosixEngine&&) noexcept = default;
+  PosixEngine(const PosixEngine&) = delete;
+  PosixEngine& operator=(const PosixEngine&) = delete;
+
+  // Write phase: unless use_existing, unlink the own file first (not timed);
+  // then open(O_CREAT|O_RDWR, 0664) without O_TRUNC, transfers, optional
+  // fsync, close. Retries short writes. Stops early with CANCELLED when
+  // *cancel becomes true (checked after every transfer). `counters` and
+  // `cancel` may be null.
+  absl::StatusOr<PhaseMeasurement> Write(LiveCounters* counters, const std::atomic<bool>* cancel);
+
+  // Read phase: reads the file of ReadTargetRank() (itself unless -C) with the
+  // same offsets. A file shorter than segments*block is an OUT_OF_RANGE error
+  // naming the file and offset. The data is not verified (IOR: only with -R).
+  absl::StatusOr<PhaseMeasurement> Read(LiveCounters* counters, const std::atomic<bool>* cancel);
+
+  // Unlink the own file (IOR's end-of-iteration remove without -k). A file
+  // that does not exist is not an error.
+  absl::Status Remove();
+
+  // -C: (rank + task_offset) % total_ranks, else rank. Each agent is a node,
+  // so the shift applies across agents.
+  int ReadTargetRank() const;
+
+  // Path this engine writes (its own rank's file).
+  std::string WritePath() const;
+  // Path this engine reads (ReadTargetRank()'s file).
+  std::string ReadPath() const;
+
+  // The 8-byte word expected at the 8-aligned `offset` of `rank`'s file
+  // written with `transfer_size` (see the pattern above).
+  static uint64_t PatternWord(int rank, int64_t signature, uint64_t transfer_size, uint64_t offset);
+
+ private:
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+  };
+
+  absl::Status CheckRunnable() const;
+  absl::Status EnsureBuffer();
+  void FillPattern();
+
+  IorParams params_;
+  int rank_;
+  int total_ranks_;
+  int64_t signature_;
+  const Clock* clock_;
+  // transfer_size bytes, 4096-aligned, allocated on first use.
+  std::unique_ptr<unsigned char, FreeDeleter> buffer_;
+};
+
+}  // namespace fta::ior

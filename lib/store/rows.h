@@ -1,0 +1,98 @@
+// Conversions between the store's rows and the fta.v1 messages, used only
+// inside lib/store. Enums are stored by their proto names, the IorSpec as
+// JSON, agent ranks as "0,1"; see schema.cc for the tables.
+#pragma once
+
+#include <google/protobuf/generated_enum_reflection.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "fta/v1/common.pb.h"
+#include "fta/v1/job.pb.h"
+#include "lib/core/status_macros.h"
+#include "lib/store/sqlite_util.h"
+
+namespace fta::store {
+
+// `what` names the field for the error ("fta fta-3 state"). An out-of-range
+// value (proto3 enums are open) is INVALID_ARGUMENT: there is no name to
+// store.
+template <typename E>
+absl::StatusOr<std::string> EnumName(E value, absl::string_view what) {
+  const google::protobuf::EnumValueDescriptor* descriptor =
+      google::protobuf::GetEnumDescriptor<E>()->FindValueByNumber(value);
+  if (descriptor == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": unknown enum value ", static_cast<int>(value)));
+  }
+  return descriptor->name();
+}
+
+// A name this code does not know means the row was written by other code
+// (or edited by hand); refusing beats silently mapping it to UNSPECIFIED.
+template <typename E>
+absl::StatusOr<E> EnumFromName(const std::string& name, absl::string_view what) {
+  const google::protobuf::EnumValueDescriptor* descriptor =
+      google::protobuf::GetEnumDescriptor<E>()->FindValueByName(name);
+  if (descriptor == nullptr) {
+    return absl::InternalError(absl::StrCat(what, ": unknown value '", name, "' in the database"));
+  }
+  return static_cast<E>(descriptor->number());
+}
+
+absl::StatusOr<std::string> SpecToJson(const fta::v1::IorSpec& spec, const std::string& job_id);
+absl::StatusOr<fta::v1::IorSpec> SpecFromJson(const std::string& json, const std::string& job_id);
+
+// Each kSelect* lists the columns its *FromRow reads, in order; callers
+// append WHERE / ORDER BY.
+extern const char kSelectFta[];
+absl::StatusOr<fta::v1::Fta> FtaFromRow(const Statement& row);
+
+extern const char kSelectJob[];
+absl::StatusOr<fta::v1::Job> JobFromRow(const Statement& row);
+
+extern const char kSelectJobAgents[];
+absl::StatusOr<fta::v1::JobAgent> JobAgentFromRow(const Statement& row);
+
+extern const char kSelectAggregates[];
+absl::StatusOr<fta::v1::PhaseAggregate> AggregateFromRow(const Statement& row);
+
+extern const char kSelectSummaries[];
+absl::StatusOr<fta::v1::PhaseSummary> SummaryFromRow(const Statement& row);
+
+extern const char kSelectRankResults[];
+absl::StatusOr<fta::v1::RankPhaseResult> RankResultFromRow(const Statement& row);
+
+// Steps `stmt` to the end, converting every row.
+template <typename T>
+absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt,
+                                        absl::StatusOr<T> (*from_row)(const Statement&)) {
+  std::vector<T> rows;
+  for (;;) {
+    FTA_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return rows;
+    FTA_ASSIGN_OR_RETURN(T value, from_row(stmt));
+    rows.push_back(std::move(value));
+  }
+}
+
+// Phases are stored by name, so SQL would order them alphabetically (READ
+// before WRITE); callers want run order, which is the enum's numbering.
+// Stable, so an order the SQL gave (e.g. by rank) survives within a phase.
+template <typename T>
+void SortByIterationPhase(std::vector<T>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const T& a, const T& b) {
+    return std::make_tuple(a.iteration(), static_cast<int>(a.phase())) <
+           std::make_tuple(b.iteration(), static_cast<int>(b.phase()));
+  });
+}
+
+}  // namespace fta::store

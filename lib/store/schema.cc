@@ -1,0 +1,165 @@
+#include "lib/store/schema.h"
+
+#include <sqlite3.h>
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/status_macros.h"
+#include "lib/store/sqlite_util.h"
+
+namespace fta::store {
+namespace {
+
+// Enums are stored as their proto enum names ('FTA_STATE_READY',
+// 'PHASE_WRITE') so the database reads plainly in the sqlite3 CLI and does
+// not depend on enum numbering. Doubles are nullable because SQLite stores
+// NaN as NULL (a zero-second phase gives a NaN bandwidth).
+//
+// ftas and jobs carry an INTEGER PRIMARY KEY `seq` next to the text id: it
+// records insertion order (ListFtas/ListJobs tie-breaks) and, unlike an
+// implicit rowid, VACUUM never renumbers it.
+constexpr char kMigration1[] = R"sql(
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY NOT NULL,
+  value INTEGER NOT NULL
+);
+
+CREATE TABLE ftas (
+  seq                    INTEGER PRIMARY KEY,
+  id                     TEXT NOT NULL UNIQUE,
+  kind                   TEXT NOT NULL,
+  backend                TEXT NOT NULL DEFAULT '',
+  state                  TEXT NOT NULL,
+  pid                    INTEGER NOT NULL DEFAULT 0,
+  hostname               TEXT NOT NULL DEFAULT '',
+  agent_version          TEXT NOT NULL DEFAULT '',
+  ior_path               TEXT NOT NULL DEFAULT '',
+  ior_version            TEXT NOT NULL DEFAULT '',
+  created_unix_ms        INTEGER NOT NULL DEFAULT 0,
+  connected_unix_ms      INTEGER NOT NULL DEFAULT 0,
+  last_heartbeat_unix_ms INTEGER NOT NULL DEFAULT 0,
+  last_error             TEXT NOT NULL DEFAULT '',
+  vf                     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ftas_by_creation ON ftas (created_unix_ms, seq);
+
+CREATE TABLE jobs (
+  seq                 INTEGER PRIMARY KEY,
+  id                  TEXT NOT NULL UNIQUE,
+  state               TEXT NOT NULL,
+  spec                TEXT NOT NULL DEFAULT '{}',  -- fta.v1.IorSpec as JSON
+  created_unix_ms     INTEGER NOT NULL DEFAULT 0,
+  finished_unix_ms    INTEGER NOT NULL DEFAULT 0,
+  error               TEXT NOT NULL DEFAULT '',
+  transfer_size_bytes INTEGER NOT NULL DEFAULT 0,
+  block_size_bytes    INTEGER NOT NULL DEFAULT 0,
+  engine              TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX jobs_by_creation ON jobs (created_unix_ms, seq);
+CREATE INDEX jobs_by_state ON jobs (state);
+
+-- position keeps the agents in the order the job listed them.
+CREATE TABLE job_agents (
+  job_id   TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  fta_id   TEXT NOT NULL,
+  ranks    TEXT NOT NULL DEFAULT '',  -- "0,1"
+  state    TEXT NOT NULL DEFAULT '',
+  error    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE rank_results (
+  job_id         TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  iteration      INTEGER NOT NULL,
+  phase          TEXT NOT NULL,
+  rank           INTEGER NOT NULL,
+  fta_id         TEXT NOT NULL,
+  open_start_ns  INTEGER NOT NULL,
+  open_end_ns    INTEGER NOT NULL,
+  xfer_start_ns  INTEGER NOT NULL,
+  xfer_end_ns    INTEGER NOT NULL,
+  close_start_ns INTEGER NOT NULL,
+  close_end_ns   INTEGER NOT NULL,
+  bytes          INTEGER NOT NULL,
+  ops            INTEGER NOT NULL,
+  PRIMARY KEY (job_id, iteration, phase, rank)
+) WITHOUT ROWID;
+
+CREATE TABLE phase_aggregates (
+  job_id             TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  iteration          INTEGER NOT NULL,
+  phase              TEXT NOT NULL,
+  bytes              INTEGER NOT NULL,
+  total_seconds      REAL,
+  bandwidth_mib      REAL,
+  bandwidth_mb       REAL,
+  iops               REAL,
+  open_seconds       REAL,
+  xfer_seconds       REAL,
+  close_seconds      REAL,
+  start_skew_seconds REAL,
+  ranks              INTEGER NOT NULL,
+  PRIMARY KEY (job_id, iteration, phase)
+) WITHOUT ROWID;
+
+CREATE TABLE phase_summaries (
+  job_id              TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  phase               TEXT NOT NULL,
+  max_mib             REAL,
+  min_mib             REAL,
+  mean_mib            REAL,
+  stddev_mib          REAL,
+  mean_seconds        REAL,
+  bytes_per_iteration INTEGER NOT NULL,
+  iterations          INTEGER NOT NULL,
+  PRIMARY KEY (job_id, phase)
+) WITHOUT ROWID;
+)sql";
+
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {kMigration1};
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+absl::StatusOr<int> ReadSchemaVersion(sqlite3* db) {
+  FTA_ASSIGN_OR_RETURN(Statement stmt,
+                       Statement::Prepare(db, "PRAGMA user_version", "reading schema version"));
+  FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError("reading schema version: PRAGMA user_version gave no row");
+  return static_cast<int>(stmt.ColumnInt(0));
+}
+
+absl::Status MigrateToLatest(sqlite3* db, const std::string& path) {
+  const int latest = LatestSchemaVersion();
+  for (;;) {
+    FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, absl::StrCat("migrating ", path)));
+    // Read inside the write transaction: another process opening the same
+    // file concurrently may have migrated it while we waited for the lock.
+    FTA_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(db));
+    if (version > latest) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", path, " has schema version ", version,
+          " but this fta-hostd knows only up to ", latest,
+          "; it was written by a newer release (refusing to open it rather than misread it)"));
+    }
+    if (version < 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("database ", path, " has invalid schema version ", version));
+    }
+    if (version == latest) return absl::OkStatus();
+    const int next = version + 1;
+    const std::string operation = absl::StrCat("applying migration ", next, " to ", path);
+    FTA_RETURN_IF_ERROR(Exec(db, Migrations()[version], operation));
+    // PRAGMA takes no bound parameters; `next` is a code-owned integer.
+    FTA_RETURN_IF_ERROR(Exec(db, absl::StrCat("PRAGMA user_version = ", next), operation));
+    FTA_RETURN_IF_ERROR(txn.Commit());
+  }
+}
+
+}  // namespace fta::store

@@ -1,0 +1,194 @@
+#include "lib/store/store.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/status_macros.h"
+#include "lib/store/rows.h"
+#include "lib/store/schema.h"
+#include "lib/store/sqlite_util.h"
+
+namespace fta::store {
+namespace {
+
+using fta::v1::Fta;
+
+// Long enough to ride out another process's short write (an operator's
+// sqlite3 session, a backup), short enough that a stuck lock surfaces as
+// UNAVAILABLE instead of hanging an RPC.
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr char kFtaCounter[] = "fta";
+constexpr char kJobCounter[] = "job";
+
+const fta::Clock* DefaultClock() {
+  static const fta::RealClock* const clock = new fta::RealClock();
+  return clock;
+}
+
+}  // namespace
+
+// ---- lifecycle --------------------------------------------------------------
+
+Store::Store(sqlite3* db, std::string path, const fta::Clock* clock)
+    : db_(db), path_(std::move(path)), clock_(clock) {}
+
+Store::~Store() { sqlite3_close_v2(db_); }
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  return Open(path, DefaultClock());
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
+                                                   const fta::Clock* clock) {
+  sqlite3* db = nullptr;
+  // NOMUTEX: the Store's own mutex already serialises the connection.
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(db, rc, absl::StrCat("opening database ", path));
+    sqlite3_close_v2(db);  // SQLite allocates a handle even on failure.
+    return status;
+  }
+  // From here the Store owns the handle, so every early return closes it.
+  std::unique_ptr<Store> store(new Store(db, path, clock));
+  FTA_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+absl::Status Store::Migrate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string prefix = absl::StrCat("opening database ", path_, ": ");
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  {
+    // journal_mode reports the mode it ended up in; a filesystem without
+    // shared-memory support silently stays in "delete", which we refuse
+    // rather than run with different durability and locking than designed.
+    FTA_ASSIGN_OR_RETURN(Statement stmt,
+                         Statement::Prepare(db_, "PRAGMA journal_mode = WAL",
+                                            absl::StrCat(prefix, "setting journal_mode=WAL")));
+    FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    const std::string mode = row ? stmt.ColumnText(0) : "";
+    if (mode != "wal") {
+      return absl::FailedPreconditionError(
+          absl::StrCat(prefix, "could not enable WAL journal mode (got '", mode, "')"));
+    }
+  }
+  // NORMAL is durable against process crashes in WAL mode and only risks the
+  // last transactions on power loss, without an fsync per commit.
+  FTA_RETURN_IF_ERROR(
+      Exec(db_, "PRAGMA synchronous = NORMAL", absl::StrCat(prefix, "setting synchronous")));
+  FTA_RETURN_IF_ERROR(
+      Exec(db_, "PRAGMA foreign_keys = ON", absl::StrCat(prefix, "enabling foreign keys")));
+  return MigrateToLatest(db_, path_);
+}
+
+int Store::SchemaVersion() {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<int> version = ReadSchemaVersion(db_);
+  return version.ok() ? *version : -1;
+}
+
+int Store::LatestSchemaVersion() { return fta::store::LatestSchemaVersion(); }
+
+absl::StatusOr<std::string> Store::NextId(const std::string& counter) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string operation = absl::StrCat("allocating the next ", counter, " id");
+  FTA_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         "INSERT INTO counters (name, value) VALUES (?1, 1) "
+                         "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+                         operation));
+  stmt.BindText(1, counter);
+  FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError(absl::StrCat(operation, ": no value returned"));
+  const int64_t value = stmt.ColumnInt(0);
+  // Step to the end: in autocommit mode the commit (and a possible BUSY)
+  // happens when the statement completes.
+  FTA_RETURN_IF_ERROR(stmt.Run());
+  return absl::StrCat(counter, "-", value);
+}
+
+// ---- FTAs -------------------------------------------------------------------
+
+absl::StatusOr<std::string> Store::NextFtaId() { return NextId(kFtaCounter); }
+
+absl::Status Store::PutFta(const Fta& fta) {
+  if (fta.id().empty()) return absl::InvalidArgumentError("PutFta: the FTA has no id");
+  FTA_ASSIGN_OR_RETURN(std::string kind,
+                       EnumName(fta.kind(), absl::StrCat("fta ", fta.id(), " kind")));
+  FTA_ASSIGN_OR_RETURN(std::string state,
+                       EnumName(fta.state(), absl::StrCat("fta ", fta.id(), " state")));
+  std::lock_guard<std::mutex> lock(mu_);
+  // An upsert rather than INSERT OR REPLACE: REPLACE deletes the row first,
+  // which would give it a new seq (moving it in ListFtas).
+  FTA_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(
+          db_,
+          "INSERT INTO ftas (id, kind, backend, state, pid, hostname, agent_version, ior_path, "
+          "ior_version, created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, "
+          "vf) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+          "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, backend = excluded.backend, "
+          "state = excluded.state, pid = excluded.pid, hostname = excluded.hostname, "
+          "agent_version = excluded.agent_version, ior_path = excluded.ior_path, "
+          "ior_version = excluded.ior_version, created_unix_ms = excluded.created_unix_ms, "
+          "connected_unix_ms = excluded.connected_unix_ms, "
+          "last_heartbeat_unix_ms = excluded.last_heartbeat_unix_ms, "
+          "last_error = excluded.last_error, vf = excluded.vf",
+          absl::StrCat("PutFta ", fta.id())));
+  stmt.BindText(1, fta.id())
+      .BindText(2, kind)
+      .BindText(3, fta.backend())
+      .BindText(4, state)
+      .BindInt(5, fta.pid())
+      .BindText(6, fta.hostname())
+      .BindText(7, fta.agent_version())
+      .BindText(8, fta.ior_path())
+      .BindText(9, fta.ior_version())
+      .BindInt(10, fta.created_unix_ms())
+      .BindInt(11, fta.connected_unix_ms())
+      .BindInt(12, fta.last_heartbeat_unix_ms())
+      .BindText(13, fta.last_error())
+      .BindText(14, fta.vf());
+  return stmt.Run();
+}
+
+absl::StatusOr<Fta> Store::GetFta(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FTA_ASSIGN_OR_RETURN(Statement stmt,
+                       Statement::Prepare(db_, absl::StrCat(kSelectFta, " WHERE id = ?1"),
+                                          absl::StrCat("GetFta ", id)));
+  stmt.BindText(1, id);
+  FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("fta ", id, " not found"));
+  return FtaFromRow(stmt);
+}
+
+absl::StatusOr<std::vector<Fta>> Store::ListFtas(bool include_released) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FTA_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(
+          db_, absl::StrCat(kSelectFta, " WHERE ?1 OR state <> ?2 ORDER BY created_unix_ms, seq"),
+          "ListFtas"));
+  stmt.BindInt(1, include_released ? 1 : 0)
+      .BindText(2, fta::v1::FtaState_Name(fta::v1::FTA_STATE_RELEASED));
+  std::vector<Fta> ftas;
+  for (;;) {
+    FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    FTA_ASSIGN_OR_RETURN(Fta fta, FtaFromRow(stmt));
+    ftas.push_back(std::move(fta));
+  }
+  return ftas;
+}
+
+absl::StatusOr<std::string> Store::NextJobId() { return NextId(kJobCounter); }
+
+}  // namespace fta::store

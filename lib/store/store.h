@@ -1,0 +1,113 @@
+// The daemon's durable state: one SQLite database (WAL) in the state
+// directory. It is the source of truth for what hostd decided: which FTAs
+// exist, which jobs ran, every rank's timestamps and the aggregates.
+//
+//   absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(state_dir + "/fta-hostd.db");
+//   (*store)->InsertFta(fta);
+//
+// Schema changes are numbered migrations applied in order at Open() inside a
+// transaction (PRAGMA user_version holds the version; see schema.h). A
+// database written by a newer release is refused (FAILED_PRECONDITION).
+// Thread-safe: one connection behind a mutex (writes are small and rare next
+// to IOR's I/O).
+//
+// Errors: NOT_FOUND names the missing id ("job job-7 not found"); SQLite
+// failures become INTERNAL, or UNAVAILABLE when another process held the
+// database lock past the busy timeout (retryable), with SQLite's message and
+// the operation. Tables are plain SQL with enums stored by name, so
+//   sqlite3 fta-hostd.db "SELECT id, state FROM jobs"
+// works for operators.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "fta/v1/common.pb.h"
+#include "fta/v1/job.pb.h"
+#include "lib/core/clock.h"
+
+struct sqlite3;
+
+namespace fta::store {
+
+class Store {
+ public:
+  // Creates the file when missing, sets WAL / synchronous=NORMAL /
+  // foreign_keys / busy_timeout, and migrates to the latest schema.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // As above with an injected clock (the overload above uses the real one);
+  // `clock` (not owned, must outlive the Store) stamps the times
+  // the store sets itself (FailUnfinishedJobs' finished time).
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     const fta::Clock* clock);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // PRAGMA user_version of the open database (-1 if it cannot be read).
+  int SchemaVersion();
+  // The version this code migrates to: the number of migrations.
+  static int LatestSchemaVersion();
+
+  // ---- FTAs -------------------------------------------------------------
+  // Allocates the next FTA id ("fta-1", "fta-2", ...); ids are never reused,
+  // even after release, so history stays unambiguous.
+  absl::StatusOr<std::string> NextFtaId();
+  // Insert or replace the whole record (keyed by id; empty id is
+  // INVALID_ARGUMENT). Replacing keeps the FTA's place in ListFtas.
+  absl::Status PutFta(const fta::v1::Fta& fta);
+  absl::StatusOr<fta::v1::Fta> GetFta(const std::string& id);  // NOT_FOUND names the id
+  // Ordered by creation; released ones only when asked.
+  absl::StatusOr<std::vector<fta::v1::Fta>> ListFtas(bool include_released);
+
+  // ---- Jobs -------------------------------------------------------------
+  // Allocates the next job id ("job-1", ...).
+  absl::StatusOr<std::string> NextJobId();
+  // Insert or replace the job row: id, state, spec, agents, times, error,
+  // sizes, engine. Aggregates, summaries and rank results are stored by the
+  // calls below, not by PutJob (and PutJob leaves stored ones untouched).
+  // Job row and agents are replaced in one transaction.
+  absl::Status PutJob(const fta::v1::Job& job);
+  // The three calls below need the job row first (NOT_FOUND otherwise).
+  // Inserts all results in one transaction: all or nothing. A result whose
+  // (iteration, phase, rank) is already stored fails the whole call.
+  absl::Status AddRankResults(const std::string& job_id,
+                              const std::vector<fta::v1::RankPhaseResult>& results);
+  // Insert or replace the aggregate of one (iteration, phase).
+  absl::Status AddAggregate(const std::string& job_id, const fta::v1::PhaseAggregate& aggregate);
+  // Replaces the job's whole set of summaries.
+  absl::Status PutSummaries(const std::string& job_id,
+                            const std::vector<fta::v1::PhaseSummary>& summaries);
+  // The whole job: row + aggregates (by iteration, phase) + summaries + rank
+  // results (by iteration, phase, rank). NOT_FOUND names the id.
+  absl::StatusOr<fta::v1::Job> GetJob(const std::string& id);
+  // Newest first (by created_unix_ms, then insertion), without rank results
+  // (agents, aggregates and summaries included). limit <= 0: all jobs.
+  absl::StatusOr<std::vector<fta::v1::Job>> ListJobs(int limit);
+  // At daemon start: jobs left PENDING/RUNNING by a previous run become
+  // FAILED with `reason` as their error and the clock's time as finished
+  // time; returns their ids, oldest first.
+  absl::StatusOr<std::vector<std::string>> FailUnfinishedJobs(const std::string& reason);
+
+ private:
+  Store(sqlite3* db, std::string path, const fta::Clock* clock);
+  absl::Status Migrate();
+  absl::StatusOr<std::string> NextId(const std::string& counter);
+  // Callers hold mu_.
+  absl::Status CheckJobExists(const std::string& job_id, const std::string& operation);
+  absl::Status LoadJobDetails(fta::v1::Job& job, bool with_rank_results);
+
+  std::mutex mu_;
+  sqlite3* db_ ABSL_GUARDED_BY(mu_);
+  const std::string path_;
+  const fta::Clock* const clock_;
+};
+
+}  // namespace fta::store

@@ -1,0 +1,284 @@
+#include "lib/virt/process_provisioner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "spdlog/spdlog.h"
+
+extern char** environ;
+
+namespace fta::virt {
+namespace {
+
+std::string ErrnoText(int error) { return std::strerror(error); }
+
+// /proc/<pid>/cmdline split at NULs; empty when the process is gone.
+std::vector<std::string> ReadCmdline(int64_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/cmdline"), std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string raw = buffer.str();
+  std::vector<std::string> args;
+  if (raw.empty()) return args;
+  for (absl::string_view part : absl::StrSplit(raw, '\0')) args.emplace_back(part);
+  return args;
+}
+
+// A pid can be reused once the old process is gone; only adopt a process
+// that is really the fta-agent of this FTA.
+bool IsAgentFor(int64_t pid, const std::string& fta_id) {
+  std::vector<std::string> args = ReadCmdline(pid);
+  if (args.empty() || args[0].find("fta-agent") == std::string::npos) return false;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--id" && args[i + 1] == fta_id) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<int> OpenPidFd(int64_t pid) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
+  if (fd < 0) {
+    int error = errno;
+    if (error == ESRCH) return absl::NotFoundError(absl::StrCat("process ", pid, " does not exist"));
+    return absl::InternalError(absl::StrCat("pidfd_open(", pid, "): ", ErrnoText(error)));
+  }
+  return fd;
+}
+
+absl::StatusOr<std::unique_ptr<ProcessProvisioner>> ProcessProvisioner::Create(
+    ProcessProvisionerOptions options) {
+  if (access(options.agent_binary.c_str(), X_OK) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "provisioner.agent_binary: ", options.agent_binary, " is not executable: ", ErrnoText(errno)));
+  }
+  int wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd < 0) return absl::InternalError(absl::StrCat("eventfd: ", ErrnoText(errno)));
+  auto provisioner =
+      std::unique_ptr<ProcessProvisioner>(new ProcessProvisioner(std::move(options), wake_fd));
+  provisioner->watcher_ = std::thread([p = provisioner.get()] { p->WatchLoop(); });
+  return provisioner;
+}
+
+ProcessProvisioner::ProcessProvisioner(ProcessProvisionerOptions options, int wake_fd)
+    : options_(std::move(options)), wake_fd_(wake_fd) {}
+
+ProcessProvisioner::~ProcessProvisioner() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+  }
+  Wake();
+  if (watcher_.joinable()) watcher_.join();
+  // FTAs outlive the daemon on purpose (a restart adopts them); only the
+  // watch handles are closed here.
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [id, watched] : watched_) close(watched.pidfd);
+  close(wake_fd_);
+}
+
+void ProcessProvisioner::SetExitHandler(std::function<void(const FtaExit&)> handler) {
+  std::lock_guard<std::mutex> lock(mu_);
+  exit_handler_ = std::move(handler);
+}
+
+void ProcessProvisioner::Wake() {
+  uint64_t one = 1;
+  ssize_t ignored = write(wake_fd_, &one, sizeof(one));
+  (void)ignored;
+}
+
+absl::StatusOr<FtaInstance> ProcessProvisioner::Start(const FtaLaunchSpec& spec) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (watched_.count(spec.fta_id) > 0) {
+      return absl::AlreadyExistsError(absl::StrCat(spec.fta_id, " is already running"));
+    }
+  }
+  std::vector<std::string> args = {options_.agent_binary, "--connect", spec.agent_endpoint, "--id",
+                                   spec.fta_id};
+  if (!spec.token_file.empty()) {
+    args.push_back("--token");
+    args.push_back(spec.token_file);
+  }
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  std::string log_path = absl::StrCat(options_.log_dir, "/", spec.fta_id, ".log");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+
+  // The daemon blocks SIGTERM/SIGINT for its signal thread; the agent must
+  // start with a clean mask and default handlers or it could not be stopped.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t empty_mask;
+  sigemptyset(&empty_mask);
+  sigset_t default_signals;
+  sigemptyset(&default_signals);
+  sigaddset(&default_signals, SIGTERM);
+  sigaddset(&default_signals, SIGINT);
+  sigaddset(&default_signals, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &empty_mask);
+  posix_spawnattr_setsigdefault(&attr, &default_signals);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, options_.agent_binary.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return absl::InternalError(
+        absl::StrCat("starting ", options_.agent_binary, " for ", spec.fta_id, ": ", ErrnoText(rc)));
+  }
+  absl::StatusOr<int> pidfd = OpenPidFd(pid);
+  if (!pidfd.ok()) {
+    // Exited before we could watch it: reap and report as a start failure.
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return absl::InternalError(absl::StrCat(spec.fta_id, ": agent exited immediately (see ", log_path, ")"));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    watched_[spec.fta_id] = Watched{pid, *pidfd, /*is_child=*/true, /*stopping=*/false};
+  }
+  Wake();
+  spdlog::info("started {} as pid {} (log {})", spec.fta_id, pid, log_path);
+  return FtaInstance{spec.fta_id, pid, log_path};
+}
+
+absl::Status ProcessProvisioner::Stop(const std::string& fta_id, absl::Duration grace) {
+  int pidfd = -1;
+  int64_t pid = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = watched_.find(fta_id);
+    if (it == watched_.end()) return absl::OkStatus();
+    it->second.stopping = true;
+    pid = it->second.pid;
+    // Our own handle: the watcher thread may close the original at any time.
+    pidfd = dup(it->second.pidfd);
+  }
+  if (pidfd < 0) return absl::InternalError(absl::StrCat("dup pidfd of ", fta_id, ": ", ErrnoText(errno)));
+  auto wait_exit = [pidfd](absl::Duration timeout) {
+    pollfd pfd{pidfd, POLLIN, 0};
+    int rc;
+    do {
+      rc = poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+    } while (rc < 0 && errno == EINTR);
+    return rc > 0;
+  };
+  syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, nullptr, 0);
+  bool exited = wait_exit(grace);
+  if (!exited) {
+    spdlog::warn("{} (pid {}) ignored SIGTERM for {}; killing", fta_id, pid, absl::FormatDuration(grace));
+    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+    exited = wait_exit(absl::Seconds(10));
+  }
+  close(pidfd);
+  if (!exited) return absl::InternalError(absl::StrCat(fta_id, " (pid ", pid, ") survived SIGKILL"));
+  spdlog::info("stopped {} (pid {})", fta_id, pid);
+  return absl::OkStatus();
+}
+
+absl::Status ProcessProvisioner::Adopt(const std::string& fta_id, int64_t pid) {
+  if (pid <= 0 || !IsAgentFor(pid, fta_id)) {
+    return absl::NotFoundError(absl::StrCat(fta_id, ": no fta-agent process with pid ", pid));
+  }
+  absl::StatusOr<int> pidfd = OpenPidFd(pid);
+  if (!pidfd.ok()) return pidfd.status();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    watched_[fta_id] = Watched{pid, *pidfd, /*is_child=*/false, /*stopping=*/false};
+  }
+  Wake();
+  spdlog::info("adopted {} (pid {})", fta_id, pid);
+  return absl::OkStatus();
+}
+
+bool ProcessProvisioner::IsRunning(const std::string& fta_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return watched_.count(fta_id) > 0;
+}
+
+std::string ProcessProvisioner::Reap(const Watched& watched) {
+  if (!watched.is_child) return "exited (adopted process; status unknown)";
+  int status = 0;
+  pid_t rc;
+  do {
+    rc = waitpid(static_cast<pid_t>(watched.pid), &status, 0);
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) return absl::StrCat("exited (waitpid: ", ErrnoText(errno), ")");
+  if (WIFEXITED(status)) return absl::StrCat("exited with status ", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    return absl::StrCat("killed by signal ", WTERMSIG(status), " (", strsignal(WTERMSIG(status)), ")");
+  }
+  return "exited";
+}
+
+void ProcessProvisioner::WatchLoop() {
+  while (true) {
+    std::vector<pollfd> fds;
+    std::vector<std::string> ids;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (shutting_down_) return;
+      fds.push_back(pollfd{wake_fd_, POLLIN, 0});
+      for (const auto& [id, watched] : watched_) {
+        fds.push_back(pollfd{watched.pidfd, POLLIN, 0});
+        ids.push_back(id);
+      }
+    }
+    int rc = poll(fds.data(), fds.size(), -1);
+    if (rc < 0) {
+      if (errno == EINTR) continue;
+      spdlog::error("process watcher poll: {}", ErrnoText(errno));
+      return;
+    }
+    if (fds[0].revents & POLLIN) {
+      uint64_t drained;
+      ssize_t ignored = read(wake_fd_, &drained, sizeof(drained));
+      (void)ignored;
+    }
+    for (size_t i = 1; i < fds.size(); ++i) {
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Watched watched;
+      std::function<void(const FtaExit&)> handler;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto it = watched_.find(ids[i - 1]);
+        if (it == watched_.end() || it->second.pidfd != fds[i].fd) continue;
+        watched = it->second;
+        watched_.erase(it);
+        handler = exit_handler_;
+      }
+      std::string description = Reap(watched);
+      close(watched.pidfd);
+      if (watched.stopping) continue;
+      spdlog::warn("{} (pid {}) {}", ids[i - 1], watched.pid, description);
+      if (handler) handler(FtaExit{ids[i - 1], description});
+    }
+  }
+}
+
+}  // namespace fta::virt

@@ -1,0 +1,66 @@
+// The `process` backend: every FTA is an fta-agent process on this host,
+// started with argv (never a shell), in its own session so a terminal's
+// Ctrl-C does not take the fleet down, with stdout/stderr in a log file.
+//
+// Exits are watched through pidfds (poll), which works for children and for
+// processes adopted after a daemon restart alike. Stopping sends SIGTERM,
+// then SIGKILL after the grace period.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "lib/virt/provisioner.h"
+
+namespace fta::virt {
+
+struct ProcessProvisionerOptions {
+  std::string agent_binary;            // absolute path of fta-agent
+  std::string log_dir;                 // <state_dir>/logs
+  std::vector<std::string> extra_args; // appended to every agent's argv
+};
+
+class ProcessProvisioner final : public Provisioner {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProcessProvisioner>> Create(ProcessProvisionerOptions options);
+  ~ProcessProvisioner() override;
+
+  std::string Backend() const override { return "process"; }
+  void SetExitHandler(std::function<void(const FtaExit&)> handler) override;
+  absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override;
+  absl::Status Stop(const std::string& fta_id, absl::Duration grace) override;
+  absl::Status Adopt(const std::string& fta_id, int64_t pid) override;
+  bool IsRunning(const std::string& fta_id) override;
+
+ private:
+  struct Watched {
+    int64_t pid = 0;
+    int pidfd = -1;
+    bool is_child = false;
+    bool stopping = false;  // exit is expected: not reported
+  };
+
+  ProcessProvisioner(ProcessProvisionerOptions options, int wake_fd);
+  void WatchLoop();
+  void Wake();
+  // Returns a description of how `watched` ended (reaps children).
+  static std::string Reap(const Watched& watched);
+
+  const ProcessProvisionerOptions options_;
+  const int wake_fd_;  // eventfd: rebuild the poll set / shut down
+  std::mutex mu_;
+  std::map<std::string, Watched> watched_ ABSL_GUARDED_BY(mu_);
+  std::function<void(const FtaExit&)> exit_handler_ ABSL_GUARDED_BY(mu_);
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread watcher_;
+};
+
+// Opens a pidfd for `pid` (Linux >= 5.3). Exposed for tests.
+absl::StatusOr<int> OpenPidFd(int64_t pid);
+
+}  // namespace fta::virt

@@ -1,0 +1,70 @@
+// Provisioner: the seam between the daemon and whatever hosts an FTA.
+//
+// An FTA is one fta-agent with its own slice of the host: a KVM guest with
+// one VF (libvirt backend) or a supervised process (process backend, the
+// light FTA the poster proposes as the next step). The daemon decides *which*
+// FTAs exist (the store); a Provisioner makes them exist and reports when
+// one dies on its own.
+//
+//   provisioner->SetExitHandler([&](const FtaExit& exit) { ... });
+//   absl::StatusOr<FtaInstance> fta = provisioner->Start(spec);
+//   provisioner->Stop(fta->fta_id, absl::Seconds(10));
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace fta::virt {
+
+// What an FTA needs to find the daemon and prove who it is.
+struct FtaLaunchSpec {
+  std::string fta_id;
+  std::string agent_endpoint;  // "unix:/run/fta-hostd/agent.sock" or "host:port"
+  std::string token_file;      // shared secret the agent sends in its hello
+};
+
+struct FtaInstance {
+  std::string fta_id;
+  int64_t pid = 0;          // process backend: the agent's pid
+  std::string log_path;     // where the FTA's console/stdout goes
+};
+
+// An FTA that went away without being asked to.
+struct FtaExit {
+  std::string fta_id;
+  std::string description;  // "exited with status 1", "killed by signal 9"
+};
+
+class Provisioner {
+ public:
+  virtual ~Provisioner() = default;
+
+  // "process" or "libvirt".
+  virtual std::string Backend() const = 0;
+
+  // Called from the provisioner's own thread for every unexpected exit.
+  // Set before the first Start/Adopt.
+  virtual void SetExitHandler(std::function<void(const FtaExit&)> handler) = 0;
+
+  // Brings the FTA up; returns once it is launched (not once its agent has
+  // connected: the daemon waits for that).
+  virtual absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) = 0;
+
+  // Stops it: polite first, forced after `grace`. Stopping an FTA the
+  // provisioner does not know is OK (idempotent release).
+  virtual absl::Status Stop(const std::string& fta_id, absl::Duration grace) = 0;
+
+  // After a daemon restart: take over an FTA a previous run started.
+  // NOT_FOUND when it no longer exists (or the pid now belongs to something
+  // else).
+  virtual absl::Status Adopt(const std::string& fta_id, int64_t pid) = 0;
+
+  virtual bool IsRunning(const std::string& fta_id) = 0;
+};
+
+}  // namespace fta::virt

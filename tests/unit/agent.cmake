@@ -1,0 +1,4 @@
+# Behaviour tests of lib/agent against an in-process AgentGateway.
+fta_test(agent_session_test LABEL unit
+  SOURCES agent_session_test.cc
+  DEPS fta_agent_lib GTest::gmock)

@@ -1,0 +1,396 @@
+// AgentSession against a real in-process gRPC server on a unix socket that
+// plays a scripted fta-hostd. The tests synchronise on messages only; every
+// deadline is a failure guard, never a pacing device.
+#include "lib/agent/agent_session.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "lib/agent/agent_identity.h"
+#include "lib/agent/job_part.h"
+#include "lib/core/clock.h"
+
+namespace fta::agent {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr absl::Duration kGuard = absl::Seconds(60);
+constexpr char kFtaId[] = "fta-test-1";
+
+// A scripted fta-hostd: answers Hello with Welcome, records everything the
+// agent sends, and lets the test push host messages.
+class ScriptedGateway final : public v1::AgentGateway::Service {
+ public:
+  grpc::Status Connect(grpc::ServerContext*,
+                       grpc::ServerReaderWriter<v1::HostMessage, v1::AgentMessage>* stream) override {
+    {
+      absl::MutexLock lock(&mu_);
+      stream_ = stream;
+    }
+    v1::AgentMessage message;
+    while (stream->Read(&message)) {
+      absl::MutexLock lock(&mu_);
+      if (message.has_hello()) {
+        v1::HostMessage welcome;
+        welcome.mutable_welcome()->set_heartbeat_interval_ms(20);
+        stream->Write(welcome);
+      }
+      received_.push_back(message);
+    }
+    absl::MutexLock lock(&mu_);
+    stream_ = nullptr;
+    return grpc::Status::OK;
+  }
+
+  bool Send(const v1::HostMessage& message) {
+    absl::MutexLock lock(&mu_);
+    return stream_ != nullptr && stream_->Write(message);
+  }
+
+  // The next message with this body (and job id, if given) after the last
+  // one returned; skipped messages stay in Received().
+  std::optional<v1::AgentMessage> Expect(v1::AgentMessage::BodyCase body, const std::string& job_id = "") {
+    absl::MutexLock lock(&mu_);
+    std::optional<v1::AgentMessage> found;
+    auto match = [&] {
+      for (; cursor_ < received_.size(); ++cursor_) {
+        const v1::AgentMessage& m = received_[cursor_];
+        if (m.body_case() == body && (job_id.empty() || JobId(m) == job_id)) {
+          found = m;
+          ++cursor_;
+          return true;
+        }
+      }
+      return false;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&match), kGuard);
+    return found;
+  }
+
+  std::vector<v1::AgentMessage> Received() {
+    absl::MutexLock lock(&mu_);
+    return received_;
+  }
+
+  static std::string JobId(const v1::AgentMessage& m) {
+    switch (m.body_case()) {
+      case v1::AgentMessage::kReady:
+        return m.ready().job_id();
+      case v1::AgentMessage::kSample:
+        return m.sample().job_id();
+      case v1::AgentMessage::kPhaseDone:
+        return m.phase_done().job_id();
+      case v1::AgentMessage::kFailed:
+        return m.failed().job_id();
+      default:
+        return "";
+    }
+  }
+
+ private:
+  absl::Mutex mu_;
+  grpc::ServerReaderWriter<v1::HostMessage, v1::AgentMessage>* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::vector<v1::AgentMessage> received_ ABSL_GUARDED_BY(mu_);
+  size_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// One server instance; a restart is a new TestServer on the same socket.
+struct TestServer {
+  explicit TestServer(const std::string& socket_path) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("unix:" + socket_path, grpc::InsecureServerCredentials());
+    builder.RegisterService(&gateway);
+    server = builder.BuildAndStart();
+  }
+  ~TestServer() {
+    // An immediate deadline cancels the open Connect call, as a daemon
+    // crash would from the agent's point of view.
+    server->Shutdown(std::chrono::system_clock::now());
+    server->Wait();
+  }
+  ScriptedGateway gateway;
+  std::unique_ptr<grpc::Server> server;
+};
+
+class AgentSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/fta-agent-test-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    root_ = pattern;
+    socket_ = root_ + "/agent.sock";
+    data_dir_ = root_ + "/data";
+    ASSERT_EQ(mkdir(data_dir_.c_str(), 0755), 0);
+    server_ = std::make_unique<TestServer>(socket_);
+    ASSERT_NE(server_->server, nullptr);
+  }
+
+  void TearDown() override {
+    if (session_ != nullptr) session_->Stop();
+    session_.reset();
+    server_.reset();
+    std::filesystem::remove_all(root_);
+  }
+
+  ScriptedGateway& gateway() { return server_->gateway; }
+
+  // Starts the agent and waits for its Hello.
+  v1::AgentHello StartAgent(const std::string& token = "") {
+    AgentOptions options;
+    options.connect_address = "unix:" + socket_;
+    options.fta_id = kFtaId;
+    options.token = token;
+    session_ = std::make_unique<AgentSession>(options, &clock_, MakePosixEngineFactory(&clock_));
+    session_->Start();
+    std::optional<v1::AgentMessage> hello = gateway().Expect(v1::AgentMessage::kHello);
+    EXPECT_TRUE(hello.has_value()) << "no Hello";
+    return hello ? hello->hello() : v1::AgentHello();
+  }
+
+  v1::HostMessage Part(const std::string& job_id, const std::string& directory, int64_t transfer,
+                       int64_t block, int64_t segments, int sample_ms) {
+    v1::HostMessage message;
+    v1::JobPart* part = message.mutable_part();
+    part->set_job_id(job_id);
+    part->mutable_spec()->set_directory(directory);
+    part->mutable_spec()->set_segments(segments);
+    part->add_ranks(0);
+    part->set_total_ranks(1);
+    part->set_sample_interval_ms(sample_ms);
+    part->set_transfer_size_bytes(transfer);
+    part->set_block_size_bytes(block);
+    part->set_signature(42);
+    return message;
+  }
+
+  v1::HostMessage Go(const std::string& job_id, v1::Phase phase, int64_t start_at_ns) {
+    v1::HostMessage message;
+    message.mutable_go()->set_job_id(job_id);
+    message.mutable_go()->set_iteration(0);
+    message.mutable_go()->set_phase(phase);
+    message.mutable_go()->set_start_at_unix_ns(start_at_ns);
+    return message;
+  }
+
+  // Sum of the bytes sampled for one phase of a job so far.
+  int64_t SampledBytes(const std::string& job_id, v1::Phase phase) {
+    int64_t bytes = 0;
+    for (const v1::AgentMessage& m : gateway().Received()) {
+      if (m.has_sample() && m.sample().job_id() == job_id && m.sample().phase() == phase) {
+        EXPECT_LE(m.sample().interval_start_ns(), m.sample().interval_end_ns());
+        bytes += m.sample().bytes();
+      }
+    }
+    return bytes;
+  }
+
+  RealClock clock_;
+  std::string root_;
+  std::string socket_;
+  std::string data_dir_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<AgentSession> session_;
+};
+
+TEST_F(AgentSessionTest, HelloCarriesIdTokenAndVersion) {
+  std::string token_file = root_ + "/token";
+  std::ofstream(token_file) << "  s3cret-token\n";
+  absl::StatusOr<std::string> token = ReadTokenFile(token_file);
+  ASSERT_TRUE(token.ok()) << token.status();
+
+  v1::AgentHello hello = StartAgent(*token);
+  EXPECT_EQ(hello.fta_id(), kFtaId);
+  EXPECT_EQ(hello.token(), "s3cret-token");
+  EXPECT_EQ(hello.agent_version(), "0.1.0");
+  EXPECT_EQ(hello.pid(), getpid());
+  EXPECT_FALSE(hello.hostname().empty());
+  // Welcome was sent on Hello; heartbeats follow.
+  EXPECT_TRUE(gateway().Expect(v1::AgentMessage::kHeartbeat).has_value());
+}
+
+TEST_F(AgentSessionTest, PartWithMissingDirectoryFailsNamingIt) {
+  StartAgent();
+  std::string missing = data_dir_ + "/does-not-exist";
+  gateway().Send(Part("job-missing", missing, 65536, 1 << 20, 1, 100));
+  std::optional<v1::AgentMessage> failed = gateway().Expect(v1::AgentMessage::kFailed, "job-missing");
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_THAT(failed->failed().message(), HasSubstr("directory " + missing));
+  EXPECT_THAT(failed->failed().message(), HasSubstr("No such file or directory"));
+}
+
+TEST_F(AgentSessionTest, WriteReadRemoveRoundTrip) {
+  StartAgent();
+  constexpr int64_t kTransfer = 64 * 1024;
+  constexpr int64_t kBlock = 1 << 20;
+  constexpr int64_t kSegments = 4;
+  const std::string file = data_dir_ + "/testfile.00000000";
+  gateway().Send(Part("job-rw", data_dir_, kTransfer, kBlock, kSegments, 5));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-rw").has_value());
+
+  // A start time in the future: nothing may be opened before it.
+  const int64_t start_at = clock_.NowUnixNanos() + 50'000'000;
+  gateway().Send(Go("job-rw", v1::PHASE_WRITE, start_at));
+  std::optional<v1::AgentMessage> write = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
+  ASSERT_TRUE(write.has_value());
+  ASSERT_EQ(write->phase_done().ranks_size(), 1);
+  const v1::RankPhaseResult& w = write->phase_done().ranks(0);
+  EXPECT_EQ(w.fta_id(), kFtaId);
+  EXPECT_EQ(w.rank(), 0);
+  EXPECT_EQ(w.phase(), v1::PHASE_WRITE);
+  EXPECT_EQ(w.bytes(), kSegments * kBlock);
+  EXPECT_EQ(w.ops(), kSegments * kBlock / kTransfer);
+  EXPECT_GE(w.open_start_ns(), start_at);
+  EXPECT_LE(w.open_start_ns(), w.open_end_ns());
+  EXPECT_LE(w.open_end_ns(), w.xfer_start_ns());
+  EXPECT_LE(w.xfer_start_ns(), w.xfer_end_ns());
+  EXPECT_LE(w.xfer_end_ns(), w.close_start_ns());
+  EXPECT_LE(w.close_start_ns(), w.close_end_ns());
+  // Samples precede PhaseDone on the stream and account for every byte.
+  EXPECT_EQ(SampledBytes("job-rw", v1::PHASE_WRITE), kSegments * kBlock);
+  ASSERT_TRUE(std::filesystem::exists(file));
+  EXPECT_EQ(std::filesystem::file_size(file), static_cast<uintmax_t>(kSegments * kBlock));
+
+  gateway().Send(Go("job-rw", v1::PHASE_READ, clock_.NowUnixNanos()));
+  std::optional<v1::AgentMessage> read = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
+  ASSERT_TRUE(read.has_value());
+  ASSERT_EQ(read->phase_done().ranks_size(), 1);
+  const v1::RankPhaseResult& r = read->phase_done().ranks(0);
+  EXPECT_EQ(r.phase(), v1::PHASE_READ);
+  EXPECT_EQ(r.bytes(), kSegments * kBlock);
+  EXPECT_LE(r.open_start_ns(), r.xfer_start_ns());
+  EXPECT_LE(r.xfer_start_ns(), r.xfer_end_ns());
+  EXPECT_LE(r.xfer_end_ns(), r.close_end_ns());
+  EXPECT_EQ(SampledBytes("job-rw", v1::PHASE_READ), kSegments * kBlock);
+
+  gateway().Send(Go("job-rw", v1::PHASE_REMOVE, clock_.NowUnixNanos()));
+  std::optional<v1::AgentMessage> removed = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
+  ASSERT_TRUE(removed.has_value());
+  ASSERT_EQ(removed->phase_done().ranks_size(), 1);
+  const v1::RankPhaseResult& rm = removed->phase_done().ranks(0);
+  EXPECT_EQ(rm.phase(), v1::PHASE_REMOVE);
+  EXPECT_EQ(rm.bytes(), 0);
+  EXPECT_LE(rm.open_start_ns(), rm.close_end_ns());
+  EXPECT_FALSE(std::filesystem::exists(file));
+
+  for (const v1::AgentMessage& m : gateway().Received()) EXPECT_FALSE(m.has_failed()) << m.DebugString();
+}
+
+TEST_F(AgentSessionTest, CancelStopsLongWriteWithoutPhaseDone) {
+  StartAgent();
+  constexpr int64_t kTransfer = 64 * 1024;
+  constexpr int64_t kSegments = 10'000'000;  // 640 GB: cannot finish before the cancel
+  gateway().Send(Part("job-long", data_dir_, kTransfer, kTransfer, kSegments, 50));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-long").has_value());
+  gateway().Send(Go("job-long", v1::PHASE_WRITE, clock_.NowUnixNanos()));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kSample, "job-long").has_value());
+
+  v1::HostMessage cancel;
+  cancel.mutable_cancel()->set_job_id("job-long");
+  cancel.mutable_cancel()->set_reason("test");
+  gateway().Send(cancel);
+  // The cancelled job is gone: the next part is judged on its own merits,
+  // not refused as "busy".
+  gateway().Send(Part("job-next", data_dir_ + "/missing", kTransfer, kTransfer, 1, 50));
+  std::optional<v1::AgentMessage> next = gateway().Expect(v1::AgentMessage::kFailed, "job-next");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_THAT(next->failed().message(), Not(HasSubstr("busy")));
+
+  // Stop joins the engine threads; it returns only because the write stopped.
+  session_->Stop();
+  for (const v1::AgentMessage& m : gateway().Received()) {
+    EXPECT_FALSE(m.has_phase_done()) << m.DebugString();
+    EXPECT_FALSE(m.has_failed() && m.failed().job_id() == "job-long") << m.DebugString();
+  }
+  EXPECT_LT(std::filesystem::file_size(data_dir_ + "/testfile.00000000"),
+            static_cast<uintmax_t>(kSegments * kTransfer));
+}
+
+TEST_F(AgentSessionTest, SecondJobIsRefusedWhileOneIsActive) {
+  StartAgent();
+  gateway().Send(Part("job-a", data_dir_, 65536, 65536, 1, 100));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-a").has_value());
+  gateway().Send(Part("job-b", data_dir_, 65536, 65536, 1, 100));
+  std::optional<v1::AgentMessage> busy = gateway().Expect(v1::AgentMessage::kFailed, "job-b");
+  ASSERT_TRUE(busy.has_value());
+  EXPECT_EQ(busy->failed().message(), "agent busy with job job-a");
+
+  v1::HostMessage finish;
+  finish.mutable_finish()->set_job_id("job-a");
+  gateway().Send(finish);
+  gateway().Send(Part("job-c", data_dir_, 65536, 65536, 1, 100));
+  EXPECT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-c").has_value());
+}
+
+TEST_F(AgentSessionTest, ReconnectsAndSaysHelloAfterServerRestart) {
+  StartAgent();
+  server_.reset();
+  server_ = std::make_unique<TestServer>(socket_);
+  ASSERT_NE(server_->server, nullptr);
+  std::optional<v1::AgentMessage> hello = gateway().Expect(v1::AgentMessage::kHello);
+  ASSERT_TRUE(hello.has_value());
+  EXPECT_EQ(hello->hello().fta_id(), kFtaId);
+  // The new stream is fully live: jobs work on it.
+  gateway().Send(Part("job-after", data_dir_, 65536, 65536, 1, 100));
+  EXPECT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-after").has_value());
+}
+
+TEST(JobPartTest, DefaultsFollowIor) {
+  char pattern[] = "/tmp/fta-agent-plan-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  v1::JobPart part;
+  part.mutable_spec()->set_directory(pattern);
+  part.add_ranks(2);
+  part.set_total_ranks(4);
+  part.set_transfer_size_bytes(65536);
+  part.set_block_size_bytes(1 << 20);
+  absl::StatusOr<PartPlan> plan = PlanFromJobPart(part);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->params.segments, 1u);
+  EXPECT_EQ(plan->params.iterations, 1u);
+  EXPECT_EQ(plan->params.task_offset, 1u);
+  EXPECT_TRUE(plan->params.write);
+  EXPECT_TRUE(plan->params.read);
+  EXPECT_EQ(plan->params.file_name, "testfile");
+  EXPECT_EQ(plan->sample_interval, kDefaultSampleInterval);
+  EXPECT_EQ(plan->ranks, std::vector<int>{2});
+
+  part.set_ranks(0, 4);
+  EXPECT_THAT(PlanFromJobPart(part).status().message(), HasSubstr("rank 4"));
+  part.set_ranks(0, 2);
+  part.set_transfer_size_bytes(3);
+  EXPECT_FALSE(PlanFromJobPart(part).ok());
+  std::filesystem::remove_all(pattern);
+}
+
+TEST(AgentIdentityTest, FlagsAreValidated) {
+  EXPECT_TRUE(ValidateConnectAddress("unix:/run/fta.sock").ok());
+  EXPECT_TRUE(ValidateConnectAddress("hostd.example:7443").ok());
+  EXPECT_TRUE(ValidateConnectAddress("[::1]:7443").ok());
+  EXPECT_FALSE(ValidateConnectAddress("unix:").ok());
+  EXPECT_FALSE(ValidateConnectAddress("hostd").ok());
+  EXPECT_FALSE(ValidateConnectAddress("hostd:99999").ok());
+  EXPECT_TRUE(ValidateFtaId("fta-3").ok());
+  EXPECT_FALSE(ValidateFtaId("").ok());
+  EXPECT_FALSE(ValidateFtaId("a%b").ok());
+  EXPECT_EQ(FindExecutableInPath("sh", "/nonexistent:/bin"), "/bin/sh");
+  EXPECT_EQ(FindExecutableInPath("no-such-binary-here", "/bin"), "");
+}
+
+}  // namespace
+}  // namespace fta::agent

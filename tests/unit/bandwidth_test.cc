@@ -1,0 +1,149 @@
+#include "lib/ior/bandwidth.h"
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+namespace fta::ior {
+namespace {
+
+constexpr int64_t kBase = 1'700'000'000'000'000'000;  // some wall-clock instant
+constexpr uint64_t kMiB = 1 << 20;
+
+// Timestamps in milliseconds after kBase, to keep the examples readable.
+PhaseMeasurement Rank(int64_t open_start, int64_t open_end, int64_t xfer_start, int64_t xfer_end,
+                      int64_t close_start, int64_t close_end, uint64_t bytes, uint64_t ops) {
+  auto ns = [](int64_t ms) { return kBase + ms * 1'000'000; };
+  PhaseMeasurement m;
+  m.open_start_ns = ns(open_start);
+  m.open_end_ns = ns(open_end);
+  m.xfer_start_ns = ns(xfer_start);
+  m.xfer_end_ns = ns(xfer_end);
+  m.close_start_ns = ns(close_start);
+  m.close_end_ns = ns(close_end);
+  m.bytes = bytes;
+  m.ops = ops;
+  return m;
+}
+
+// Three ranks, 100 MiB each in 100 transfers of 1 MiB. Worked by hand:
+//   first open start 900 ms (rank 2), last close end 4100 ms (rank 2)
+//   total = 3.2 s -> 300 MiB / 3.2 s = 93.75 MiB/s = 98.304 MB/s
+//   open  = max open end 1250 - min open start 900   = 0.35 s
+//   xfer  = max xfer end 3500 - min xfer start 1000  = 2.5 s -> 300 ops / 2.5 s = 120 IOPS
+//   close = max close end 4100 - min close start 2900 = 1.2 s
+//   skew  = max open start 1200 - min open start 900 = 0.3 s
+std::vector<PhaseMeasurement> ThreeRanks() {
+  return {
+      Rank(1000, 1100, 1100, 3000, 3000, 3100, 100 * kMiB, 100),
+      Rank(1200, 1250, 1300, 3500, 3500, 3600, 100 * kMiB, 100),
+      Rank(900, 1000, 1000, 2800, 2900, 4100, 100 * kMiB, 100),
+  };
+}
+
+TEST(AggregatePhase, BandwidthIsTotalBytesOverFirstOpenToLastClose) {
+  absl::StatusOr<PhaseAggregateValues> agg = AggregatePhase(ThreeRanks());
+  ASSERT_TRUE(agg.ok()) << agg.status();
+  EXPECT_EQ(agg->bytes, 300 * kMiB);
+  EXPECT_EQ(agg->ops, 300u);
+  EXPECT_EQ(agg->ranks, 3);
+  EXPECT_DOUBLE_EQ(agg->total_seconds, 3.2);
+  EXPECT_DOUBLE_EQ(agg->bandwidth_mib, 93.75);
+  EXPECT_DOUBLE_EQ(agg->bandwidth_mb, 98.304);
+  EXPECT_EQ(agg->first_open_start_ns, kBase + 900'000'000);
+  EXPECT_EQ(agg->last_close_end_ns, kBase + 4'100'000'000);
+}
+
+TEST(AggregatePhase, IopsUseTheTransferInterval) {
+  absl::StatusOr<PhaseAggregateValues> agg = AggregatePhase(ThreeRanks());
+  ASSERT_TRUE(agg.ok());
+  EXPECT_DOUBLE_EQ(agg->xfer_seconds, 2.5);
+  EXPECT_DOUBLE_EQ(agg->iops, 120.0);
+}
+
+TEST(AggregatePhase, StepTimesAreSpreadsAcrossRanks) {
+  absl::StatusOr<PhaseAggregateValues> agg = AggregatePhase(ThreeRanks());
+  ASSERT_TRUE(agg.ok());
+  EXPECT_NEAR(agg->open_seconds, 0.35, 1e-12);
+  EXPECT_NEAR(agg->close_seconds, 1.2, 1e-12);
+  EXPECT_NEAR(agg->start_skew_seconds, 0.3, 1e-12);
+}
+
+TEST(AggregatePhase, SingleRankMatchesItsOwnTimes) {
+  absl::StatusOr<PhaseAggregateValues> agg =
+      AggregatePhase({Rank(0, 500, 500, 1500, 1500, 2000, 64 * kMiB, 64)});
+  ASSERT_TRUE(agg.ok());
+  EXPECT_DOUBLE_EQ(agg->total_seconds, 2.0);
+  EXPECT_DOUBLE_EQ(agg->bandwidth_mib, 32.0);
+  EXPECT_DOUBLE_EQ(agg->iops, 64.0);
+  EXPECT_DOUBLE_EQ(agg->start_skew_seconds, 0.0);
+}
+
+TEST(AggregatePhase, EmptyListIsAnError) {
+  absl::StatusOr<PhaseAggregateValues> agg = AggregatePhase({});
+  EXPECT_EQ(agg.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(AggregatePhase, NonPositiveIntervalIsAnError) {
+  absl::StatusOr<PhaseAggregateValues> agg =
+      AggregatePhase({Rank(1000, 1000, 1000, 1000, 1000, 1000, 8, 1)});
+  EXPECT_EQ(agg.status().code(), absl::StatusCode::kFailedPrecondition);
+  agg = AggregatePhase({Rank(2000, 1000, 1000, 1000, 1000, 1000, 8, 1)});
+  EXPECT_EQ(agg.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+PhaseAggregateValues Iteration(double mib, double seconds) {
+  PhaseAggregateValues v;
+  v.bandwidth_mib = mib;
+  v.bandwidth_mb = mib * 1.048576;
+  v.total_seconds = seconds;
+  return v;
+}
+
+TEST(Summarize, UsesPopulationStandardDeviation) {
+  std::vector<PhaseAggregateValues> iterations;
+  const double values[] = {2, 4, 4, 4, 5, 5, 7, 9};
+  for (int k = 0; k < 8; ++k) iterations.push_back(Iteration(values[k], k + 1));
+  SummaryValues s = Summarize(iterations);
+  EXPECT_EQ(s.iterations, 8);
+  EXPECT_DOUBLE_EQ(s.max_mib, 9);
+  EXPECT_DOUBLE_EQ(s.min_mib, 2);
+  EXPECT_DOUBLE_EQ(s.mean_mib, 5);
+  EXPECT_DOUBLE_EQ(s.stddev_mib, 2);  // the sample stddev would be 2.138...
+  EXPECT_DOUBLE_EQ(s.mean_seconds, 4.5);
+  EXPECT_DOUBLE_EQ(s.max_mb, 9 * 1.048576);
+}
+
+TEST(Summarize, SingleIterationHasZeroStddev) {
+  SummaryValues s = Summarize({Iteration(1234.5, 2.0)});
+  EXPECT_EQ(s.iterations, 1);
+  EXPECT_DOUBLE_EQ(s.max_mib, 1234.5);
+  EXPECT_DOUBLE_EQ(s.min_mib, 1234.5);
+  EXPECT_DOUBLE_EQ(s.mean_mib, 1234.5);
+  EXPECT_DOUBLE_EQ(s.stddev_mib, 0);
+  EXPECT_DOUBLE_EQ(s.mean_seconds, 2.0);
+}
+
+TEST(Summarize, EmptyListGivesZeroIterations) {
+  SummaryValues s = Summarize({});
+  EXPECT_EQ(s.iterations, 0);
+  EXPECT_DOUBLE_EQ(s.mean_mib, 0);
+}
+
+TEST(Summarize, WorksOnAggregatesFromAggregatePhase) {
+  absl::StatusOr<PhaseAggregateValues> a = AggregatePhase(ThreeRanks());
+  absl::StatusOr<PhaseAggregateValues> b =
+      AggregatePhase({Rank(0, 0, 0, 1000, 1000, 2000, 300 * kMiB, 300)});  // 150 MiB/s
+  ASSERT_TRUE(a.ok() && b.ok());
+  SummaryValues s = Summarize({*a, *b});
+  EXPECT_DOUBLE_EQ(s.max_mib, 150);
+  EXPECT_DOUBLE_EQ(s.min_mib, 93.75);
+  EXPECT_DOUBLE_EQ(s.mean_mib, (150 + 93.75) / 2);
+  EXPECT_DOUBLE_EQ(s.stddev_mib, (150 - 93.75) / 2);
+  EXPECT_DOUBLE_EQ(s.mean_seconds, (3.2 + 2.0) / 2);
+}
+
+}  // namespace
+}  // namespace fta::ior

@@ -1,0 +1,13 @@
+# Unit tests of lib/core/units and lib/ior: one binary per module.
+fta_test(units_test LABEL unit
+  SOURCES units_test.cc
+  DEPS fta_core GTest::gmock)
+fta_test(ior_params_test LABEL unit
+  SOURCES ior_params_test.cc
+  DEPS fta_ior GTest::gmock)
+fta_test(posix_engine_test LABEL unit
+  SOURCES posix_engine_test.cc
+  DEPS fta_ior GTest::gmock)
+fta_test(bandwidth_test LABEL unit
+  SOURCES bandwidth_test.cc
+  DEPS fta_ior GTest::gmock)

@@ -1,0 +1,206 @@
+#include "lib/ior/ior_params.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace fta::ior {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+IorParams ValidParams() {
+  IorParams params;
+  params.directory = "/tmp/ior";
+  return params;
+}
+
+// Expects INVALID_ARGUMENT whose message starts with `option` and contains
+// `detail`.
+void ExpectRejected(const IorParams& params, const char* option, const char* detail) {
+  absl::Status status = Validate(params);
+  ASSERT_FALSE(status.ok()) << "expected rejection mentioning " << option;
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), StartsWith(option));
+  EXPECT_THAT(std::string(status.message()), HasSubstr(detail));
+}
+
+TEST(Validate, AcceptsDefaultsWithDirectory) { EXPECT_TRUE(Validate(ValidParams()).ok()); }
+
+TEST(Validate, AcceptsPosterConfiguration) {
+  IorParams params = ValidParams();
+  params.transfer_size = 1 << 20;
+  params.block_size = 48ull << 30;
+  params.fsync = true;
+  params.reorder_tasks = true;
+  EXPECT_TRUE(Validate(params).ok()) << Validate(params);
+  // 48g is not a multiple of 100k: IOR's classic trap (use -b 64000k).
+  params.transfer_size = 100 << 10;
+  EXPECT_FALSE(Validate(params).ok());
+}
+
+TEST(Validate, RejectsZeroTransferSize) {
+  IorParams params = ValidParams();
+  params.transfer_size = 0;
+  ExpectRejected(params, "-t", "greater than 0");
+}
+
+TEST(Validate, RejectsTransferSizeNotMultipleOf8) {
+  IorParams params = ValidParams();
+  params.transfer_size = 100;
+  params.block_size = 1000;
+  absl::Status status = Validate(params);
+  EXPECT_EQ(status.message(), "-t: transfer size must be a multiple of 8 bytes, got 100");
+}
+
+TEST(Validate, RejectsZeroBlockSize) {
+  IorParams params = ValidParams();
+  params.block_size = 0;
+  ExpectRejected(params, "-b", "greater than 0");
+}
+
+TEST(Validate, RejectsBlockSizeNotMultipleOf8) {
+  IorParams params = ValidParams();
+  params.transfer_size = 8;
+  params.block_size = 1004;
+  ExpectRejected(params, "-b", "multiple of 8 bytes, got 1004");
+}
+
+TEST(Validate, RejectsBlockSmallerThanTransfer) {
+  IorParams params = ValidParams();
+  params.transfer_size = 1 << 20;
+  params.block_size = 64 << 10;
+  ExpectRejected(params, "-b", "block size 64k is smaller than transfer size 1m");
+}
+
+TEST(Validate, RejectsBlockNotMultipleOfTransfer) {
+  IorParams params = ValidParams();
+  params.transfer_size = 100 << 10;
+  params.block_size = 64 << 20;
+  absl::Status status = Validate(params);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "-b: block size 64m is not a multiple of transfer size 100k");
+}
+
+TEST(Validate, AcceptsBlockEqualToTransfer) {
+  IorParams params = ValidParams();
+  params.transfer_size = 1 << 20;
+  params.block_size = 1 << 20;
+  EXPECT_TRUE(Validate(params).ok());
+}
+
+TEST(Validate, RejectsSegmentCountOutOfRange) {
+  IorParams params = ValidParams();
+  params.segments = 0;
+  ExpectRejected(params, "-s", "got 0");
+  params.segments = kMaxSegments + 1;
+  ExpectRejected(params, "-s", "got 1000000001");
+  params.segments = kMaxSegments;
+  params.block_size = 1 << 20;
+  EXPECT_TRUE(Validate(params).ok());
+}
+
+TEST(Validate, RejectsIterationsOutOfRange) {
+  IorParams params = ValidParams();
+  params.iterations = 0;
+  ExpectRejected(params, "-i", "got 0");
+  params.iterations = kMaxIterations + 1;
+  ExpectRejected(params, "-i", "got 100001");
+  params.iterations = kMaxIterations;
+  EXPECT_TRUE(Validate(params).ok());
+}
+
+TEST(Validate, RejectsNeitherWriteNorRead) {
+  IorParams params = ValidParams();
+  params.write = false;
+  params.read = false;
+  ExpectRejected(params, "-w/-r", "at least one");
+}
+
+TEST(Validate, AcceptsOnlyWriteOrOnlyRead) {
+  IorParams params = ValidParams();
+  params.read = false;
+  EXPECT_TRUE(Validate(params).ok());
+  params.read = true;
+  params.write = false;
+  EXPECT_TRUE(Validate(params).ok());
+}
+
+TEST(Validate, RejectsZeroTaskOffset) {
+  IorParams params = ValidParams();
+  params.task_offset = 0;
+  ExpectRejected(params, "-Q", "at least 1");
+}
+
+TEST(Validate, RejectsPerRankSizeAbove1PiB) {
+  IorParams params = ValidParams();
+  params.block_size = 1ull << 30;
+  params.transfer_size = 1 << 20;
+  params.segments = (1 << 20) + 1;  // 1 PiB + 1 GiB
+  ExpectRejected(params, "-s/-b", "exceeds the limit of 1p");
+  params.segments = 1 << 20;  // exactly 1 PiB
+  EXPECT_TRUE(Validate(params).ok());
+}
+
+TEST(Validate, RejectsPerRankSizeThatOverflows64Bits) {
+  IorParams params = ValidParams();
+  params.transfer_size = 1 << 20;
+  params.block_size = 1ull << 40;
+  params.segments = kMaxSegments;  // 2^40 * 1e9 overflows uint64
+  ExpectRejected(params, "-s/-b", "per-rank size");
+}
+
+TEST(Validate, RejectsEmptyDirectory) {
+  IorParams params = ValidParams();
+  params.directory = "";
+  ExpectRejected(params, "directory", "empty");
+}
+
+TEST(Validate, RejectsRelativeDirectory) {
+  IorParams params = ValidParams();
+  params.directory = "scratch/ior";
+  ExpectRejected(params, "directory", "absolute");
+}
+
+TEST(Validate, RejectsEmptyFileName) {
+  IorParams params = ValidParams();
+  params.file_name = "";
+  ExpectRejected(params, "file name", "empty");
+}
+
+TEST(Validate, RejectsFileNameWithSlash) {
+  IorParams params = ValidParams();
+  params.file_name = "sub/testfile";
+  ExpectRejected(params, "file name", "'/'");
+}
+
+TEST(RankFilePath, AppendsRankWithEightDigits) {
+  IorParams params = ValidParams();
+  EXPECT_EQ(RankFilePath(params, 0), "/tmp/ior/testfile.00000000");
+  EXPECT_EQ(RankFilePath(params, 3), "/tmp/ior/testfile.00000003");
+  EXPECT_EQ(RankFilePath(params, 123456789), "/tmp/ior/testfile.123456789");
+}
+
+TEST(RankFilePath, DoesNotDoubleTrailingSlash) {
+  IorParams params = ValidParams();
+  params.directory = "/tmp/ior/";
+  params.file_name = "data";
+  EXPECT_EQ(RankFilePath(params, 7), "/tmp/ior/data.00000007");
+  params.directory = "/";
+  EXPECT_EQ(RankFilePath(params, 7), "/data.00000007");
+}
+
+TEST(BytesPerRank, IsSegmentsTimesBlock) {
+  IorParams params = ValidParams();
+  params.segments = 3;
+  params.block_size = 64000 << 10;
+  params.transfer_size = 100 << 10;
+  EXPECT_EQ(BytesPerRank(params), 3ull * 65536000);
+  EXPECT_EQ(TransfersPerRank(params), 3u * 640);
+}
+
+}  // namespace
+}  // namespace fta::ior
