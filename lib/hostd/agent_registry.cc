@@ -84,7 +84,8 @@ void AgentRegistry::Forget(const std::string& fta_id, const std::string& reason)
 
 bool AgentRegistry::IsConnected(const std::string& fta_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  return sessions_.count(fta_id) > 0;
+  auto it = sessions_.find(fta_id);
+  return it != sessions_.end() && it->second.announced;
 }
 
 std::vector<std::string> AgentRegistry::ConnectedIds() {
@@ -99,7 +100,8 @@ absl::Status AgentRegistry::WaitConnected(const std::vector<std::string>& fta_id
   while (true) {
     std::vector<std::string> missing;
     for (const std::string& id : fta_ids) {
-      if (sessions_.count(id) == 0) missing.push_back(id);
+      auto session = sessions_.find(id);
+      if (session == sessions_.end() || !session->second.announced) missing.push_back(id);
     }
     if (missing.empty()) return absl::OkStatus();
     absl::Duration left = deadline - absl::Now();
@@ -148,9 +150,14 @@ absl::Status AgentRegistry::OnHello(const fta::v1::AgentHello& hello,
     session.last_seen_ms = clock_->NowUnixMillis();
   }
   if (replaced) replaced->Close("replaced by a newer stream of the same agent");
-  connected_cv_.notify_all();
   spdlog::info("agent {} connected (host {}, pid {})", hello.fta_id(), hello.hostname(), hello.pid());
   listener_->OnAgentConnected(hello);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(hello.fta_id());
+    if (it != sessions_.end()) it->second.announced = true;
+  }
+  connected_cv_.notify_all();
   return absl::OkStatus();
 }
 

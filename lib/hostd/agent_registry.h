@@ -111,6 +111,9 @@ class AgentRegistry {
   struct Session {
     std::shared_ptr<AgentConnection> connection;
     int64_t last_seen_ms = 0;
+    // Set once the listener recorded the connection: waiters must not see an
+    // agent as connected before `vm list` does.
+    bool announced = false;
   };
   struct InboxEntry {
     std::shared_ptr<JobInbox> inbox;

@@ -78,6 +78,18 @@ grpc::Status VmServiceImpl::Release(grpc::ServerContext*, const fta::v1::Release
   return grpc::Status::OK;
 }
 
+grpc::Status VmServiceImpl::WaitReady(grpc::ServerContext*, const fta::v1::WaitReadyRequest* request,
+                                      fta::v1::ListFtasResponse* response) {
+  if (request->timeout_s() < 0) {
+    return Invalid(absl::StrCat("timeout_s: must not be negative, got ", request->timeout_s()));
+  }
+  std::vector<std::string> ids(request->ids().begin(), request->ids().end());
+  absl::StatusOr<std::vector<fta::v1::Fta>> ftas = ftas_->WaitReady(ids, absl::Seconds(request->timeout_s()));
+  if (!ftas.ok()) return ToGrpcStatus(ftas.status());
+  for (auto& fta : *ftas) *response->add_ftas() = fta;
+  return grpc::Status::OK;
+}
+
 grpc::Status JobServiceImpl::Stream(grpc::ServerContext* context, JobEventQueue* events,
                                     grpc::ServerWriter<fta::v1::JobEvent>* writer) {
   while (!context->IsCancelled()) {

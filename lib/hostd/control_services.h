@@ -50,6 +50,8 @@ class VmServiceImpl final : public fta::v1::VmService::Service {
                    fta::v1::Fta* response) override;
   grpc::Status Release(grpc::ServerContext* context, const fta::v1::ReleaseRequest* request,
                        fta::v1::ReleaseResponse* response) override;
+  grpc::Status WaitReady(grpc::ServerContext* context, const fta::v1::WaitReadyRequest* request,
+                         fta::v1::ListFtasResponse* response) override;
 
  private:
   FtaManager* ftas_;

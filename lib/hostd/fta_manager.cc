@@ -237,6 +237,31 @@ absl::StatusOr<Fta> FtaManager::Get(const std::string& id) {
   return stored;
 }
 
+absl::StatusOr<std::vector<Fta>> FtaManager::WaitReady(const std::vector<std::string>& ids,
+                                                        absl::Duration timeout) {
+  std::vector<std::string> targets = ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (targets.empty()) {
+      for (const auto& [id, fta] : ftas_) {
+        if (fta.kind() == fta::v1::FTA_KIND_GUEST) targets.push_back(id);
+      }
+    }
+    for (const std::string& id : targets) {
+      if (ftas_.count(id) == 0) return absl::NotFoundError(absl::StrCat("ids: FTA ", id, " not found"));
+    }
+  }
+  if (timeout <= absl::ZeroDuration()) timeout = options_.connect_timeout;
+  FTA_RETURN_IF_ERROR(registry_->WaitConnected(targets, absl::Now() + timeout));
+  std::sort(targets.begin(), targets.end(), ByIdNumber);
+  std::vector<Fta> result;
+  for (const std::string& id : targets) {
+    FTA_ASSIGN_OR_RETURN(Fta fta, Get(id));
+    result.push_back(fta);
+  }
+  return result;
+}
+
 absl::Status FtaManager::EnsureNative(absl::Time deadline) {
   if (registry_->IsConnected(kNativeFtaId)) return absl::OkStatus();
   {

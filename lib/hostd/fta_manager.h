@@ -56,6 +56,10 @@ class FtaManager final : public AgentListener {
   absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all);
   absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released);
   absl::StatusOr<fta::v1::Fta> Get(const std::string& id);
+  // Waits until the FTAs (every active guest when `ids` is empty) have
+  // connected agents. NOT_FOUND for unknown ids, DEADLINE_EXCEEDED naming
+  // the missing ones.
+  absl::StatusOr<std::vector<fta::v1::Fta>> WaitReady(const std::vector<std::string>& ids, absl::Duration timeout);
 
   // Starts the host's own agent if it is not connected, and waits for it.
   absl::Status EnsureNative(absl::Time deadline);

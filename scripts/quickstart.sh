@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The main job on the embedded defaults: build, start fta-hostd with the
+# process backend (state in ./fta-state, sockets in a temp dir), allocate 4
+# FTAs, run a synchronised IOR write+read job on a temp directory, print the
+# result table, then release the FTAs and stop the daemon.
+#
+# Environment: FTAS (4), XFER (1m), BLOCK (64m), DATA_DIR (temp dir).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+BIN=$PWD/${BUILD_DIR:-build}
+FTAS=${FTAS:-4}
+XFER=${XFER:-1m}
+BLOCK=${BLOCK:-64m}
+RUN_DIR=$(mktemp -d /tmp/fta-quickstart.XXXXXX)
+DATA_DIR=${DATA_DIR:-$RUN_DIR/data}
+mkdir -p "$DATA_DIR"
+export FTA_HOST=unix:$RUN_DIR/control.sock
+
+"$BIN/daemon/fta-hostd" --state-dir "$PWD/fta-state" --control-socket "$RUN_DIR/control.sock" \
+  --agent-listen "unix:$RUN_DIR/agent.sock" >"$RUN_DIR/fta-hostd.log" 2>&1 &
+HOSTD_PID=$!
+cleanup() {
+  "$BIN/client/ftactl" vm release --all >/dev/null 2>&1 || true
+  kill -TERM "$HOSTD_PID" 2>/dev/null && wait "$HOSTD_PID" 2>/dev/null || true
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+# The daemon is ready when its control socket answers.
+for _ in $(seq 1 300); do
+  "$BIN/client/ftactl" --timeout 1 host show >/dev/null 2>&1 && break
+  if ! kill -0 "$HOSTD_PID" 2>/dev/null; then cat "$RUN_DIR/fta-hostd.log"; exit 1; fi
+  sleep 0.1
+done
+
+"$BIN/client/ftactl" host show
+"$BIN/client/ftactl" vm allocate -n "$FTAS"
+"$BIN/client/ftactl" ior run --on all -t "$XFER" -b "$BLOCK" -d "$DATA_DIR" -w -r -e
+"$BIN/client/ftactl" ior run --on native --ranks-per-fta "$FTAS" -t "$XFER" -b "$BLOCK" -d "$DATA_DIR" -w -r -e

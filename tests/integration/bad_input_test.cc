@@ -1,0 +1,201 @@
+// Bad input is refused with the field named, and loses nothing: the daemon
+// keeps serving, no FTA leaks, and a valid request still succeeds afterwards.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/hostd_harness.h"
+
+namespace fta::testing {
+namespace {
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new TempDir();
+    hostd_ = new HostdProcess(root_->path(), {"--max-ftas", "4"});
+    ASSERT_TRUE(hostd_->Start());
+    data_dir_ = root_->path() + "/data";
+    std::filesystem::create_directories(data_dir_);
+    fta::v1::AllocateRequest request;
+    request.set_count(2);
+    fta::v1::AllocateResponse response;
+    auto context = ContextWithDeadline(120);
+    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message() << hostd_->log();
+  }
+
+  static void TearDownTestSuite() {
+    fta::v1::ReleaseRequest release;
+    release.set_all(true);
+    fta::v1::ReleaseResponse released;
+    auto context = ContextWithDeadline(60);
+    (void)hostd_->vms().Release(context.get(), release, &released);
+    delete hostd_;
+    delete root_;
+  }
+
+  static fta::v1::RunIorRequest ValidRequest() {
+    fta::v1::RunIorRequest request;
+    request.add_on("all");
+    request.mutable_spec()->set_transfer_size("1m");
+    request.mutable_spec()->set_block_size("4m");
+    request.mutable_spec()->set_directory(data_dir_);
+    return request;
+  }
+
+  static grpc::Status Run(const fta::v1::RunIorRequest& request) {
+    std::vector<fta::v1::JobEvent> events;
+    return RunJob(hostd_->jobs(), request, &events);
+  }
+
+  static int ActiveFtas() {
+    fta::v1::ListFtasResponse listed;
+    auto context = ContextWithDeadline(30);
+    EXPECT_TRUE(hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
+    return listed.ftas_size();
+  }
+
+  static TempDir* root_;
+  static HostdProcess* hostd_;
+  static std::string data_dir_;
+};
+
+TempDir* BadInputTest::root_ = nullptr;
+HostdProcess* BadInputTest::hostd_ = nullptr;
+std::string BadInputTest::data_dir_;
+
+#define EXPECT_REFUSED(status, code, field)                                          \
+  do {                                                                               \
+    grpc::Status s_ = (status);                                                      \
+    EXPECT_EQ(s_.error_code(), grpc::StatusCode::code) << s_.error_message();        \
+    EXPECT_NE(s_.error_message().find(field), std::string::npos) << s_.error_message(); \
+  } while (0)
+
+TEST_F(BadInputTest, AllocateCountsAreChecked) {
+  struct Case {
+    int count;
+    grpc::StatusCode code;
+  };
+  for (Case c : {Case{0, grpc::StatusCode::INVALID_ARGUMENT}, Case{-1, grpc::StatusCode::INVALID_ARGUMENT},
+                 Case{1000000, grpc::StatusCode::INVALID_ARGUMENT},
+                 Case{3, grpc::StatusCode::RESOURCE_EXHAUSTED}}) {
+    fta::v1::AllocateRequest request;
+    request.set_count(c.count);
+    fta::v1::AllocateResponse response;
+    auto context = ContextWithDeadline(60);
+    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
+    EXPECT_EQ(status.error_code(), c.code) << c.count << ": " << status.error_message();
+    EXPECT_NE(status.error_message().find("count"), std::string::npos) << status.error_message();
+  }
+  EXPECT_EQ(ActiveFtas(), 2) << "a refused allocation must not leave FTAs behind";
+}
+
+TEST_F(BadInputTest, IorSpecErrorsNameTheField) {
+  struct Case {
+    const char* name;
+    std::function<void(fta::v1::RunIorRequest*)> change;
+    grpc::StatusCode code;
+    const char* field;
+  };
+  std::string file = data_dir_ + "/plain-file";
+  std::ofstream(file) << "x";
+  std::vector<Case> cases = {
+      {"zero transfer", [](auto* r) { r->mutable_spec()->set_transfer_size("0"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "-t"},
+      {"unparsable transfer", [](auto* r) { r->mutable_spec()->set_transfer_size("abc"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "transfer_size"},
+      {"unknown suffix", [](auto* r) { r->mutable_spec()->set_block_size("4x"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "block_size"},
+      {"block not multiple of transfer", [](auto* r) { r->mutable_spec()->set_block_size("1536k"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "-b"},
+      {"negative segments", [](auto* r) { r->mutable_spec()->set_segments(-1); },
+       grpc::StatusCode::INVALID_ARGUMENT, "segments"},
+      {"negative iterations", [](auto* r) { r->mutable_spec()->set_iterations(-5); },
+       grpc::StatusCode::INVALID_ARGUMENT, "iterations"},
+      {"absurd iterations", [](auto* r) { r->mutable_spec()->set_iterations(1000000000); },
+       grpc::StatusCode::INVALID_ARGUMENT, "-i"},
+      {"missing directory", [](auto* r) { r->mutable_spec()->set_directory("/nonexistent/fta"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "directory"},
+      {"directory is a file", [file](auto* r) { r->mutable_spec()->set_directory(file); },
+       grpc::StatusCode::INVALID_ARGUMENT, "not a directory"},
+      {"directory not writable", [](auto* r) { r->mutable_spec()->set_directory("/proc/1"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "not writable"},
+      {"relative directory", [](auto* r) { r->mutable_spec()->set_directory("data"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "directory"},
+      {"unknown FTA", [](auto* r) { r->clear_on(); r->add_on("fta-99"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "fta-99"},
+      {"no target", [](auto* r) { r->clear_on(); }, grpc::StatusCode::INVALID_ARGUMENT, "on"},
+      {"unknown engine", [](auto* r) { r->mutable_spec()->set_engine("mpiio"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "engine"},
+  };
+  for (const Case& c : cases) {
+    fta::v1::RunIorRequest request = ValidRequest();
+    c.change(&request);
+    grpc::Status status = Run(request);
+    EXPECT_EQ(status.error_code(), c.code) << c.name << ": " << status.error_message();
+    EXPECT_NE(status.error_message().find(c.field), std::string::npos) << c.name << ": " << status.error_message();
+  }
+  // Nothing was half-started: the FTAs are idle and a valid job runs.
+  std::vector<fta::v1::JobEvent> events;
+  ASSERT_TRUE(RunJob(hostd_->jobs(), ValidRequest(), &events).ok());
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_finished());
+  EXPECT_EQ(events.back().finished().state(), fta::v1::JOB_STATE_COMPLETED) << events.back().finished().error();
+}
+
+TEST_F(BadInputTest, UnknownIdsAreNotFound) {
+  fta::v1::GetFtaRequest get;
+  get.set_id("fta-99");
+  fta::v1::Fta fta;
+  auto context = ContextWithDeadline(30);
+  EXPECT_REFUSED(hostd_->vms().Get(context.get(), get, &fta), NOT_FOUND, "fta-99");
+
+  fta::v1::ReleaseRequest release;
+  release.add_ids("fta-1");
+  release.add_ids("fta-99");
+  fta::v1::ReleaseResponse released;
+  auto release_context = ContextWithDeadline(30);
+  EXPECT_REFUSED(hostd_->vms().Release(release_context.get(), release, &released), NOT_FOUND, "fta-99");
+  EXPECT_EQ(ActiveFtas(), 2) << "fta-1 must not be released when another id is unknown";
+
+  fta::v1::GetJobRequest job;
+  job.set_id("job-999");
+  fta::v1::Job out;
+  auto job_context = ContextWithDeadline(30);
+  EXPECT_REFUSED(hostd_->jobs().GetJob(job_context.get(), job, &out), NOT_FOUND, "job-999");
+}
+
+TEST_F(BadInputTest, FtactlExitsNonZeroWithTheField) {
+  CommandResult zero = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "vm", "allocate", "-n", "0"});
+  EXPECT_NE(zero.exit_code, 0);
+  EXPECT_NE(zero.err.find("INVALID_ARGUMENT"), std::string::npos) << zero.err;
+  EXPECT_NE(zero.err.find("count"), std::string::npos) << zero.err;
+
+  CommandResult bad_size = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "ior", "run", "--on",
+                                       "all", "-t", "0", "-b", "1m", "-d", data_dir_});
+  EXPECT_NE(bad_size.exit_code, 0);
+  EXPECT_NE(bad_size.err.find("-t"), std::string::npos) << bad_size.err;
+}
+
+TEST_F(BadInputTest, FtactlJsonRunHasAggregatesAgentsAndSkew) {
+  CommandResult run = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "-o", "json", "ior", "run",
+                                  "--on", "all", "-t", "1m", "-b", "16m", "-d", data_dir_});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json job = nlohmann::json::parse(run.out);
+  EXPECT_EQ(job["state"], "JOB_STATE_COMPLETED");
+  EXPECT_EQ(job["agents"].size(), 2u);
+  ASSERT_EQ(job["aggregates"].size(), 2u);
+  std::set<std::string> phases;
+  for (const auto& aggregate : job["aggregates"]) {
+    phases.insert(aggregate["phase"].get<std::string>());
+    EXPECT_GT(aggregate["bandwidth_mib"].get<double>(), 0.0);
+    EXPECT_TRUE(aggregate.contains("start_skew_seconds"));
+  }
+  EXPECT_EQ(phases, (std::set<std::string>{"PHASE_WRITE", "PHASE_READ"}));
+}
+
+}  // namespace
+}  // namespace fta::testing

@@ -1,0 +1,159 @@
+#include "tests/integration/hostd_harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+extern char** environ;
+
+namespace fta::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
+  std::vector<char*> argv;
+  std::vector<std::string> copy = args;
+  for (std::string& arg : copy) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+std::string HostdBinary() { return std::string(FTA_BINARY_DIR) + "/daemon/fta-hostd"; }
+std::string AgentBinary() { return std::string(FTA_BINARY_DIR) + "/agent/fta-agent"; }
+std::string FtactlBinary() { return std::string(FTA_BINARY_DIR) + "/client/ftactl"; }
+
+TempDir::TempDir() {
+  std::string pattern = "/tmp/fta-test-XXXXXX";
+  char* made = mkdtemp(pattern.data());
+  if (made == nullptr) ADD_FAILURE() << "mkdtemp failed";
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  TempDir dir;
+  std::string out = dir.path() + "/out", err = dir.path() + "/err";
+  CommandResult result;
+  pid_t pid = Spawn(argv, out, err);
+  if (pid < 0) {
+    result.err = "spawn failed";
+    return result;
+  }
+  result.exit_code = WaitExit(pid);
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
+  return result;
+}
+
+HostdProcess::HostdProcess(std::string root, std::vector<std::string> extra_flags)
+    : root_(std::move(root)), extra_flags_(std::move(extra_flags)) {}
+
+HostdProcess::~HostdProcess() { Stop(); }
+
+::testing::AssertionResult HostdProcess::Start() {
+  std::vector<std::string> args = {HostdBinary(),
+                                   "--state-dir", state_dir(),
+                                   "--control-socket", control_socket(),
+                                   "--agent-listen", "unix:" + root_ + "/agent.sock",
+                                   "--agent-binary", AgentBinary(),
+                                   "--log-level", "debug"};
+  args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
+  pid_ = Spawn(args, root_ + "/hostd.log", root_ + "/hostd.log");
+  if (pid_ < 0) return ::testing::AssertionFailure() << "cannot spawn " << HostdBinary();
+  channel_ = grpc::CreateChannel(control_target(), grpc::InsecureChannelCredentials());
+  // The channel connects once the daemon listens; a daemon that died
+  // instead is reported with its log.
+  auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(60);
+  while (!channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::milliseconds(200))) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return ::testing::AssertionFailure() << "fta-hostd exited during start:\n" << log();
+    }
+    if (std::chrono::system_clock::now() > deadline) {
+      return ::testing::AssertionFailure() << "fta-hostd did not listen within 60 s:\n" << log();
+    }
+  }
+  vms_ = fta::v1::VmService::NewStub(channel_);
+  jobs_ = fta::v1::JobService::NewStub(channel_);
+  host_ = fta::v1::HostService::NewStub(channel_);
+  return ::testing::AssertionSuccess();
+}
+
+int HostdProcess::Stop() {
+  if (pid_ < 0) return -1;
+  kill(pid_, SIGTERM);
+  int code = WaitExit(pid_);
+  pid_ = -1;
+  return code;
+}
+
+void HostdProcess::Kill() {
+  if (pid_ < 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_);
+  pid_ = -1;
+}
+
+std::string HostdProcess::log() const { return ReadFile(root_ + "/hostd.log"); }
+
+std::unique_ptr<grpc::ClientContext> ContextWithDeadline(int seconds) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+  return context;
+}
+
+grpc::Status RunJob(fta::v1::JobService::Stub& jobs, const fta::v1::RunIorRequest& request,
+                    std::vector<fta::v1::JobEvent>* events) {
+  auto context = ContextWithDeadline(300);
+  auto reader = jobs.RunIor(context.get(), request);
+  fta::v1::JobEvent event;
+  while (reader->Read(&event)) events->push_back(event);
+  return reader->Finish();
+}
+
+void KillAgents(const std::vector<int64_t>& pids) {
+  for (int64_t pid : pids) {
+    if (pid > 0) kill(static_cast<pid_t>(pid), SIGKILL);
+  }
+}
+
+}  // namespace fta::testing

@@ -1,0 +1,87 @@
+// A real fta-hostd for integration tests: started as a process on private
+// sockets in a temp directory, stopped with SIGTERM, talked to over real gRPC.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "fta/v1/host.grpc.pb.h"
+#include "fta/v1/job.grpc.pb.h"
+#include "fta/v1/vm.grpc.pb.h"
+
+namespace fta::testing {
+
+// Binaries built next to the tests.
+std::string HostdBinary();
+std::string AgentBinary();
+std::string FtactlBinary();
+
+// mkdtemp under /tmp, removed recursively by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (no shell), capturing stdout and stderr.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+class HostdProcess {
+ public:
+  // `root` holds state/, control.sock, agent.sock and hostd.log.
+  explicit HostdProcess(std::string root, std::vector<std::string> extra_flags = {});
+  ~HostdProcess();  // Stop()
+
+  // Starts the daemon and waits until its control socket answers.
+  ::testing::AssertionResult Start();
+  // SIGTERM and wait; returns the exit status.
+  int Stop();
+  // SIGKILL, like a crash.
+  void Kill();
+
+  std::string control_target() const { return "unix:" + root_ + "/control.sock"; }
+  std::string control_socket() const { return root_ + "/control.sock"; }
+  std::string state_dir() const { return root_ + "/state"; }
+  std::string log() const;
+
+  fta::v1::VmService::Stub& vms() { return *vms_; }
+  fta::v1::JobService::Stub& jobs() { return *jobs_; }
+  fta::v1::HostService::Stub& host() { return *host_; }
+
+ private:
+  std::string root_;
+  std::vector<std::string> extra_flags_;
+  pid_t pid_ = -1;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<fta::v1::VmService::Stub> vms_;
+  std::unique_ptr<fta::v1::JobService::Stub> jobs_;
+  std::unique_ptr<fta::v1::HostService::Stub> host_;
+};
+
+// A context with a generous deadline: a hang fails the test, never a slow run.
+std::unique_ptr<grpc::ClientContext> ContextWithDeadline(int seconds = 120);
+
+// Runs a job to its end, returning every event in order.
+grpc::Status RunJob(fta::v1::JobService::Stub& jobs, const fta::v1::RunIorRequest& request,
+                    std::vector<fta::v1::JobEvent>* events);
+
+// Kills FTA agent processes left over by a failed test (by pid from the store).
+void KillAgents(const std::vector<int64_t>& pids);
+
+}  // namespace fta::testing

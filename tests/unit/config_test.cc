@@ -1,0 +1,98 @@
+#include "lib/hostd/config.h"
+
+#include <gtest/gtest.h>
+
+namespace fta::hostd {
+namespace {
+
+std::string MessageOf(const absl::Status& status) { return std::string(status.message()); }
+
+TEST(Config, DefaultsAreValid) {
+  HostdConfig config = DefaultConfig();
+  EXPECT_TRUE(ValidateConfig(config).ok());
+  EXPECT_EQ(config.backend, "process");
+  EXPECT_EQ(config.sysfs_root, "/sys");
+}
+
+TEST(Config, FileOverridesDefaults) {
+  HostdConfig config = DefaultConfig();
+  ASSERT_TRUE(MergeTomlText(R"(
+[daemon]
+control_socket = "/tmp/x/control.sock"
+state_dir = "/tmp/x/state"
+[agents]
+heartbeat_interval_ms = 500
+[provisioner]
+max_ftas = 11
+[jobs]
+deadline_s = 600
+)", "test.toml", &config).ok());
+  EXPECT_EQ(config.control_socket, "/tmp/x/control.sock");
+  EXPECT_EQ(config.state_dir, "/tmp/x/state");
+  EXPECT_EQ(config.heartbeat_interval_ms, 500);
+  EXPECT_EQ(config.max_ftas, 11);
+  EXPECT_EQ(config.job_deadline_s, 600);
+  EXPECT_EQ(config.agent_listen, DefaultConfig().agent_listen) << "untouched keys keep their default";
+}
+
+TEST(Config, UnknownKeyIsNamedWithItsSection) {
+  HostdConfig config = DefaultConfig();
+  absl::Status status = MergeTomlText("[agents]\nheartbeat_ms = 5\n", "site.toml", &config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf(status).find("site.toml"), std::string::npos) << status;
+  EXPECT_NE(MessageOf(status).find("agents.heartbeat_ms"), std::string::npos) << status;
+}
+
+TEST(Config, UnknownSectionIsRefused) {
+  HostdConfig config = DefaultConfig();
+  absl::Status status = MergeTomlText("[daemons]\nstate_dir = \"/x\"\n", "site.toml", &config);
+  EXPECT_NE(MessageOf(status).find("[daemons]"), std::string::npos) << status;
+}
+
+TEST(Config, WrongTypeIsNamed) {
+  HostdConfig config = DefaultConfig();
+  absl::Status status = MergeTomlText("[provisioner]\nmax_ftas = \"ten\"\n", "site.toml", &config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf(status).find("provisioner.max_ftas"), std::string::npos) << status;
+  EXPECT_NE(MessageOf(status).find("integer"), std::string::npos) << status;
+}
+
+TEST(Config, SyntaxErrorIsReportedNotThrown) {
+  HostdConfig config = DefaultConfig();
+  absl::Status status = MergeTomlText("[daemon\nstate_dir = ", "broken.toml", &config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf(status).find("broken.toml"), std::string::npos) << status;
+}
+
+TEST(Config, MissingFileIsNotFound) {
+  HostdConfig config = DefaultConfig();
+  EXPECT_EQ(MergeTomlFile("/nonexistent/fta.toml", &config).code(), absl::StatusCode::kNotFound);
+}
+
+TEST(Config, OutOfRangeValuesNameTheKey) {
+  HostdConfig config = DefaultConfig();
+  config.max_ftas = 0;
+  EXPECT_NE(MessageOf(ValidateConfig(config)).find("provisioner.max_ftas"), std::string::npos);
+  config = DefaultConfig();
+  config.backend = "docker";
+  EXPECT_NE(MessageOf(ValidateConfig(config)).find("provisioner.backend"), std::string::npos);
+  config = DefaultConfig();
+  config.heartbeat_timeout_ms = config.heartbeat_interval_ms;
+  EXPECT_NE(MessageOf(ValidateConfig(config)).find("agents.heartbeat_timeout_ms"), std::string::npos);
+  config = DefaultConfig();
+  config.log_level = "chatty";
+  EXPECT_NE(MessageOf(ValidateConfig(config)).find("daemon.log_level"), std::string::npos);
+}
+
+TEST(Config, PrintedConfigReadsBackIdentically) {
+  HostdConfig config = DefaultConfig();
+  config.state_dir = "/srv/fta \"quoted\"";
+  config.max_ftas = 7;
+  HostdConfig reread = DefaultConfig();
+  ASSERT_TRUE(MergeTomlText(ToToml(config), "printed", &reread).ok()) << ToToml(config);
+  EXPECT_EQ(reread.state_dir, config.state_dir);
+  EXPECT_EQ(reread.max_ftas, 7);
+}
+
+}  // namespace
+}  // namespace fta::hostd
