@@ -28,9 +28,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
 AgentSession::AgentSession(AgentOptions options, const Clock* clock, EngineFactory engine_factory)
     : options_(std::move(options)),
       clock_(clock),
+      heartbeat_interval_(options_.default_heartbeat_interval),
       runner_(options_.fta_id, clock, std::move(engine_factory),
-              [this](const v1::AgentMessage& m) { return Send(m); }),
-      heartbeat_interval_(options_.default_heartbeat_interval) {}
+              [this](const v1::AgentMessage& m) { return Send(m); }) {}
 
 AgentSession::~AgentSession() { Stop(); }
 
@@ -118,8 +118,11 @@ bool AgentSession::RunOneStream() {
     spdlog::warn("stream to {} ended: {} {}", options_.connect_address, static_cast<int>(status.error_code()),
                  status.error_message());
   } else {
-    spdlog::info("cannot connect to {}: {} {}", options_.connect_address, static_cast<int>(status.error_code()),
-                 status.error_message());
+    // UNAVAILABLE is the daemon not (yet) listening: routine while it
+    // restarts. Anything else (a refused token, ...) needs an operator.
+    auto level = status.error_code() == grpc::StatusCode::UNAVAILABLE ? spdlog::level::info : spdlog::level::warn;
+    spdlog::log(level, "cannot connect to {}: {} {}", options_.connect_address, static_cast<int>(status.error_code()),
+                status.error_message());
   }
   return welcomed;
 }
@@ -130,6 +133,7 @@ void AgentSession::Dispatch(const v1::HostMessage& message, bool* welcomed) {
     if (interval_ms > 0) {
       absl::MutexLock lock(&state_mu_);
       heartbeat_interval_ = std::chrono::milliseconds(interval_ms);
+      heartbeat_interval_changed_ = true;
     }
     *welcomed = true;
     spdlog::info("connected to {} (heartbeat every {} ms)", options_.connect_address, interval_ms);
@@ -139,9 +143,13 @@ void AgentSession::Dispatch(const v1::HostMessage& message, bool* welcomed) {
 }
 
 void AgentSession::HeartbeatLoop() {
+  auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(state_mu_) { return stopping_ || heartbeat_interval_changed_; };
   absl::MutexLock lock(&state_mu_);
   while (!stopping_) {
-    if (state_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(heartbeat_interval_))) break;
+    if (state_mu_.AwaitWithTimeout(absl::Condition(&wake), absl::FromChrono(heartbeat_interval_))) {
+      heartbeat_interval_changed_ = false;
+      continue;  // stopping, or a new interval to wait with
+    }
     state_mu_.Unlock();
     v1::AgentMessage message;
     message.mutable_heartbeat()->set_unix_ms(clock_->NowUnixMillis());

@@ -79,12 +79,14 @@ class AgentSession {
 
   const AgentOptions options_;
   const Clock* const clock_;
-  JobRunner runner_;
 
   absl::Mutex state_mu_;
   bool started_ ABSL_GUARDED_BY(state_mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(state_mu_) = false;
   std::chrono::milliseconds heartbeat_interval_ ABSL_GUARDED_BY(state_mu_);
+  // Set by Welcome so the heartbeat loop restarts its wait with the new
+  // interval instead of finishing the old (default 1 s) one.
+  bool heartbeat_interval_changed_ ABSL_GUARDED_BY(state_mu_) = false;
 
   // The live call. context_ is published as soon as the call exists so Stop
   // can cancel a hanging dial; stream_ only after Hello went out, so no
@@ -92,6 +94,9 @@ class AgentSession {
   absl::Mutex write_mu_;
   grpc::ClientContext* context_ ABSL_GUARDED_BY(write_mu_) = nullptr;
   Stream* stream_ ABSL_GUARDED_BY(write_mu_) = nullptr;
+
+  // Declared after the mutexes its sink uses, so it is destroyed first.
+  JobRunner runner_;
 
   std::thread connection_thread_;
   std::thread heartbeat_thread_;

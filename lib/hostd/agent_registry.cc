@@ -120,6 +120,15 @@ std::shared_ptr<AgentConnection> AgentRegistry::Find(const std::string& fta_id) 
   return it == sessions_.end() ? nullptr : it->second.connection;
 }
 
+void AgentRegistry::CloseAll(const std::string& reason) {
+  std::vector<std::shared_ptr<AgentConnection>> connections;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, session] : sessions_) connections.push_back(session.connection);
+  }
+  for (auto& connection : connections) connection->Close(reason);
+}
+
 std::shared_ptr<JobInbox> AgentRegistry::OpenInbox(const std::string& job_id,
                                                    const std::set<std::string>& fta_ids) {
   auto inbox = std::make_shared<JobInbox>();

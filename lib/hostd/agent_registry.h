@@ -91,6 +91,9 @@ class AgentRegistry {
   // OK when all are connected; DEADLINE_EXCEEDED naming the missing ones.
   absl::Status WaitConnected(const std::vector<std::string>& fta_ids, absl::Time deadline);
   std::shared_ptr<AgentConnection> Find(const std::string& fta_id);
+  // Daemon stop: ends every stream so the server can shut down at once; the
+  // agents keep retrying and reconnect to the next daemon.
+  void CloseAll(const std::string& reason);
 
   // ---- Jobs (JobCoordinator) ----
   // Messages carrying this job id, and the loss of any agent, go to the inbox.

@@ -19,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "lib/core/status_macros.h"
 #include "lib/hostd/agent_gateway.h"
 #include "lib/hostd/agent_registry.h"
@@ -72,6 +73,20 @@ absl::Status RemoveStaleSocket(const std::string& path, const char* key) {
   return absl::OkStatus();
 }
 
+// Installed: fta-agent sits beside fta-hostd. Build tree: in ../agent.
+// Else whatever PATH finds.
+std::string FindAgentBinary(const std::string& binary_dir) {
+  for (const std::string& candidate : {binary_dir + "/fta-agent", binary_dir + "/../agent/fta-agent"}) {
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  const char* path = getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
+    std::string candidate = absl::StrCat(dir, "/fta-agent");
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return binary_dir + "/fta-agent";  // reported as missing by the provisioner
+}
+
 class DaemonImpl final : public Daemon {
  public:
   absl::Status Init(const HostdConfig& config, const std::string& binary_dir);
@@ -113,7 +128,7 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
         "provisioner.backend: \"", config.backend, "\" is not available in this build (available: process)"));
   }
   virt::ProcessProvisionerOptions process_options;
-  process_options.agent_binary = config.agent_binary.empty() ? binary_dir + "/fta-agent" : config.agent_binary;
+  process_options.agent_binary = config.agent_binary.empty() ? FindAgentBinary(binary_dir) : config.agent_binary;
   process_options.log_dir = config.state_dir + "/logs";
   FTA_ASSIGN_OR_RETURN(provisioner_, virt::ProcessProvisioner::Create(process_options));
 
@@ -167,6 +182,9 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder control_builder;
+  // Sync server threads poll their queue with this timeout; shutdown waits
+  // for the slowest poll, so the default 10 s would delay every stop.
+  control_builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 200);
   control_builder.AddListeningPort("unix:" + config.control_socket, grpc::InsecureServerCredentials());
   control_builder.RegisterService(host_service_.get());
   control_builder.RegisterService(vm_service_.get());
@@ -189,7 +207,10 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
   auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
   if (control_server_) control_server_->Shutdown(deadline);
   if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");
-  if (agent_server_) agent_server_->Shutdown(deadline);
+  // Agent streams never end by themselves and agents reconnect to the next
+  // daemon, so they are cut at once rather than waited for.
+  if (registry_) registry_->CloseAll("daemon shutting down");
+  if (agent_server_) agent_server_->Shutdown(std::chrono::system_clock::now());
   spdlog::info("fta-hostd stopped");
 }
 

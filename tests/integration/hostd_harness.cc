@@ -98,28 +98,48 @@ HostdProcess::~HostdProcess() { Stop(); }
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = Spawn(args, root_ + "/hostd.log", root_ + "/hostd.log");
   if (pid_ < 0) return ::testing::AssertionFailure() << "cannot spawn " << HostdBinary();
-  channel_ = grpc::CreateChannel(control_target(), grpc::InsecureChannelCredentials());
-  // The channel connects once the daemon listens; a daemon that died
-  // instead is reported with its log.
+  // A private subchannel pool: a channel to the same path must not inherit
+  // the dead connection of a daemon this test killed.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // The daemon starts listening a moment after spawn; retry the connect
+  // quickly instead of gRPC's default backoff of seconds.
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  channel_ = grpc::CreateCustomChannel(control_target(), grpc::InsecureChannelCredentials(), arguments);
+  vms_ = fta::v1::VmService::NewStub(channel_);
+  jobs_ = fta::v1::JobService::NewStub(channel_);
+  host_ = fta::v1::HostService::NewStub(channel_);
+  // Ready means this daemon answers a call; one that died instead is
+  // reported with its log.
   auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(60);
-  while (!channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::milliseconds(200))) {
+  while (true) {
+    grpc::ClientContext context;
+    context.set_wait_for_ready(true);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    fta::v1::HostInfo info;
+    if (host_->GetHost(&context, fta::v1::GetHostRequest(), &info).ok()) break;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       return ::testing::AssertionFailure() << "fta-hostd exited during start:\n" << log();
     }
     if (std::chrono::system_clock::now() > deadline) {
-      return ::testing::AssertionFailure() << "fta-hostd did not listen within 60 s:\n" << log();
+      return ::testing::AssertionFailure() << "fta-hostd did not answer within 60 s:\n" << log();
     }
   }
-  vms_ = fta::v1::VmService::NewStub(channel_);
-  jobs_ = fta::v1::JobService::NewStub(channel_);
-  host_ = fta::v1::HostService::NewStub(channel_);
   return ::testing::AssertionSuccess();
 }
 
 int HostdProcess::Stop() {
   if (pid_ < 0) return -1;
+  // Drop our connection first: the daemon's shutdown otherwise waits for an
+  // idle client connection to go away.
+  vms_.reset();
+  jobs_.reset();
+  host_.reset();
+  channel_.reset();
   kill(pid_, SIGTERM);
   int code = WaitExit(pid_);
   pid_ = -1;

@@ -67,20 +67,20 @@ class ScriptedGateway final : public v1::AgentGateway::Service {
   // one returned; skipped messages stay in Received().
   std::optional<v1::AgentMessage> Expect(v1::AgentMessage::BodyCase body, const std::string& job_id = "") {
     absl::MutexLock lock(&mu_);
-    std::optional<v1::AgentMessage> found;
-    auto match = [&] {
-      for (; cursor_ < received_.size(); ++cursor_) {
-        const v1::AgentMessage& m = received_[cursor_];
-        if (m.body_case() == body && (job_id.empty() || JobId(m) == job_id)) {
-          found = m;
-          ++cursor_;
-          return true;
-        }
+    // absl may evaluate a Condition several times and on other threads, so
+    // it only looks; the cursor moves after the wait.
+    auto find = [&]() -> size_t {
+      for (size_t i = cursor_; i < received_.size(); ++i) {
+        const v1::AgentMessage& m = received_[i];
+        if (m.body_case() == body && (job_id.empty() || JobId(m) == job_id)) return i;
       }
-      return false;
+      return received_.size();
     };
-    mu_.AwaitWithTimeout(absl::Condition(&match), kGuard);
-    return found;
+    auto found = [&] { return find() < received_.size(); };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&found), kGuard)) return std::nullopt;
+    size_t index = find();
+    cursor_ = index + 1;
+    return received_[index];
   }
 
   std::vector<v1::AgentMessage> Received() {
@@ -319,6 +319,40 @@ TEST_F(AgentSessionTest, CancelStopsLongWriteWithoutPhaseDone) {
   }
   EXPECT_LT(std::filesystem::file_size(data_dir_ + "/testfile.00000000"),
             static_cast<uintmax_t>(kSegments * kTransfer));
+}
+
+TEST_F(AgentSessionTest, RankFailureReportsPhaseIterationAndEngineError) {
+  StartAgent();
+  gateway().Send(Part("job-noread", data_dir_, 65536, 65536, 1, 100));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-noread").has_value());
+  v1::HostMessage go = Go("job-noread", v1::PHASE_READ, clock_.NowUnixNanos());
+  go.mutable_go()->set_iteration(3);
+  gateway().Send(go);  // nothing was written: the open fails
+  std::optional<v1::AgentMessage> failed = gateway().Expect(v1::AgentMessage::kFailed, "job-noread");
+  ASSERT_TRUE(failed.has_value());
+  EXPECT_EQ(failed->failed().phase(), v1::PHASE_READ);
+  EXPECT_EQ(failed->failed().iteration(), 3);
+  EXPECT_THAT(failed->failed().message(), HasSubstr("testfile.00000000"));
+}
+
+TEST_F(AgentSessionTest, CancelInterruptsWaitForStartTime) {
+  StartAgent();
+  gateway().Send(Part("job-later", data_dir_, 65536, 65536, 1, 100));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-later").has_value());
+  gateway().Send(Go("job-later", v1::PHASE_WRITE, clock_.NowUnixNanos() + 3600 * int64_t{1'000'000'000}));
+  v1::HostMessage cancel;
+  cancel.mutable_cancel()->set_job_id("job-later");
+  gateway().Send(cancel);
+  gateway().Send(Part("job-now", data_dir_, 65536, 65536, 1, 100));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-now").has_value());
+  // Stop joins the worker that was waiting an hour for its start time.
+  session_->Stop();
+  EXPECT_FALSE(std::filesystem::exists(data_dir_ + "/testfile.00000000"));
+  for (const v1::AgentMessage& m : gateway().Received()) {
+    if (!m.has_ready()) {
+      EXPECT_NE(ScriptedGateway::JobId(m), "job-later") << m.DebugString();
+    }
+  }
 }
 
 TEST_F(AgentSessionTest, SecondJobIsRefusedWhileOneIsActive) {

@@ -96,3 +96,19 @@ TEST(Config, PrintedConfigReadsBackIdentically) {
 
 }  // namespace
 }  // namespace fta::hostd
+
+namespace fta::hostd {
+namespace {
+
+// deploy/config/config.toml documents every key with its default; it must
+// stay loadable and true.
+TEST(Config, ShippedExampleEqualsDefaults) {
+  HostdConfig config = DefaultConfig();
+  config.max_ftas = 1;  // must be overwritten by the file
+  absl::Status status = MergeTomlFile(std::string(FTA_TEST_DATA_DIR) + "/../../deploy/config/config.toml", &config);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(ToToml(config), ToToml(DefaultConfig()));
+}
+
+}  // namespace
+}  // namespace fta::hostd
