@@ -180,9 +180,8 @@ absl::StatusOr<std::vector<std::string>> FtaManager::Release(const std::vector<s
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (all) {
-      for (const auto& [id, fta] : ftas_) {
-        if (fta.kind() == fta::v1::FTA_KIND_GUEST) targets.push_back(id);
-      }
+      // Everything this daemon started, the native agent included.
+      for (const auto& [id, fta] : ftas_) targets.push_back(id);
     } else {
       targets = ids;
     }
