@@ -9,6 +9,8 @@ PACKAGES=(
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 libtoml11-dev libcli11-dev nlohmann-json3-dev
   libsystemd-dev fio
+  libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
+  qemu-system-x86 qemu-utils busybox-static cpio
 )
 
 missing=()
@@ -29,5 +31,5 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
