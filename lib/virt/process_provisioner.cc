@@ -41,7 +41,12 @@ std::vector<std::string> ReadCmdline(int64_t pid) {
 // that is really the fta-agent of this FTA.
 bool IsAgentFor(int64_t pid, const std::string& fta_id) {
   std::vector<std::string> args = ReadCmdline(pid);
-  if (args.empty() || args[0].find("fta-agent") == std::string::npos) return false;
+  // argv[0] is the agent, or an interpreter followed by the agent's path.
+  bool named_agent = false;
+  for (size_t i = 0; i < args.size() && i < 2; ++i) {
+    named_agent |= args[i].find("fta-agent") != std::string::npos;
+  }
+  if (!named_agent) return false;
   for (size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == "--id" && args[i + 1] == fta_id) return true;
   }
