@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "spdlog/spdlog.h"
 
@@ -208,7 +209,8 @@ absl::Status ProcessProvisioner::Stop(const std::string& fta_id, absl::Duration 
 
 absl::Status ProcessProvisioner::Adopt(const std::string& fta_id, int64_t pid) {
   if (pid <= 0 || !IsAgentFor(pid, fta_id)) {
-    return absl::NotFoundError(absl::StrCat(fta_id, ": no fta-agent process with pid ", pid));
+    return absl::NotFoundError(absl::StrCat(fta_id, ": no fta-agent process with pid ", pid, " (command line: \"",
+                                            absl::StrJoin(ReadCmdline(pid), " "), "\")"));
   }
   absl::StatusOr<int> pidfd = OpenPidFd(pid);
   if (!pidfd.ok()) return pidfd.status();

@@ -13,7 +13,10 @@
 #include <filesystem>
 #include <fcntl.h>
 
+#include <sched.h>
+
 #include <fstream>
+#include <iterator>
 #include <mutex>
 
 #include <gtest/gtest.h>
@@ -171,10 +174,22 @@ TEST_F(ProcessProvisionerTest, AdoptsOnlyTheRightAgent) {
     }
   } reaper{pid};
 
+  // posix_spawn returns while the kernel is still inside execve (vfork
+  // semantics end at the address-space switch), before the new command line
+  // exists. Wait for it: an agent adopted after a daemon restart is long past
+  // that point.
+  for (int attempt = 0; attempt < 100000; ++attempt) {
+    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string content((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    if (content.find("fta-7") != std::string::npos) break;
+    sched_yield();
+  }
+
   auto provisioner = Make(stays);
   EXPECT_EQ(provisioner->Adopt("fta-8", pid).code(), absl::StatusCode::kNotFound) << "wrong id";
   EXPECT_EQ(provisioner->Adopt("fta-7", 999999).code(), absl::StatusCode::kNotFound) << "no such pid";
-  ASSERT_TRUE(provisioner->Adopt("fta-7", pid).ok());
+  absl::Status adopted = provisioner->Adopt("fta-7", pid);
+  ASSERT_TRUE(adopted.ok()) << adopted;
   EXPECT_TRUE(provisioner->IsRunning("fta-7"));
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   std::vector<FtaExit> exits = exits_.WaitFor(1);
