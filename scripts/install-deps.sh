@@ -9,6 +9,8 @@ PACKAGES=(
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 libtoml11-dev libcli11-dev nlohmann-json3-dev
   libsystemd-dev fio
+  clang-14 libclang-rt-14-dev
+  chromium  # renders the sweep report page in the integration suite (headless screenshot)
   libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
   qemu-system-x86 qemu-utils busybox-static cpio
 )

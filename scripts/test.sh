@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-cd "${BUILD_DIR:-build}"
-ctest --output-on-failure --timeout 900 "$@"
+(cd "${BUILD_DIR:-build}" && ctest --output-on-failure --timeout 900 "$@")
+# Bounded fuzzing of the parsers that read operator and file input.
+scripts/fuzz.sh
