@@ -5,6 +5,7 @@
 //
 // Exit status: 0 after SIGTERM/SIGINT, 2 on usage errors.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "CLI/CLI.hpp"
 #include "lib/agent/agent_identity.h"
 #include "lib/agent/agent_session.h"
+#include "lib/agent/ior_runner.h"
 #include "lib/agent/rank_engine.h"
 #include "lib/core/clock.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -85,10 +87,30 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // The version is only in ior's output, so a tiny probe run reads it
+  // (lib/agent/ior_runner.h). An ior that cannot run is not offered.
+  if (!options.ior_path.empty()) {
+    absl::StatusOr<std::string> version = fta::agent::ProbeIorVersion(options.ior_path);
+    if (version.ok()) {
+      options.ior_version = *version;
+    } else {
+      spdlog::warn("ior {} is not usable, offering the built-in engine only: {}", options.ior_path,
+                   std::string(version.status().message()));
+      options.ior_path.clear();
+    }
+  }
+
+  // A daemon that does not know this FTA released it: exit instead of
+  // dialing forever as an orphan. SIGTERM goes through the normal stop below.
+  options.on_retired = [](const std::string& why) {
+    spdlog::warn("fta-hostd does not know this FTA ({}); exiting", why);
+    kill(getpid(), SIGTERM);
+  };
   fta::RealClock clock;
   fta::agent::AgentSession session(options, &clock, fta::agent::MakePosixEngineFactory(&clock));
   spdlog::info("fta-agent {} starting, host {}, ior {}", fta::agent::kAgentVersion, connect,
-               options.ior_path.empty() ? "(built-in engine only)" : options.ior_path);
+               options.ior_path.empty() ? "(built-in engine only)"
+                                        : options.ior_path + " (version " + options.ior_version + ")");
   session.Start();
 
   int signal_number = 0;

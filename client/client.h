@@ -45,6 +45,13 @@ class Client {
   int JobWatch(const std::string& id);
   int JobCancel(const std::string& id);
 
+  // For verbs that live in their own files (client/sweep_verbs.cc).
+  const ClientOptions& options() const { return options_; }
+  // results_import_verbs.cc
+  int ResultsImport(const std::vector<std::string>& files);
+  // vf_verbs.cc
+  int VfList();
+
  private:
   void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) const;
   // Prints `message` as JSON or, in table mode, the text `table` renders.

@@ -17,6 +17,10 @@
 #include <CLI/CLI.hpp>
 
 #include "client/client.h"
+#include "client/sweep_verbs.h"
+#include "client/engine_flags.h"
+#include "client/results_import_verbs.h"
+#include "client/vf_verbs.h"
 #include "lib/cli/args.h"
 
 namespace {
@@ -107,8 +111,9 @@ void AddIorVerbs(CLI::App& app, Action& action) {
   run->add_option("--ready-timeout", f->ready_timeout,
                   "Seconds for all agents to report ready (0: daemon default)");
   run->add_option("--deadline", f->deadline, "Seconds for the whole job (0: daemon default)");
+  auto apply_engine_options = fta::cli::AddEngineOptionFlags(run);  // -Y -z -D -T -g -u ...
 
-  run->callback([&action, request, on, f] {
+  run->callback([&action, request, on, f, apply_engine_options] {
     absl::StatusOr<std::vector<std::string>> targets = fta::cli::ParseTargets(*on);
     if (!targets.ok()) throw CLI::ValidationError(std::string(targets.status().message()));
     for (const std::string& target : *targets) request->add_on(target);
@@ -127,6 +132,7 @@ void AddIorVerbs(CLI::App& app, Action& action) {
     spec.set_task_offset(f->task_offset);
     spec.set_use_existing(f->existing);
     spec.set_engine(f->engine);
+    apply_engine_options(&spec);
     spec.set_ranks_per_fta(f->ranks_per_fta);
     request->set_ready_timeout_s(f->ready_timeout);
     request->set_deadline_s(f->deadline);
@@ -184,6 +190,9 @@ int main(int argc, char** argv) {
   AddVmVerbs(app, action);
   AddIorVerbs(app, action);
   AddJobVerbs(app, action);
+  fta::client::AddSweepVerbs(app, action);
+  fta::client::AddVfVerbs(app, action);
+  fta::client::AddResultsImportVerb(app, action);
 
   try {
     app.parse(argc, argv);

@@ -30,7 +30,7 @@ AgentSession::AgentSession(AgentOptions options, const Clock* clock, EngineFacto
       clock_(clock),
       heartbeat_interval_(options_.default_heartbeat_interval),
       runner_(options_.fta_id, clock, std::move(engine_factory),
-              [this](const v1::AgentMessage& m) { return Send(m); }) {}
+              [this](const v1::AgentMessage& m) { return Send(m); }, options_.ior_path) {}
 
 AgentSession::~AgentSession() { Stop(); }
 
@@ -74,6 +74,10 @@ void AgentSession::ConnectionLoop() {
   std::chrono::milliseconds backoff = options_.initial_backoff;
   while (!Stopping()) {
     if (RunOneStream()) backoff = options_.initial_backoff;
+    if (retired_) {
+      if (options_.on_retired) options_.on_retired(retired_reason_);
+      return;
+    }
     absl::MutexLock lock(&state_mu_);
     if (stopping_) break;
     spdlog::info("reconnecting to {} in {} ms", options_.connect_address, backoff.count());
@@ -120,6 +124,10 @@ bool AgentSession::RunOneStream() {
   } else {
     // UNAVAILABLE is the daemon not (yet) listening: routine while it
     // restarts. Anything else (a refused token, ...) needs an operator.
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND && options_.on_retired) {
+      retired_ = true;
+      retired_reason_ = status.error_message();
+    }
     auto level = status.error_code() == grpc::StatusCode::UNAVAILABLE ? spdlog::level::info : spdlog::level::warn;
     spdlog::log(level, "cannot connect to {}: {} {}", options_.connect_address, static_cast<int>(status.error_code()),
                 status.error_message());
@@ -167,6 +175,7 @@ v1::AgentMessage AgentSession::MakeHello() const {
   hello->set_pid(getpid());
   hello->set_token(options_.token);
   hello->set_ior_path(options_.ior_path);
+  hello->set_ior_version(options_.ior_version);
   return message;
 }
 

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -39,10 +40,16 @@ struct AgentOptions {
   std::string fta_id;
   std::string token;     // already read from the token file, "" when none
   std::string ior_path;  // real `ior` binary, "" when none
+  std::string ior_version;  // from ProbeIorVersion, reported in Hello
   std::string hostname;  // "" = gethostname()
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
   std::chrono::milliseconds default_heartbeat_interval{1000};
+  // Called (from the connection thread) when the daemon answers that it does
+  // not know this FTA (NOT_FOUND): the FTA was released or never existed, so
+  // retrying forever would leave an orphan. The session stops reconnecting;
+  // fta-agent's main exits. Empty: keep retrying.
+  std::function<void(const std::string& why)> on_retired;
 };
 
 class AgentSession {
@@ -83,6 +90,9 @@ class AgentSession {
   absl::Mutex state_mu_;
   bool started_ ABSL_GUARDED_BY(state_mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(state_mu_) = false;
+  // Connection thread only.
+  bool retired_ = false;
+  std::string retired_reason_;
   std::chrono::milliseconds heartbeat_interval_ ABSL_GUARDED_BY(state_mu_);
   // Set by Welcome so the heartbeat loop restarts its wait with the new
   // interval instead of finishing the old (default 1 s) one.

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
+#include "lib/ior/ior_spec.h"
 
 namespace fta::agent {
 namespace {
@@ -46,11 +47,12 @@ absl::Status CheckDirectory(const std::string& directory) {
 
 absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
   const v1::IorSpec& spec = part.spec();
-  if (!spec.engine().empty() && spec.engine() != "builtin") {
+  if (!spec.engine().empty() && spec.engine() != "builtin" && spec.engine() != "ior") {
     return absl::InvalidArgumentError(
-        absl::StrCat("engine \"", spec.engine(), "\" is not supported by this agent (only builtin)"));
+        absl::StrCat("engine \"", spec.engine(), "\" is not supported by this agent (builtin, ior)"));
   }
   PartPlan plan;
+  plan.engine = spec.engine() == "ior" ? "ior" : "builtin";
   ior::IorParams& p = plan.params;
   FTA_ASSIGN_OR_RETURN(p.transfer_size, Size(part.transfer_size_bytes(), "-t"));
   FTA_ASSIGN_OR_RETURN(p.block_size, Size(part.block_size_bytes(), "-b"));
@@ -64,6 +66,7 @@ absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
   p.keep_files = spec.keep_files();
   p.reorder_tasks = spec.reorder_tasks();
   p.use_existing = spec.use_existing();
+  FTA_RETURN_IF_ERROR(ior::ApplyEngineOptions(spec, &p));
   p.directory = spec.directory();
   p.file_name = spec.file_name().empty() ? "testfile" : spec.file_name();
   FTA_RETURN_IF_ERROR(ior::Validate(p));

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,6 +23,7 @@ struct PartPlan {
   std::vector<int> ranks;  // global rank numbers run by this agent
   int total_ranks = 0;
   int64_t signature = 0;
+  std::string engine = "builtin";  // "builtin" | "ior" (the real binary)
   std::chrono::milliseconds sample_interval = kDefaultSampleInterval;
 };
 

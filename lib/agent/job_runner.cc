@@ -5,8 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "lib/agent/ior_runner.h"
 #include "lib/agent/job_part.h"
 #include "lib/agent/phase_runner.h"
+#include "lib/agent/phase_sync.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::agent {
@@ -32,6 +34,13 @@ struct JobRunner::Job {
     absl::MutexLock lock(&gate_mu);
     return failed;
   }
+
+  // The sync points of the phase now running (-g, -D wear-out); the host's
+  // SyncRelease for that iteration and phase goes here.
+  absl::Mutex sync_mu;
+  std::shared_ptr<AgentPhaseSync> sync ABSL_GUARDED_BY(sync_mu);
+  int sync_iteration ABSL_GUARDED_BY(sync_mu) = -1;
+  v1::Phase sync_phase ABSL_GUARDED_BY(sync_mu) = v1::PHASE_UNSPECIFIED;
 };
 
 namespace {
@@ -61,8 +70,14 @@ const absl::Status* FirstError(const std::vector<absl::StatusOr<ior::PhaseMeasur
 
 }  // namespace
 
-JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink)
-    : fta_id_(std::move(fta_id)), clock_(clock), engine_factory_(std::move(engine_factory)), sink_(std::move(sink)) {}
+JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink,
+                     std::string ior_path)
+    : fta_id_(std::move(fta_id)),
+      clock_(clock),
+      engine_factory_(std::move(engine_factory)),
+      ior_path_(std::move(ior_path)),
+      ior_engine_factory_(ior_path_.empty() ? EngineFactory() : MakeIorEngineFactory(clock, ior_path_)),
+      sink_(std::move(sink)) {}
 
 JobRunner::~JobRunner() {
   DropAll("agent shutting down");
@@ -86,6 +101,9 @@ void JobRunner::Handle(const v1::HostMessage& message) {
       break;
     case v1::HostMessage::kFinish:
       OnFinish(message.finish());
+      break;
+    case v1::HostMessage::kSyncRelease:
+      OnSyncRelease(message.sync_release());
       break;
     default:
       break;
@@ -121,12 +139,17 @@ void JobRunner::OnPart(const v1::JobPart& part) {
     SendFailed(part.job_id(), std::string(plan.status().message()), v1::PHASE_UNSPECIFIED, 0);
     return;
   }
+  if (plan->engine == "ior" && !ior_engine_factory_) {
+    SendFailed(part.job_id(), "engine ior: this agent has no ior binary (fta-agent --ior, or ior in PATH)",
+               v1::PHASE_UNSPECIFIED, 0);
+    return;
+  }
+  const EngineFactory& factory = plan->engine == "ior" ? ior_engine_factory_ : engine_factory_;
   auto job = std::make_shared<Job>();
   job->id = part.job_id();
   job->plan = *std::move(plan);
   for (int rank : job->plan.ranks) {
-    job->engines.push_back(
-        engine_factory_(job->plan.params, rank, job->plan.total_ranks, job->plan.signature));
+    job->engines.push_back(factory(job->plan.params, rank, job->plan.total_ranks, job->plan.signature));
   }
   {
     absl::MutexLock lock(&mu_);
@@ -186,6 +209,22 @@ void JobRunner::OnFinish(const v1::Finish& finish) {
     return;
   }
   DropActiveLocked("finished");
+}
+
+void JobRunner::OnSyncRelease(const v1::SyncRelease& release) {
+  std::shared_ptr<Job> job = FindActive(release.job_id(), "sync release");
+  if (job == nullptr) return;
+  std::shared_ptr<AgentPhaseSync> sync;
+  {
+    absl::MutexLock lock(&job->sync_mu);
+    if (job->sync_iteration == release.iteration() && job->sync_phase == release.phase()) sync = job->sync;
+  }
+  if (sync == nullptr) {
+    spdlog::debug("job {}: stale sync release for {} iteration {} ignored", job->id,
+                  v1::Phase_Name(release.phase()), release.iteration());
+    return;
+  }
+  sync->Release(release.point(), static_cast<uint64_t>(std::max<int64_t>(release.transfers(), 0)));
 }
 
 void JobRunner::DropAll(absl::string_view reason) {
@@ -249,8 +288,31 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
   }
   spdlog::info("job {}: {} iteration {} starting", job->id, v1::Phase_Name(go.phase()), go.iteration());
 
+  auto sync = std::make_shared<AgentPhaseSync>(
+      static_cast<int>(job->engines.size()),
+      [this, job, go](v1::SyncPoint point, uint64_t transfers) {
+        v1::AgentMessage message;
+        v1::SyncArrive* arrive = message.mutable_sync_arrive();
+        arrive->set_job_id(job->id);
+        arrive->set_iteration(go.iteration());
+        arrive->set_phase(go.phase());
+        arrive->set_point(point);
+        arrive->set_transfers(static_cast<int64_t>(transfers));
+        SendForJob(*job, message);
+      },
+      &job->abort);
+  {
+    absl::MutexLock lock(&job->sync_mu);
+    job->sync = sync;
+    job->sync_iteration = go.iteration();
+    job->sync_phase = go.phase();
+  }
+  const ior::PhaseHooks hooks{sync.get(), static_cast<uint64_t>(std::max<int64_t>(go.max_transfers(), 0))};
   std::vector<RankEngine*> engines;
-  for (auto& e : job->engines) engines.push_back(e.get());
+  for (auto& e : job->engines) {
+    e->PreparePhase(hooks);
+    engines.push_back(e.get());
+  }
   auto send_sample = [&](const SampleDelta& d) {
     v1::AgentMessage message;
     v1::ThroughputSample* s = message.mutable_sample();
@@ -296,6 +358,10 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
     r->set_close_end_ns(m.close_end_ns);
     r->set_bytes(static_cast<int64_t>(m.bytes));
     r->set_ops(static_cast<int64_t>(m.ops));
+    r->set_stonewall_ops(static_cast<int64_t>(m.stonewall_ops));
+    r->set_stonewall_ns(m.stonewall_ns);
+    r->set_timestamp_source(job->engines[i]->timestamp_source());
+    r->set_ior_bandwidth_mib(job->engines[i]->reported_bandwidth_mib());
     total_bytes += m.bytes;
   }
   spdlog::info("job {}: {} iteration {} done, {} bytes", job->id, v1::Phase_Name(go.phase()), go.iteration(),

@@ -1,6 +1,7 @@
 // The agent's half of the job protocol (proto/fta/v1/agent.proto): takes
-// JobPart / Go / Cancel / Finish from fta-hostd and answers with PartReady,
-// ThroughputSample, PhaseDone and PartFailed through a MessageSink.
+// JobPart / Go / Cancel / Finish / SyncRelease from fta-hostd and answers
+// with PartReady, ThroughputSample, SyncArrive, PhaseDone and PartFailed
+// through a MessageSink.
 //
 // Handle() is called on the stream's reader thread and never waits for file
 // I/O: each Go runs on its own worker thread (which starts rank threads
@@ -35,7 +36,10 @@ using MessageSink = std::function<bool(const v1::AgentMessage&)>;
 class JobRunner {
  public:
   // `clock` is not owned. `sink` may be called from any thread, concurrently.
-  JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink);
+  // `ior_path` is the real ior binary for parts asking for engine "ior"
+  // ("" = none: such parts are refused).
+  JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink,
+            std::string ior_path = "");
   ~JobRunner();  // DropAll + JoinAll
 
   JobRunner(const JobRunner&) = delete;
@@ -59,6 +63,7 @@ class JobRunner {
   void OnGo(const v1::Go& go);
   void OnCancel(const v1::Cancel& cancel);
   void OnFinish(const v1::Finish& finish);
+  void OnSyncRelease(const v1::SyncRelease& release);
 
   // The active job if its id is `job_id`, else null (logged at debug).
   std::shared_ptr<Job> FindActive(const std::string& job_id, const char* what);
@@ -74,6 +79,8 @@ class JobRunner {
   const std::string fta_id_;
   const Clock* const clock_;
   const EngineFactory engine_factory_;
+  const std::string ior_path_;
+  const EngineFactory ior_engine_factory_;  // empty without ior_path_
   const MessageSink sink_;
 
   struct Worker {

@@ -1,5 +1,7 @@
 #include "lib/agent/rank_engine.h"
 
+#include <utility>
+
 namespace fta::agent {
 namespace {
 
@@ -11,16 +13,18 @@ class PosixRankEngine final : public RankEngine {
 
   absl::StatusOr<ior::PhaseMeasurement> Write(ior::LiveCounters* counters,
                                               const std::atomic<bool>* cancel) override {
-    return engine_.Write(counters, cancel);
+    return engine_.Write(counters, cancel, std::exchange(hooks_, ior::PhaseHooks{}));
   }
   absl::StatusOr<ior::PhaseMeasurement> Read(ior::LiveCounters* counters,
                                              const std::atomic<bool>* cancel) override {
-    return engine_.Read(counters, cancel);
+    return engine_.Read(counters, cancel, std::exchange(hooks_, ior::PhaseHooks{}));
   }
   absl::Status Remove() override { return engine_.Remove(); }
+  void PreparePhase(const ior::PhaseHooks& hooks) override { hooks_ = hooks; }
 
  private:
   ior::PosixEngine engine_;
+  ior::PhaseHooks hooks_;
 };
 
 }  // namespace

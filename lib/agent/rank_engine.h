@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,6 +30,17 @@ class RankEngine {
   virtual absl::StatusOr<ior::PhaseMeasurement> Read(ior::LiveCounters* counters,
                                                      const std::atomic<bool>* cancel) = 0;
   virtual absl::Status Remove() = 0;
+  // Context for the next Write/Read only: the sync points shared with the
+  // other ranks of the job (-g, -D wear-out) and a transfer cap. Engines that
+  // have no use for it keep the default.
+  virtual void PreparePhase(const ior::PhaseHooks& hooks) { (void)hooks; }
+  // Where the last Write/Read's timestamps came from (RankPhaseResult.
+  // timestamp_source): the built-in engine reads its clock around its own
+  // calls; the real-ior engine measures the process (lib/agent/ior_runner.h).
+  virtual std::string timestamp_source() const { return "engine"; }
+  // The bandwidth the engine itself reported for its last Write/Read (real
+  // ior's own figure), 0 when it reports none.
+  virtual double reported_bandwidth_mib() const { return 0; }
 };
 
 using EngineFactory = std::function<std::unique_ptr<RankEngine>(

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "lib/cli/table.h"
+#include "lib/cli/vf_format.h"
 #include "lib/core/units.h"
 
 namespace fta::cli {
@@ -83,11 +84,15 @@ std::string RenderHost(const v1::HostInfo& host, const FormatOptions& options) {
   fields.Add("FTAs active", absl::StrCat(host.ftas_active(), " of ", host.max_ftas()));
   fields.Add("Agents connected", absl::StrCat(host.agents_connected()));
   fields.Add("SR-IOV", OrDash(host.sriov_status()));
+  if (host.vfs_managed() > 0) {
+    fields.Add("VFs", absl::StrCat(host.vfs_used(), " used, ", host.vfs_free(), " free of ", host.vfs_managed(),
+                                   " managed"));
+  }
   fields.Add("State dir", OrDash(host.state_dir()));
   fields.Add("Control socket", OrDash(host.control_socket()));
   fields.Add("Agent endpoint", OrDash(host.agent_endpoint()));
   fields.Add("Started", FormatUnixMs(host.started_unix_ms(), options.zone));
-  return fields.Render();
+  return fields.Render() + RenderPfSection(host.pfs());
 }
 
 std::string RenderFtaList(const google::protobuf::RepeatedPtrField<v1::Fta>& ftas,
@@ -113,6 +118,7 @@ std::string RenderFtaDetail(const v1::Fta& fta, const FormatOptions& options) {
   fields.Add("PID", OrDash(fta.pid()));
   fields.Add("Hostname", OrDash(fta.hostname()));
   fields.Add("VF", OrDash(fta.vf()));
+  if (!fta.degraded().empty()) fields.Add("Degraded", fta.degraded());
   fields.Add("Agent version", OrDash(fta.agent_version()));
   fields.Add("IOR", fta.ior_path().empty() ? "- (built-in engine only)"
                                            : absl::StrCat(fta.ior_path(), " ",

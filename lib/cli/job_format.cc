@@ -21,7 +21,11 @@ std::string RenderHeader(const v1::Job& job, const FormatOptions& options) {
   std::string engine = !job.engine().empty() ? job.engine()
                        : !spec.engine().empty() ? spec.engine()
                                                 : "auto";
+  if (!job.ior_version().empty()) absl::StrAppend(&engine, " (IOR ", job.ior_version(), ")");
   fields.Add("Engine", engine);
+  if (!job.timestamp_source().empty()) fields.Add("Timestamps", job.timestamp_source());
+  if (!job.source().empty()) fields.Add("Imported from", job.source());
+  if (!job.ior_command_line().empty()) fields.Add("IOR command", job.ior_command_line());
   fields.Add("IOR", IorArguments(job));
   fields.Add("Directory", spec.directory().empty() ? "-" : spec.directory());
   int total_ranks = 0;
@@ -119,6 +123,16 @@ std::string IorArguments(const v1::Job& job) {
   if (spec.task_offset() != 0) args.push_back(absl::StrCat("-Q ", spec.task_offset()));
   if (spec.use_existing()) args.push_back("-E");
   if (!spec.file_name().empty()) args.push_back(absl::StrCat("-o ", spec.file_name()));
+  if (spec.fsync_per_write()) args.push_back("-Y");
+  if (spec.random_offset()) args.push_back("-z");
+  if (spec.random_seed() != 0) args.push_back(absl::StrCat("--random-seed ", spec.random_seed()));
+  if (spec.deadline_s() != 0) args.push_back(absl::StrCat("-D ", spec.deadline_s()));
+  if (spec.stonewall_wear_out()) args.push_back("--stonewall-wear-out");
+  if (spec.inter_test_delay_s() != 0) args.push_back(absl::StrCat("--delay ", spec.inter_test_delay_s()));
+  if (spec.max_minutes() != 0) args.push_back(absl::StrCat("-T ", spec.max_minutes()));
+  if (spec.intra_test_barriers()) args.push_back("-g");
+  if (spec.unique_dir()) args.push_back("-u");
+  if (spec.odirect()) args.push_back("--odirect");
   if (spec.ranks_per_fta() != 0) {
     args.push_back(absl::StrCat("(", spec.ranks_per_fta(), " ranks per FTA)"));
   }

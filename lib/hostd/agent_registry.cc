@@ -180,6 +180,8 @@ std::string AgentRegistry::JobIdOf(const fta::v1::AgentMessage& message) {
       return message.phase_done().job_id();
     case fta::v1::AgentMessage::kFailed:
       return message.failed().job_id();
+    case fta::v1::AgentMessage::kSyncArrive:
+      return message.sync_arrive().job_id();
     default:
       return "";
   }

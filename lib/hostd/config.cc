@@ -47,6 +47,30 @@ Key IntKey(int HostdConfig::*field) {
       [field](const HostdConfig& config) { return absl::StrCat(config.*field); }};
 }
 
+Key StringListKey(std::vector<std::string> HostdConfig::*field) {
+  return Key{
+      [field](const toml::value& value, HostdConfig* config, const std::string& where) {
+        if (!value.is_array()) return TypeError(where, "an array of strings");
+        std::vector<std::string> items;
+        for (const toml::value& item : value.as_array()) {
+          if (!item.is_string()) return TypeError(where, "an array of strings");
+          items.push_back(item.as_string().str);
+        }
+        config->*field = std::move(items);
+        return absl::OkStatus();
+      },
+      [field](const HostdConfig& config) {
+        // One line, like the config file (toml11 would spread it over lines).
+        std::vector<std::string> quoted;
+        for (const std::string& item : config.*field) {
+          std::ostringstream out;
+          out << toml::value(item);
+          quoted.push_back(out.str());
+        }
+        return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
+      }};
+}
+
 const std::map<std::string, std::map<std::string, Key>>& Schema() {
   static const auto* schema = new std::map<std::string, std::map<std::string, Key>>{
       {"daemon",
@@ -69,8 +93,27 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
        {{"ready_timeout_s", IntKey(&HostdConfig::ready_timeout_s)},
         {"deadline_s", IntKey(&HostdConfig::job_deadline_s)},
         {"sample_interval_ms", IntKey(&HostdConfig::sample_interval_ms)}}},
-      {"sriov", {{"sysfs_root", StringKey(&HostdConfig::sysfs_root)}}},
+      {"sriov",
+       {{"sysfs_root", StringKey(&HostdConfig::sysfs_root)},
+        {"pfs", StringListKey(&HostdConfig::sriov_pfs)},
+        {"num_vfs", IntKey(&HostdConfig::sriov_num_vfs)},
+        {"guid_prefix", StringKey(&HostdConfig::sriov_guid_prefix)}}},
       {"libvirt", {{"uri", StringKey(&HostdConfig::libvirt_uri)}}},
+      {"guest",
+       {{"vcpus", IntKey(&HostdConfig::guest_vcpus)},
+        {"memory_mib", IntKey(&HostdConfig::guest_memory_mib)},
+        {"disk_gib", IntKey(&HostdConfig::guest_disk_gib)},
+        {"base_image", StringKey(&HostdConfig::guest_base_image)},
+        {"base_image_format", StringKey(&HostdConfig::guest_base_image_format)},
+        {"kernel", StringKey(&HostdConfig::guest_kernel)},
+        {"initrd", StringKey(&HostdConfig::guest_initrd)},
+        {"cmdline", StringKey(&HostdConfig::guest_cmdline)},
+        {"domain_type", StringKey(&HostdConfig::guest_domain_type)},
+        {"network", StringKey(&HostdConfig::guest_network)},
+        {"agent_endpoint", StringKey(&HostdConfig::guest_agent_endpoint)},
+        {"image_dir", StringKey(&HostdConfig::guest_image_dir)},
+        {"reserve_cores", IntKey(&HostdConfig::guest_reserve_cores)},
+        {"reserve_memory_gib", IntKey(&HostdConfig::guest_reserve_memory_gib)}}},
   };
   return *schema;
 }
@@ -79,6 +122,26 @@ absl::Status CheckRange(const char* key, int value, int min, int max) {
   if (value < min || value > max) {
     return absl::InvalidArgumentError(
         absl::StrCat(key, ": ", value, " is out of range [", min, ", ", max, "]"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateGuestConfig(const HostdConfig& config) {
+  if (config.guest_domain_type != "auto" && config.guest_domain_type != "kvm" && config.guest_domain_type != "qemu") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("guest.domain_type: \"", config.guest_domain_type, "\" is not one of auto, kvm, qemu"));
+  }
+  if (config.backend != "libvirt") return absl::OkStatus();
+  if (config.guest_kernel.empty() == config.guest_base_image.empty()) {
+    return absl::InvalidArgumentError(
+        "guest.base_image / guest.kernel: the libvirt backend needs exactly one (an image, or a kernel for direct boot)");
+  }
+  if (!config.guest_kernel.empty() && config.guest_initrd.empty()) {
+    return absl::InvalidArgumentError("guest.initrd: required with guest.kernel");
+  }
+  if (config.agent_listen.rfind("unix:", 0) == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("agents.listen: \"", config.agent_listen,
+                                                   "\" is a unix socket; libvirt guests reach hostd over TCP: use HOST:PORT"));
   }
   return absl::OkStatus();
 }
@@ -157,10 +220,20 @@ absl::Status ValidateConfig(const HostdConfig& config) {
       {"jobs.ready_timeout_s", config.ready_timeout_s, 1, 3600},
       {"jobs.deadline_s", config.job_deadline_s, 1, 30 * 86400},
       {"jobs.sample_interval_ms", config.sample_interval_ms, 10, 60000},
+      {"sriov.num_vfs", config.sriov_num_vfs, 0, 4096},
+      {"guest.vcpus", config.guest_vcpus, 1, 256},
+      {"guest.memory_mib", config.guest_memory_mib, 16, 4 * 1024 * 1024},
+      {"guest.disk_gib", config.guest_disk_gib, 1, 65536},
+      {"guest.reserve_cores", config.guest_reserve_cores, 0, 4096},
+      {"guest.reserve_memory_gib", config.guest_reserve_memory_gib, 0, 65536},
   };
   for (const Range& range : ranges) {
     absl::Status status = CheckRange(range.key, range.value, range.min, range.max);
     if (!status.ok()) return status;
+  }
+  if (absl::Status guest = ValidateGuestConfig(config); !guest.ok()) return guest;
+  if (config.sriov_num_vfs > 0 && config.sriov_pfs.empty()) {
+    return absl::InvalidArgumentError("sriov.num_vfs: set sriov.pfs too (which PFs get that many VFs)");
   }
   if (config.heartbeat_timeout_ms <= config.heartbeat_interval_ms) {
     return absl::InvalidArgumentError(absl::StrCat(

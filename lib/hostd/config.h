@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -39,8 +40,28 @@ struct HostdConfig {
   int sample_interval_ms = 250;
   // [sriov]
   std::string sysfs_root = "/sys";
+  // PFs to manage: PCI address, IB device or netdev, optionally with VF
+  // ranges ("mlx5_0#0-7"); empty = every PF whose VFs are already enabled.
+  std::vector<std::string> sriov_pfs;
+  int sriov_num_vfs = 0;            // VFs per selected PF; 0 = leave sriov_numvfs alone
+  std::string sriov_guid_prefix;    // "02:c9:fa:00": derive VF GUIDs; "" = leave them
   // [libvirt]
   std::string libvirt_uri = "qemu:///system";
+  // [guest]: the template of every libvirt guest (see lib/virt/domain_xml.h)
+  int guest_vcpus = 1;
+  int guest_memory_mib = 4096;
+  int guest_disk_gib = 20;
+  std::string guest_base_image;          // boot an overlay on this image, or
+  std::string guest_base_image_format = "qcow2";
+  std::string guest_kernel;              // direct kernel boot
+  std::string guest_initrd;
+  std::string guest_cmdline = "console=ttyS0";
+  std::string guest_domain_type = "auto";  // kvm | qemu | auto (kvm when /dev/kvm works)
+  std::string guest_network = "user";      // user | network:NAME | bridge:NAME
+  std::string guest_agent_endpoint;      // what guests dial; "" = derived from agents.listen
+  std::string guest_image_dir;           // overlays; "" = <state_dir>/guests
+  int guest_reserve_cores = 1;           // kept for the host
+  int guest_reserve_memory_gib = 2;
 };
 
 HostdConfig DefaultConfig();

@@ -37,6 +37,7 @@ grpc::Status HostServiceImpl::GetHost(grpc::ServerContext*, const fta::v1::GetHo
   response->set_agent_endpoint(facts_.agent_endpoint);
   response->set_started_unix_ms(facts_.started_unix_ms);
   response->set_sriov_status(facts_.sriov_status);
+  if (facts_.describe_vfs) facts_.describe_vfs(response);
   return grpc::Status::OK;
 }
 

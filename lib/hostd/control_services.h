@@ -3,6 +3,7 @@
 // convert absl::Status to gRPC status in one place (lib/core/rpc_status.h).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "fta/v1/host.grpc.pb.h"
@@ -24,6 +25,9 @@ struct HostFacts {
   std::string agent_endpoint;
   std::string sriov_status;
   int64_t started_unix_ms = 0;
+  // Fills the VF pool's part of HostInfo (PFs, VFs used/free, a live
+  // sriov_status); unset: sriov_status above stays.
+  std::function<void(fta::v1::HostInfo*)> describe_vfs;
 };
 
 class HostServiceImpl final : public fta::v1::HostService::Service {

@@ -26,8 +26,18 @@
 #include "lib/hostd/control_services.h"
 #include "lib/hostd/fta_manager.h"
 #include "lib/hostd/job_coordinator.h"
+#include "lib/hostd/libvirt_backend.h"
+#include "lib/hostd/results_service.h"
+#include "lib/hostd/sweep_runner.h"
+#include "lib/hostd/sweep_service.h"
+#include "lib/hostd/sweep_snapshot.h"
+#include "lib/hostd/vf_monitor.h"
+#include "lib/hostd/vf_service.h"
+#include "lib/sriov/sysfs.h"
+#include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
 #include "lib/virt/process_provisioner.h"
+#include "lib/virt/split_provisioner.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -96,14 +106,24 @@ class DaemonImpl final : public Daemon {
  private:
   RealClock clock_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<virt::Provisioner> provisioner_;
+  std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt backend; outlives the provisioner
+  std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
+  std::unique_ptr<virt::Provisioner> guests_;          // libvirt backend
+  std::unique_ptr<virt::Provisioner> provisioner_;     // what FtaManager uses
+  std::unique_ptr<sriov::SysfsRoot> sysfs_;
+  std::unique_ptr<sriov::VfPool> vf_pool_;  // outlives ftas_
   std::unique_ptr<FtaManager> ftas_;
   std::unique_ptr<AgentRegistry> registry_;
   std::unique_ptr<JobCoordinator> jobs_;
+  std::unique_ptr<SweepRunner> sweeps_;
   std::unique_ptr<AgentGatewayService> gateway_;
   std::unique_ptr<HostServiceImpl> host_service_;
   std::unique_ptr<VmServiceImpl> vm_service_;
   std::unique_ptr<JobServiceImpl> job_service_;
+  std::unique_ptr<ResultsServiceImpl> results_service_;
+  std::unique_ptr<SweepServiceImpl> sweep_service_;
+  std::unique_ptr<VfServiceImpl> vf_service_;
+  std::unique_ptr<VfMonitor> vf_monitor_;  // before ftas_ goes
   std::unique_ptr<grpc::Server> agent_server_;
   std::unique_ptr<grpc::Server> control_server_;
   bool stopped_ = false;
@@ -123,14 +143,32 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   std::string token_file = config.token_file.empty() ? config.state_dir + "/agent.token" : config.token_file;
   FTA_ASSIGN_OR_RETURN(std::string token, LoadOrCreateToken(token_file));
 
-  if (config.backend != "process") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "provisioner.backend: \"", config.backend, "\" is not available in this build (available: process)"));
-  }
   virt::ProcessProvisionerOptions process_options;
   process_options.agent_binary = config.agent_binary.empty() ? FindAgentBinary(binary_dir) : config.agent_binary;
   process_options.log_dir = config.state_dir + "/logs";
-  FTA_ASSIGN_OR_RETURN(provisioner_, virt::ProcessProvisioner::Create(process_options));
+  process_options.agent_endpoint = config.agent_listen;
+  FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
+  if (config.backend == "libvirt") {
+    FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
+    planner_ = std::move(libvirt.planner);
+    guests_ = std::move(libvirt.provisioner);
+    // The native agent is the host's own baseline: a host process, never a guest.
+    provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), guests_.get());
+  } else {
+    provisioner_ = std::move(host_processes_);
+  }
+
+  // The VF pool: discover, then configure the PFs of sriov.* (numvfs,
+  // GUIDs). A bad selector or bad hardware stops the start here, before any
+  // FTA is touched.
+  sysfs_ = std::make_unique<sriov::SysfsRoot>(config.sysfs_root);
+  sriov::VfPool::Options pool_options;
+  pool_options.pfs = config.sriov_pfs;
+  pool_options.num_vfs = config.sriov_num_vfs;
+  pool_options.guid_prefix = config.sriov_guid_prefix;
+  std::vector<std::string> sriov_notes;
+  FTA_ASSIGN_OR_RETURN(vf_pool_, sriov::VfPool::Create(sysfs_.get(), pool_options, &sriov_notes));
+  for (const std::string& note : sriov_notes) spdlog::warn("sriov: {}", note);
 
   FtaManager::Options fta_options;
   fta_options.agent_endpoint = config.agent_listen;
@@ -138,10 +176,12 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   fta_options.max_ftas = config.max_ftas;
   fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
+  if (planner_) fta_options.admit = [planner = planner_.get()](int requested) { return planner->CheckFits(requested); };
   ftas_ = std::make_unique<FtaManager>(fta_options, store_.get(), provisioner_.get(), &clock_);
   AgentRegistry::Options registry_options{token, config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
   registry_ = std::make_unique<AgentRegistry>(registry_options, &clock_, ftas_.get());
   ftas_->AttachRegistry(registry_.get());
+  ftas_->AttachVfPool(vf_pool_.get());
   provisioner_->SetExitHandler([this](const virt::FtaExit& exit) { ftas_->OnFtaExit(exit); });
 
   FTA_ASSIGN_OR_RETURN(std::vector<std::string> repairs, ftas_->Reconcile());
@@ -151,7 +191,24 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   job_options.ready_timeout = absl::Seconds(config.ready_timeout_s);
   job_options.deadline = absl::Seconds(config.job_deadline_s);
   job_options.sample_interval_ms = config.sample_interval_ms;
+  job_options.guests_share_host_filesystem = config.backend != "libvirt";
   jobs_ = std::make_unique<JobCoordinator>(job_options, store_.get(), ftas_.get(), registry_.get(), &clock_);
+  // A sweep the previous run left RUNNING keeps its finished runs and waits
+  // for `ftactl sweep resume`: its FTAs may not have come back.
+  FTA_ASSIGN_OR_RETURN(std::vector<std::string> interrupted_sweeps,
+                       store_->InterruptRunningSweeps("interrupted: the daemon stopped during the sweep"));
+  for (const std::string& id : interrupted_sweeps) {
+    spdlog::warn("{} was running when the daemon stopped: marked INTERRUPTED (ftactl sweep resume {})", id, id);
+    absl::StatusOr<fta::v1::Sweep> sweep = store_->GetSweep(id);
+    if (!sweep.ok()) continue;
+    sweep->set_error(absl::StrCat(sweep->error(), "; resume with: ftactl sweep resume ", id));
+    FTA_RETURN_IF_ERROR(store_->PutSweep(*sweep));
+  }
+  SweepRunner::Options sweep_options;
+  sweep_options.backend = config.backend;
+  sweep_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
+  sweep_options.host = DescribeHost(config);
+  sweeps_ = std::make_unique<SweepRunner>(sweep_options, store_.get(), ftas_.get(), jobs_.get(), &clock_);
 
   // Agent endpoint.
   if (absl::StartsWith(config.agent_listen, "unix:")) {
@@ -174,11 +231,21 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
 
   // Control endpoint, last.
   FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
-  HostFacts facts{kDaemonVersion,       "process",    config.state_dir, config.control_socket, config.agent_listen,
-                  DescribeSriov(config.sysfs_root), clock_.NowUnixMillis()};
+  HostFacts facts{kDaemonVersion,       config.backend,    config.state_dir, config.control_socket, config.agent_listen,
+                  DescribeSriov(config.sysfs_root), clock_.NowUnixMillis(), {}};
+  vf_service_ = std::make_unique<VfServiceImpl>(vf_pool_.get(), [ftas = ftas_.get()] {
+    for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
+  });
+  vf_monitor_ = std::make_unique<VfMonitor>(ftas_.get(), absl::Seconds(15));
+  facts.describe_vfs = [vfs = vf_service_.get()](fta::v1::HostInfo* host) { vfs->DescribeHost(host); };
+  fta::v1::HostInfo sriov_view;
+  vf_service_->DescribeHost(&sriov_view);
+  spdlog::info("sriov: {}", sriov_view.sriov_status());
   host_service_ = std::make_unique<HostServiceImpl>(facts, ftas_.get(), registry_.get());
   vm_service_ = std::make_unique<VmServiceImpl>(ftas_.get());
   job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), store_.get());
+  results_service_ = std::make_unique<ResultsServiceImpl>(store_.get(), &clock_);
+  sweep_service_ = std::make_unique<SweepServiceImpl>(sweeps_.get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder control_builder;
@@ -189,6 +256,9 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   control_builder.RegisterService(host_service_.get());
   control_builder.RegisterService(vm_service_.get());
   control_builder.RegisterService(job_service_.get());
+  control_builder.RegisterService(results_service_.get());
+  control_builder.RegisterService(sweep_service_.get());
+  control_builder.RegisterService(vf_service_.get());
   control_server_ = control_builder.BuildAndStart();
   if (!control_server_) {
     return absl::FailedPreconditionError(
@@ -206,6 +276,9 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
   stopped_ = true;
   auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
   if (control_server_) control_server_->Shutdown(deadline);
+  vf_monitor_.reset();
+  // Before the jobs: the sweep records itself INTERRUPTED, not failed.
+  if (sweeps_) sweeps_->Shutdown("interrupted: the daemon is shutting down");
   if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");
   // Agent streams never end by themselves and agents reconnect to the next
   // daemon, so they are cut at once rather than waited for.

@@ -35,6 +35,7 @@ FtaManager::FtaManager(Options options, store::Store* store, virt::Provisioner* 
 
 absl::StatusOr<std::vector<std::string>> FtaManager::Reconcile() {
   std::vector<std::string> repairs;
+  FTA_ASSIGN_OR_RETURN(std::vector<store::Store::VfAssignment> held_before, store_->ListVfAssignments());
   FTA_ASSIGN_OR_RETURN(std::vector<Fta> stored, store_->ListFtas(/*include_released=*/false));
   for (Fta& fta : stored) {
     absl::Status adopted = fta.pid() > 0 ? provisioner_->Adopt(fta.id(), fta.pid())
@@ -50,12 +51,53 @@ absl::StatusOr<std::vector<std::string>> FtaManager::Reconcile() {
       fta.set_state(fta::v1::FTA_STATE_RELEASED);
       fta.set_last_error(absl::StrCat("gone after daemon restart: ", adopted.message()));
       repairs.push_back(absl::StrCat(fta.id(), ": released, ", adopted.message()));
+      // What is left of it (a defined but stopped guest, its overlay) goes too.
+      if (absl::Status cleaned = provisioner_->Stop(fta.id(), absl::ZeroDuration()); !cleaned.ok()) {
+        repairs.push_back(absl::StrCat(fta.id(), ": cleaning up failed: ", cleaned.message()));
+      }
     }
-    FTA_RETURN_IF_ERROR(store_->PutFta(fta));
+    FTA_RETURN_IF_ERROR(PersistWithVf(fta));
     std::lock_guard<std::mutex> lock(mu_);
     if (IsActive(fta)) ftas_[fta.id()] = fta;
   }
+  FTA_RETURN_IF_ERROR(ReconcileOrphans(&repairs));
+  FTA_RETURN_IF_ERROR(ReconcileVfs(held_before, &repairs));
   return repairs;
+}
+
+// Policy for an instance carrying our mark that the store does not hold as
+// active (a crash between Start and the store write, or a release whose
+// Stop failed): nobody decided it should run, so it is stopped and its
+// resources freed, and the store keeps a RELEASED record saying so
+// (`ftactl vm list --all` shows it).
+absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
+  absl::StatusOr<std::vector<std::string>> owned = provisioner_->ListOwned();
+  if (!owned.ok()) {
+    repairs->push_back(absl::StrCat("cannot list guests to look for orphans: ", owned.status().message()));
+    return absl::OkStatus();
+  }
+  for (const std::string& id : *owned) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (ftas_.count(id) > 0) continue;
+    }
+    absl::Status stopped = provisioner_->Stop(id, absl::ZeroDuration());
+    absl::StatusOr<Fta> known = store_->GetFta(id);
+    Fta record = known.ok() ? *known : Fta();
+    if (!known.ok()) {
+      record.set_id(id);
+      record.set_kind(fta::v1::FTA_KIND_GUEST);
+      record.set_backend(provisioner_->Backend());
+      record.set_created_unix_ms(clock_->NowUnixMillis());
+    }
+    record.set_state(fta::v1::FTA_STATE_RELEASED);
+    record.set_last_error(stopped.ok() ? "orphan guest found by reconcile (not active in the store): destroyed"
+                                       : absl::StrCat("orphan guest found by reconcile; destroying failed: ",
+                                                      stopped.message()));
+    FTA_RETURN_IF_ERROR(store_->PutFta(record));
+    repairs->push_back(absl::StrCat(id, ": ", record.last_error()));
+  }
+  return absl::OkStatus();
 }
 
 int FtaManager::ActiveCountLocked() {
@@ -81,7 +123,7 @@ absl::Status FtaManager::Update(const std::string& id, const std::function<void(
     copy = it->second;
     if (!IsActive(copy)) ftas_.erase(it);
   }
-  return store_->PutFta(copy);
+  return PersistWithVf(copy);
 }
 
 absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::FtaKind kind) {
@@ -91,15 +133,19 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   fta.set_backend(provisioner_->Backend());
   fta.set_state(fta::v1::FTA_STATE_STARTING);
   fta.set_created_unix_ms(clock_->NowUnixMillis());
+  if (kind == fta::v1::FTA_KIND_GUEST) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
   // Decision first: a crash right after Start leaves a record to reconcile.
-  FTA_RETURN_IF_ERROR(store_->PutFta(fta));
+  if (absl::Status recorded = PersistWithVf(fta); !recorded.ok()) {
+    if (!fta.vf().empty()) (void)vf_pool_->Release(fta.vf(), id);
+    return recorded;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     ftas_[id] = fta;
   }
   registry_->Expect(id);
   absl::StatusOr<virt::FtaInstance> instance =
-      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file});
+      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file, fta.vf()});
   if (!instance.ok()) {
     registry_->Forget(id, "start failed");
     absl::Status ignored = Update(id, [&](Fta* f) {
@@ -130,6 +176,8 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
         "count: ", count, " FTAs requested but only ", std::max(0, options_.max_ftas - active),
         " more fit (provisioner.max_ftas = ", options_.max_ftas, ", ", active, " allocated)"));
   }
+  if (options_.admit) FTA_RETURN_IF_ERROR(options_.admit(count));
+  FTA_RETURN_IF_ERROR(CheckVfCapacity(count));
   absl::Time deadline = absl::Now() + connect_timeout;
   std::vector<std::string> ids;
   absl::Status failure;

@@ -9,6 +9,7 @@
 //   manager.Release({"fta-2"}, /*all=*/false);
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "fta/v1/common.pb.h"
 #include "lib/core/clock.h"
 #include "lib/hostd/agent_registry.h"
+#include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
 #include "lib/virt/provisioner.h"
 
@@ -38,11 +40,22 @@ class FtaManager final : public AgentListener {
     int max_ftas = 16;
     absl::Duration connect_timeout = absl::Seconds(60);
     absl::Duration stop_grace = absl::Seconds(10);
+    // Backend capacity on top of max_ftas (libvirt: the CapacityPlanner):
+    // OK, or RESOURCE_EXHAUSTED saying how many more fit and why.
+    std::function<absl::Status(int requested)> admit;
   };
   // Nothing is owned. Call AttachRegistry before use (the registry needs this
   // object as its listener, so it is built after).
   FtaManager(Options options, store::Store* store, virt::Provisioner* provisioner, const Clock* clock);
   void AttachRegistry(AgentRegistry* registry) { registry_ = registry; }
+  // The VF pool (not owned; may stay unset: no SR-IOV, FTAs get no VF).
+  // Attach before Reconcile. When it manages VFs, every guest FTA gets one
+  // (fta_vfs.cc), held in the store in the FTA row's transaction.
+  void AttachVfPool(sriov::VfPool* pool) { vf_pool_ = pool; }
+  // Periodically and before `vf list`: FTAs whose VF vanished from sysfs
+  // since the last look are marked degraded, ones whose VF came back are
+  // healthy again. One line per change, for the log.
+  std::vector<std::string> CheckVfs();
 
   // Daemon start: adopt FTAs a previous run left running, mark the rest
   // FAILED. Returns one line per repair for the log.
@@ -86,6 +99,20 @@ class FtaManager final : public AgentListener {
   // Updates the cached record and the store.
   absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);
   absl::Status StopAndRelease(const std::string& id, const std::string& why);
+  absl::Status ReconcileOrphans(std::vector<std::string>* repairs);
+  // ---- VFs (fta_vfs.cc) ----
+  bool UsesVfs() const;
+  // RESOURCE_EXHAUSTED when fewer than `count` VFs are free.
+  absl::Status CheckVfCapacity(int count);
+  // Gives a new guest FTA its VF (the pool's choice) before it is recorded.
+  absl::Status ClaimVf(fta::v1::Fta* fta);
+  // Store write of the FTA with its VF assignment; a VF the FTA no longer
+  // holds (released, failed) goes back to the pool.
+  absl::Status PersistWithVf(const fta::v1::Fta& fta);
+  // After adoption: pool ownership from the store; VFs of FTAs that are
+  // gone come back, FTAs whose VF vanished are marked degraded.
+  absl::Status ReconcileVfs(const std::vector<store::Store::VfAssignment>& held_before,
+                            std::vector<std::string>* repairs);
   int ActiveCountLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
@@ -93,6 +120,7 @@ class FtaManager final : public AgentListener {
   virt::Provisioner* provisioner_;
   const Clock* clock_;
   AgentRegistry* registry_ = nullptr;
+  sriov::VfPool* vf_pool_ = nullptr;
 
   std::mutex allocate_mu_;  // one allocation/release at a time: capacity stays exact
   std::mutex mu_;

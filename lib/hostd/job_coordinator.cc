@@ -9,11 +9,14 @@
 #include <cstring>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
+#include "lib/hostd/engine_choice.h"
 #include "lib/ior/bandwidth.h"
+#include "lib/ior/ior_spec.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -56,7 +59,24 @@ ior::PhaseMeasurement MeasurementOf(const fta::v1::RankPhaseResult& result) {
   m.close_end_ns = result.close_end_ns();
   m.bytes = static_cast<uint64_t>(result.bytes());
   m.ops = static_cast<uint64_t>(result.ops());
+  m.stonewall_ops = static_cast<uint64_t>(std::max<int64_t>(result.stonewall_ops(), 0));
+  m.stonewall_ns = result.stonewall_ns();
   return m;
+}
+
+// -D: the read after a stonewalled write of the same iteration reads only
+// what every rank wrote (the smallest count; with wear-out all are equal),
+// so no reader runs into the end of a shorter file (IOR's
+// stoneWallingWearOutIterations). 0 = no cap.
+template <typename RunningJobT>
+int64_t ReadTransferCap(const RunningJobT& job, int iteration, Phase phase) {
+  if (phase != fta::v1::PHASE_READ || job.params.deadline_seconds == 0 || !job.params.write) return 0;
+  int64_t cap = 0;
+  for (const auto& result : job.job.rank_results()) {
+    if (result.iteration() != iteration || result.phase() != fta::v1::PHASE_WRITE) continue;
+    if (cap == 0 || result.ops() < cap) cap = result.ops();
+  }
+  return cap;
 }
 
 }  // namespace
@@ -122,6 +142,7 @@ absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec) {
   params.use_existing = spec.use_existing();
   params.directory = spec.directory();
   if (!spec.file_name().empty()) params.file_name = spec.file_name();
+  FTA_RETURN_IF_ERROR(ior::ApplyEngineOptions(spec, &params));
   if (params.directory.empty()) {
     return absl::InvalidArgumentError("directory (-d): required (where the test files go)");
   }
@@ -133,18 +154,19 @@ absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec) {
     return absl::InvalidArgumentError(
         absl::StrCat("engine: \"", spec.engine(), "\" is not one of builtin, ior"));
   }
-  if (spec.engine() == "ior") {
-    return absl::FailedPreconditionError(
-        "engine: running the real ior binary is not available in this version; use engine builtin");
-  }
   FTA_RETURN_IF_ERROR(ior::Validate(params));
   return params;
 }
 
-absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path) {
+absl::Status CheckDirectoryAbsolute(const std::string& field, const std::string& path) {
   if (path.empty() || path[0] != '/') {
     return absl::InvalidArgumentError(absl::StrCat(field, ": \"", path, "\" must be an absolute path"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path) {
+  FTA_RETURN_IF_ERROR(CheckDirectoryAbsolute(field, path));
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, ": ", std::strerror(errno)));
@@ -219,7 +241,10 @@ absl::StatusOr<std::vector<std::string>> JobCoordinator::ResolveTargets(
 
 absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::RunIorRequest& request) {
   FTA_ASSIGN_OR_RETURN(ior::IorParams params, ParamsFromSpec(request.spec()));
-  FTA_RETURN_IF_ERROR(CheckDirectoryWritable("directory (-d)", params.directory));
+  bool runs_on_host = options_.guests_share_host_filesystem ||
+                      std::count(request.on().begin(), request.on().end(), kNativeFtaId) > 0;
+  FTA_RETURN_IF_ERROR(runs_on_host ? CheckDirectoryWritable("directory (-d)", params.directory)
+                                   : CheckDirectoryAbsolute("directory (-d)", params.directory));
   if (request.ready_timeout_s() < 0) {
     return absl::InvalidArgumentError(absl::StrCat("ready_timeout_s: must not be negative, got ",
                                                    request.ready_timeout_s()));
@@ -242,6 +267,12 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::Run
     for (int r = 0; r < ranks_per_fta; ++r) plan.ranks.push_back(job->total_ranks++);
     job->agents.push_back(plan);
   }
+  std::vector<fta::v1::Fta> target_ftas;
+  for (const std::string& id : targets) {
+    FTA_ASSIGN_OR_RETURN(fta::v1::Fta fta, ftas_->Get(id));
+    target_ftas.push_back(std::move(fta));
+  }
+  FTA_ASSIGN_OR_RETURN(EngineChoice engine, ChooseEngine(request.spec(), params, target_ftas));
   FTA_ASSIGN_OR_RETURN(std::string job_id, store_->NextJobId());
   FTA_RETURN_IF_ERROR(ftas_->MarkBusy(targets, job_id));
 
@@ -252,7 +283,11 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::Run
   record.set_created_unix_ms(clock_->NowUnixMillis());
   record.set_transfer_size_bytes(static_cast<int64_t>(params.transfer_size));
   record.set_block_size_bytes(static_cast<int64_t>(params.block_size));
-  record.set_engine("builtin");
+  // The parts carry the engine decided here, not the request's "" (auto).
+  record.mutable_spec()->set_engine(engine.engine);
+  record.set_engine(engine.engine);
+  record.set_ior_version(engine.ior_version);
+  record.set_timestamp_source(engine.timestamp_source);
   for (const AgentPlan& plan : job->agents) {
     fta::v1::JobAgent* agent = record.add_agents();
     agent->set_fta_id(plan.fta_id);
@@ -318,10 +353,8 @@ absl::StatusOr<std::shared_ptr<JobEventQueue>> JobCoordinator::Watch(const std::
 }
 
 absl::StatusOr<fta::v1::Job> JobCoordinator::Cancel(const std::string& job_id) {
-  std::thread::id ignored;
-  (void)ignored;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     auto it = running_.find(job_id);
     if (it == running_.end()) {
       FTA_ASSIGN_OR_RETURN(fta::v1::Job stored, store_->GetJob(job_id));
@@ -331,18 +364,8 @@ absl::StatusOr<fta::v1::Job> JobCoordinator::Cancel(const std::string& job_id) {
     it->second->cancel_reason = "cancelled by operator";
     it->second->cancel_requested = true;
     it->second->inbox->Interrupt();
-  }
-  // Wait for the job thread to record the outcome.
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (running_.count(job_id) == 0) break;
-    }
-    auto events = Watch(job_id);
-    if (!events.ok()) break;
-    while (auto event = (*events)->Pop(absl::Now() + absl::Seconds(1))) {
-      if (event->has_finished()) break;
-    }
+    // The job thread records the outcome, then leaves running_.
+    job_finished_cv_.wait(lock, [&] { return running_.count(job_id) == 0; });
   }
   return store_->GetJob(job_id);
 }
@@ -350,39 +373,15 @@ absl::StatusOr<fta::v1::Job> JobCoordinator::Cancel(const std::string& job_id) {
 void JobCoordinator::Shutdown(const std::string& reason) {
   std::vector<std::thread> threads;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     shutting_down_ = true;
     for (auto& [id, job] : running_) {
       job->cancel_reason = reason;
       job->cancel_requested = true;
       job->inbox->Interrupt();
     }
-  }
-  while (true) {
-    std::thread thread;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (running_.empty()) {
-        for (std::thread& finished : finished_threads_) threads.push_back(std::move(finished));
-        finished_threads_.clear();
-        break;
-      }
-    }
-    // Wait for running jobs to finish recording (they were interrupted).
-    auto it_queue = [&]() -> std::shared_ptr<JobEventQueue> {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (running_.empty()) return nullptr;
-      RunningJob* job = running_.begin()->second.get();
-      auto queue = std::make_shared<JobEventQueue>();
-      std::lock_guard<std::mutex> subscribers(job->subscribers_mu);
-      job->subscribers.push_back(queue);
-      return queue;
-    }();
-    if (it_queue) {
-      while (auto event = it_queue->Pop(absl::Now() + absl::Seconds(1))) {
-        if (event->has_finished()) break;
-      }
-    }
+    job_finished_cv_.wait(lock, [&] { return running_.empty(); });
+    threads.swap(finished_threads_);
   }
   for (std::thread& thread : threads) thread.join();
 }
@@ -446,9 +445,19 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
   go.mutable_go()->set_phase(phase);
   // A common start a little ahead, so every agent gets GO before it is due:
   // the cross-agent equivalent of IOR's barrier before open.
-  go.mutable_go()->set_start_at_unix_ns(clock_->NowUnixNanos() + 20'000'000 +
+  // -d (--delay): IOR's rank 0 sleeps before every write and read phase,
+  // untimed; here the common start moves back by the delay.
+  const int64_t delay_ns = phase == fta::v1::PHASE_REMOVE
+                               ? 0
+                               : static_cast<int64_t>(job->params.inter_test_delay_seconds) * 1'000'000'000;
+  go.mutable_go()->set_start_at_unix_ns(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
                                         2'000'000 * static_cast<int64_t>(job->agents.size()));
+  go.mutable_go()->set_max_transfers(ReadTransferCap(*job, iteration, phase));
   SendToAll(job, go);
+  // Sync points inside the phase (-g barriers, -D wear-out): who arrived and
+  // the largest transfer count reported, per point.
+  std::map<int, std::set<std::string>> sync_arrived;
+  std::map<int, int64_t> sync_max_transfers;
 
   std::set<std::string> pending;
   for (const AgentPlan& plan : job->agents) pending.insert(plan.fta_id);
@@ -482,6 +491,25 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
           }
           return false;
         }
+        if (message.has_sync_arrive()) {
+          const auto& arrive = message.sync_arrive();
+          if (arrive.iteration() != iteration || arrive.phase() != phase) return false;
+          std::set<std::string>& arrived = sync_arrived[arrive.point()];
+          arrived.insert(fta_id);
+          int64_t& max_transfers = sync_max_transfers[arrive.point()];
+          max_transfers = std::max(max_transfers, arrive.transfers());
+          if (arrived.size() == job->agents.size()) {
+            HostMessage release;
+            fta::v1::SyncRelease* body = release.mutable_sync_release();
+            body->set_job_id(job->job.id());
+            body->set_iteration(iteration);
+            body->set_phase(phase);
+            body->set_point(arrive.point());
+            body->set_transfers(max_transfers);
+            SendToAll(job, release);
+          }
+          return false;
+        }
         if (message.has_phase_done()) {
           bool complete = false;
           for (const auto& rank : message.phase_done().ranks()) {
@@ -499,6 +527,16 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
 
   std::sort(results.begin(), results.end(),
             [](const auto& a, const auto& b) { return a.rank() < b.rank(); });
+  // The engine decided the source at Start; an agent reporting another one
+  // (an older agent, say) makes it visible instead of silently mixing.
+  for (const auto& result : results) {
+    const std::string& source = result.timestamp_source();
+    if (source.empty() || source == job->job.timestamp_source() ||
+        absl::StartsWith(job->job.timestamp_source(), "mixed")) {
+      continue;
+    }
+    job->job.set_timestamp_source(absl::StrCat("mixed: ", job->job.timestamp_source(), ", ", source));
+  }
   FTA_RETURN_IF_ERROR(store_->AddRankResults(job->job.id(), results));
   for (const auto& result : results) *job->job.add_rank_results() = result;
   if (phase == fta::v1::PHASE_REMOVE) return absl::OkStatus();
@@ -519,6 +557,15 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
   aggregate.set_close_seconds(values.close_seconds);
   aggregate.set_start_skew_seconds(values.start_skew_seconds);
   aggregate.set_ranks(values.ranks);
+  aggregate.set_all_active_seconds(values.all_active_seconds);
+  aggregate.set_all_active_bandwidth_mib(values.all_active_bandwidth_mib);
+  for (const auto& result : results) {
+    if (result.stonewall_ops() <= 0) continue;
+    if (aggregate.stonewall_min_ops() == 0 || result.stonewall_ops() < aggregate.stonewall_min_ops()) {
+      aggregate.set_stonewall_min_ops(result.stonewall_ops());
+    }
+    aggregate.set_stonewall_max_ops(std::max(aggregate.stonewall_max_ops(), result.stonewall_ops()));
+  }
   FTA_RETURN_IF_ERROR(store_->AddAggregate(job->job.id(), aggregate));
   *job->job.add_aggregates() = aggregate;
   JobEvent event;
@@ -557,19 +604,38 @@ void JobCoordinator::Run(RunningJob* job) {
                                 [](const std::string&, const AgentMessage& message) {
                                   return message.has_ready();
                                 }));
+    // -T: checked before each write/read phase, from the first phase on; a
+    // running phase is never interrupted, later ones are skipped.
+    const absl::Time test_start = absl::Now();
+    auto out_of_time = [&](int iteration, Phase phase) {
+      if (job->params.max_minutes == 0) return false;
+      if (absl::Now() - test_start < absl::Minutes(static_cast<int64_t>(job->params.max_minutes))) return false;
+      spdlog::warn("{}: -T {} min reached, skipping {} of iteration {}", job->job.id(), job->params.max_minutes,
+                   PhaseName(phase), iteration);
+      return true;
+    };
     for (int iteration = 0; iteration < static_cast<int>(job->params.iterations); ++iteration) {
-      if (job->params.write) FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_WRITE));
-      if (job->params.read) FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_READ));
+      if (job->params.write && !out_of_time(iteration, fta::v1::PHASE_WRITE)) {
+        FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_WRITE));
+      }
+      if (job->params.read && !out_of_time(iteration, fta::v1::PHASE_READ)) {
+        FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_READ));
+      }
       if (!job->params.keep_files) FTA_RETURN_IF_ERROR(RunPhase(job, iteration, fta::v1::PHASE_REMOVE));
     }
     return absl::OkStatus();
   }();
   Finalize(job, outcome);
 
+  // Agents got Finish/Cancel inside Finalize, so a next job's part reaches
+  // them after it; the FTAs are free before anyone hears the job finished.
   std::vector<std::string> ids;
   for (const AgentPlan& plan : job->agents) ids.push_back(plan.fta_id);
   registry_->CloseInbox(job->job.id());
   ftas_->MarkIdle(ids);
+  JobEvent finished;
+  *finished.mutable_finished() = job->job;
+  Publish(job, finished);
   {
     std::lock_guard<std::mutex> subscribers(job->subscribers_mu);
     for (auto& subscriber : job->subscribers) subscriber->Close();
@@ -577,6 +643,7 @@ void JobCoordinator::Run(RunningJob* job) {
   std::lock_guard<std::mutex> lock(mu_);
   finished_threads_.push_back(std::move(job->thread));
   running_.erase(job->job.id());  // `job` is gone after this line
+  job_finished_cv_.notify_all();
 }
 
 void JobCoordinator::Finalize(RunningJob* job, const absl::Status& outcome) {
@@ -657,9 +724,6 @@ void JobCoordinator::Finalize(RunningJob* job, const absl::Status& outcome) {
   } else {
     spdlog::warn("{} {}: {}", record.id(), fta::v1::JobState_Name(record.state()), record.error());
   }
-  JobEvent event;
-  *event.mutable_finished() = record;
-  Publish(job, event);
 }
 
 }  // namespace fta::hostd

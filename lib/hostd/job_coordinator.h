@@ -57,6 +57,10 @@ class JobCoordinator {
     absl::Duration deadline = absl::Hours(24);
     int sample_interval_ms = 250;
     absl::Duration native_start_timeout = absl::Seconds(30);
+    // False for the libvirt backend: guests have their own filesystems, so
+    // the host cannot check a guest job's directory (the agents do, and
+    // fail their part naming it). Native jobs are always checked here.
+    bool guests_share_host_filesystem = true;
   };
   struct Started {
     fta::v1::Job job;
@@ -127,6 +131,7 @@ class JobCoordinator {
   std::map<std::string, std::unique_ptr<RunningJob>> running_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> finished_threads_ ABSL_GUARDED_BY(mu_);
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable job_finished_cv_;  // a job left running_
 };
 
 // IorSpec (strings, API defaults) -> validated IorParams. Errors are
@@ -136,5 +141,7 @@ absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec);
 // Checks the directory the way a rank would use it: exists, is a directory,
 // a file can be created in it.
 absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path);
+// Only what can be said without seeing the FTA's filesystem: absolute.
+absl::Status CheckDirectoryAbsolute(const std::string& field, const std::string& path);
 
 }  // namespace fta::hostd

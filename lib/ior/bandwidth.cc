@@ -28,6 +28,7 @@ absl::StatusOr<PhaseAggregateValues> AggregatePhase(const std::vector<PhaseMeasu
   int64_t max_open_end = first.open_end_ns;
   int64_t min_xfer_start = first.xfer_start_ns, max_xfer_end = first.xfer_end_ns;
   int64_t min_close_start = first.close_start_ns, max_close_end = first.close_end_ns;
+  int64_t min_close_end = first.close_end_ns;
   PhaseAggregateValues out;
   for (const PhaseMeasurement& m : ranks) {
     min_open_start = std::min(min_open_start, m.open_start_ns);
@@ -37,13 +38,14 @@ absl::StatusOr<PhaseAggregateValues> AggregatePhase(const std::vector<PhaseMeasu
     max_xfer_end = std::max(max_xfer_end, m.xfer_end_ns);
     min_close_start = std::min(min_close_start, m.close_start_ns);
     max_close_end = std::max(max_close_end, m.close_end_ns);
+    min_close_end = std::min(min_close_end, m.close_end_ns);
     out.bytes += m.bytes;
     out.ops += m.ops;
   }
   if (max_close_end <= min_open_start) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("phase interval is not positive: last close end ", max_close_end,
-                     " ns <= first open start ", min_open_start, " ns (clocks out of sync?)"));
+    return absl::FailedPreconditionError(absl::StrCat("phase interval is not positive: last close end ",
+                                                      max_close_end, " ns <= first open start ",
+                                                      min_open_start, " ns (clocks out of sync?)"));
   }
   out.ranks = static_cast<int>(ranks.size());
   out.first_open_start_ns = min_open_start;
@@ -57,6 +59,25 @@ absl::StatusOr<PhaseAggregateValues> AggregatePhase(const std::vector<PhaseMeasu
   out.bandwidth_mib = bytes / out.total_seconds / kMebibyte;
   out.bandwidth_mb = bytes / out.total_seconds / kMegabyte;
   out.iops = out.xfer_seconds > 0 ? static_cast<double>(out.ops) / out.xfer_seconds : 0;
+  if (min_close_end > max_open_start) {
+    const int64_t window_start = max_open_start;
+    const int64_t window_end = min_close_end;
+    for (const PhaseMeasurement& m : ranks) {
+      const int64_t xfer_length = m.xfer_end_ns - m.xfer_start_ns;
+      if (xfer_length <= 0) {
+        if (m.xfer_start_ns >= window_start && m.xfer_start_ns <= window_end) {
+          out.all_active_bytes += static_cast<double>(m.bytes);
+        }
+        continue;
+      }
+      const int64_t overlap = std::min(window_end, m.xfer_end_ns) - std::max(window_start, m.xfer_start_ns);
+      if (overlap <= 0) continue;
+      out.all_active_bytes +=
+          static_cast<double>(m.bytes) * static_cast<double>(overlap) / static_cast<double>(xfer_length);
+    }
+    out.all_active_seconds = Seconds(window_start, window_end);
+    out.all_active_bandwidth_mib = out.all_active_bytes / out.all_active_seconds / kMebibyte;
+  }
   return out;
 }
 

@@ -28,12 +28,22 @@ struct PhaseAggregateValues {
   int64_t first_open_start_ns = 0;  // min(open start): start of the bandwidth interval
   int64_t last_close_end_ns = 0;    // max(close end): end of the bandwidth interval
   int ranks = 0;
+  // The window in which every rank was active: [max(open start), min(close
+  // end)]; 0 s when the ranks never overlapped (then the bandwidth is 0 too).
+  double all_active_seconds = 0;
+  // Bytes moved inside that window, each rank's bytes prorated linearly over
+  // its own transfer interval [xfer start, xfer end] (a rank is assumed to
+  // move data at a constant rate while it transfers); the rate of the window
+  // is all_active_bytes / all_active_seconds.
+  double all_active_bytes = 0;
+  double all_active_bandwidth_mib = 0;
 };
 
 // One phase (write or read) of one iteration over all ranks:
 //   total_seconds = max(close end) - min(open start)   (the bandwidth denominator)
 //   bandwidth_mib = bytes / total_seconds / 2^20, bandwidth_mb = ... / 10^6
 //   iops = ops / xfer_seconds (0 when the transfer interval is empty)
+//   all_active_* as described in PhaseAggregateValues
 // FAILED_PRECONDITION for an empty list or a non-positive total interval.
 absl::StatusOr<PhaseAggregateValues> AggregatePhase(const std::vector<PhaseMeasurement>& ranks);
 

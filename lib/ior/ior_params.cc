@@ -31,26 +31,25 @@ absl::Status Validate(const IorParams& params) {
     return Invalid("-b", "block size must be greater than 0");
   }
   if (params.block_size % 8 != 0) {
-    return Invalid("-b", absl::StrCat("block size must be a multiple of 8 bytes, got ",
-                                      FormatSize(params.block_size)));
+    return Invalid(
+        "-b", absl::StrCat("block size must be a multiple of 8 bytes, got ", FormatSize(params.block_size)));
   }
   if (params.block_size < params.transfer_size) {
-    return Invalid(
-        "-b", absl::StrCat("block size ", FormatSize(params.block_size),
-                           " is smaller than transfer size ", FormatSize(params.transfer_size)));
+    return Invalid("-b", absl::StrCat("block size ", FormatSize(params.block_size),
+                                      " is smaller than transfer size ", FormatSize(params.transfer_size)));
   }
   if (params.block_size % params.transfer_size != 0) {
-    return Invalid("-b", absl::StrCat("block size ", FormatSize(params.block_size),
-                                      " is not a multiple of transfer size ",
-                                      FormatSize(params.transfer_size)));
+    return Invalid("-b",
+                   absl::StrCat("block size ", FormatSize(params.block_size),
+                                " is not a multiple of transfer size ", FormatSize(params.transfer_size)));
   }
   if (params.segments < 1 || params.segments > kMaxSegments) {
-    return Invalid("-s", absl::StrCat("segment count must be between 1 and ", kMaxSegments,
-                                      ", got ", params.segments));
+    return Invalid(
+        "-s", absl::StrCat("segment count must be between 1 and ", kMaxSegments, ", got ", params.segments));
   }
   if (params.iterations < 1 || params.iterations > kMaxIterations) {
-    return Invalid("-i", absl::StrCat("iterations must be between 1 and ", kMaxIterations, ", got ",
-                                      params.iterations));
+    return Invalid(
+        "-i", absl::StrCat("iterations must be between 1 and ", kMaxIterations, ", got ", params.iterations));
   }
   if (!params.write && !params.read) {
     return Invalid("-w/-r", "at least one of write (-w) and read (-r) must be enabled");
@@ -67,8 +66,7 @@ absl::Status Validate(const IorParams& params) {
     return Invalid("directory", "must not be empty");
   }
   if (params.directory.front() != '/') {
-    return Invalid("directory",
-                   absl::StrCat("must be an absolute path, got \"", params.directory, "\""));
+    return Invalid("directory", absl::StrCat("must be an absolute path, got \"", params.directory, "\""));
   }
   if (absl::StrContains(params.directory, '\0')) {
     return Invalid("directory", "must not contain a NUL byte");
@@ -83,13 +81,52 @@ absl::Status Validate(const IorParams& params) {
   if (absl::StrContains(params.file_name, '\0')) {
     return Invalid("file name", "must not contain a NUL byte");
   }
+  if (params.random_offset) {
+    if (params.block_size <= params.transfer_size) {
+      return Invalid("-z",
+                     absl::StrCat("random offsets need a block size larger than the transfer size "
+                                  "(nothing to shuffle), got -b ",
+                                  FormatSize(params.block_size), " -t ", FormatSize(params.transfer_size)));
+    }
+    if (params.block_size / params.transfer_size > kMaxShuffledTransfersPerBlock) {
+      return Invalid("-z", absl::StrCat("at most ", kMaxShuffledTransfersPerBlock,
+                                        " transfers per block can be shuffled, got ",
+                                        params.block_size / params.transfer_size));
+    }
+  }
+  if (params.stonewall_wear_out && params.deadline_seconds == 0) {
+    return Invalid("--stonewall-wear-out", "needs a stonewalling deadline (-D N with N > 0)");
+  }
+  if (params.deadline_seconds > kMaxDeadlineSeconds) {
+    return Invalid("-D", absl::StrCat("deadline must be at most ", kMaxDeadlineSeconds, " seconds, got ",
+                                      params.deadline_seconds));
+  }
+  if (params.inter_test_delay_seconds > kMaxDelaySeconds) {
+    return Invalid("--delay", absl::StrCat("delay must be at most ", kMaxDelaySeconds, " seconds, got ",
+                                           params.inter_test_delay_seconds));
+  }
+  if (params.max_minutes > kMaxMinutes) {
+    return Invalid("-T", absl::StrCat("maximum time must be at most ", kMaxMinutes, " minutes, got ",
+                                      params.max_minutes));
+  }
+  if (params.odirect && params.transfer_size % kDirectIoAlignment != 0) {
+    return Invalid("--odirect",
+                   absl::StrCat("O_DIRECT needs a transfer size that is a multiple of ", kDirectIoAlignment,
+                                " bytes (so every offset is aligned), got ", FormatSize(params.transfer_size),
+                                " = ", params.transfer_size, " bytes"));
+  }
   return absl::OkStatus();
 }
 
-std::string RankFilePath(const IorParams& params, int rank) {
+std::string RankDirectory(const IorParams& params, int rank) {
   absl::string_view directory = params.directory;
   while (!directory.empty() && directory.back() == '/') directory.remove_suffix(1);
-  return absl::StrFormat("%s/%s.%08d", directory, params.file_name, rank);
+  if (params.unique_dir) return absl::StrFormat("%s/%d", directory, rank);
+  return std::string(directory);
+}
+
+std::string RankFilePath(const IorParams& params, int rank) {
+  return absl::StrFormat("%s/%s.%08d", RankDirectory(params, rank), params.file_name, rank);
 }
 
 uint64_t BytesPerRank(const IorParams& params) { return params.segments * params.block_size; }

@@ -17,19 +17,31 @@
 namespace fta::ior {
 
 struct IorParams {
-  uint64_t transfer_size = 262144;     // -t
-  uint64_t block_size = 1048576;       // -b
-  uint64_t segments = 1;               // -s
-  uint64_t iterations = 1;             // -i
-  bool write = true;                   // -w
-  bool read = true;                    // -r
-  bool fsync = false;                  // -e: one fsync at the end of the write loop, timed
-  bool keep_files = false;             // -k
-  bool reorder_tasks = false;          // -C: reader reads the file of rank + task_offset
-  uint64_t task_offset = 1;            // -Q
-  bool use_existing = false;           // -E: do not unlink before writing
-  std::string directory;               // where files live
-  std::string file_name = "testfile";  // base name; files are <dir>/<name>.%08d
+  uint64_t transfer_size = 262144;        // -t
+  uint64_t block_size = 1048576;          // -b
+  uint64_t segments = 1;                  // -s
+  uint64_t iterations = 1;                // -i
+  bool write = true;                      // -w
+  bool read = true;                       // -r
+  bool fsync = false;                     // -e: one fsync at the end of the write loop, timed
+  bool keep_files = false;                // -k
+  bool reorder_tasks = false;             // -C: reader reads the file of rank + task_offset
+  uint64_t task_offset = 1;               // -Q
+  bool use_existing = false;              // -E: do not unlink before writing
+  bool fsync_per_write = false;           // -Y: fsync after every write (timed)
+  bool random_offset = false;             // -z: shuffled transfer order inside each block
+  uint64_t random_seed = 0;               // seed of the -z permutation (0: the job signature)
+  uint64_t deadline_seconds = 0;          // -D: stonewall a phase's loop after N s (0: off)
+  bool stonewall_wear_out = false;        // with -D: every rank continues to the max count
+  uint64_t inter_test_delay_seconds = 0;  // -d (ftactl --delay): sleep before each phase
+  uint64_t max_minutes = 0;               // -T: skip phases starting after N minutes (0: off)
+  bool intra_test_barriers = false;       // -g: barriers after open and after the loop
+  bool unique_dir = false;                // -u: each rank's file in <dir>/<rank>/
+  bool odirect = false;                   // --posix.odirect: O_DIRECT, 4 KiB aligned sizes
+  bool verify_read = false;               // like IOR -R: compare read data with the pattern
+                                          // (inside the read loop: slows the timed phase)
+  std::string directory;                  // where files live
+  std::string file_name = "testfile";     // base name; files are <dir>/<name>.%08d
 };
 
 // Limits against absurd requests (IOR itself has none; a typo such as
@@ -37,6 +49,14 @@ struct IorParams {
 inline constexpr uint64_t kMaxSegments = 1'000'000'000;
 inline constexpr uint64_t kMaxIterations = 100'000;
 inline constexpr uint64_t kMaxBytesPerRank = uint64_t{1} << 50;  // 1 PiB
+// -z keeps one permutation of a block's transfers in memory (8 bytes each).
+inline constexpr uint64_t kMaxShuffledTransfersPerBlock = uint64_t{1} << 27;
+// O_DIRECT alignment demanded of transfer sizes (and so of every offset):
+// the page size, which covers the logical block size of every local disk.
+inline constexpr uint64_t kDirectIoAlignment = 4096;
+inline constexpr uint64_t kMaxDeadlineSeconds = 7 * 24 * 3600;
+inline constexpr uint64_t kMaxDelaySeconds = 24 * 3600;
+inline constexpr uint64_t kMaxMinutes = 7 * 24 * 60;
 
 // IOR's rules plus the limits above. Errors are INVALID_ARGUMENT and start
 // with the option they concern:
@@ -48,12 +68,18 @@ inline constexpr uint64_t kMaxBytesPerRank = uint64_t{1} << 50;  // 1 PiB
 //   -Q  task offset >= 1
 //   -s/-b  segments * block fits in 64 bits and is <= kMaxBytesPerRank
 //   directory  non-empty and absolute;  file name  non-empty, no '/'
+//   -z  block size > transfer size (IOR: nothing to shuffle otherwise) and
+//       at most kMaxShuffledTransfersPerBlock transfers per block
+//   --stonewall-wear-out  needs -D
+//   --odirect  transfer size a multiple of kDirectIoAlignment (IOR itself
+//       only finds out when write() fails with EINVAL and asserts)
+//   -D, -d, -T  within the kMax* limits above
 // Sizes in messages are spelled the IOR way ("64m", "100k"). Does not look at
 // the file system.
 absl::Status Validate(const IorParams& params);
 
 // Path of rank `rank`'s file: <directory>/<file_name>.%08d (trailing slashes
-// of the directory are not doubled).
+// of the directory are not doubled); with -u <directory>/<rank>/<file_name>.%08d.
 std::string RankFilePath(const IorParams& params, int rank);
 
 // Bytes each rank moves per phase: segments * block_size. Only meaningful for
@@ -62,5 +88,9 @@ uint64_t BytesPerRank(const IorParams& params);
 
 // Transfers each rank makes per phase: segments * (block_size / transfer_size).
 uint64_t TransfersPerRank(const IorParams& params);
+
+// -u: the directory holding rank `rank`'s file (<directory>/<rank>), else
+// the directory itself (without trailing slashes).
+std::string RankDirectory(const IorParams& params, int rank);
 
 }  // namespace fta::ior

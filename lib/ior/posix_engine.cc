@@ -2,15 +2,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <numeric>
+#include <random>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
 
@@ -93,11 +98,10 @@ absl::Status ReadFully(int fd, unsigned char* data, uint64_t size, uint64_t offs
       return ErrnoError(errno, absl::StrCat("read ", path, " at offset ", offset + done));
     }
     if (n == 0) {
-      return absl::OutOfRangeError(
-          absl::StrCat("read ", path, ": unexpected end of file at offset ", offset + done,
-                       " (expected a file of ", expected_file_size,
-                       " bytes = segments x block; was it written "
-                       "with the same -s/-b?)"));
+      return absl::OutOfRangeError(absl::StrCat("read ", path, ": unexpected end of file at offset ",
+                                                offset + done, " (expected a file of ", expected_file_size,
+                                                " bytes = segments x block; was it written "
+                                                "with the same -s/-b?)"));
     }
     done += static_cast<uint64_t>(n);
   }
@@ -106,8 +110,7 @@ absl::Status ReadFully(int fd, unsigned char* data, uint64_t size, uint64_t offs
 
 }  // namespace
 
-PosixEngine::PosixEngine(IorParams params, int rank, int total_ranks, int64_t signature,
-                         const Clock* clock)
+PosixEngine::PosixEngine(IorParams params, int rank, int total_ranks, int64_t signature, const Clock* clock)
     : params_(std::move(params)),
       rank_(rank),
       total_ranks_(total_ranks),
@@ -117,8 +120,7 @@ PosixEngine::PosixEngine(IorParams params, int rank, int total_ranks, int64_t si
 absl::Status PosixEngine::CheckRunnable() const {
   FTA_RETURN_IF_ERROR(Validate(params_));
   if (total_ranks_ < 1 || rank_ < 0 || rank_ >= total_ranks_) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rank ", rank_, " is outside [0, ", total_ranks_, ")"));
+    return absl::InvalidArgumentError(absl::StrCat("rank ", rank_, " is outside [0, ", total_ranks_, ")"));
   }
   if (clock_ == nullptr) return absl::InvalidArgumentError("PosixEngine needs a clock");
   return absl::OkStatus();
@@ -129,8 +131,7 @@ absl::Status PosixEngine::EnsureBuffer() {
   void* memory = nullptr;
   int rc = ::posix_memalign(&memory, kBufferAlignment, params_.transfer_size);
   if (rc != 0) {
-    return absl::ResourceExhaustedError(absl::StrCat("cannot allocate a ",
-                                                     FormatSize(params_.transfer_size),
+    return absl::ResourceExhaustedError(absl::StrCat("cannot allocate a ", FormatSize(params_.transfer_size),
                                                      " transfer buffer: ", std::strerror(rc)));
   }
   buffer_.reset(static_cast<unsigned char*>(memory));
@@ -143,90 +144,160 @@ void PosixEngine::FillPattern() {
   for (uint64_t k = 0; k < count; ++k) words[k] = TimestampWord(rank_, signature_, k);
 }
 
-absl::StatusOr<PhaseMeasurement> PosixEngine::Write(LiveCounters* counters,
-                                                    const std::atomic<bool>* cancel) {
+absl::StatusOr<PhaseMeasurement> PosixEngine::Write(LiveCounters* counters, const std::atomic<bool>* cancel) {
+  return RunPhase(Direction::kWrite, counters, cancel, PhaseHooks{});
+}
+
+absl::StatusOr<PhaseMeasurement> PosixEngine::Write(LiveCounters* counters, const std::atomic<bool>* cancel,
+                                                    const PhaseHooks& hooks) {
+  return RunPhase(Direction::kWrite, counters, cancel, hooks);
+}
+
+absl::StatusOr<PhaseMeasurement> PosixEngine::Read(LiveCounters* counters, const std::atomic<bool>* cancel) {
+  return RunPhase(Direction::kRead, counters, cancel, PhaseHooks{});
+}
+
+absl::StatusOr<PhaseMeasurement> PosixEngine::Read(LiveCounters* counters, const std::atomic<bool>* cancel,
+                                                   const PhaseHooks& hooks) {
+  return RunPhase(Direction::kRead, counters, cancel, hooks);
+}
+
+absl::Status PosixEngine::VerifyTransfer(const unsigned char* data, uint64_t offset,
+                                         const std::string& path) const {
+  const int writer = ReadTargetRank();
+  for (uint64_t position = 0; position < params_.transfer_size; position += 8) {
+    uint64_t got;
+    std::memcpy(&got, data + position, sizeof(got));
+    const uint64_t want = PatternWord(writer, signature_, params_.transfer_size, offset + position);
+    if (got != want) {
+      return absl::DataLossError(
+          absl::StrFormat("read %s: data at offset %d is 0x%016x, expected 0x%016x (rank %d's pattern)", path,
+                          offset + position, got, want, writer));
+    }
+  }
+  return absl::OkStatus();
+}
+
+uint64_t PosixEngine::TransferOffset(uint64_t k) const {
+  const uint64_t transfers_per_block = params_.block_size / params_.transfer_size;
+  const uint64_t segment = k / transfers_per_block;
+  uint64_t j = k % transfers_per_block;
+  if (!permutation_.empty()) j = permutation_[j];
+  return segment * params_.block_size + j * params_.transfer_size;
+}
+
+absl::StatusOr<PhaseMeasurement> PosixEngine::RunPhase(Direction direction, LiveCounters* counters,
+                                                       const std::atomic<bool>* cancel,
+                                                       const PhaseHooks& hooks) {
   FTA_RETURN_IF_ERROR(CheckRunnable());
   FTA_RETURN_IF_ERROR(EnsureBuffer());
-  // Refilled per phase (not per engine) because a read phase reuses the
-  // buffer; it is O(transfer size) and outside the timers.
-  FillPattern();
-  const std::string path = WritePath();
-  if (!params_.use_existing && ::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return ErrnoError(errno, absl::StrCat("unlink ", path));
+  const bool writing = direction == Direction::kWrite;
+  const char* verb = writing ? "write" : "read";
+  if (params_.random_offset && permutation_.empty()) {
+    permutation_.resize(params_.block_size / params_.transfer_size);
+    std::iota(permutation_.begin(), permutation_.end(), uint64_t{0});
+    const uint64_t seed = params_.random_seed != 0 ? params_.random_seed : static_cast<uint64_t>(signature_);
+    std::mt19937_64 generator(seed);
+    for (uint64_t i = permutation_.size() - 1; i > 0; --i) {
+      std::uniform_int_distribution<uint64_t> pick(0, i);
+      std::swap(permutation_[i], permutation_[pick(generator)]);
+    }
+  }
+  const std::string path = writing ? WritePath() : ReadPath();
+  if (writing) {
+    // Refilled per phase (not per engine) because a read phase reuses the
+    // buffer; it is O(transfer size) and outside the timers.
+    FillPattern();
+    if (params_.unique_dir) {
+      const std::string directory = RankDirectory(params_, rank_);
+      if (::mkdir(directory.c_str(), 0775) != 0 && errno != EEXIST) {
+        return ErrnoError(errno, absl::StrCat("mkdir ", directory, " (-u)"));
+      }
+    }
+    if (!params_.use_existing && ::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return ErrnoError(errno, absl::StrCat("unlink ", path));
+    }
   }
 
   const uint64_t transfer = params_.transfer_size;
-  const uint64_t transfers_per_block = params_.block_size / transfer;
+  const uint64_t expected_size = BytesPerRank(params_);
+  uint64_t planned = TransfersPerRank(params_);
+  if (hooks.max_transfers > 0) planned = std::min(planned, hooks.max_transfers);
+  const int64_t deadline_ns = static_cast<int64_t>(params_.deadline_seconds) * 1'000'000'000;
   unsigned char* buffer = buffer_.get();
   PhaseMeasurement m;
 
+  int flags = (writing ? O_CREAT | O_RDWR : O_RDONLY) | O_CLOEXEC;
+  if (params_.odirect) flags |= O_DIRECT;
   m.open_start_ns = clock_->NowUnixNanos();
   // No O_TRUNC, like IOR: with -E an existing file is overwritten in place.
-  int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0664);
-  if (fd < 0) return ErrnoError(errno, absl::StrCat("open ", path));
+  int fd = ::open(path.c_str(), flags, 0664);
+  if (fd < 0) {
+    const int error = errno;
+    return ErrnoError(error, absl::StrCat("open ", path,
+                                          params_.odirect && error == EINVAL
+                                              ? " with O_DIRECT (not supported by this file system?)"
+                                              : ""));
+  }
   m.open_end_ns = clock_->NowUnixNanos();
   FdCloser closer(fd);
+  if (params_.intra_test_barriers && hooks.sync != nullptr) {
+    FTA_RETURN_IF_ERROR(hooks.sync->Barrier(SyncPoint::kAfterOpen));
+  }
 
   m.xfer_start_ns = clock_->NowUnixNanos();
-  for (uint64_t segment = 0; segment < params_.segments; ++segment) {
-    for (uint64_t j = 0; j < transfers_per_block; ++j) {
-      const uint64_t offset = segment * params_.block_size + j * transfer;
+  // One transfer; the pattern's page stamps follow the offset (also under -z).
+  auto do_transfer = [&](uint64_t k) -> absl::Status {
+    const uint64_t offset = TransferOffset(k);
+    if (writing) {
       for (uint64_t page = 0; page < transfer; page += kPatternPageSize) {
         uint64_t stamp = OffsetStamp(rank_, offset + page);
         std::memcpy(buffer + page, &stamp, sizeof(stamp));
       }
       FTA_RETURN_IF_ERROR(WriteFully(fd, buffer, transfer, offset, path));
-      m.bytes += transfer;
-      ++m.ops;
-      Count(counters, transfer);
-      if (Cancelled(cancel)) {
-        return absl::CancelledError(
-            absl::StrCat("write ", path, " cancelled after ", m.ops, " transfers"));
+      if (params_.fsync_per_write && ::fsync(fd) != 0) {
+        return ErrnoError(errno, absl::StrCat("fsync ", path, " (-Y)"));
+      }
+    } else {
+      FTA_RETURN_IF_ERROR(ReadFully(fd, buffer, transfer, offset, expected_size, path));
+      if (params_.verify_read) FTA_RETURN_IF_ERROR(VerifyTransfer(buffer, offset, path));
+    }
+    m.bytes += transfer;
+    ++m.ops;
+    Count(counters, transfer);
+    if (Cancelled(cancel)) {
+      return absl::CancelledError(absl::StrCat(verb, " ", path, " cancelled after ", m.ops, " transfers"));
+    }
+    return absl::OkStatus();
+  };
+  uint64_t k = 0;
+  for (; k < planned; ++k) {
+    FTA_RETURN_IF_ERROR(do_transfer(k));
+    if (deadline_ns > 0) {
+      const int64_t now = clock_->NowUnixNanos();
+      if (now - m.xfer_start_ns > deadline_ns && k + 1 < planned) {
+        m.stonewall_ops = k + 1;
+        m.stonewall_ns = now;
+        ++k;
+        break;
       }
     }
+  }
+  if (params_.stonewall_wear_out && deadline_ns > 0) {
+    uint64_t target = k;
+    if (hooks.sync != nullptr) {
+      FTA_ASSIGN_OR_RETURN(target, hooks.sync->AgreeTransferCount(k));
+    }
+    for (target = std::min(target, planned); k < target; ++k) FTA_RETURN_IF_ERROR(do_transfer(k));
   }
   // -e: one fsync inside the transfer interval, as IOR does.
-  if (params_.fsync && ::fsync(fd) != 0) return ErrnoError(errno, absl::StrCat("fsync ", path));
-  m.xfer_end_ns = clock_->NowUnixNanos();
-
-  m.close_start_ns = clock_->NowUnixNanos();
-  if (::close(closer.Release()) != 0) return ErrnoError(errno, absl::StrCat("close ", path));
-  m.close_end_ns = clock_->NowUnixNanos();
-  return m;
-}
-
-absl::StatusOr<PhaseMeasurement> PosixEngine::Read(LiveCounters* counters,
-                                                   const std::atomic<bool>* cancel) {
-  FTA_RETURN_IF_ERROR(CheckRunnable());
-  FTA_RETURN_IF_ERROR(EnsureBuffer());
-  const std::string path = ReadPath();
-  const uint64_t transfer = params_.transfer_size;
-  const uint64_t transfers_per_block = params_.block_size / transfer;
-  const uint64_t expected_size = BytesPerRank(params_);
-  unsigned char* buffer = buffer_.get();
-  PhaseMeasurement m;
-
-  m.open_start_ns = clock_->NowUnixNanos();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(errno, absl::StrCat("open ", path));
-  m.open_end_ns = clock_->NowUnixNanos();
-  FdCloser closer(fd);
-
-  m.xfer_start_ns = clock_->NowUnixNanos();
-  for (uint64_t segment = 0; segment < params_.segments; ++segment) {
-    for (uint64_t j = 0; j < transfers_per_block; ++j) {
-      const uint64_t offset = segment * params_.block_size + j * transfer;
-      FTA_RETURN_IF_ERROR(ReadFully(fd, buffer, transfer, offset, expected_size, path));
-      m.bytes += transfer;
-      ++m.ops;
-      Count(counters, transfer);
-      if (Cancelled(cancel)) {
-        return absl::CancelledError(
-            absl::StrCat("read ", path, " cancelled after ", m.ops, " transfers"));
-      }
-    }
+  if (writing && params_.fsync && ::fsync(fd) != 0) {
+    return ErrnoError(errno, absl::StrCat("fsync ", path));
   }
   m.xfer_end_ns = clock_->NowUnixNanos();
+  if (params_.intra_test_barriers && hooks.sync != nullptr) {
+    FTA_RETURN_IF_ERROR(hooks.sync->Barrier(SyncPoint::kAfterTransfers));
+  }
 
   m.close_start_ns = clock_->NowUnixNanos();
   if (::close(closer.Release()) != 0) return ErrnoError(errno, absl::StrCat("close ", path));
@@ -252,8 +323,7 @@ std::string PosixEngine::WritePath() const { return RankFilePath(params_, rank_)
 
 std::string PosixEngine::ReadPath() const { return RankFilePath(params_, ReadTargetRank()); }
 
-uint64_t PosixEngine::PatternWord(int rank, int64_t signature, uint64_t transfer_size,
-                                  uint64_t offset) {
+uint64_t PosixEngine::PatternWord(int rank, int64_t signature, uint64_t transfer_size, uint64_t offset) {
   const uint64_t position = transfer_size == 0 ? offset : offset % transfer_size;
   if (position % kPatternPageSize == 0) return OffsetStamp(rank, offset);
   return TimestampWord(rank, signature, position / 8);

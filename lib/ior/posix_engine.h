@@ -9,7 +9,20 @@
 //   absl::StatusOr<PhaseMeasurement> w = engine.Write(&counters, &cancel);
 //
 // Barriers between agents are not the engine's business: the caller starts a
-// phase when the coordinator says GO.
+// phase when the coordinator says GO, and supplies a PhaseSync for the points
+// inside a phase where IOR's ranks meet (-g barriers, -D wear-out).
+//
+// Transfer order: transfer k of a phase (k = 0 .. segments*b/t - 1) is in
+// segment k / (b/t) at offset segment*b + j*t with j = k % (b/t), or with -z
+// j = P[k % (b/t)] for one permutation P of 0..b/t-1 (Fisher-Yates over
+// std::mt19937_64 seeded with random_seed, or the signature when it is 0),
+// the same for every segment and every rank.
+//
+// -D N: after every transfer, a loop running for more than N s stops
+// (stonewalled). With wear-out the rank then reports its count through
+// PhaseSync::AgreeTransferCount and goes on until it has done the maximum
+// over all ranks (every rank calls it, also those that finished in time).
+// PhaseHooks::max_transfers caps a phase (the read after a stonewalled write).
 //
 // Data pattern (what Write puts in the file; PatternWord computes it).
 // The file is a sequence of 8-byte words in host byte order. With t = transfer
@@ -34,6 +47,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -52,6 +66,9 @@ struct PhaseMeasurement {
   int64_t close_end_ns = 0;
   uint64_t bytes = 0;  // bytes returned by write()/read()
   uint64_t ops = 0;    // completed transfers
+  // -D: transfers done when the deadline hit (0 when it did not) and when.
+  uint64_t stonewall_ops = 0;
+  int64_t stonewall_ns = 0;
 };
 
 // Live counters the engine bumps after every transfer, read concurrently by
@@ -59,6 +76,26 @@ struct PhaseMeasurement {
 struct LiveCounters {
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint64_t> ops{0};
+};
+
+// Where ranks meet inside a phase. Implementations block until every rank of
+// the job has arrived (across agents) and return an error (CANCELLED) when the
+// job is dropped meanwhile.
+enum class SyncPoint { kAfterOpen, kAfterTransfers };
+
+class PhaseSync {
+ public:
+  virtual ~PhaseSync() = default;
+  // -g: after open and after the transfer loop (the -e fsync included).
+  virtual absl::Status Barrier(SyncPoint point) = 0;
+  // Wear-out: `transfers_done` is this rank's count; returns the maximum over
+  // all ranks.
+  virtual absl::StatusOr<uint64_t> AgreeTransferCount(uint64_t transfers_done) = 0;
+};
+
+struct PhaseHooks {
+  PhaseSync* sync = nullptr;   // null: a job of one rank (barriers are no-ops)
+  uint64_t max_transfers = 0;  // 0: every transfer of segments x block
 };
 
 // Size of the pages whose first word carries an offset stamp.
@@ -76,17 +113,22 @@ class PosixEngine {
   PosixEngine(const PosixEngine&) = delete;
   PosixEngine& operator=(const PosixEngine&) = delete;
 
-  // Write phase: unless use_existing, unlink the own file first (not timed);
-  // then open(O_CREAT|O_RDWR, 0664) without O_TRUNC, transfers, optional
-  // fsync, close. Retries short writes. Stops early with CANCELLED when
-  // *cancel becomes true (checked after every transfer). `counters` and
-  // `cancel` may be null.
+  // Write phase: with -u create <dir>/<rank> (0775, not timed); unless
+  // use_existing, unlink the own file first (not timed); then
+  // open(O_CREAT|O_RDWR[|O_DIRECT], 0664) without O_TRUNC, [-g barrier],
+  // transfers [-Y fsync each], optional -e fsync, [-g barrier], close. Retries short writes. Stops early with
+  // CANCELLED when *cancel becomes true (checked after every transfer). `counters` and `cancel` may be null.
   absl::StatusOr<PhaseMeasurement> Write(LiveCounters* counters, const std::atomic<bool>* cancel);
+  absl::StatusOr<PhaseMeasurement> Write(LiveCounters* counters, const std::atomic<bool>* cancel,
+                                         const PhaseHooks& hooks);
 
   // Read phase: reads the file of ReadTargetRank() (itself unless -C) with the
   // same offsets. A file shorter than segments*block is an OUT_OF_RANGE error
-  // naming the file and offset. The data is not verified (IOR: only with -R).
+  // naming the file and offset. The data is verified only with verify_read
+  // (DATA_LOSS naming file, offset, expected and found word).
   absl::StatusOr<PhaseMeasurement> Read(LiveCounters* counters, const std::atomic<bool>* cancel);
+  absl::StatusOr<PhaseMeasurement> Read(LiveCounters* counters, const std::atomic<bool>* cancel,
+                                        const PhaseHooks& hooks);
 
   // Unlink the own file (IOR's end-of-iteration remove without -k). A file
   // that does not exist is not an error.
@@ -95,6 +137,9 @@ class PosixEngine {
   // -C: (rank + task_offset) % total_ranks, else rank. Each agent is a node,
   // so the shift applies across agents.
   int ReadTargetRank() const;
+
+  // File offset of transfer `k` of a phase (see "Transfer order").
+  uint64_t TransferOffset(uint64_t k) const;
 
   // Path this engine writes (its own rank's file).
   std::string WritePath() const;
@@ -110,9 +155,15 @@ class PosixEngine {
     void operator()(void* p) const { std::free(p); }
   };
 
+  enum class Direction { kWrite, kRead };
+
   absl::Status CheckRunnable() const;
   absl::Status EnsureBuffer();
   void FillPattern();
+  // verify_read: the words of one read transfer against ReadTargetRank()'s pattern.
+  absl::Status VerifyTransfer(const unsigned char* data, uint64_t offset, const std::string& path) const;
+  absl::StatusOr<PhaseMeasurement> RunPhase(Direction direction, LiveCounters* counters,
+                                            const std::atomic<bool>* cancel, const PhaseHooks& hooks);
 
   IorParams params_;
   int rank_;
@@ -121,6 +172,8 @@ class PosixEngine {
   const Clock* clock_;
   // transfer_size bytes, 4096-aligned, allocated on first use.
   std::unique_ptr<unsigned char, FreeDeleter> buffer_;
+  // -z: the permutation of transfer indices inside a block.
+  std::vector<uint64_t> permutation_;
 };
 
 }  // namespace fta::ior

@@ -95,7 +95,7 @@ absl::StatusOr<Fta> FtaFromRow(const Statement& row) {
 
 const char kSelectJob[] =
     "SELECT id, state, spec, created_unix_ms, finished_unix_ms, error, transfer_size_bytes, "
-    "block_size_bytes, engine FROM jobs";
+    "block_size_bytes, engine, timestamp_source, source, ior_version, ior_command_line FROM jobs";
 
 absl::StatusOr<Job> JobFromRow(const Statement& row) {
   Job job;
@@ -111,6 +111,10 @@ absl::StatusOr<Job> JobFromRow(const Statement& row) {
   job.set_transfer_size_bytes(row.ColumnInt(6));
   job.set_block_size_bytes(row.ColumnInt(7));
   job.set_engine(row.ColumnText(8));
+  job.set_timestamp_source(row.ColumnText(9));
+  job.set_source(row.ColumnText(10));
+  job.set_ior_version(row.ColumnText(11));
+  job.set_ior_command_line(row.ColumnText(12));
   return job;
 }
 
@@ -131,7 +135,8 @@ absl::StatusOr<JobAgent> JobAgentFromRow(const Statement& row) {
 
 const char kSelectAggregates[] =
     "SELECT job_id, iteration, phase, bytes, total_seconds, bandwidth_mib, bandwidth_mb, iops, "
-    "open_seconds, xfer_seconds, close_seconds, start_skew_seconds, ranks FROM phase_aggregates";
+    "open_seconds, xfer_seconds, close_seconds, start_skew_seconds, ranks, all_active_seconds, "
+    "all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops FROM phase_aggregates";
 
 absl::StatusOr<PhaseAggregate> AggregateFromRow(const Statement& row) {
   PhaseAggregate a;
@@ -151,6 +156,10 @@ absl::StatusOr<PhaseAggregate> AggregateFromRow(const Statement& row) {
   a.set_close_seconds(row.ColumnDouble(10));
   a.set_start_skew_seconds(row.ColumnDouble(11));
   a.set_ranks(static_cast<int32_t>(row.ColumnInt(12)));
+  a.set_all_active_seconds(row.ColumnDouble(13));
+  a.set_all_active_bandwidth_mib(row.ColumnDouble(14));
+  a.set_stonewall_min_ops(row.ColumnInt(15));
+  a.set_stonewall_max_ops(row.ColumnInt(16));
   return a;
 }
 

@@ -118,8 +118,106 @@ CREATE TABLE phase_summaries (
 ) WITHOUT ROWID;
 )sql";
 
+// Sweeps (lib/hostd/sweep_*): one row per sweep; one per IOR job it ran
+// (sweep_runs, with the snapshot of what shaped the run); one per measured
+// phase (sweep_points, with transfer size, N and job id repeated so
+//   sqlite3 fta-hostd.db "SELECT * FROM sweep_points WHERE sweep_id='sweep-1'"
+// reads on its own).
+constexpr char kMigration2[] = R"sql(
+CREATE TABLE sweeps (
+  seq              INTEGER PRIMARY KEY,
+  id               TEXT NOT NULL UNIQUE,
+  state            TEXT NOT NULL,
+  spec             TEXT NOT NULL DEFAULT '{}',  -- fta.v1.SweepSpec as JSON
+  created_unix_ms  INTEGER NOT NULL DEFAULT 0,
+  finished_unix_ms INTEGER NOT NULL DEFAULT 0,
+  error            TEXT NOT NULL DEFAULT '',
+  steps_total      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sweeps_by_creation ON sweeps (created_unix_ms, seq);
+
+CREATE TABLE sweep_runs (
+  sweep_id            TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  step                INTEGER NOT NULL,
+  transfer_size_bytes INTEGER NOT NULL,
+  block_size_bytes    INTEGER NOT NULL,
+  fta_count           INTEGER NOT NULL,
+  target              TEXT NOT NULL,
+  ranks               INTEGER NOT NULL,
+  repetition          INTEGER NOT NULL,
+  job_id              TEXT NOT NULL DEFAULT '',
+  state               TEXT NOT NULL,
+  error               TEXT NOT NULL DEFAULT '',
+  note                TEXT NOT NULL DEFAULT '',
+  finished_unix_ms    INTEGER NOT NULL DEFAULT 0,
+  write_mib           REAL,
+  read_mib            REAL,
+  backend             TEXT NOT NULL DEFAULT '',
+  guest_template      TEXT NOT NULL DEFAULT '',
+  cpu_model           TEXT NOT NULL DEFAULT '',
+  cpu_count           INTEGER NOT NULL DEFAULT 0,
+  memory_bytes        INTEGER NOT NULL DEFAULT 0,
+  vfs                 TEXT NOT NULL DEFAULT '',  -- "0000:03:00.1,0000:03:00.2"
+  pf                  TEXT NOT NULL DEFAULT '',
+  ib_link_rate        TEXT NOT NULL DEFAULT '',
+  engine              TEXT NOT NULL DEFAULT '',
+  engine_version      TEXT NOT NULL DEFAULT '',
+  kernel              TEXT NOT NULL DEFAULT '',
+  config_hash         TEXT NOT NULL DEFAULT '',
+  hostname            TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (sweep_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE sweep_points (
+  sweep_id            TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  step                INTEGER NOT NULL,
+  phase               TEXT NOT NULL,
+  transfer_size_bytes INTEGER NOT NULL,
+  fta_count           INTEGER NOT NULL,
+  target              TEXT NOT NULL,
+  repetition          INTEGER NOT NULL,
+  bandwidth_mib       REAL,
+  job_id              TEXT NOT NULL DEFAULT '',
+  bytes               INTEGER NOT NULL DEFAULT 0,
+  seconds             REAL,
+  PRIMARY KEY (sweep_id, step, phase)
+) WITHOUT ROWID;
+)sql";
+
+// Built-in engine (issue 3): besides IOR's aggregate, the window in which
+// every rank was active and its bandwidth (bytes prorated over each rank's
+// transfer interval), and the -D stonewall transfer counts (min/max rank).
+constexpr char kMigration3[] = R"sql(
+ALTER TABLE phase_aggregates ADD COLUMN all_active_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE phase_aggregates ADD COLUMN all_active_bandwidth_mib REAL NOT NULL DEFAULT 0;
+ALTER TABLE phase_aggregates ADD COLUMN stonewall_min_ops INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE phase_aggregates ADD COLUMN stonewall_max_ops INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// The VF pool (lib/sriov): which FTA holds which VF. Written in the same
+// transaction as the FTA row (Store::PutFtaWithVf); the primary key makes a
+// VF held twice impossible even across a crash, the UNIQUE fta_id one VF per
+// FTA.
+constexpr char kMigration4[] = R"sql(
+CREATE TABLE vf_assignments (
+  vf               TEXT PRIMARY KEY NOT NULL,  -- PCI address, "0000:03:00.1"
+  fta_id           TEXT NOT NULL UNIQUE REFERENCES ftas (id),
+  assigned_unix_ms INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql";
+
+// Real IOR (issue 3): where a job's rank timestamps come from, and for
+// `ftactl results import` the file, IOR version and command line.
+constexpr char kMigration5[] = R"sql(
+ALTER TABLE jobs ADD COLUMN timestamp_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN ior_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN ior_command_line TEXT NOT NULL DEFAULT '';
+)sql";
+
 const std::vector<const char*>& Migrations() {
-  static const std::vector<const char*> kMigrations = {kMigration1};
+  static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                       kMigration5};
   return kMigrations;
 }
 

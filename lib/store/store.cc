@@ -118,12 +118,16 @@ absl::StatusOr<std::string> Store::NextId(const std::string& counter) {
 absl::StatusOr<std::string> Store::NextFtaId() { return NextId(kFtaCounter); }
 
 absl::Status Store::PutFta(const Fta& fta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return PutFtaLocked(fta);
+}
+
+absl::Status Store::PutFtaLocked(const Fta& fta) {
   if (fta.id().empty()) return absl::InvalidArgumentError("PutFta: the FTA has no id");
   FTA_ASSIGN_OR_RETURN(std::string kind,
                        EnumName(fta.kind(), absl::StrCat("fta ", fta.id(), " kind")));
   FTA_ASSIGN_OR_RETURN(std::string state,
                        EnumName(fta.state(), absl::StrCat("fta ", fta.id(), " state")));
-  std::lock_guard<std::mutex> lock(mu_);
   // An upsert rather than INSERT OR REPLACE: REPLACE deletes the row first,
   // which would give it a new seq (moving it in ListFtas).
   FTA_ASSIGN_OR_RETURN(

@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "fta/v1/common.pb.h"
 #include "fta/v1/job.pb.h"
+#include "fta/v1/sweep.pb.h"
 #include "lib/core/clock.h"
 
 struct sqlite3;
@@ -67,6 +68,22 @@ class Store {
   // Ordered by creation; released ones only when asked.
   absl::StatusOr<std::vector<fta::v1::Fta>> ListFtas(bool include_released);
 
+  // ---- VF assignments (store_vfs.cc) --------------------------------------
+  // PutFta and the FTA's VF assignment in one transaction. An FTA that is
+  // neither RELEASED nor FAILED and names a vf holds that VF; otherwise its
+  // assignment is dropped. A VF another FTA holds is FAILED_PRECONDITION
+  // naming both, and then nothing is written (the FTA record neither).
+  absl::Status PutFtaWithVf(const fta::v1::Fta& fta);
+  struct VfAssignment {
+    std::string vf;       // PCI address
+    std::string fta_id;
+    int64_t assigned_unix_ms = 0;
+  };
+  // By VF address.
+  absl::StatusOr<std::vector<VfAssignment>> ListVfAssignments();
+  // Reconcile: drops the assignment of `vf` (absent is fine).
+  absl::Status DeleteVfAssignment(const std::string& vf);
+
   // ---- Jobs -------------------------------------------------------------
   // Allocates the next job id ("job-1", ...).
   absl::StatusOr<std::string> NextJobId();
@@ -75,6 +92,10 @@ class Store {
   // calls below, not by PutJob (and PutJob leaves stored ones untouched).
   // Job row and agents are replaced in one transaction.
   absl::Status PutJob(const fta::v1::Job& job);
+  // A finished job measured elsewhere (ftactl results import): job row,
+  // aggregates and summaries in one transaction, all or nothing. The id must
+  // be new (ALREADY_EXISTS otherwise). store_import.cc.
+  absl::Status PutImportedJob(const fta::v1::Job& job);
   // The three calls below need the job row first (NOT_FOUND otherwise).
   // Inserts all results in one transaction: all or nothing. A result whose
   // (iteration, phase, rank) is already stored fails the whole call.
@@ -96,13 +117,35 @@ class Store {
   // time; returns their ids, oldest first.
   absl::StatusOr<std::vector<std::string>> FailUnfinishedJobs(const std::string& reason);
 
+  // ---- Sweeps (store_sweeps.cc) -----------------------------------------
+  // Allocates the next sweep id ("sweep-1", ...).
+  absl::StatusOr<std::string> NextSweepId();
+  // Insert or update the sweep row: id, state, spec, times, error,
+  // steps_total. Runs and points are stored by PutSweepRun and kept.
+  absl::Status PutSweep(const fta::v1::Sweep& sweep);
+  // One run and its points in one transaction, replacing a run stored for
+  // the same step (and that run's points). NOT_FOUND without the sweep row.
+  absl::Status PutSweepRun(const std::string& sweep_id, const fta::v1::SweepRun& run,
+                           const std::vector<fta::v1::SweepPoint>& points);
+  // Row + runs (by step) + points (by step, phase); steps_done counts the
+  // completed runs. The summary is the caller's (lib/report). NOT_FOUND
+  // names the id.
+  absl::StatusOr<fta::v1::Sweep> GetSweep(const std::string& id);
+  // Newest first, with runs, without points. limit <= 0: all.
+  absl::StatusOr<std::vector<fta::v1::Sweep>> ListSweeps(int limit);
+  // At daemon start: RUNNING sweeps become INTERRUPTED with `reason`;
+  // returns their ids, oldest first.
+  absl::StatusOr<std::vector<std::string>> InterruptRunningSweeps(const std::string& reason);
+
  private:
   Store(sqlite3* db, std::string path, const fta::Clock* clock);
   absl::Status Migrate();
   absl::StatusOr<std::string> NextId(const std::string& counter);
   // Callers hold mu_.
+  absl::Status PutFtaLocked(const fta::v1::Fta& fta);
   absl::Status CheckJobExists(const std::string& job_id, const std::string& operation);
   absl::Status LoadJobDetails(fta::v1::Job& job, bool with_rank_results);
+  absl::Status LoadSweepRuns(fta::v1::Sweep& sweep);
 
   std::mutex mu_;
   sqlite3* db_ ABSL_GUARDED_BY(mu_);

@@ -37,13 +37,16 @@ absl::Status Store::PutJob(const Job& job) {
         Statement::Prepare(
             db_,
             "INSERT INTO jobs (id, state, spec, created_unix_ms, finished_unix_ms, error, "
-            "transfer_size_bytes, block_size_bytes, engine) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+            "transfer_size_bytes, block_size_bytes, engine, timestamp_source, source, ior_version, "
+            "ior_command_line) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
             "ON CONFLICT (id) DO UPDATE SET state = excluded.state, spec = excluded.spec, "
             "created_unix_ms = excluded.created_unix_ms, "
             "finished_unix_ms = excluded.finished_unix_ms, error = excluded.error, "
             "transfer_size_bytes = excluded.transfer_size_bytes, "
-            "block_size_bytes = excluded.block_size_bytes, engine = excluded.engine",
+            "block_size_bytes = excluded.block_size_bytes, engine = excluded.engine, "
+            "timestamp_source = excluded.timestamp_source, source = excluded.source, "
+            "ior_version = excluded.ior_version, ior_command_line = excluded.ior_command_line",
             operation));
     stmt.BindText(1, job.id())
         .BindText(2, state)
@@ -53,7 +56,11 @@ absl::Status Store::PutJob(const Job& job) {
         .BindText(6, job.error())
         .BindInt(7, job.transfer_size_bytes())
         .BindInt(8, job.block_size_bytes())
-        .BindText(9, job.engine());
+        .BindText(9, job.engine())
+        .BindText(10, job.timestamp_source())
+        .BindText(11, job.source())
+        .BindText(12, job.ior_version())
+        .BindText(13, job.ior_command_line());
     FTA_RETURN_IF_ERROR(stmt.Run());
   }
   {
@@ -154,8 +161,9 @@ absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate
           db_,
           "INSERT OR REPLACE INTO phase_aggregates (job_id, iteration, phase, bytes, "
           "total_seconds, bandwidth_mib, bandwidth_mb, iops, open_seconds, xfer_seconds, "
-          "close_seconds, start_skew_seconds, ranks) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+          "close_seconds, start_skew_seconds, ranks, all_active_seconds, all_active_bandwidth_mib, "
+          "stonewall_min_ops, stonewall_max_ops) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
           operation));
   stmt.BindText(1, job_id)
       .BindInt(2, aggregate.iteration())
@@ -169,7 +177,11 @@ absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate
       .BindDouble(10, aggregate.xfer_seconds())
       .BindDouble(11, aggregate.close_seconds())
       .BindDouble(12, aggregate.start_skew_seconds())
-      .BindInt(13, aggregate.ranks());
+      .BindInt(13, aggregate.ranks())
+      .BindDouble(14, aggregate.all_active_seconds())
+      .BindDouble(15, aggregate.all_active_bandwidth_mib())
+      .BindInt(16, aggregate.stonewall_min_ops())
+      .BindInt(17, aggregate.stonewall_max_ops());
   FTA_RETURN_IF_ERROR(stmt.Run());
   return txn.Commit();
 }

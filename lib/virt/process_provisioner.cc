@@ -11,9 +11,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -179,11 +181,22 @@ absl::Status ProcessProvisioner::Stop(const std::string& fta_id, absl::Duration 
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = watched_.find(fta_id);
-    if (it == watched_.end()) return absl::OkStatus();
-    it->second.stopping = true;
-    pid = it->second.pid;
-    // Our own handle: the watcher thread may close the original at any time.
-    pidfd = dup(it->second.pidfd);
+    if (it != watched_.end()) {
+      it->second.stopping = true;
+      pid = it->second.pid;
+      // Our own handle: the watcher thread may close the original at any time.
+      pidfd = dup(it->second.pidfd);
+    }
+  }
+  if (pid == 0) {
+    // Not watched: an orphan found by reconcile, or nothing at all.
+    std::map<std::string, int64_t> running = ScanAgentProcesses();
+    auto found = running.find(fta_id);
+    if (found == running.end()) return absl::OkStatus();
+    pid = found->second;
+    absl::StatusOr<int> opened = OpenPidFd(pid);
+    if (!opened.ok()) return absl::IsNotFound(opened.status()) ? absl::OkStatus() : opened.status();
+    pidfd = *opened;
   }
   if (pidfd < 0) return absl::InternalError(absl::StrCat("dup pidfd of ", fta_id, ": ", ErrnoText(errno)));
   auto wait_exit = [pidfd](absl::Duration timeout) {
@@ -209,6 +222,13 @@ absl::Status ProcessProvisioner::Stop(const std::string& fta_id, absl::Duration 
 
 absl::Status ProcessProvisioner::Adopt(const std::string& fta_id, int64_t pid) {
   if (pid <= 0 || !IsAgentFor(pid, fta_id)) {
+    // No pid was recorded (a crash right after spawn) or it is stale: the
+    // agent may still be there, found by its command line.
+    std::map<std::string, int64_t> running = ScanAgentProcesses();
+    auto found = running.find(fta_id);
+    if (found != running.end()) pid = found->second;
+  }
+  if (pid <= 0 || !IsAgentFor(pid, fta_id)) {
     return absl::NotFoundError(absl::StrCat(fta_id, ": no fta-agent process with pid ", pid, " (command line: \"",
                                             absl::StrJoin(ReadCmdline(pid), " "), "\")"));
   }
@@ -221,6 +241,32 @@ absl::Status ProcessProvisioner::Adopt(const std::string& fta_id, int64_t pid) {
   Wake();
   spdlog::info("adopted {} (pid {})", fta_id, pid);
   return absl::OkStatus();
+}
+
+std::map<std::string, int64_t> ProcessProvisioner::ScanAgentProcesses() const {
+  std::map<std::string, int64_t> agents;
+  if (options_.agent_endpoint.empty()) return agents;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    int64_t pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid) || pid == getpid()) continue;
+    std::vector<std::string> args = ReadCmdline(pid);
+    std::string id, endpoint;
+    bool named_agent = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (i < 2) named_agent |= args[i].find("fta-agent") != std::string::npos;
+      if (i + 1 < args.size() && args[i] == "--id") id = args[i + 1];
+      if (i + 1 < args.size() && args[i] == "--connect") endpoint = args[i + 1];
+    }
+    if (named_agent && !id.empty() && endpoint == options_.agent_endpoint) agents[id] = pid;
+  }
+  return agents;
+}
+
+absl::StatusOr<std::vector<std::string>> ProcessProvisioner::ListOwned() {
+  std::vector<std::string> ids;
+  for (const auto& [id, pid] : ScanAgentProcesses()) ids.push_back(id);
+  return ids;
 }
 
 bool ProcessProvisioner::IsRunning(const std::string& fta_id) {

@@ -23,6 +23,10 @@ struct ProcessProvisionerOptions {
   std::string agent_binary;            // absolute path of fta-agent
   std::string log_dir;                 // <state_dir>/logs
   std::vector<std::string> extra_args; // appended to every agent's argv
+  // The daemon's agent endpoint. Agent processes dialing it are this
+  // daemon's, whoever started them: reconcile finds them by it (a crash
+  // between spawn and recording the pid leaves no other trace).
+  std::string agent_endpoint;
 };
 
 class ProcessProvisioner final : public Provisioner {
@@ -36,6 +40,8 @@ class ProcessProvisioner final : public Provisioner {
   absl::Status Stop(const std::string& fta_id, absl::Duration grace) override;
   absl::Status Adopt(const std::string& fta_id, int64_t pid) override;
   bool IsRunning(const std::string& fta_id) override;
+  // Agent processes on this host that dial our endpoint, watched or not.
+  absl::StatusOr<std::vector<std::string>> ListOwned() override;
 
  private:
   struct Watched {
@@ -50,6 +56,8 @@ class ProcessProvisioner final : public Provisioner {
   void Wake();
   // Returns a description of how `watched` ended (reaps children).
   static std::string Reap(const Watched& watched);
+  // fta id -> pid of every fta-agent process whose --connect is our endpoint.
+  std::map<std::string, int64_t> ScanAgentProcesses() const;
 
   const ProcessProvisionerOptions options_;
   const int wake_fd_;  // eventfd: rebuild the poll set / shut down

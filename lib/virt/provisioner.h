@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -26,6 +27,7 @@ struct FtaLaunchSpec {
   std::string fta_id;
   std::string agent_endpoint;  // "unix:/run/fta-hostd/agent.sock" or "host:port"
   std::string token_file;      // shared secret the agent sends in its hello
+  std::string vf_pci_address;  // libvirt backend: VF to pass through ("0000:03:00.1"), "" = none
 };
 
 struct FtaInstance {
@@ -65,6 +67,11 @@ class Provisioner {
   virtual absl::Status Adopt(const std::string& fta_id, int64_t pid) = 0;
 
   virtual bool IsRunning(const std::string& fta_id) = 0;
+
+  // FTA ids of every instance that exists now and carries this daemon's
+  // mark (libvirt: the fta metadata element with our owner), whether or not
+  // the store knows them. Reconcile stops the ones the store does not.
+  virtual absl::StatusOr<std::vector<std::string>> ListOwned() { return std::vector<std::string>{}; }
 };
 
 }  // namespace fta::virt

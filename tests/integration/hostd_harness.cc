@@ -1,5 +1,7 @@
 #include "tests/integration/hostd_harness.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -92,9 +94,12 @@ HostdProcess::~HostdProcess() { Stop(); }
   std::vector<std::string> args = {HostdBinary(),
                                    "--state-dir", state_dir(),
                                    "--control-socket", control_socket(),
-                                   "--agent-listen", "unix:" + root_ + "/agent.sock",
                                    "--agent-binary", AgentBinary(),
                                    "--log-level", "debug"};
+  // Guests (vm tests) need a TCP agent endpoint of their own choosing.
+  if (std::find(extra_flags_.begin(), extra_flags_.end(), "--agent-listen") == extra_flags_.end()) {
+    args.insert(args.end(), {"--agent-listen", "unix:" + root_ + "/agent.sock"});
+  }
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = Spawn(args, root_ + "/hostd.log", root_ + "/hostd.log");
   if (pid_ < 0) return ::testing::AssertionFailure() << "cannot spawn " << HostdBinary();

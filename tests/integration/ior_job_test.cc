@@ -246,6 +246,44 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   EXPECT_EQ(FinishedJob(events).state(), fta::v1::JOB_STATE_COMPLETED) << FinishedJob(events).error();
 }
 
+TEST_F(IorJobTest, CancelStopsAJobAndFreesItsFtas) {
+  std::vector<fta::v1::Fta> ftas = Allocate(2);
+  ASSERT_EQ(ftas.size(), 2u);
+  fta::v1::RunIorRequest request = WriteReadRequest("64k", "4m");
+  request.mutable_spec()->set_iterations(5000);  // far longer than the test waits
+  auto context = ContextWithDeadline(300);
+  auto reader = hostd_->jobs().RunIor(context.get(), request);
+  JobEvent event;
+  std::string job_id;
+  Job cancelled;
+  bool asked = false;
+  while (reader->Read(&event)) {
+    if (event.has_started()) job_id = event.started().id();
+    if (event.has_phase_finished() && !asked) {
+      fta::v1::CancelJobRequest cancel;
+      cancel.set_id(job_id);
+      auto cancel_context = ContextWithDeadline(60);
+      grpc::Status status = hostd_->jobs().CancelJob(cancel_context.get(), cancel, &cancelled);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      asked = true;
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(cancelled.state(), fta::v1::JOB_STATE_CANCELLED);
+  for (const auto& agent : cancelled.agents()) EXPECT_EQ(agent.state(), "cancelled") << agent.fta_id();
+
+  // Cancelling again is refused, and the FTAs take the next job.
+  fta::v1::CancelJobRequest again;
+  again.set_id(job_id);
+  Job ignored;
+  auto again_context = ContextWithDeadline(30);
+  EXPECT_EQ(hostd_->jobs().CancelJob(again_context.get(), again, &ignored).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  std::vector<JobEvent> events;
+  ASSERT_TRUE(RunJob(hostd_->jobs(), WriteReadRequest("1m", "4m"), &events).ok());
+  EXPECT_EQ(FinishedJob(events).state(), fta::v1::JOB_STATE_COMPLETED) << FinishedJob(events).error();
+}
+
 TEST_F(IorJobTest, NativeBaselineRunsThroughHostAgent) {
   fta::v1::RunIorRequest request = WriteReadRequest("1m", "8m");
   request.clear_on();

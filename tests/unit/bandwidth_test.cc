@@ -102,6 +102,31 @@ PhaseAggregateValues Iteration(double mib, double seconds) {
   return v;
 }
 
+// The window in which all three ranks were active: max open start 1200 ..
+// min close end 3100 = 1.9 s. Bytes in it, each rank's 100 MiB prorated over
+// its transfer interval:
+//   rank 0 xfer 1100..3000 (1.9 s), overlap 1200..3000 = 1.8 s -> 100*18/19
+//   rank 1 xfer 1300..3500 (2.2 s), overlap 1300..3100 = 1.8 s -> 100*18/22
+//   rank 2 xfer 1000..2800 (1.8 s), overlap 1200..2800 = 1.6 s -> 100*16/18
+TEST(AggregatePhase, AllActiveWindowProratesEachRanksBytesOverItsTransferInterval) {
+  absl::StatusOr<PhaseAggregateValues> v = AggregatePhase(ThreeRanks());
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_NEAR(v->all_active_seconds, 1.9, 1e-9);
+  const double mib = 100.0 * 18 / 19 + 100.0 * 18 / 22 + 100.0 * 16 / 18;
+  EXPECT_NEAR(v->all_active_bytes, mib * kMiB, 1);
+  EXPECT_NEAR(v->all_active_bandwidth_mib, mib / 1.9, 1e-6);
+  EXPECT_NEAR(v->start_skew_seconds, 0.3, 1e-9);
+}
+
+TEST(AggregatePhase, RanksThatNeverOverlapHaveNoAllActiveWindow) {
+  absl::StatusOr<PhaseAggregateValues> v = AggregatePhase(
+      {Rank(0, 0, 0, 1000, 1000, 1000, 10 * kMiB, 10), Rank(2000, 2000, 2000, 3000, 3000, 3000, 10 * kMiB, 10)});
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->all_active_seconds, 0);
+  EXPECT_EQ(v->all_active_bandwidth_mib, 0);
+  EXPECT_NEAR(v->bandwidth_mib, 20.0 / 3.0, 1e-9);  // the IOR figure is unaffected
+}
+
 TEST(Summarize, UsesPopulationStandardDeviation) {
   std::vector<PhaseAggregateValues> iterations;
   const double values[] = {2, 4, 4, 4, 5, 5, 7, 9};

@@ -1,0 +1,66 @@
+#include "client/results_import_verbs.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "client/results_command.h"
+#include "fta/v1/results.grpc.pb.h"
+#include "lib/cli/args.h"
+#include "lib/cli/job_format.h"
+#include "lib/cli/json.h"
+#include "lib/core/rpc_status.h"
+
+namespace fta::client {
+
+void AddResultsImportVerb(CLI::App& app, std::function<int(Client&)>& action) {
+  CLI::App* import = ResultsCommand(app)->add_subcommand(
+      "import", "Store IOR outputs made elsewhere (text or JSON) and print them like our runs");
+  auto files = std::make_shared<std::vector<std::string>>();
+  import->add_option("FILE", *files, "IOR output files (stdout of ior, or its JSON summary)")->required();
+  import->callback([&action, files] { action = [files](Client& c) { return c.ResultsImport(*files); }; });
+}
+
+int Client::ResultsImport(const std::vector<std::string>& files) {
+  std::unique_ptr<v1::ResultsService::Stub> results = v1::ResultsService::NewStub(channel_);
+  v1::ListJobsResponse imported;
+  int exit_code = cli::kExitOk;
+  for (const std::string& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << cli::FormatError(absl::NotFoundError(file + ": cannot be read")) << '\n';
+      exit_code = cli::kExitError;
+      continue;
+    }
+    std::stringstream content;
+    content << in.rdbuf();
+    v1::ImportIorOutputRequest request;
+    request.set_content(content.str());
+    request.set_name(file);
+    grpc::ClientContext context;
+    SetDeadline(context, options_.timeout);
+    v1::Job job;
+    grpc::Status status = results->ImportIorOutput(&context, request, &job);
+    if (!status.ok()) {
+      exit_code = Fail(status);
+      continue;
+    }
+    if (!options_.json) std::cout << cli::RenderJobDetail(job, format_) << std::flush;
+    *imported.add_jobs() = std::move(job);
+  }
+  if (options_.json) {
+    absl::StatusOr<std::string> json =
+        imported.jobs_size() == 1 && files.size() == 1 ? cli::ToJson(imported.jobs(0)) : cli::ToJson(imported);
+    if (!json.ok()) {
+      std::cerr << cli::FormatError(json.status()) << '\n';
+      return cli::kExitError;
+    }
+    std::cout << *json << std::flush;
+  }
+  return exit_code;
+}
+
+}  // namespace fta::client

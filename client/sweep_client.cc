@@ -1,0 +1,202 @@
+#include "client/sweep_client.h"
+
+#include <google/protobuf/struct.pb.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "lib/cli/args.h"
+#include "lib/cli/json.h"
+#include "lib/cli/sweep_format.h"
+#include "lib/core/rpc_status.h"
+#include "lib/report/report_writer.h"
+
+namespace fta::client {
+
+SweepClient::SweepClient(const ClientOptions& options)
+    : options_(options),
+      sweeps_(v1::SweepService::NewStub(grpc::CreateChannel(options_.target, grpc::InsecureChannelCredentials()))) {}
+
+int SweepClient::Fail(const grpc::Status& status, const std::string& hint) {
+  std::cerr << cli::FormatError(FromGrpcStatus(status)) << hint << '\n';
+  return cli::kExitError;
+}
+
+int SweepClient::EmitJson(const google::protobuf::Message& message) {
+  absl::StatusOr<std::string> json = cli::ToJson(message);
+  if (!json.ok()) {
+    std::cerr << cli::FormatError(json.status()) << '\n';
+    return cli::kExitError;
+  }
+  std::cout << *json << std::flush;
+  return cli::kExitOk;
+}
+
+grpc::Status SweepClient::Fetch(const std::string& id, v1::Sweep* sweep) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+  v1::GetSweepRequest request;
+  request.set_id(id);
+  return sweeps_->GetSweep(&context, request, sweep);
+}
+
+int SweepClient::Follow(grpc::ClientReader<v1::SweepEvent>& reader) {
+  cli::SweepEventView view(std::cerr, options_.live ? cli::SweepEventView::Mode::kLive
+                                                    : cli::SweepEventView::Mode::kQuiet);
+  v1::SweepEvent event;
+  while (reader.Read(&event)) view.Consume(event);
+  view.End();
+  grpc::Status status = reader.Finish();
+  const std::string& id = view.sweep_id();
+  std::string reattach =
+      id.empty() ? "" : absl::StrCat(" (sweep ", id, " may still run: 'ftactl sweep watch ", id, "')");
+  if (!view.finished()) {
+    if (!status.ok()) return Fail(status, reattach);
+    std::cerr << "ftactl: the event stream ended before the sweep finished" << reattach << '\n';
+    return cli::kExitError;
+  }
+  const v1::Sweep& sweep = *view.finished();
+  int printed = options_.json ? EmitJson(sweep) : (std::cout << cli::RenderSweepDetail(sweep, format_), cli::kExitOk);
+  if (printed != cli::kExitOk) return printed;
+  int code = cli::ExitCodeForSweep(sweep);
+  if (code != cli::kExitOk) {
+    std::cerr << "ftactl: sweep " << sweep.id() << " ended " << cli::SweepStateName(sweep.state())
+              << (sweep.error().empty() ? "" : ": ") << sweep.error() << '\n';
+  }
+  return code;
+}
+
+int SweepClient::Start(const v1::SweepSpec& spec) {
+  grpc::ClientContext context;
+  v1::StartSweepRequest request;
+  *request.mutable_spec() = spec;
+  auto reader = sweeps_->StartSweep(&context, request);
+  return Follow(*reader);
+}
+
+int SweepClient::Watch(const std::string& id) {
+  grpc::ClientContext context;
+  v1::WatchSweepRequest request;
+  request.set_id(id);
+  auto reader = sweeps_->WatchSweep(&context, request);
+  return Follow(*reader);
+}
+
+int SweepClient::Resume(const std::string& id) {
+  grpc::ClientContext context;
+  v1::ResumeSweepRequest request;
+  request.set_id(id);
+  auto reader = sweeps_->ResumeSweep(&context, request);
+  return Follow(*reader);
+}
+
+int SweepClient::Cancel(const std::string& id) {
+  grpc::ClientContext context;
+  // Cancelling waits for the running job to stop.
+  context.set_deadline(std::chrono::system_clock::now() + std::max(options_.timeout, std::chrono::milliseconds(120000)));
+  v1::CancelSweepRequest request;
+  request.set_id(id);
+  v1::Sweep sweep;
+  grpc::Status status = sweeps_->CancelSweep(&context, request, &sweep);
+  if (!status.ok()) return Fail(status);
+  if (options_.json) return EmitJson(sweep);
+  std::cout << cli::RenderSweepDetail(sweep, format_);
+  return cli::kExitOk;
+}
+
+int SweepClient::ResultsList(int32_t limit) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+  v1::ListSweepsRequest request;
+  request.set_limit(limit);
+  v1::ListSweepsResponse response;
+  grpc::Status status = sweeps_->ListSweeps(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  if (options_.json) return EmitJson(response);
+  std::cout << cli::RenderSweepList(response.sweeps(), format_);
+  return cli::kExitOk;
+}
+
+int SweepClient::ResultsShow(const std::string& id) {
+  v1::Sweep sweep;
+  grpc::Status status = Fetch(id, &sweep);
+  if (!status.ok()) return Fail(status);
+  if (options_.json) return EmitJson(sweep);
+  std::cout << cli::RenderSweepDetail(sweep, format_);
+  return cli::kExitOk;
+}
+
+int SweepClient::ResultsExport(const std::string& id, const std::string& format, const std::string& out_file) {
+  v1::Sweep sweep;
+  grpc::Status status = Fetch(id, &sweep);
+  if (!status.ok()) return Fail(status);
+  std::string text;
+  if (format == "csv") {
+    text = cli::SweepToCsv(sweep);
+  } else {
+    absl::StatusOr<std::string> json = cli::ToJson(sweep);
+    if (!json.ok()) {
+      std::cerr << cli::FormatError(json.status()) << '\n';
+      return cli::kExitError;
+    }
+    text = *json;
+  }
+  if (out_file.empty()) {
+    std::cout << text << std::flush;
+    return cli::kExitOk;
+  }
+  std::ofstream out(out_file, std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) {
+    std::cerr << "ftactl: --file: cannot write " << out_file << '\n';
+    return cli::kExitError;
+  }
+  return cli::kExitOk;
+}
+
+int SweepClient::ResultsCompare(const std::string& a, const std::string& b) {
+  v1::Sweep first, second;
+  grpc::Status status = Fetch(a, &first);
+  if (!status.ok()) return Fail(status);
+  status = Fetch(b, &second);
+  if (!status.ok()) return Fail(status);
+  if (options_.json) {
+    // Both sweeps' summaries, so a script can do its own arithmetic.
+    v1::ListSweepsResponse both;
+    *both.add_sweeps() = first;
+    *both.add_sweeps() = second;
+    for (auto& sweep : *both.mutable_sweeps()) {
+      sweep.clear_runs();
+      sweep.clear_points();
+    }
+    return EmitJson(both);
+  }
+  std::cout << cli::RenderSweepComparison(first, second);
+  return cli::kExitOk;
+}
+
+int SweepClient::Report(const std::string& id, const std::string& out_dir) {
+  v1::Sweep sweep;
+  grpc::Status status = Fetch(id, &sweep);
+  if (!status.ok()) return Fail(status);
+  absl::StatusOr<report::ReportFiles> files = report::WriteReport(sweep, out_dir);
+  if (!files.ok()) {
+    std::cerr << cli::FormatError(files.status()) << '\n';
+    return cli::kExitError;
+  }
+  if (options_.json) {
+    google::protobuf::Struct paths;
+    (*paths.mutable_fields())["write_svg"].set_string_value(files->write_svg);
+    (*paths.mutable_fields())["read_svg"].set_string_value(files->read_svg);
+    (*paths.mutable_fields())["html"].set_string_value(files->html);
+    return EmitJson(paths);
+  } else {
+    std::cout << files->write_svg << '\n' << files->read_svg << '\n' << files->html << '\n';
+  }
+  return cli::kExitOk;
+}
+
+}  // namespace fta::client

@@ -1,0 +1,483 @@
+#include "lib/virt/libvirt_provisioner.h"
+
+#include <fcntl.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "lib/core/status_macros.h"
+#include "spdlog/spdlog.h"
+
+extern char** environ;
+
+namespace fta::virt {
+namespace {
+
+std::string LastLibvirtError() {
+  const char* message = virGetLastErrorMessage();
+  return message ? message : "unknown libvirt error";
+}
+
+// libvirt's default event implementation is process-wide: it is registered
+// once and driven by one thread for the life of the process (libvirt offers
+// no way to unregister it). Every provisioner's callbacks run there.
+void EnsureEventLoop() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // libvirt prints every error to stderr unless told otherwise; errors
+    // reach the log through our statuses instead.
+    virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+    if (virEventRegisterDefaultImpl() < 0) {
+      spdlog::error("libvirt event loop: {}", LastLibvirtError());
+      return;
+    }
+    std::thread([] {
+      while (true) {
+        if (virEventRunDefaultImpl() < 0) spdlog::warn("libvirt event loop: {}", LastLibvirtError());
+      }
+    }).detach();
+  });
+}
+
+int LifecycleTrampoline(virConnectPtr, virDomainPtr domain, int event, int detail, void* opaque) {
+  const char* name = virDomainGetName(domain);
+  if (name) static_cast<LibvirtProvisioner*>(opaque)->OnLifecycleEvent(name, event, detail);
+  return 0;
+}
+
+void CloseTrampoline(virConnectPtr, int reason, void* opaque) {
+  static_cast<LibvirtProvisioner*>(opaque)->OnConnectionClosed(reason);
+}
+
+std::string StoppedDetail(int detail) {
+  switch (detail) {
+    case VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN: return "the guest shut down";
+    case VIR_DOMAIN_EVENT_STOPPED_DESTROYED: return "the guest was destroyed";
+    case VIR_DOMAIN_EVENT_STOPPED_CRASHED: return "the guest crashed";
+    case VIR_DOMAIN_EVENT_STOPPED_MIGRATED: return "the guest migrated away";
+    case VIR_DOMAIN_EVENT_STOPPED_SAVED: return "the guest was saved to a file";
+    case VIR_DOMAIN_EVENT_STOPPED_FAILED: return "QEMU failed";
+    default: return absl::StrCat("the guest stopped (detail ", detail, ")");
+  }
+}
+
+// Frees a virDomainPtr at scope end.
+struct DomainHandle {
+  virDomainPtr domain = nullptr;
+  ~DomainHandle() {
+    if (domain) virDomainFree(domain);
+  }
+};
+// Drops a connection reference at scope end.
+struct ConnectionRef {
+  virConnectPtr connection = nullptr;
+  ~ConnectionRef() {
+    if (connection) virConnectClose(connection);
+  }
+};
+
+std::string ReadSmallFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> LibvirtProvisioner::Create(LibvirtProvisionerOptions options) {
+  for (const auto& [dir, key] : {std::pair{options.image_dir, "guest.image_dir"}, {options.log_dir, "log dir"}}) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (dir.empty() || error) {
+      return absl::FailedPreconditionError(absl::StrCat(key, ": cannot create \"", dir, "\": ", error.message()));
+    }
+  }
+  EnsureEventLoop();
+  auto provisioner = std::unique_ptr<LibvirtProvisioner>(new LibvirtProvisioner(std::move(options)));
+  FTA_RETURN_IF_ERROR(provisioner->Connect());
+  provisioner->supervisor_ = std::thread([p = provisioner.get()] { p->SuperviseLoop(); });
+  return provisioner;
+}
+
+LibvirtProvisioner::LibvirtProvisioner(LibvirtProvisionerOptions options) : options_(std::move(options)) {}
+
+LibvirtProvisioner::~LibvirtProvisioner() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+  }
+  changed_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  // Guests outlive the daemon on purpose (a restart adopts them); only the
+  // connection goes.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (connection_) {
+    if (lifecycle_callback_id_ >= 0) virConnectDomainEventDeregisterAny(connection_, lifecycle_callback_id_);
+    virConnectUnregisterCloseCallback(connection_, CloseTrampoline);
+    virConnectClose(connection_);
+    connection_ = nullptr;
+  }
+}
+
+absl::Status LibvirtProvisioner::Connect() {
+  virConnectPtr connection = virConnectOpen(options_.uri.c_str());
+  if (!connection) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("libvirt.uri: cannot connect to ", options_.uri, ": ", LastLibvirtError()));
+  }
+  // Keepalive notices a libvirtd that died without closing the socket;
+  // local drivers do not support it (return 1), which is fine.
+  virConnectSetKeepAlive(connection, 5, 3);
+  virConnectRegisterCloseCallback(connection, CloseTrampoline, this, nullptr);
+  int callback_id = virConnectDomainEventRegisterAny(connection, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                     VIR_DOMAIN_EVENT_CALLBACK(LifecycleTrampoline), this, nullptr);
+  if (callback_id < 0) {
+    std::string error = LastLibvirtError();
+    virConnectClose(connection);
+    return absl::FailedPreconditionError(
+        absl::StrCat("libvirt.uri: ", options_.uri, ": cannot subscribe to domain events: ", error));
+  }
+  virConnectPtr old = nullptr;
+  int old_callback = -1;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = connection_;
+    old_callback = lifecycle_callback_id_;
+    connection_ = connection;
+    lifecycle_callback_id_ = callback_id;
+    connection_lost_ = false;
+  }
+  if (old) {
+    if (old_callback >= 0) virConnectDomainEventDeregisterAny(old, old_callback);
+    virConnectUnregisterCloseCallback(old, CloseTrampoline);
+    virConnectClose(old);
+  }
+  changed_.notify_all();
+  spdlog::info("libvirt: connected to {}", options_.uri);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<virConnectPtr> LibvirtProvisioner::Connection() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!connection_ || connection_lost_) {
+    return absl::UnavailableError(absl::StrCat("libvirt: not connected to ", options_.uri, " (reconnecting)"));
+  }
+  virConnectRef(connection_);
+  return connection_;
+}
+
+void LibvirtProvisioner::OnConnectionClosed(int reason) {
+  spdlog::warn("libvirt: connection to {} closed (reason {}); reconnecting", options_.uri, reason);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    connection_lost_ = true;
+  }
+  changed_.notify_all();
+}
+
+void LibvirtProvisioner::SuperviseLoop() {
+  absl::Duration backoff = absl::Seconds(1);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!shutting_down_) {
+    changed_.wait_for(lock, absl::ToChronoMilliseconds(connection_lost_ ? backoff : absl::Seconds(1)));
+    if (shutting_down_) return;
+    bool alive = connection_ && !connection_lost_ && virConnectIsAlive(connection_) == 1;
+    if (alive) continue;
+    connection_lost_ = true;
+    lock.unlock();
+    absl::Status connected = Connect();
+    if (connected.ok()) {
+      backoff = absl::Seconds(1);
+      // Guests that vanished while we could not hear about it.
+      std::vector<std::string> expected;
+      {
+        std::lock_guard<std::mutex> guard(mu_);
+        for (const auto& [id, stopping] : guests_) {
+          if (!stopping) expected.push_back(id);
+        }
+      }
+      for (const std::string& id : expected) {
+        if (!IsRunning(id)) OnLifecycleEvent(DomainName(id), VIR_DOMAIN_EVENT_STOPPED, -1);
+      }
+    } else {
+      spdlog::warn("libvirt: {}; retrying in {}", std::string(connected.message()), absl::FormatDuration(backoff));
+      backoff = std::min(backoff * 2, absl::Seconds(30));
+    }
+    lock.lock();
+  }
+}
+
+void LibvirtProvisioner::OnLifecycleEvent(const std::string& domain_name, int event, int detail) {
+  changed_.notify_all();
+  if (event != VIR_DOMAIN_EVENT_STOPPED) return;
+  if (!absl::StartsWith(domain_name, options_.domain_prefix)) return;
+  std::string fta_id = domain_name.substr(options_.domain_prefix.size());
+  std::function<void(const FtaExit&)> handler;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = guests_.find(fta_id);
+    if (it == guests_.end() || it->second) return;  // not ours, or asked to stop
+    guests_.erase(it);
+    handler = exit_handler_;
+  }
+  std::string description = detail < 0 ? "the guest disappeared while libvirtd was unreachable"
+                                        : StoppedDetail(detail);
+  description += absl::StrCat(" (console log ", ConsoleLogPath(fta_id), ")");
+  spdlog::warn("{}: {}", fta_id, description);
+  if (handler) handler(FtaExit{fta_id, description});
+}
+
+void LibvirtProvisioner::SetExitHandler(std::function<void(const FtaExit&)> handler) {
+  std::lock_guard<std::mutex> lock(mu_);
+  exit_handler_ = std::move(handler);
+}
+
+std::string LibvirtProvisioner::OverlayPath(const std::string& fta_id) const {
+  return absl::StrCat(options_.image_dir, "/", fta_id, ".qcow2");
+}
+
+std::string LibvirtProvisioner::ConsoleLogPath(const std::string& fta_id) const {
+  return absl::StrCat(options_.log_dir, "/", fta_id, ".console.log");
+}
+
+absl::StatusOr<std::string> LibvirtProvisioner::DomainXmlFor(const FtaLaunchSpec& spec,
+                                                             const std::vector<int>& cores) const {
+  DomainPlan plan;
+  plan.domain_name = DomainName(spec.fta_id);
+  plan.fta_id = spec.fta_id;
+  plan.owner = options_.owner;
+  plan.overlay_path = OverlayPath(spec.fta_id);
+  plan.console_log = ConsoleLogPath(spec.fta_id);
+  plan.host_cores = cores;
+  plan.vf_pci_address = spec.vf_pci_address;
+  plan.agent_endpoint = options_.guest_agent_endpoint.empty() ? spec.agent_endpoint : options_.guest_agent_endpoint;
+  if (!spec.token_file.empty()) {
+    std::ifstream in(spec.token_file);
+    if (!in) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: cannot read ", spec.token_file));
+    plan.token = std::string(absl::StripAsciiWhitespace(ReadSmallFile(spec.token_file)));
+  }
+  if (!spec.vf_pci_address.empty()) {
+    // Memory next to the card: the VF's NUMA node (-1 when the platform
+    // does not say).
+    std::string numa = ReadSmallFile(
+        absl::StrCat(options_.sysfs_root, "/bus/pci/devices/", spec.vf_pci_address, "/numa_node"));
+    int node = -1;
+    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(numa), &node)) plan.numa_node = node;
+  }
+  return BuildDomainXml(options_.guest, plan);
+}
+
+absl::Status LibvirtProvisioner::CreateOverlay(const std::string& path) const {
+  std::vector<std::string> args = {options_.qemu_img, "create", "-q", "-f", "qcow2"};
+  if (!options_.guest.base_image.empty()) {
+    args.insert(args.end(), {"-b", options_.guest.base_image, "-F", options_.guest.base_image_format});
+  }
+  args.push_back(path);
+  args.push_back(absl::StrCat(options_.guest.disk_gib, "G"));
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::string output_path = path + ".qemu-img.out";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, options_.qemu_img.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot run ", options_.qemu_img, ": ", std::strerror(rc)));
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::string output = ReadSmallFile(output_path);
+  unlink(output_path.c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return absl::InternalError(absl::StrCat("qemu-img create ", path, " failed: ", absl::StripAsciiWhitespace(output)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FtaInstance> LibvirtProvisioner::Start(const FtaLaunchSpec& spec) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (guests_.count(spec.fta_id) > 0) {
+      return absl::AlreadyExistsError(absl::StrCat(spec.fta_id, " is already running"));
+    }
+  }
+  std::vector<int> cores;
+  if (options_.planner) {
+    FTA_ASSIGN_OR_RETURN(cores, options_.planner->AssignCores(spec.fta_id));
+  }
+  std::string overlay = OverlayPath(spec.fta_id);
+  auto undo = [&](absl::Status failure) {
+    unlink(overlay.c_str());
+    if (options_.planner) options_.planner->ReleaseCores(spec.fta_id);
+    std::lock_guard<std::mutex> lock(mu_);
+    guests_.erase(spec.fta_id);
+    return failure;
+  };
+  absl::StatusOr<std::string> xml = DomainXmlFor(spec, cores);
+  if (!xml.ok()) return undo(xml.status());
+  absl::StatusOr<virConnectPtr> connection = Connection();
+  if (!connection.ok()) return undo(connection.status());
+  ConnectionRef ref{*connection};
+  if (absl::Status created = CreateOverlay(overlay); !created.ok()) return undo(created);
+
+  DomainHandle domain{virDomainDefineXML(ref.connection, xml->c_str())};
+  if (!domain.domain) {
+    return undo(absl::InternalError(absl::StrCat(spec.fta_id, ": defining the domain failed: ", LastLibvirtError())));
+  }
+  {
+    // Watched from before it runs, so a guest dying at once is reported.
+    std::lock_guard<std::mutex> lock(mu_);
+    guests_[spec.fta_id] = false;
+  }
+  if (virDomainCreate(domain.domain) < 0) {
+    std::string error = LastLibvirtError();
+    virDomainUndefine(domain.domain);
+    return undo(absl::InternalError(absl::StrCat(spec.fta_id, ": starting the guest failed: ", error)));
+  }
+  unsigned int domain_id = virDomainGetID(domain.domain);
+  spdlog::info("started {} as domain {} (id {}, cores {}, console {})", spec.fta_id, DomainName(spec.fta_id),
+               domain_id, cores.empty() ? "unpinned" : absl::StrJoin(cores, ","), ConsoleLogPath(spec.fta_id));
+  return FtaInstance{spec.fta_id, static_cast<int64_t>(domain_id), ConsoleLogPath(spec.fta_id)};
+}
+
+absl::Status LibvirtProvisioner::WaitInactive(virDomainPtr domain, const std::string& fta_id,
+                                              absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    int active = virDomainIsActive(domain);
+    if (active == 0) return absl::OkStatus();
+    if (active < 0) {
+      return absl::InternalError(absl::StrCat(fta_id, ": cannot query the domain: ", LastLibvirtError()));
+    }
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return absl::DeadlineExceededError(absl::StrCat(fta_id, " still running"));
+    // Woken by the STOPPED event; the bound covers a missed one.
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait_for(lock, absl::ToChronoMilliseconds(std::min(left, absl::Milliseconds(200))));
+  }
+}
+
+std::string LibvirtProvisioner::OwnedFtaId(virDomainPtr domain) const {
+  char* element = virDomainGetMetadata(domain, VIR_DOMAIN_METADATA_ELEMENT, kFtaMetadataUri, 0);
+  if (!element) return "";
+  std::string xml = element;
+  free(element);
+  if (MetadataAttribute(xml, "owner") != options_.owner) return "";
+  return MetadataAttribute(xml, "id");
+}
+
+absl::Status LibvirtProvisioner::Stop(const std::string& fta_id, absl::Duration grace) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = guests_.find(fta_id);
+    if (it != guests_.end()) it->second = true;
+  }
+  FTA_ASSIGN_OR_RETURN(virConnectPtr connection, Connection());
+  ConnectionRef ref{connection};
+  DomainHandle domain{virDomainLookupByName(connection, DomainName(fta_id).c_str())};
+  if (domain.domain) {
+    std::string owner_id = OwnedFtaId(domain.domain);
+    if (owner_id != fta_id) {
+      return absl::FailedPreconditionError(absl::StrCat("domain ", DomainName(fta_id),
+                                                        " exists but is not this daemon's guest ", fta_id,
+                                                        "; left alone"));
+    }
+    if (virDomainIsActive(domain.domain) == 1) {
+      bool polite = grace > absl::ZeroDuration() && virDomainShutdown(domain.domain) == 0;
+      if (!polite || !WaitInactive(domain.domain, fta_id, grace).ok()) {
+        if (polite) spdlog::info("{} ignored ACPI shutdown for {}; destroying", fta_id, absl::FormatDuration(grace));
+        if (virDomainDestroy(domain.domain) < 0 && virDomainIsActive(domain.domain) == 1) {
+          return absl::InternalError(absl::StrCat(fta_id, ": destroy failed: ", LastLibvirtError()));
+        }
+        FTA_RETURN_IF_ERROR(WaitInactive(domain.domain, fta_id, absl::Seconds(30)));
+      }
+    }
+    if (virDomainUndefine(domain.domain) < 0) {
+      return absl::InternalError(absl::StrCat(fta_id, ": undefine failed: ", LastLibvirtError()));
+    }
+  }
+  std::string overlay = OverlayPath(fta_id);
+  if (unlink(overlay.c_str()) != 0 && errno != ENOENT) {
+    return absl::InternalError(absl::StrCat(fta_id, ": removing ", overlay, ": ", std::strerror(errno)));
+  }
+  if (options_.planner) options_.planner->ReleaseCores(fta_id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    guests_.erase(fta_id);
+  }
+  spdlog::info("stopped {} (domain {} undefined, overlay removed)", fta_id, DomainName(fta_id));
+  return absl::OkStatus();
+}
+
+absl::Status LibvirtProvisioner::Adopt(const std::string& fta_id, int64_t /*pid*/) {
+  FTA_ASSIGN_OR_RETURN(virConnectPtr connection, Connection());
+  ConnectionRef ref{connection};
+  DomainHandle domain{virDomainLookupByName(connection, DomainName(fta_id).c_str())};
+  if (!domain.domain) return absl::NotFoundError(absl::StrCat("no domain ", DomainName(fta_id)));
+  if (OwnedFtaId(domain.domain) != fta_id) {
+    return absl::NotFoundError(absl::StrCat("domain ", DomainName(fta_id), " does not carry our metadata for ", fta_id));
+  }
+  if (virDomainIsActive(domain.domain) != 1) {
+    return absl::NotFoundError(absl::StrCat("domain ", DomainName(fta_id), " is defined but not running"));
+  }
+  if (options_.planner) {
+    char* xml = virDomainGetXMLDesc(domain.domain, 0);
+    std::vector<int> cores = xml ? PinnedCores(xml) : std::vector<int>{};
+    free(xml);
+    if (absl::Status claimed = options_.planner->ClaimCores(fta_id, cores); !claimed.ok()) {
+      spdlog::warn("adopting {}: {}", fta_id, std::string(claimed.message()));
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    guests_[fta_id] = false;
+  }
+  spdlog::info("adopted {} (domain {})", fta_id, DomainName(fta_id));
+  return absl::OkStatus();
+}
+
+bool LibvirtProvisioner::IsRunning(const std::string& fta_id) {
+  absl::StatusOr<virConnectPtr> connection = Connection();
+  if (!connection.ok()) return false;
+  ConnectionRef ref{*connection};
+  DomainHandle domain{virDomainLookupByName(*connection, DomainName(fta_id).c_str())};
+  return domain.domain && virDomainIsActive(domain.domain) == 1;
+}
+
+absl::StatusOr<std::vector<std::string>> LibvirtProvisioner::ListOwned() {
+  FTA_ASSIGN_OR_RETURN(virConnectPtr connection, Connection());
+  ConnectionRef ref{connection};
+  virDomainPtr* domains = nullptr;
+  int count = virConnectListAllDomains(connection, &domains, 0);
+  if (count < 0) return absl::InternalError(absl::StrCat("listing domains: ", LastLibvirtError()));
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    std::string id = OwnedFtaId(domains[i]);
+    if (!id.empty()) ids.push_back(id);
+    virDomainFree(domains[i]);
+  }
+  free(domains);
+  return ids;
+}
+
+}  // namespace fta::virt

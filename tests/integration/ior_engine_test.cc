@@ -1,0 +1,253 @@
+// Jobs run by the real-ior engine (one ior process per rank and phase on
+// each agent) and IOR outputs imported with `ftactl results import`, end to
+// end: fta-hostd and fta-agent processes, real gRPC, real files, real SQLite.
+// The agents find tests/support/ior_double.cc (built as `ior`) in PATH.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/hostd_harness.h"
+
+namespace fta::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using fta::v1::Job;
+using fta::v1::JobEvent;
+
+const std::string kFixtures = std::string(FTA_TEST_DATA_DIR) + "/ior/";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class IorEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Agents inherit the daemon's environment, the daemon ours.
+    const char* path = std::getenv("PATH");
+    saved_path_ = path != nullptr ? path : "";
+    setenv("PATH", (std::string(FTA_IOR_DOUBLE_DIR) + ":" + saved_path_).c_str(), 1);
+    setenv("FTA_IOR_DOUBLE_BW_MIB", "1234.5", 1);
+    ior_log_ = root_.path() + "/ior-argv.log";
+    setenv("FTA_IOR_DOUBLE_LOG", ior_log_.c_str(), 1);
+    hostd_ = std::make_unique<HostdProcess>(root_.path());
+    ASSERT_TRUE(hostd_->Start());
+    data_dir_ = root_.path() + "/data";
+    std::filesystem::create_directories(data_dir_);
+  }
+
+  void TearDown() override {
+    std::vector<int64_t> pids;
+    if (hostd_) {
+      fta::v1::ListFtasResponse listed;
+      auto context = ContextWithDeadline(30);
+      if (hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
+        for (const auto& fta : listed.ftas()) pids.push_back(fta.pid());
+      }
+      fta::v1::ReleaseRequest release;
+      release.set_all(true);
+      fta::v1::ReleaseResponse released;
+      auto release_context = ContextWithDeadline(60);
+      (void)hostd_->vms().Release(release_context.get(), release, &released);
+      hostd_->Stop();
+    }
+    KillAgents(pids);
+    setenv("PATH", saved_path_.c_str(), 1);
+    unsetenv("FTA_IOR_DOUBLE_BW_MIB");
+    unsetenv("FTA_IOR_DOUBLE_LOG");
+    if (HasFailure() && hostd_) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
+  }
+
+  std::vector<fta::v1::Fta> Allocate(int count) {
+    fta::v1::AllocateRequest request;
+    request.set_count(count);
+    fta::v1::AllocateResponse response;
+    auto context = ContextWithDeadline(120);
+    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.ftas().begin(), response.ftas().end()};
+  }
+
+  fta::v1::RunIorRequest Request(const std::string& engine) {
+    fta::v1::RunIorRequest request;
+    request.add_on("all");
+    fta::v1::IorSpec& spec = *request.mutable_spec();
+    spec.set_transfer_size("64k");
+    spec.set_block_size("256k");
+    spec.set_segments(2);
+    spec.set_iterations(2);
+    spec.set_directory(data_dir_);
+    spec.set_engine(engine);
+    return request;
+  }
+
+  Job RunToEnd(const fta::v1::RunIorRequest& request) {
+    std::vector<JobEvent> events;
+    grpc::Status status = RunJob(hostd_->jobs(), request, &events);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const JobEvent& event : events) {
+      if (event.has_finished()) return event.finished();
+    }
+    ADD_FAILURE() << "no finished event";
+    return Job();
+  }
+
+  CommandResult Ftactl(std::vector<std::string> args) {
+    args.insert(args.begin(), {FtactlBinary(), "--host", hostd_->control_target()});
+    return RunCommand(args);
+  }
+
+  int StoredJobCount() {
+    fta::v1::ListJobsResponse listed;
+    auto context = ContextWithDeadline(30);
+    EXPECT_TRUE(hostd_->jobs().ListJobs(context.get(), fta::v1::ListJobsRequest(), &listed).ok());
+    return listed.jobs_size();
+  }
+
+  TempDir root_;
+  std::string data_dir_;
+  std::string saved_path_;
+  std::string ior_log_;
+  std::unique_ptr<HostdProcess> hostd_;
+};
+
+TEST_F(IorEngineTest, AgentsReportIorAndItsVersionAtRegistration) {
+  std::vector<fta::v1::Fta> ftas = Allocate(2);
+  ASSERT_EQ(ftas.size(), 2u);
+  for (const auto& fta : ftas) {
+    EXPECT_EQ(fta.ior_path(), std::string(FTA_IOR_DOUBLE_DIR) + "/ior") << fta.id();
+    EXPECT_EQ(fta.ior_version(), "4.1.0+dev") << fta.id();
+  }
+}
+
+TEST_F(IorEngineTest, TwoAgentsRunRealIorWithAgentTimestamps) {
+  ASSERT_EQ(Allocate(2).size(), 2u);
+  Job job = RunToEnd(Request("ior"));
+  ASSERT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
+  EXPECT_EQ(job.engine(), "ior");
+  EXPECT_EQ(job.timestamp_source(), "agent-wallclock");
+  EXPECT_EQ(job.ior_version(), "4.1.0+dev");
+
+  // 2 iterations x (write, read, remove) x 2 ranks; write/read rows carry
+  // what ior reported (the double's fixed figure) and the bytes it moved.
+  int measured = 0;
+  for (const auto& rank : job.rank_results()) {
+    if (rank.phase() == fta::v1::PHASE_REMOVE) continue;
+    ++measured;
+    EXPECT_EQ(rank.bytes(), 512 * 1024);
+    EXPECT_EQ(rank.ops(), 8);
+    EXPECT_EQ(rank.timestamp_source(), "agent-wallclock");
+    EXPECT_DOUBLE_EQ(rank.ior_bandwidth_mib(), 1234.5);
+    EXPECT_LT(rank.open_start_ns(), rank.close_end_ns());
+  }
+  EXPECT_EQ(measured, 8);
+  ASSERT_EQ(job.aggregates_size(), 4);
+  for (const auto& aggregate : job.aggregates()) {
+    EXPECT_EQ(aggregate.bytes(), 2 * 512 * 1024);
+    EXPECT_EQ(aggregate.ranks(), 2);
+    EXPECT_GT(aggregate.bandwidth_mib(), 0);
+  }
+  ASSERT_EQ(job.summaries_size(), 2);
+  EXPECT_EQ(job.summaries(0).iterations(), 2);
+
+  // Each rank's phase was one ior process on the rank's own file; reads use -E.
+  std::string log = ReadAll(ior_log_);
+  EXPECT_THAT(log, HasSubstr("-w -t 65536 -b 262144 -s 2 -i 1 -k -o " + data_dir_ + "/testfile.00000000 -O"));
+  EXPECT_THAT(log, HasSubstr("-r -t 65536 -b 262144 -s 2 -i 1 -k -E -o " + data_dir_ + "/testfile.00000001 -O"));
+  EXPECT_FALSE(std::filesystem::exists(data_dir_ + "/testfile.00000000.00000000"));  // remove phase
+
+  // The record survives in the store.
+  fta::v1::GetJobRequest get;
+  get.set_id(job.id());
+  Job stored;
+  auto context = ContextWithDeadline(30);
+  ASSERT_TRUE(hostd_->jobs().GetJob(context.get(), get, &stored).ok());
+  EXPECT_EQ(stored.engine(), "ior");
+  EXPECT_EQ(stored.timestamp_source(), "agent-wallclock");
+  EXPECT_EQ(stored.ior_version(), "4.1.0+dev");
+}
+
+TEST_F(IorEngineTest, DefaultEngineIsIorWhenEveryAgentHasIt) {
+  ASSERT_EQ(Allocate(2).size(), 2u);
+  Job automatic = RunToEnd(Request(""));
+  ASSERT_EQ(automatic.state(), fta::v1::JOB_STATE_COMPLETED) << automatic.error();
+  EXPECT_EQ(automatic.engine(), "ior");
+  Job builtin = RunToEnd(Request("builtin"));
+  ASSERT_EQ(builtin.state(), fta::v1::JOB_STATE_COMPLETED) << builtin.error();
+  EXPECT_EQ(builtin.engine(), "builtin");
+  EXPECT_EQ(builtin.timestamp_source(), "engine");
+}
+
+TEST_F(IorEngineTest, IorFailureFailsTheJobQuotingIor) {
+  ASSERT_EQ(Allocate(2).size(), 2u);
+  fta::v1::RunIorRequest request = Request("ior");
+  request.mutable_spec()->set_read(true);  // read only: the files do not exist
+  request.mutable_spec()->set_iterations(1);
+  Job job = RunToEnd(request);
+  EXPECT_EQ(job.state(), fta::v1::JOB_STATE_FAILED);
+  EXPECT_THAT(job.error(), HasSubstr("ior exited with status 255: ERROR: open64(\"" + data_dir_ + "/testfile.0000000"));
+}
+
+TEST_F(IorEngineTest, OptionsIorCannotRunAcrossAgentsAreRefused) {
+  ASSERT_EQ(Allocate(1).size(), 1u);
+  fta::v1::RunIorRequest request = Request("ior");
+  request.mutable_spec()->set_intra_test_barriers(true);
+  std::vector<JobEvent> events;
+  grpc::Status status = RunJob(hostd_->jobs(), request, &events);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("engine: ior cannot run intra_test_barriers (-g)"));
+}
+
+TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {
+  CommandResult text = Ftactl({"results", "import", kFixtures + "posix-nn-np2-t1m-b64m-i3.txt"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("ior-import"));
+
+  CommandResult json = Ftactl({"-o", "json", "results", "import", kFixtures + "posix-nn-np2-t1m-b16m-s4-C-e-g.json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json job = nlohmann::json::parse(json.out);
+  EXPECT_EQ(job["engine"], "ior-import");
+  EXPECT_EQ(job["ior_version"], "4.1.0+dev");
+  EXPECT_EQ(job["timestamp_source"], "ior-reported");
+  ASSERT_EQ(job["aggregates"].size(), 4u);
+  EXPECT_DOUBLE_EQ(job["aggregates"][0]["bandwidth_mib"].get<double>(), 1257.2442);
+  EXPECT_EQ(job["aggregates"][0]["bytes"], "134217728");  // int64 is a string in proto JSON
+  ASSERT_EQ(job["summaries"].size(), 2u);
+  EXPECT_DOUBLE_EQ(job["summaries"][0]["max_mib"].get<double>(), 1330.2153);
+  EXPECT_DOUBLE_EQ(job["summaries"][0]["stddev_mib"].get<double>(), 36.4856);
+  EXPECT_EQ(StoredJobCount(), 2);
+
+  // Stored: job show prints the same record.
+  CommandResult shown = Ftactl({"-o", "json", "job", "show", job["id"].get<std::string>()});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(nlohmann::json::parse(shown.out)["source"], kFixtures + "posix-nn-np2-t1m-b16m-s4-C-e-g.json");
+}
+
+TEST_F(IorEngineTest, TruncatedOrFailedOutputsAreRefusedAndNothingIsStored) {
+  std::string text = ReadAll(kFixtures + "posix-nn-np2-t1m-b64m-i3.txt");
+  std::string truncated = root_.path() + "/truncated.txt";
+  std::ofstream(truncated) << text.substr(0, text.find("Summary of all tests:"));
+  CommandResult cut = Ftactl({"results", "import", truncated});
+  EXPECT_EQ(cut.exit_code, 1);
+  EXPECT_THAT(cut.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(cut.err, HasSubstr(truncated + ": line 40: output ends inside the Results table"));
+
+  CommandResult failed = Ftactl({"results", "import", kFixtures + "fail-nonexistent-dir.json"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_THAT(failed.err, HasSubstr("records a failed IOR run"));
+  EXPECT_THAT(failed.err, HasSubstr("ERROR: open64("));
+  EXPECT_EQ(StoredJobCount(), 0);
+}
+
+}  // namespace
+}  // namespace fta::testing

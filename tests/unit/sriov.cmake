@@ -1,0 +1,9 @@
+# lib/sriov against fake sysfs trees in the kernel's layout (fake_sysfs.h);
+# the helper library is shared with the vf_pool integration test.
+fta_library(fta_fake_sysfs
+  SOURCES fake_sysfs.cc
+  DEPS fta_sriov absl::strings absl::str_format)
+fta_test(sriov_test LABEL unit
+  SOURCES sriov_discovery_test.cc sriov_configure_test.cc sriov_pool_test.cc
+  DEPS fta_sriov fta_fake_sysfs GTest::gmock)
+fta_test(sriov_config_test LABEL unit SOURCES sriov_config_test.cc DEPS fta_hostd GTest::gmock)
