@@ -149,6 +149,13 @@ double Mean(const std::vector<double>& v) {
   return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int Usage(const char* error) {
   std::fprintf(stderr,
                "%s\nusage: engine_vs_fio [--dir D] [--size 1g] [--transfer 1m] [--reps N] [--warmup N] "
@@ -264,6 +271,9 @@ int Main(int argc, char** argv) {
       const double ratio = Mean(engine_fio_way[phase]) / Mean(fio[phase]);
       entry["ratio"] = ratio;
       entry["ratio_ior_method"] = Mean(engine_ior[phase]) / Mean(fio[phase]);
+      entry["engine_fio_method_median_mib"] = Median(engine_fio_way[phase]);
+      entry["fio_median_mib"] = Median(fio[phase]);
+      entry["ratio_of_medians"] = Median(engine_fio_way[phase]) / Median(fio[phase]);
       entry["goal_met"] = ratio >= options.goal;
       all_met = all_met && ratio >= options.goal;
       cases.push_back(entry);
