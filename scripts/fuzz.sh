@@ -18,6 +18,12 @@ for corpus in tests/fuzz/corpus/*/; do
   [[ -x $target ]] || { echo "fuzz: no target for corpus $name" >&2; failed=1; continue; }
   work=$(mktemp -d)
   cp "$corpus"/* "$work"/
+  # A SEEDS file names existing test data to start from instead of copies.
+  if [[ -f $corpus/SEEDS ]]; then
+    rm -f "$work/SEEDS"
+    # shellcheck disable=SC2046
+    cp $(cat "$corpus/SEEDS") "$work"/
+  fi
   echo "fuzz: $(basename "$target") for ${FUZZ_SECONDS}s"
   if ! (cd $BUILD && "./$(basename "$target")" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>&1 | tail -4); then
