@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "client/follow_stream.h"
+#include "client/print_json.h"
 #include "lib/cli/args.h"
 #include "lib/cli/job_format.h"
 #include "lib/cli/job_stream.h"
@@ -39,13 +41,7 @@ int Client::Emit(const google::protobuf::Message& message,
     std::cout << table() << std::flush;
     return cli::kExitOk;
   }
-  absl::StatusOr<std::string> json = cli::ToJson(message);
-  if (!json.ok()) {
-    std::cerr << cli::FormatError(json.status()) << '\n';
-    return cli::kExitError;
-  }
-  std::cout << *json << std::flush;
-  return cli::kExitOk;
+  return PrintJson(message);
 }
 
 int Client::Fail(const grpc::Status& status, const std::string& hint) {
@@ -118,29 +114,13 @@ int Client::VmRelease(const std::vector<std::string>& ids, bool all) {
 int Client::FollowJob(grpc::ClientReader<v1::JobEvent>& reader) {
   cli::JobEventView view(std::cerr, options_.live ? cli::JobEventView::Mode::kLive
                                                   : cli::JobEventView::Mode::kQuiet);
-  v1::JobEvent event;
-  while (reader.Read(&event)) view.Consume(event);
-  view.End();
-  grpc::Status status = reader.Finish();
-  const std::string& id = view.job_id();
-  std::string reattach =
-      id.empty() ? "" : absl::StrCat(" (job ", id, " may still run: 'ftactl job watch ", id, "')");
-
-  if (!view.finished()) {
-    if (!status.ok()) return Fail(status, reattach);
-    std::cerr << "ftactl: the event stream ended before the job finished" << reattach << '\n';
-    return cli::kExitError;
-  }
+  grpc::Status status = ReadEvents(reader, view);
+  if (!view.finished()) return ReportUnfinished(status, "job", view.job_id());
   // The finished event is the verdict; a transport error after it changes nothing.
   const v1::Job& job = *view.finished();
   int printed = Emit(job, [&] { return cli::RenderJobDetail(job, format_); });
   if (printed != cli::kExitOk) return printed;
-  int code = cli::ExitCodeForJob(job);
-  if (code != cli::kExitOk) {
-    std::cerr << "ftactl: job " << job.id() << " ended " << cli::JobStateName(job.state())
-              << (job.error().empty() ? "" : ": ") << job.error() << '\n';
-  }
-  return code;
+  return ReportEnding(cli::ExitCodeForJob(job), "job", job.id(), cli::JobStateName(job.state()), job.error());
 }
 
 int Client::IorRun(const v1::RunIorRequest& request) {

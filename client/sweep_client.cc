@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "client/follow_stream.h"
+#include "client/print_json.h"
 #include "lib/cli/args.h"
 #include "lib/cli/json.h"
 #include "lib/cli/sweep_format.h"
@@ -24,15 +26,7 @@ int SweepClient::Fail(const grpc::Status& status, const std::string& hint) {
   return cli::kExitError;
 }
 
-int SweepClient::EmitJson(const google::protobuf::Message& message) {
-  absl::StatusOr<std::string> json = cli::ToJson(message);
-  if (!json.ok()) {
-    std::cerr << cli::FormatError(json.status()) << '\n';
-    return cli::kExitError;
-  }
-  std::cout << *json << std::flush;
-  return cli::kExitOk;
-}
+int SweepClient::EmitJson(const google::protobuf::Message& message) { return PrintJson(message); }
 
 grpc::Status SweepClient::Fetch(const std::string& id, v1::Sweep* sweep) {
   grpc::ClientContext context;
@@ -45,27 +39,13 @@ grpc::Status SweepClient::Fetch(const std::string& id, v1::Sweep* sweep) {
 int SweepClient::Follow(grpc::ClientReader<v1::SweepEvent>& reader) {
   cli::SweepEventView view(std::cerr, options_.live ? cli::SweepEventView::Mode::kLive
                                                     : cli::SweepEventView::Mode::kQuiet);
-  v1::SweepEvent event;
-  while (reader.Read(&event)) view.Consume(event);
-  view.End();
-  grpc::Status status = reader.Finish();
-  const std::string& id = view.sweep_id();
-  std::string reattach =
-      id.empty() ? "" : absl::StrCat(" (sweep ", id, " may still run: 'ftactl sweep watch ", id, "')");
-  if (!view.finished()) {
-    if (!status.ok()) return Fail(status, reattach);
-    std::cerr << "ftactl: the event stream ended before the sweep finished" << reattach << '\n';
-    return cli::kExitError;
-  }
+  grpc::Status status = ReadEvents(reader, view);
+  if (!view.finished()) return ReportUnfinished(status, "sweep", view.sweep_id());
   const v1::Sweep& sweep = *view.finished();
   int printed = options_.json ? EmitJson(sweep) : (std::cout << cli::RenderSweepDetail(sweep, format_), cli::kExitOk);
   if (printed != cli::kExitOk) return printed;
-  int code = cli::ExitCodeForSweep(sweep);
-  if (code != cli::kExitOk) {
-    std::cerr << "ftactl: sweep " << sweep.id() << " ended " << cli::SweepStateName(sweep.state())
-              << (sweep.error().empty() ? "" : ": ") << sweep.error() << '\n';
-  }
-  return code;
+  return ReportEnding(cli::ExitCodeForSweep(sweep), "sweep", sweep.id(), cli::SweepStateName(sweep.state()),
+                      sweep.error());
 }
 
 int SweepClient::Start(const v1::SweepSpec& spec) {

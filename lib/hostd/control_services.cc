@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/hostd/stream_events.h"
 
 namespace fta::hostd {
 namespace {
@@ -91,26 +92,11 @@ grpc::Status VmServiceImpl::WaitReady(grpc::ServerContext*, const fta::v1::WaitR
   return grpc::Status::OK;
 }
 
-grpc::Status JobServiceImpl::Stream(grpc::ServerContext* context, JobEventQueue* events,
-                                    grpc::ServerWriter<fta::v1::JobEvent>* writer) {
-  while (!context->IsCancelled()) {
-    // The short wait only bounds how late a vanished caller is noticed.
-    std::optional<fta::v1::JobEvent> event = events->Pop(absl::Now() + absl::Milliseconds(500));
-    if (!event) {
-      if (events->closed_and_empty()) break;
-      continue;
-    }
-    if (!writer->Write(*event)) break;
-    if (event->has_finished()) break;
-  }
-  return grpc::Status::OK;
-}
-
 grpc::Status JobServiceImpl::RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
                                     grpc::ServerWriter<fta::v1::JobEvent>* writer) {
   absl::StatusOr<JobCoordinator::Started> started = jobs_->Start(*request);
   if (!started.ok()) return ToGrpcStatus(started.status());
-  return Stream(context, started->events.get(), writer);
+  return StreamEvents(context, started->events.get(), writer);
 }
 
 grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
@@ -118,7 +104,7 @@ grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v
   if (request->id().empty()) return Invalid("id: required");
   absl::StatusOr<std::shared_ptr<JobEventQueue>> events = jobs_->Watch(request->id());
   if (!events.ok()) return ToGrpcStatus(events.status());
-  return Stream(context, events->get(), writer);
+  return StreamEvents(context, events->get(), writer);
 }
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,

@@ -76,11 +76,6 @@ class JobServiceImpl final : public fta::v1::JobService::Service {
                          fta::v1::Job* response) override;
 
  private:
-  // Streams events until the finished one, the queue closes or the caller
-  // goes away (the job keeps running then).
-  grpc::Status Stream(grpc::ServerContext* context, JobEventQueue* events,
-                      grpc::ServerWriter<fta::v1::JobEvent>* writer);
-
   JobCoordinator* jobs_;
   store::Store* store_;
 };

@@ -82,44 +82,6 @@ int64_t ReadTransferCap(const RunningJobT& job, int iteration, Phase phase) {
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// JobEventQueue
-
-void JobEventQueue::Push(JobEvent event) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return;
-    events_.push_back(std::move(event));
-  }
-  cv_.notify_all();
-}
-
-void JobEventQueue::Close() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-  }
-  cv_.notify_all();
-}
-
-std::optional<JobEvent> JobEventQueue::Pop(absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (events_.empty() && !closed_) {
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) return std::nullopt;
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
-  }
-  if (events_.empty()) return std::nullopt;
-  JobEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
-}
-
-bool JobEventQueue::closed_and_empty() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return closed_ && events_.empty();
-}
-
-// ---------------------------------------------------------------------------
 // Validation
 
 absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec) {

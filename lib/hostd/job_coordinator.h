@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "fta/v1/job.pb.h"
 #include "lib/core/clock.h"
+#include "lib/core/event_queue.h"
 #include "lib/hostd/agent_registry.h"
 #include "lib/hostd/fta_manager.h"
 #include "lib/ior/ior_params.h"
@@ -35,20 +36,7 @@
 namespace fta::hostd {
 
 // One subscriber's queue of job events. Closed after the finished event.
-class JobEventQueue {
- public:
-  void Push(fta::v1::JobEvent event);
-  void Close();
-  // Next event; nullopt on timeout or when closed and drained.
-  std::optional<fta::v1::JobEvent> Pop(absl::Time deadline);
-  bool closed_and_empty();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<fta::v1::JobEvent> events_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-};
+using JobEventQueue = core::EventQueue<fta::v1::JobEvent>;
 
 class JobCoordinator {
  public:

@@ -43,44 +43,6 @@ void PhaseResult(const fta::v1::Job& job, fta::v1::Phase phase, double* mib, int
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// SweepEventQueue
-
-void SweepEventQueue::Push(SweepEvent event) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return;
-    events_.push_back(std::move(event));
-  }
-  cv_.notify_all();
-}
-
-void SweepEventQueue::Close() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-  }
-  cv_.notify_all();
-}
-
-std::optional<SweepEvent> SweepEventQueue::Pop(absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (events_.empty() && !closed_) {
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) return std::nullopt;
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
-  }
-  if (events_.empty()) return std::nullopt;
-  SweepEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
-}
-
-bool SweepEventQueue::closed_and_empty() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return closed_ && events_.empty();
-}
-
-// ---------------------------------------------------------------------------
 // SweepRunner
 
 SweepRunner::SweepRunner(Options options, store::Store* store, FtaManager* ftas, JobCoordinator* jobs,

@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "fta/v1/sweep.pb.h"
 #include "lib/core/clock.h"
+#include "lib/core/event_queue.h"
 #include "lib/hostd/fta_manager.h"
 #include "lib/hostd/job_coordinator.h"
 #include "lib/hostd/sweep_plan.h"
@@ -35,20 +36,7 @@
 namespace fta::hostd {
 
 // One subscriber's queue of sweep events. Closed after the finished event.
-class SweepEventQueue {
- public:
-  void Push(fta::v1::SweepEvent event);
-  void Close();
-  // Next event; nullopt on timeout or when closed and drained.
-  std::optional<fta::v1::SweepEvent> Pop(absl::Time deadline);
-  bool closed_and_empty();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<fta::v1::SweepEvent> events_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-};
+using SweepEventQueue = core::EventQueue<fta::v1::SweepEvent>;
 
 class SweepRunner {
  public:

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/hostd/stream_events.h"
 
 namespace fta::hostd {
 namespace {
@@ -10,26 +11,11 @@ grpc::Status Invalid(const std::string& message) { return grpc::Status(grpc::Sta
 
 }  // namespace
 
-grpc::Status SweepServiceImpl::Stream(grpc::ServerContext* context, SweepEventQueue* events,
-                                      grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
-  while (!context->IsCancelled()) {
-    // The short wait only bounds how late a vanished caller is noticed.
-    std::optional<fta::v1::SweepEvent> event = events->Pop(absl::Now() + absl::Milliseconds(500));
-    if (!event) {
-      if (events->closed_and_empty()) break;
-      continue;
-    }
-    if (!writer->Write(*event)) break;
-    if (event->has_finished()) break;
-  }
-  return grpc::Status::OK;
-}
-
 grpc::Status SweepServiceImpl::StartSweep(grpc::ServerContext* context, const fta::v1::StartSweepRequest* request,
                                           grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
   absl::StatusOr<SweepRunner::Started> started = sweeps_->Start(request->spec());
   if (!started.ok()) return ToGrpcStatus(started.status());
-  return Stream(context, started->events.get(), writer);
+  return StreamEvents(context, started->events.get(), writer);
 }
 
 grpc::Status SweepServiceImpl::ResumeSweep(grpc::ServerContext* context, const fta::v1::ResumeSweepRequest* request,
@@ -37,7 +23,7 @@ grpc::Status SweepServiceImpl::ResumeSweep(grpc::ServerContext* context, const f
   if (request->id().empty()) return Invalid("id: required");
   absl::StatusOr<SweepRunner::Started> started = sweeps_->Resume(request->id());
   if (!started.ok()) return ToGrpcStatus(started.status());
-  return Stream(context, started->events.get(), writer);
+  return StreamEvents(context, started->events.get(), writer);
 }
 
 grpc::Status SweepServiceImpl::WatchSweep(grpc::ServerContext* context, const fta::v1::WatchSweepRequest* request,
@@ -45,7 +31,7 @@ grpc::Status SweepServiceImpl::WatchSweep(grpc::ServerContext* context, const ft
   if (request->id().empty()) return Invalid("id: required");
   absl::StatusOr<std::shared_ptr<SweepEventQueue>> events = sweeps_->Watch(request->id());
   if (!events.ok()) return ToGrpcStatus(events.status());
-  return Stream(context, events->get(), writer);
+  return StreamEvents(context, events->get(), writer);
 }
 
 grpc::Status SweepServiceImpl::GetSweep(grpc::ServerContext*, const fta::v1::GetSweepRequest* request,

@@ -24,11 +24,6 @@ class SweepServiceImpl final : public fta::v1::SweepService::Service {
                            grpc::ServerWriter<fta::v1::SweepEvent>* writer) override;
 
  private:
-  // Streams events until the finished one, the queue closes or the caller
-  // goes away (the sweep keeps running then).
-  grpc::Status Stream(grpc::ServerContext* context, SweepEventQueue* events,
-                      grpc::ServerWriter<fta::v1::SweepEvent>* writer);
-
   SweepRunner* sweeps_;
 };
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
+#include "lib/store/job_writes.h"
 #include "lib/store/rows.h"
 #include "lib/store/sqlite_util.h"
 #include "lib/store/store.h"
@@ -36,31 +37,17 @@ absl::Status Store::PutJob(const Job& job) {
         Statement stmt,
         Statement::Prepare(
             db_,
-            "INSERT INTO jobs (id, state, spec, created_unix_ms, finished_unix_ms, error, "
-            "transfer_size_bytes, block_size_bytes, engine, timestamp_source, source, ior_version, "
-            "ior_command_line) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-            "ON CONFLICT (id) DO UPDATE SET state = excluded.state, spec = excluded.spec, "
-            "created_unix_ms = excluded.created_unix_ms, "
-            "finished_unix_ms = excluded.finished_unix_ms, error = excluded.error, "
-            "transfer_size_bytes = excluded.transfer_size_bytes, "
-            "block_size_bytes = excluded.block_size_bytes, engine = excluded.engine, "
-            "timestamp_source = excluded.timestamp_source, source = excluded.source, "
-            "ior_version = excluded.ior_version, ior_command_line = excluded.ior_command_line",
+            absl::StrCat(
+                kInsertJob,
+                " ON CONFLICT (id) DO UPDATE SET state = excluded.state, spec = excluded.spec, "
+                "created_unix_ms = excluded.created_unix_ms, "
+                "finished_unix_ms = excluded.finished_unix_ms, error = excluded.error, "
+                "transfer_size_bytes = excluded.transfer_size_bytes, "
+                "block_size_bytes = excluded.block_size_bytes, engine = excluded.engine, "
+                "timestamp_source = excluded.timestamp_source, source = excluded.source, "
+                "ior_version = excluded.ior_version, ior_command_line = excluded.ior_command_line"),
             operation));
-    stmt.BindText(1, job.id())
-        .BindText(2, state)
-        .BindText(3, spec)
-        .BindInt(4, job.created_unix_ms())
-        .BindInt(5, job.finished_unix_ms())
-        .BindText(6, job.error())
-        .BindInt(7, job.transfer_size_bytes())
-        .BindInt(8, job.block_size_bytes())
-        .BindText(9, job.engine())
-        .BindText(10, job.timestamp_source())
-        .BindText(11, job.source())
-        .BindText(12, job.ior_version())
-        .BindText(13, job.ior_command_line());
+    BindJob(stmt, job, state, spec);
     FTA_RETURN_IF_ERROR(stmt.Run());
   }
   {
@@ -159,26 +146,13 @@ absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate
       Statement stmt,
       Statement::Prepare(
           db_,
-          "INSERT OR REPLACE INTO phase_aggregates (job_id, iteration, phase, bytes, "
-          "total_seconds, bandwidth_mib, bandwidth_mb, iops, open_seconds, xfer_seconds, "
-          "close_seconds, start_skew_seconds, ranks, all_active_seconds, all_active_bandwidth_mib, "
-          "stonewall_min_ops, stonewall_max_ops) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+          absl::StrCat("INSERT OR REPLACE INTO phase_aggregates (", kAggregateColumns,
+                       ", all_active_seconds, all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops) "
+                       "VALUES (",
+                       kAggregateParameters, ", ?14, ?15, ?16, ?17)"),
           operation));
-  stmt.BindText(1, job_id)
-      .BindInt(2, aggregate.iteration())
-      .BindText(3, phase)
-      .BindInt(4, aggregate.bytes())
-      .BindDouble(5, aggregate.total_seconds())
-      .BindDouble(6, aggregate.bandwidth_mib())
-      .BindDouble(7, aggregate.bandwidth_mb())
-      .BindDouble(8, aggregate.iops())
-      .BindDouble(9, aggregate.open_seconds())
-      .BindDouble(10, aggregate.xfer_seconds())
-      .BindDouble(11, aggregate.close_seconds())
-      .BindDouble(12, aggregate.start_skew_seconds())
-      .BindInt(13, aggregate.ranks())
-      .BindDouble(14, aggregate.all_active_seconds())
+  BindAggregate(stmt, job_id, phase, aggregate);
+  stmt.BindDouble(14, aggregate.all_active_seconds())
       .BindDouble(15, aggregate.all_active_bandwidth_mib())
       .BindInt(16, aggregate.stonewall_min_ops())
       .BindInt(17, aggregate.stonewall_max_ops());
@@ -205,25 +179,10 @@ absl::Status Store::PutSummaries(const std::string& job_id,
     stmt.BindText(1, job_id);
     FTA_RETURN_IF_ERROR(stmt.Run());
   }
-  FTA_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(db_,
-                         "INSERT INTO phase_summaries (job_id, phase, max_mib, min_mib, mean_mib, "
-                         "stddev_mib, mean_seconds, bytes_per_iteration, iterations) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                         operation));
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertSummary, operation));
   for (size_t i = 0; i < summaries.size(); ++i) {
-    const PhaseSummary& s = summaries[i];
     insert.Reset();
-    insert.BindText(1, job_id)
-        .BindText(2, phases[i])
-        .BindDouble(3, s.max_mib())
-        .BindDouble(4, s.min_mib())
-        .BindDouble(5, s.mean_mib())
-        .BindDouble(6, s.stddev_mib())
-        .BindDouble(7, s.mean_seconds())
-        .BindInt(8, s.bytes_per_iteration())
-        .BindInt(9, s.iterations());
+    BindSummary(insert, job_id, phases[i], summaries[i]);
     FTA_RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();

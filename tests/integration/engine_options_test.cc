@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -23,43 +24,9 @@ using fta::v1::Job;
 using fta::v1::JobEvent;
 using fta::v1::RankPhaseResult;
 
-class EngineOptionsTest : public ::testing::Test {
+class EngineOptionsTest : public HostdJobTest {
  protected:
-  void SetUp() override {
-    hostd_ = std::make_unique<HostdProcess>(root_.path());
-    ASSERT_TRUE(hostd_->Start());
-    data_dir_ = root_.path() + "/data";
-    std::filesystem::create_directories(data_dir_);
-  }
-
-  void TearDown() override {
-    std::vector<int64_t> pids;
-    if (hostd_) {
-      fta::v1::ListFtasResponse listed;
-      auto context = ContextWithDeadline(30);
-      if (hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
-        for (const auto& fta : listed.ftas()) pids.push_back(fta.pid());
-      }
-      fta::v1::ReleaseRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseResponse released;
-      auto release_context = ContextWithDeadline(60);
-      (void)hostd_->vms().Release(release_context.get(), release, &released);
-      hostd_->Stop();
-    }
-    KillAgents(pids);
-    if (HasFailure() && hostd_) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
-  }
-
-  void Allocate(int count) {
-    fta::v1::AllocateRequest request;
-    request.set_count(count);
-    fta::v1::AllocateResponse response;
-    auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    ASSERT_EQ(response.ftas_size(), count);
-  }
+  void Allocate(int count) { ASSERT_EQ(AllocateFtas(*hostd_, count).size(), static_cast<size_t>(count)); }
 
   fta::v1::RunIorRequest Request(const std::string& t, const std::string& b) {
     fta::v1::RunIorRequest request;
@@ -69,17 +36,6 @@ class EngineOptionsTest : public ::testing::Test {
     request.mutable_spec()->set_directory(data_dir_);
     request.mutable_spec()->set_keep_files(true);
     return request;
-  }
-
-  Job RunToEnd(const fta::v1::RunIorRequest& request) {
-    std::vector<JobEvent> events;
-    grpc::Status status = RunJob(hostd_->jobs(), request, &events);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    for (const JobEvent& event : events) {
-      if (event.has_finished()) return event.finished();
-    }
-    ADD_FAILURE() << "no finished event among " << events.size();
-    return Job();
   }
 
   grpc::Status RunExpectingRefusal(const fta::v1::RunIorRequest& request) {
@@ -94,10 +50,6 @@ class EngineOptionsTest : public ::testing::Test {
     }
     return out;
   }
-
-  TempDir root_;
-  std::string data_dir_;
-  std::unique_ptr<HostdProcess> hostd_;
 };
 
 // -g: no rank starts transferring before every rank of every agent has

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -30,7 +31,7 @@ std::string ReadAll(const std::string& path) {
   return buffer.str();
 }
 
-class IorEngineTest : public ::testing::Test {
+class IorEngineTest : public HostdJobTest {
  protected:
   void SetUp() override {
     // Agents inherit the daemon's environment, the daemon ours.
@@ -40,42 +41,14 @@ class IorEngineTest : public ::testing::Test {
     setenv("FTA_IOR_DOUBLE_BW_MIB", "1234.5", 1);
     ior_log_ = root_.path() + "/ior-argv.log";
     setenv("FTA_IOR_DOUBLE_LOG", ior_log_.c_str(), 1);
-    hostd_ = std::make_unique<HostdProcess>(root_.path());
-    ASSERT_TRUE(hostd_->Start());
-    data_dir_ = root_.path() + "/data";
-    std::filesystem::create_directories(data_dir_);
+    HostdJobTest::SetUp();
   }
 
   void TearDown() override {
-    std::vector<int64_t> pids;
-    if (hostd_) {
-      fta::v1::ListFtasResponse listed;
-      auto context = ContextWithDeadline(30);
-      if (hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
-        for (const auto& fta : listed.ftas()) pids.push_back(fta.pid());
-      }
-      fta::v1::ReleaseRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseResponse released;
-      auto release_context = ContextWithDeadline(60);
-      (void)hostd_->vms().Release(release_context.get(), release, &released);
-      hostd_->Stop();
-    }
-    KillAgents(pids);
+    HostdJobTest::TearDown();
     setenv("PATH", saved_path_.c_str(), 1);
     unsetenv("FTA_IOR_DOUBLE_BW_MIB");
     unsetenv("FTA_IOR_DOUBLE_LOG");
-    if (HasFailure() && hostd_) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
-  }
-
-  std::vector<fta::v1::Fta> Allocate(int count) {
-    fta::v1::AllocateRequest request;
-    request.set_count(count);
-    fta::v1::AllocateResponse response;
-    auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.ftas().begin(), response.ftas().end()};
   }
 
   fta::v1::RunIorRequest Request(const std::string& engine) {
@@ -91,17 +64,6 @@ class IorEngineTest : public ::testing::Test {
     return request;
   }
 
-  Job RunToEnd(const fta::v1::RunIorRequest& request) {
-    std::vector<JobEvent> events;
-    grpc::Status status = RunJob(hostd_->jobs(), request, &events);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    for (const JobEvent& event : events) {
-      if (event.has_finished()) return event.finished();
-    }
-    ADD_FAILURE() << "no finished event";
-    return Job();
-  }
-
   CommandResult Ftactl(std::vector<std::string> args) {
     args.insert(args.begin(), {FtactlBinary(), "--host", hostd_->control_target()});
     return RunCommand(args);
@@ -114,11 +76,8 @@ class IorEngineTest : public ::testing::Test {
     return listed.jobs_size();
   }
 
-  TempDir root_;
-  std::string data_dir_;
   std::string saved_path_;
   std::string ior_log_;
-  std::unique_ptr<HostdProcess> hostd_;
 };
 
 TEST_F(IorEngineTest, AgentsReportIorAndItsVersionAtRegistration) {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -18,66 +19,11 @@ namespace {
 using fta::v1::Job;
 using fta::v1::JobEvent;
 
-class IorJobTest : public ::testing::Test {
+class IorJobTest : public HostdJobTest {
  protected:
-  void SetUp() override {
-    hostd_ = std::make_unique<HostdProcess>(root_.path());
-    ASSERT_TRUE(hostd_->Start());
-    data_dir_ = root_.path() + "/data";
-    std::filesystem::create_directories(data_dir_);
-  }
-
-  void TearDown() override {
-    std::vector<int64_t> pids;
-    if (hostd_) {
-      fta::v1::ListFtasResponse listed;
-      auto context = ContextWithDeadline(30);
-      if (hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
-        for (const auto& fta : listed.ftas()) pids.push_back(fta.pid());
-      }
-      fta::v1::ReleaseRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseResponse released;
-      auto release_context = ContextWithDeadline(60);
-      (void)hostd_->vms().Release(release_context.get(), release, &released);
-      hostd_->Stop();
-    }
-    KillAgents(pids);  // only matters when a test failed half-way
-    if (HasFailure() && hostd_) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
-  }
-
-  std::vector<fta::v1::Fta> Allocate(int count) {
-    fta::v1::AllocateRequest request;
-    request.set_count(count);
-    fta::v1::AllocateResponse response;
-    auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.ftas().begin(), response.ftas().end()};
-  }
-
   fta::v1::RunIorRequest WriteReadRequest(const std::string& t, const std::string& b) {
-    fta::v1::RunIorRequest request;
-    request.add_on("all");
-    request.mutable_spec()->set_transfer_size(t);
-    request.mutable_spec()->set_block_size(b);
-    request.mutable_spec()->set_write(true);
-    request.mutable_spec()->set_read(true);
-    request.mutable_spec()->set_directory(data_dir_);
-    return request;
+    return testing::WriteReadRequest(data_dir_, t, b);
   }
-
-  static Job FinishedJob(const std::vector<JobEvent>& events) {
-    for (const JobEvent& event : events) {
-      if (event.has_finished()) return event.finished();
-    }
-    ADD_FAILURE() << "no finished event among " << events.size();
-    return Job();
-  }
-
-  TempDir root_;
-  std::string data_dir_;
-  std::unique_ptr<HostdProcess> hostd_;
 };
 
 // The IOR aggregate recomputed from the stored per-rank timestamps.

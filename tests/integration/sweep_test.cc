@@ -15,6 +15,7 @@
 
 #include "fta/v1/sweep.grpc.pb.h"
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -62,22 +63,6 @@ void KillAgentsOf(const std::string& root) {
       kill(static_cast<pid_t>(std::stoi(name)), SIGKILL);
     }
   }
-}
-
-void ReleaseAllAndStop(HostdProcess& hostd) {
-  std::vector<int64_t> pids;
-  fta::v1::ListFtasResponse listed;
-  auto context = ContextWithDeadline(30);
-  if (hostd.vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
-    for (const auto& fta : listed.ftas()) pids.push_back(fta.pid());
-  }
-  fta::v1::ReleaseRequest release;
-  release.set_all(true);
-  fta::v1::ReleaseResponse released;
-  auto release_context = ContextWithDeadline(60);
-  (void)hostd.vms().Release(release_context.get(), release, &released);
-  hostd.Stop();
-  KillAgents(pids);  // only matters when a test failed half-way
 }
 
 // One sweep for the whole suite (it is the slow part): 1..3 FTAs, two

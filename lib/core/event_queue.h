@@ -1,0 +1,70 @@
+// EventQueue: one subscriber's queue of events (a job's, a sweep's).
+//
+// The producer pushes and finally closes; the subscriber pops with a
+// deadline until the queue is closed and drained. Pushes after Close() are
+// dropped, so a late producer cannot grow a queue nobody reads any more.
+//
+//   auto events = std::make_shared<EventQueue<fta::v1::JobEvent>>();
+//   events->Push(started);  ...  events->Close();
+//   while (auto event = events->Pop(deadline)) { ... }
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace fta::core {
+
+template <typename Event>
+class EventQueue {
+ public:
+  void Push(Event event) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (closed_) return;
+      events_.push_back(std::move(event));
+    }
+    cv_.notify_all();
+  }
+
+  void Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  // Next event; nullopt on timeout or when closed and drained.
+  std::optional<Event> Pop(absl::Time deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (events_.empty() && !closed_) {
+      absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) return std::nullopt;
+      cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
+    }
+    if (events_.empty()) return std::nullopt;
+    Event event = std::move(events_.front());
+    events_.pop_front();
+    return event;
+  }
+
+  bool closed_and_empty() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_ && events_.empty();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> events_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace fta::core

@@ -1,0 +1,67 @@
+#include "lib/store/job_writes.h"
+
+namespace fta::store {
+
+const char kInsertJob[] =
+    "INSERT INTO jobs (id, state, spec, created_unix_ms, finished_unix_ms, error, "
+    "transfer_size_bytes, block_size_bytes, engine, timestamp_source, source, ior_version, "
+    "ior_command_line) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec) {
+  stmt.BindText(1, job.id())
+      .BindText(2, state)
+      .BindText(3, spec)
+      .BindInt(4, job.created_unix_ms())
+      .BindInt(5, job.finished_unix_ms())
+      .BindText(6, job.error())
+      .BindInt(7, job.transfer_size_bytes())
+      .BindInt(8, job.block_size_bytes())
+      .BindText(9, job.engine())
+      .BindText(10, job.timestamp_source())
+      .BindText(11, job.source())
+      .BindText(12, job.ior_version())
+      .BindText(13, job.ior_command_line());
+}
+
+const char kAggregateColumns[] =
+    "job_id, iteration, phase, bytes, total_seconds, bandwidth_mib, bandwidth_mb, iops, "
+    "open_seconds, xfer_seconds, close_seconds, start_skew_seconds, ranks";
+const char kAggregateParameters[] = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13";
+
+void BindAggregate(Statement& stmt, const std::string& job_id, const std::string& phase,
+                   const fta::v1::PhaseAggregate& aggregate) {
+  stmt.BindText(1, job_id)
+      .BindInt(2, aggregate.iteration())
+      .BindText(3, phase)
+      .BindInt(4, aggregate.bytes())
+      .BindDouble(5, aggregate.total_seconds())
+      .BindDouble(6, aggregate.bandwidth_mib())
+      .BindDouble(7, aggregate.bandwidth_mb())
+      .BindDouble(8, aggregate.iops())
+      .BindDouble(9, aggregate.open_seconds())
+      .BindDouble(10, aggregate.xfer_seconds())
+      .BindDouble(11, aggregate.close_seconds())
+      .BindDouble(12, aggregate.start_skew_seconds())
+      .BindInt(13, aggregate.ranks());
+}
+
+const char kInsertSummary[] =
+    "INSERT INTO phase_summaries (job_id, phase, max_mib, min_mib, mean_mib, "
+    "stddev_mib, mean_seconds, bytes_per_iteration, iterations) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,
+                 const fta::v1::PhaseSummary& summary) {
+  stmt.BindText(1, job_id)
+      .BindText(2, phase)
+      .BindDouble(3, summary.max_mib())
+      .BindDouble(4, summary.min_mib())
+      .BindDouble(5, summary.mean_mib())
+      .BindDouble(6, summary.stddev_mib())
+      .BindDouble(7, summary.mean_seconds())
+      .BindInt(8, summary.bytes_per_iteration())
+      .BindInt(9, summary.iterations());
+}
+
+}  // namespace fta::store

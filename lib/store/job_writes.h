@@ -1,0 +1,30 @@
+// The INSERTs of a job's rows and their bindings, shared by the writers in
+// store_jobs.cc (jobs measured here) and store_import.cc (jobs imported from
+// IOR output), so the column lists and their parameter numbers live once.
+#pragma once
+
+#include <string>
+
+#include "fta/v1/job.pb.h"
+#include "lib/store/sqlite_util.h"
+
+namespace fta::store {
+
+// INSERT INTO jobs, parameters ?1..?13; PutJob appends its ON CONFLICT.
+extern const char kInsertJob[];
+// `state` and `spec` are the job's, already converted (EnumName, SpecToJson).
+void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec);
+
+// Columns and parameters ?1..?13 of a phase_aggregates row (AddAggregate
+// stores four more after them).
+extern const char kAggregateColumns[];
+extern const char kAggregateParameters[];
+void BindAggregate(Statement& stmt, const std::string& job_id, const std::string& phase,
+                   const fta::v1::PhaseAggregate& aggregate);
+
+// INSERT INTO phase_summaries, parameters ?1..?9.
+extern const char kInsertSummary[];
+void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,
+                 const fta::v1::PhaseSummary& summary);
+
+}  // namespace fta::store
