@@ -50,8 +50,23 @@ class ExitRecorder {
   std::vector<FtaExit> exits_;
 };
 
+FtaLaunchSpec Spec(const std::string& id, const std::string& endpoint, const std::string& token) {
+  FtaLaunchSpec spec;
+  spec.fta_id = id;
+  spec.agent_endpoint = endpoint;
+  spec.token_file = token;
+  return spec;
+}
+
 class ProcessProvisionerTest : public ::testing::Test {
  protected:
+  ProcessProvisionerOptions Options(const std::string& binary) {
+    ProcessProvisionerOptions options;
+    options.agent_binary = binary;
+    options.log_dir = dir_ + "/logs";
+    return options;
+  }
+
   void SetUp() override {
     std::string pattern = "/tmp/fta-provisioner-XXXXXX";
     dir_ = mkdtemp(pattern.data());
@@ -71,7 +86,7 @@ class ProcessProvisionerTest : public ::testing::Test {
 
   std::unique_ptr<ProcessProvisioner> Make(const std::string& binary) {
     absl::StatusOr<std::unique_ptr<ProcessProvisioner>> made =
-        ProcessProvisioner::Create(ProcessProvisionerOptions{binary, dir_ + "/logs", {}});
+        ProcessProvisioner::Create(Options(binary));
     EXPECT_TRUE(made.ok()) << made.status();
     (*made)->SetExitHandler([this](const FtaExit& exit) { exits_.Record(exit); });
     return std::move(*made);
@@ -83,7 +98,7 @@ class ProcessProvisionerTest : public ::testing::Test {
 
 TEST_F(ProcessProvisionerTest, MissingBinaryIsAFailedPreconditionNamingTheKey) {
   absl::StatusOr<std::unique_ptr<ProcessProvisioner>> made =
-      ProcessProvisioner::Create(ProcessProvisionerOptions{dir_ + "/nope", dir_ + "/logs", {}});
+      ProcessProvisioner::Create(Options(dir_ + "/nope"));
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(std::string(made.status().message()).find("agent_binary"), std::string::npos);
@@ -91,7 +106,7 @@ TEST_F(ProcessProvisionerTest, MissingBinaryIsAFailedPreconditionNamingTheKey) {
 
 TEST_F(ProcessProvisionerTest, PassesIdentityAndLogsOutput) {
   auto provisioner = Make(Script("echo", "echo \"$@\"; exit 0"));
-  absl::StatusOr<FtaInstance> started = provisioner->Start(FtaLaunchSpec{"fta-1", "unix:/x.sock", "/t/token"});
+  absl::StatusOr<FtaInstance> started = provisioner->Start(Spec("fta-1", "unix:/x.sock", "/t/token"));
   ASSERT_TRUE(started.ok()) << started.status();
   exits_.WaitFor(1);
   std::ifstream log(started->log_path);
@@ -102,7 +117,7 @@ TEST_F(ProcessProvisionerTest, PassesIdentityAndLogsOutput) {
 
 TEST_F(ProcessProvisionerTest, UnexpectedExitIsReportedWithStatus) {
   auto provisioner = Make(Script("fail", "exit 3"));
-  ASSERT_TRUE(provisioner->Start(FtaLaunchSpec{"fta-2", "unix:/x", ""}).ok());
+  ASSERT_TRUE(provisioner->Start(Spec("fta-2", "unix:/x", "")).ok());
   std::vector<FtaExit> exits = exits_.WaitFor(1);
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0].fta_id, "fta-2");
@@ -112,7 +127,7 @@ TEST_F(ProcessProvisionerTest, UnexpectedExitIsReportedWithStatus) {
 
 TEST_F(ProcessProvisionerTest, KillIsReportedWithTheSignal) {
   auto provisioner = Make(Script("sleeper", "exec sleep 600"));
-  absl::StatusOr<FtaInstance> started = provisioner->Start(FtaLaunchSpec{"fta-3", "unix:/x", ""});
+  absl::StatusOr<FtaInstance> started = provisioner->Start(Spec("fta-3", "unix:/x", ""));
   ASSERT_TRUE(started.ok());
   ASSERT_EQ(kill(static_cast<pid_t>(started->pid), SIGKILL), 0);
   std::vector<FtaExit> exits = exits_.WaitFor(1);
@@ -122,14 +137,14 @@ TEST_F(ProcessProvisionerTest, KillIsReportedWithTheSignal) {
 
 TEST_F(ProcessProvisionerTest, StopIsPoliteAndNotReportedAsAFailure) {
   auto provisioner = Make(Script("sleeper", "exec sleep 600"));
-  ASSERT_TRUE(provisioner->Start(FtaLaunchSpec{"fta-4", "unix:/x", ""}).ok());
+  ASSERT_TRUE(provisioner->Start(Spec("fta-4", "unix:/x", "")).ok());
   ASSERT_TRUE(provisioner->IsRunning("fta-4"));
   ASSERT_TRUE(provisioner->Stop("fta-4", absl::Seconds(30)).ok());
   // A second FTA that fails proves the watcher is alive: the stopped one
   // must not have been reported before it.
   auto failing = Script("fail", "exit 1");
   auto other = Make(failing);
-  ASSERT_TRUE(other->Start(FtaLaunchSpec{"fta-5", "unix:/x", ""}).ok());
+  ASSERT_TRUE(other->Start(Spec("fta-5", "unix:/x", "")).ok());
   std::vector<FtaExit> exits = exits_.WaitFor(1);
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0].fta_id, "fta-5");
@@ -139,13 +154,15 @@ TEST_F(ProcessProvisionerTest, StopIsPoliteAndNotReportedAsAFailure) {
 TEST_F(ProcessProvisionerTest, StopEscalatesToSigkillAfterGrace) {
   // Ignores SIGTERM; the shell waits on a child so the trap stays in force.
   auto provisioner = Make(Script("stubborn", "trap '' TERM; while true; do sleep 1; done"));
-  absl::StatusOr<FtaInstance> started = provisioner->Start(FtaLaunchSpec{"fta-6", "unix:/x", ""});
+  absl::StatusOr<FtaInstance> started = provisioner->Start(Spec("fta-6", "unix:/x", ""));
   ASSERT_TRUE(started.ok());
   ASSERT_TRUE(provisioner->Stop("fta-6", absl::Milliseconds(200)).ok());
   // Gone, or a zombie waiting for the watcher to reap it: not running.
   std::ifstream stat("/proc/" + std::to_string(started->pid) + "/stat");
   std::string pid_field, name, state;
-  if (stat >> pid_field >> name >> state) EXPECT_EQ(state, "Z") << "process still running";
+  if (stat >> pid_field >> name >> state) {
+    EXPECT_EQ(state, "Z") << "process still running";
+  }
 }
 
 TEST_F(ProcessProvisionerTest, AdoptsOnlyTheRightAgent) {
