@@ -146,11 +146,45 @@ absl::Status ValidateGuestConfig(const HostdConfig& config) {
   return absl::OkStatus();
 }
 
+// TOML must be UTF-8. Checking it here also keeps malformed bytes away from
+// toml11 3.7, which reads past the end of its buffer on some invalid
+// sequences inside literal strings (found by fuzz_config).
+absl::Status CheckUtf8(const std::string& text, const std::string& origin) {
+  int line = 1;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    }
+    // Overlong forms and surrogates are invalid too.
+    if (valid && length == 2) valid = lead >= 0xC2;
+    if (valid && length == 3) {
+      unsigned char second = static_cast<unsigned char>(text[i + 1]);
+      valid = !(lead == 0xE0 && second < 0xA0) && !(lead == 0xED && second >= 0xA0);
+    }
+    if (valid && length == 4) {
+      unsigned char second = static_cast<unsigned char>(text[i + 1]);
+      valid = lead <= 0xF4 && !(lead == 0xF0 && second < 0x90) && !(lead == 0xF4 && second >= 0x90);
+    }
+    if (!valid) {
+      return absl::InvalidArgumentError(absl::StrCat(origin, ": line ", line,
+                                                     ": not valid UTF-8 (TOML files must be UTF-8)"));
+    }
+    if (lead == '\n') ++line;
+    i += length;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 HostdConfig DefaultConfig() { return HostdConfig{}; }
 
 absl::Status MergeTomlText(const std::string& text, const std::string& origin, HostdConfig* config) {
+  absl::Status utf8 = CheckUtf8(text, origin);
+  if (!utf8.ok()) return utf8;
   toml::value root;
   try {
     std::istringstream in(text);

@@ -64,6 +64,19 @@ TEST(Config, SyntaxErrorIsReportedNotThrown) {
   EXPECT_NE(MessageOf(status).find("broken.toml"), std::string::npos) << status;
 }
 
+TEST(Config, InvalidUtf8IsRefusedWithItsLine) {
+  HostdConfig config = DefaultConfig();
+  // The bytes fuzz_config found: invalid UTF-8 inside a literal string key.
+  std::string text = "[daemon]\n'[\x96'w{enilEre_v\xff\xff\xff\x18 = 5";
+  absl::Status status = MergeTomlText(text, "bad.toml", &config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf(status).find("bad.toml: line 2"), std::string::npos) << status;
+  EXPECT_NE(MessageOf(status).find("UTF-8"), std::string::npos) << status;
+  // Multi-byte text that is valid stays accepted.
+  EXPECT_TRUE(MergeTomlText("[daemon]\nstate_dir = \"/srv/fta-\xc3\xa9t\xc3\xa9\"\n", "ok.toml", &config).ok());
+  EXPECT_EQ(config.state_dir, "/srv/fta-\xc3\xa9t\xc3\xa9");
+}
+
 TEST(Config, MissingFileIsNotFound) {
   HostdConfig config = DefaultConfig();
   EXPECT_EQ(MergeTomlFile("/nonexistent/fta.toml", &config).code(), absl::StatusCode::kNotFound);
