@@ -30,6 +30,7 @@
 #include "lib/core/event_queue.h"
 #include "lib/hostd/agent_registry.h"
 #include "lib/hostd/fta_manager.h"
+#include "lib/hostd/job_spec.h"
 #include "lib/ior/ior_params.h"
 #include "lib/store/store.h"
 
@@ -121,15 +122,5 @@ class JobCoordinator {
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable job_finished_cv_;  // a job left running_
 };
-
-// IorSpec (strings, API defaults) -> validated IorParams. Errors are
-// INVALID_ARGUMENT naming the field as the API and ftactl spell it.
-absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec);
-
-// Checks the directory the way a rank would use it: exists, is a directory,
-// a file can be created in it.
-absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path);
-// Only what can be said without seeing the FTA's filesystem: absolute.
-absl::Status CheckDirectoryAbsolute(const std::string& field, const std::string& path);
 
 }  // namespace fta::hostd
