@@ -25,8 +25,16 @@ for corpus in tests/fuzz/corpus/*/; do
     cp $(cat "$corpus/SEEDS") "$work"/
   fi
   echo "fuzz: $(basename "$target") for ${FUZZ_SECONDS}s"
-  if ! (cd $BUILD && "./$(basename "$target")" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>&1 | tail -4); then
+  log=$BUILD/fuzz-$name.log
+  if (cd $BUILD && "./$(basename "$target")" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 "$work" >"fuzz-$name.log" 2>&1); then
+    tail -4 "$log"
+  else
+    # Show what was found (the sanitizer's or libFuzzer's report and the
+    # reproducer's name), not only the closing statistics.
+    echo "fuzz: $(basename "$target") found a failure; report from $log:" >&2
+    grep -E -A12 "^(==[0-9]+==|terminate called|.*runtime error)" "$log" | head -40 >&2 || true
+    grep -E "^(SUMMARY|artifact_prefix|Base64)" "$log" >&2 || true
     failed=1
   fi
   rm -rf "$work"

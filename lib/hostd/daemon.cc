@@ -208,6 +208,10 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   sweep_options.backend = config.backend;
   sweep_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   sweep_options.host = DescribeHost(config);
+  sweep_options.read_vf_inventory = [pool = vf_pool_.get()]() -> absl::StatusOr<sriov::Inventory> {
+    FTA_ASSIGN_OR_RETURN(std::unique_ptr<sriov::VfPool::Snapshot> snapshot, pool->Describe());
+    return std::move(snapshot->inventory);
+  };
   sweeps_ = std::make_unique<SweepRunner>(sweep_options, store_.get(), ftas_.get(), jobs_.get(), &clock_);
 
   // Agent endpoint.

@@ -384,7 +384,16 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
     absl::StatusOr<fta::v1::Fta> fta = ftas_->Get(id);
     if (fta.ok()) ftas.push_back(*fta);
   }
-  *run.mutable_snapshot() = SnapshotForRun(options_.host, ftas, finished->engine());
+  std::optional<sriov::Inventory> inventory;
+  if (options_.read_vf_inventory) {
+    absl::StatusOr<sriov::Inventory> read = options_.read_vf_inventory();
+    if (read.ok()) {
+      inventory = std::move(*read);
+    } else {
+      spdlog::warn("{}: run {}: VF inventory for the snapshot: {}", sweep_id, step.step, std::string(read.status().message()));
+    }
+  }
+  *run.mutable_snapshot() = SnapshotForRun(options_.host, ftas, finished->engine(), inventory ? &*inventory : nullptr);
   std::vector<fta::v1::SweepPoint> points;
   for (fta::v1::Phase phase : {fta::v1::PHASE_WRITE, fta::v1::PHASE_READ}) {
     double mib = 0, seconds = 0;

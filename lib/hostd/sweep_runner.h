@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,7 @@
 #include "lib/hostd/fta_manager.h"
 #include "lib/hostd/job_coordinator.h"
 #include "lib/hostd/sweep_plan.h"
+#include "lib/sriov/discovery.h"
 #include "lib/store/store.h"
 
 namespace fta::hostd {
@@ -44,6 +46,9 @@ class SweepRunner {
     std::string backend;                        // the daemon's; a spec naming another is refused
     absl::Duration connect_timeout = absl::Seconds(60);
     fta::v1::RunSnapshot host;                  // DescribeHost(config)
+    // The VF inventory as it is now, for each run's PF and link rate; empty
+    // when the daemon has no VF pool.
+    std::function<absl::StatusOr<sriov::Inventory>()> read_vf_inventory;
   };
   struct Started {
     fta::v1::Sweep sweep;

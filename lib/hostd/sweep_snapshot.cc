@@ -26,6 +26,16 @@ std::string ReadText(const std::string& path) {
   return buffer.str();
 }
 
+// "mlx5_0/1: 100 Gb/sec (4X EDR)" for the PF's first port with a rate,
+// as IbLinkRate spells it; "" when the PF has no IB device.
+std::string PfLinkRate(const sriov::PhysicalFunction& pf) {
+  if (!pf.pci.ib) return "";
+  for (const sriov::IbPort& port : pf.pci.ib->ports) {
+    if (!port.rate.empty()) return absl::StrCat(pf.pci.ib->name, "/", port.number, ": ", port.rate);
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string Fnv1a64Hex(const std::string& text) {
@@ -80,14 +90,25 @@ fta::v1::RunSnapshot DescribeHost(const HostdConfig& config) {
 }
 
 fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std::vector<fta::v1::Fta>& ftas,
-                                    const std::string& engine) {
+                                    const std::string& engine, const sriov::Inventory* inventory) {
   fta::v1::RunSnapshot snapshot = host;
   std::set<std::string> versions;
+  std::set<std::string> pfs, rates;  // sorted and unique: stable text
   for (const fta::v1::Fta& fta : ftas) {
     if (!fta.vf().empty()) snapshot.add_vfs(fta.vf());
+    if (inventory != nullptr && !fta.vf().empty()) {
+      auto [pf, vf] = inventory->FindVf(fta.vf());
+      if (pf != nullptr) {
+        pfs.insert(pf->pci.ib ? absl::StrCat(pf->pci.address, " (", pf->pci.ib->name, ")") : pf->pci.address);
+        std::string rate = PfLinkRate(*pf);
+        if (!rate.empty()) rates.insert(rate);
+      }
+    }
     std::string version = engine == "ior" ? fta.ior_version() : fta.agent_version();
     if (!version.empty()) versions.insert(engine == "ior" ? version : absl::StrCat("fta-agent ", version));
   }
+  if (!pfs.empty()) snapshot.set_pf(absl::StrJoin(pfs, ", "));
+  if (!rates.empty()) snapshot.set_ib_link_rate(absl::StrJoin(rates, ", "));
   snapshot.set_engine(engine);
   snapshot.set_engine_version(absl::StrJoin(versions, ", "));
   return snapshot;

@@ -10,6 +10,7 @@
 #include "fta/v1/common.pb.h"
 #include "fta/v1/sweep.pb.h"
 #include "lib/hostd/config.h"
+#include "lib/sriov/discovery.h"
 
 namespace fta::hostd {
 
@@ -29,9 +30,12 @@ std::string IbLinkRate(const std::string& sysfs_root);
 // (of ToToml(config)).
 fta::v1::RunSnapshot DescribeHost(const HostdConfig& config);
 
-// `host` plus the per-run facts: VFs of the FTAs (PF when the FTA records
-// one), engine and its version (the agents' when they agree, else a list).
+// `host` plus the per-run facts: VFs of the FTAs, engine and its version
+// (the agents' when they agree, else a list). With the VF inventory (null
+// when there is none), the PFs behind those VFs and the rate of their IB
+// link replace the host's first port rate: on a host with several cards
+// that is the link the run actually shared.
 fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std::vector<fta::v1::Fta>& ftas,
-                                    const std::string& engine);
+                                    const std::string& engine, const sriov::Inventory* inventory = nullptr);
 
 }  // namespace fta::hostd

@@ -513,6 +513,20 @@ absl::StatusOr<IorRun> ParseIorJson(absl::string_view text) {
       return LineError(line, absl::StrCat("JSON ends early (truncated?): ", what));
     }
     return LineError(line, absl::StrCat("invalid JSON: ", what));
+  } catch (const Json::out_of_range& e) {
+    // A number too large for a double ("1E999") is reported by nlohmann as
+    // out_of_range, without a byte offset: find its token to name the line.
+    std::string what = e.what();
+    size_t detail = what.find("] ");
+    if (detail != std::string::npos) what = what.substr(detail + 2);
+    size_t quote = what.find('\'');
+    size_t token_at = std::string::npos;
+    if (quote != std::string::npos) {
+      std::string token = what.substr(quote + 1, what.find('\'', quote + 1) - quote - 1);
+      if (!token.empty()) token_at = repaired.find(token);
+    }
+    if (token_at == std::string::npos) return JsonError("document", what);
+    return LineError(LineOfByte(repaired, token_at), absl::StrCat("invalid JSON: ", what));
   }
   if (!document.is_object()) return JsonError("document", "is not an object");
   IorRun run;

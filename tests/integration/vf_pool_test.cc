@@ -239,6 +239,25 @@ TEST_F(VfPoolTest, AllocateGivesEachFtaItsOwnVfAndReleaseReturnsIt) {
   ExpectPoolConsistent();
 }
 
+// The tree has a ConnectX-3 (mlx4_0, 56 Gb/s) listed before the managed
+// ConnectX-4 (mlx5_0, 100 Gb/s): a sweep's runs must record the card their
+// VFs are on, not the host's first IB port.
+TEST_F(VfPoolTest, SweepRunsRecordThePfAndLinkOfTheirVfs) {
+  std::string data = root_.path() + "/data";
+  std::filesystem::create_directories(data);
+  nlohmann::json sweep = Ftactl({"sweep", "--vms", "1..2", "-t", "64k", "-b", "1m", "-d", data});
+  ASSERT_EQ(sweep["state"], "SWEEP_STATE_COMPLETED") << sweep.dump(2);
+  ASSERT_EQ(sweep["runs"].size(), 2u);
+  for (const auto& run : sweep["runs"]) {
+    const auto& snapshot = run["snapshot"];
+    EXPECT_EQ(snapshot["pf"], "0000:03:00.0 (mlx5_0)") << snapshot.dump();
+    EXPECT_EQ(snapshot["ib_link_rate"], "mlx5_0/1: 100 Gb/sec (4X EDR)") << snapshot.dump();
+    ASSERT_EQ(snapshot["vfs"].size(), run["fta_count"].get<size_t>()) << snapshot.dump();
+    for (const auto& vf : snapshot["vfs"]) EXPECT_EQ(vf.get<std::string>().rfind("0000:03:", 0), 0u) << vf;
+  }
+  ExpectPoolConsistent();
+}
+
 TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   std::vector<fta::v1::Fta> ftas = Allocate(3);
   ASSERT_EQ(ftas.size(), 3u);

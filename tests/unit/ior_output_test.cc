@@ -3,6 +3,7 @@
 // numbers IOR printed, or into IOR's own error.
 #include "lib/ior/ior_output.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -291,6 +292,18 @@ TEST(IorJsonOutput, MissingKeyIsNamed) {
   absl::StatusOr<IorRun> run = ParseIorJson(text);
   EXPECT_EQ(run.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(run.status().message(), HasSubstr("summary[0]: missing \"bwMeanMIB\""));
+}
+
+TEST(IorJsonOutput, NumberTooLargeForADoubleIsALineErrorNotACrash) {
+  std::string text = Fixture("posix-nn-np2-t1m-b64m.json");
+  size_t bw = text.find("10873.3349");
+  ASSERT_NE(bw, std::string::npos);
+  text.replace(bw, std::string("10873.3349").size(), "710E6600");
+  size_t line = 1 + std::count(text.begin(), text.begin() + bw, '\n');
+  absl::StatusOr<IorRun> run = ParseIorJson(text);
+  EXPECT_EQ(run.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(run.status().message(), HasSubstr(absl::StrCat("line ", line, ": invalid JSON")));
+  EXPECT_THAT(run.status().message(), HasSubstr("710E6600"));
 }
 
 // ---- Truncated and foreign input ----------------------------------------------

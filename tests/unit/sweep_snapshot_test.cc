@@ -51,6 +51,57 @@ TEST(SnapshotForRunTest, VfsAndEngineVersionFromTheFtas) {
   EXPECT_EQ(run.engine_version(), "fta-agent 0.1.0");
 }
 
+sriov::PhysicalFunction PfWithVfs(const std::string& address, const std::string& ib_name, const std::string& rate,
+                                   const std::vector<std::string>& vf_addresses) {
+  sriov::PhysicalFunction pf;
+  pf.pci.address = address;
+  pf.pci.ib = sriov::IbDevice{};
+  pf.pci.ib->name = ib_name;
+  sriov::IbPort port;
+  port.number = 1;
+  port.rate = rate;
+  pf.pci.ib->ports.push_back(port);
+  for (const std::string& vf_address : vf_addresses) {
+    sriov::VirtualFunction vf;
+    vf.pci.address = vf_address;
+    vf.pf_address = address;
+    pf.vfs.push_back(vf);
+  }
+  return pf;
+}
+
+TEST(SnapshotForRunTest, PfAndLinkRateComeFromTheVfsOfTheRun) {
+  sriov::Inventory inventory;
+  inventory.pfs.push_back(PfWithVfs("0000:03:00.0", "mlx5_0", "100 Gb/sec (4X EDR)", {"0000:03:00.1", "0000:03:00.2"}));
+  inventory.pfs.push_back(PfWithVfs("0000:81:00.0", "mlx5_2", "200 Gb/sec (4X HDR)", {"0000:81:00.1"}));
+  fta::v1::RunSnapshot host;
+  host.set_ib_link_rate("mlx5_0/1: 100 Gb/sec (4X EDR)");  // the host's first port
+  fta::v1::Fta on_second_card;
+  on_second_card.set_vf("0000:81:00.1");
+  fta::v1::RunSnapshot run = SnapshotForRun(host, {on_second_card}, "builtin", &inventory);
+  EXPECT_EQ(run.pf(), "0000:81:00.0 (mlx5_2)");
+  EXPECT_EQ(run.ib_link_rate(), "mlx5_2/1: 200 Gb/sec (4X HDR)");
+
+  fta::v1::Fta first, second;
+  first.set_vf("0000:03:00.2");
+  second.set_vf("0000:03:00.1");
+  run = SnapshotForRun(host, {first, second, on_second_card}, "builtin", &inventory);
+  EXPECT_EQ(run.pf(), "0000:03:00.0 (mlx5_0), 0000:81:00.0 (mlx5_2)");
+  EXPECT_EQ(run.ib_link_rate(), "mlx5_0/1: 100 Gb/sec (4X EDR), mlx5_2/1: 200 Gb/sec (4X HDR)");
+}
+
+TEST(SnapshotForRunTest, VfsUnknownToTheInventoryKeepTheHostRate) {
+  sriov::Inventory inventory;
+  fta::v1::RunSnapshot host;
+  host.set_ib_link_rate("mlx4_0/1: 56 Gb/sec (4X FDR)");
+  fta::v1::Fta gone;
+  gone.set_vf("0000:03:00.7");
+  fta::v1::RunSnapshot run = SnapshotForRun(host, {gone}, "builtin", &inventory);
+  EXPECT_EQ(run.pf(), "");
+  EXPECT_EQ(run.ib_link_rate(), "mlx4_0/1: 56 Gb/sec (4X FDR)");
+  EXPECT_THAT(run.vfs(), ::testing::ElementsAre("0000:03:00.7"));
+}
+
 TEST(DescribeHostTest, HostFactsAndConfigHash) {
   HostdConfig config = DefaultConfig();
   fta::v1::RunSnapshot snapshot = DescribeHost(config);
