@@ -1,5 +1,6 @@
 #include "tests/integration/hostd_harness.h"
 
+#include <cstdlib>
 #include <algorithm>
 
 #include <fcntl.h>
@@ -66,6 +67,8 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // FTA_KEEP_TEST_DIRS=1 keeps daemon logs and state for a post-mortem.
+  if (const char* keep = std::getenv("FTA_KEEP_TEST_DIRS"); keep != nullptr && std::string(keep) == "1") return;
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }
