@@ -50,6 +50,36 @@ std::string RenderAggregates(const v1::Job& job) {
   return table.Render();
 }
 
+bool HasLinks(const v1::Job& job) {
+  for (const v1::PhaseAggregate& a : job.aggregates()) {
+    if (!a.links().empty()) return true;
+  }
+  return false;
+}
+
+// What crossed the IB ports behind the job's VFs, per phase, next to what
+// the agents reported: the CHECK column says when the two disagree.
+std::string RenderLinks(const v1::Job& job) {
+  Table table({"ITER", "PHASE", "PORT", "PF", "RATE_Gb/s", "UTIL%", "SENT", "RECEIVED", "AGENTS_REPORTED",
+               "CHECK"});
+  for (size_t column : {0, 4, 5, 6, 7, 8}) table.AlignRight(column);
+  for (const v1::PhaseAggregate& a : job.aggregates()) {
+    for (const v1::LinkUsage& link : a.links()) {
+      auto bytes = [](int64_t value) { return HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, value))); };
+      if (!link.error().empty()) {
+        table.AddRow({absl::StrCat(a.iteration()), PhaseName(a.phase()), link.ib_port(), link.pf(),
+                      absl::StrFormat("%.0f", link.rate_gbps()), "-", "-", "-", bytes(link.agent_bytes()),
+                      absl::StrCat("unreadable: ", link.error())});
+        continue;
+      }
+      table.AddRow({absl::StrCat(a.iteration()), PhaseName(a.phase()), link.ib_port(), link.pf(),
+                    absl::StrFormat("%.0f", link.rate_gbps()), absl::StrFormat("%.1f", link.utilisation_pct()),
+                    bytes(link.xmit_bytes()), bytes(link.rcv_bytes()), bytes(link.agent_bytes()), link.check()});
+    }
+  }
+  return table.Render();
+}
+
 // IOR prints its max/min/mean block only for repeated runs; a single
 // iteration's "summary" would just repeat the results row.
 bool WantsSummary(const v1::Job& job) {
@@ -143,6 +173,7 @@ std::string RenderJobDetail(const v1::Job& job, const FormatOptions& options) {
   std::string out = RenderHeader(job, options);
   if (!job.aggregates().empty()) absl::StrAppend(&out, "\nRESULTS\n", RenderAggregates(job));
   if (WantsSummary(job)) absl::StrAppend(&out, "\nSUMMARY\n", RenderSummaries(job));
+  if (HasLinks(job)) absl::StrAppend(&out, "\nIB LINKS\n", RenderLinks(job));
   if (!job.agents().empty()) absl::StrAppend(&out, "\nAGENTS\n", RenderAgents(job));
   if (!job.rank_results().empty()) absl::StrAppend(&out, "\nRANKS\n", RenderRanks(job));
   return out;

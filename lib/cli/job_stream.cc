@@ -29,6 +29,10 @@ std::string RenderProgressLine(const v1::Progress& progress) {
     absl::StrAppend(&line, Mib(progress.bytes_done()), " MiB");
   }
   absl::StrAppend(&line, "  ", FormatRate(progress.current_mib()), " MiB/s");
+  // -1: the job's FTAs have no VF, so there is no link to show.
+  if (progress.link_utilisation_pct() >= 0) {
+    absl::StrAppend(&line, absl::StrFormat("  link %.0f%%", progress.link_utilisation_pct()));
+  }
   return line;
 }
 

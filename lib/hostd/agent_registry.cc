@@ -219,8 +219,10 @@ void AgentRegistry::OnDisconnect(const std::string& fta_id, const AgentConnectio
     }
   }
   spdlog::warn("agent {} lost: {}", fta_id, reason);
-  for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
+  // Recorded before any job hears of it: a job that ends because of this
+  // loss must never leave its caller looking at the FTA as still ready.
   listener_->OnAgentLost(fta_id, reason);
+  for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
 }
 
 void AgentRegistry::HeartbeatLoop() {

@@ -192,6 +192,17 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   job_options.deadline = absl::Seconds(config.job_deadline_s);
   job_options.sample_interval_ms = config.sample_interval_ms;
   job_options.guests_share_host_filesystem = config.backend != "libvirt";
+  job_options.link_meter_for = [this](const std::map<std::string, std::string>& vf_by_fta)
+      -> std::unique_ptr<LinkMeter> {
+    absl::StatusOr<std::unique_ptr<sriov::VfPool::Snapshot>> snapshot = vf_pool_->Describe();
+    if (!snapshot.ok()) {
+      spdlog::warn("link metering off for this job: {}", std::string(snapshot.status().message()));
+      return nullptr;
+    }
+    std::vector<MeteredPort> ports = PortsBehind((*snapshot)->inventory, vf_by_fta);
+    if (ports.empty()) return nullptr;
+    return std::make_unique<LinkMeter>(sysfs_.get(), &clock_, std::move(ports));
+  };
   jobs_ = std::make_unique<JobCoordinator>(job_options, store_.get(), ftas_.get(), registry_.get(), &clock_);
   // A sweep the previous run left RUNNING keeps its finished runs and waits
   // for `ftactl sweep resume`: its FTAs may not have come back.

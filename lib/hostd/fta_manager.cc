@@ -364,12 +364,14 @@ std::string FtaManager::BusyWith(const std::string& id) {
 }
 
 void FtaManager::OnFtaExit(const virt::FtaExit& exit) {
-  registry_->Forget(exit.fta_id, exit.description);
+  // Recorded before the registry tells the FTA's job: a job that ends
+  // because of this exit must not leave the FTA looking ready.
   absl::Status status = Update(exit.fta_id, [&](Fta* fta) {
     fta->set_state(fta::v1::FTA_STATE_FAILED);
     fta->set_last_error(exit.description);
   });
   if (!status.ok()) spdlog::warn("recording exit of {}: {}", exit.fta_id, std::string(status.message()));
+  registry_->Forget(exit.fta_id, exit.description);
 }
 
 void FtaManager::OnAgentConnected(const fta::v1::AgentHello& hello) {

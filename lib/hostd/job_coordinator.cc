@@ -340,6 +340,7 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
   go.mutable_go()->set_start_at_unix_ns(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
                                         2'000'000 * static_cast<int64_t>(job->agents.size()));
   go.mutable_go()->set_max_transfers(ReadTransferCap(*job, iteration, phase));
+  if (job->link_meter) job->link_meter->StartPhase();
   SendToAll(job, go);
   // Sync points inside the phase (-g barriers, -D wear-out): who arrived and
   // the largest transfer count reported, per point.
@@ -372,6 +373,7 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
             progress->set_bytes_expected(phase == fta::v1::PHASE_REMOVE ? 0 : expected);
             progress->set_current_mib(static_cast<double>(bytes_done - bytes_at_last_progress) /
                                       absl::ToDoubleSeconds(now - last_progress) / 1048576.0);
+            progress->set_link_utilisation_pct(job->link_meter ? job->link_meter->Sample() : -1);
             bytes_at_last_progress = bytes_done;
             last_progress = now;
             Publish(job, event);
@@ -453,6 +455,18 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
     }
     aggregate.set_stonewall_max_ops(std::max(aggregate.stonewall_max_ops(), result.stonewall_ops()));
   }
+  if (job->link_meter) {
+    std::map<std::string, int64_t> bytes_by_fta;
+    for (const auto& result : results) bytes_by_fta[result.fta_id()] += result.bytes();
+    for (fta::v1::LinkUsage& link : job->link_meter->FinishPhase(phase, bytes_by_fta)) {
+      if (!link.error().empty()) {
+        spdlog::warn("{} {}: link {}: {}", job->job.id(), PhaseName(phase), link.ib_port(), link.error());
+      } else if (link.check() != "ok") {
+        spdlog::warn("{} {}: link {}: {}", job->job.id(), PhaseName(phase), link.ib_port(), link.check());
+      }
+      *aggregate.add_links() = std::move(link);
+    }
+  }
   FTA_RETURN_IF_ERROR(store_->AddAggregate(job->job.id(), aggregate));
   *job->job.add_aggregates() = aggregate;
   JobEvent event;
@@ -466,6 +480,14 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
 
 void JobCoordinator::Run(RunningJob* job) {
   absl::Status outcome = [&]() -> absl::Status {
+    if (options_.link_meter_for) {
+      std::map<std::string, std::string> vf_by_fta;
+      for (const AgentPlan& plan : job->agents) {
+        absl::StatusOr<fta::v1::Fta> fta = ftas_->Get(plan.fta_id);
+        vf_by_fta[plan.fta_id] = fta.ok() ? fta->vf() : "";
+      }
+      job->link_meter = options_.link_meter_for(vf_by_fta);
+    }
     int64_t sample_interval = options_.sample_interval_ms;
     for (const AgentPlan& plan : job->agents) {
       HostMessage message;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,7 @@
 #include "lib/hostd/agent_registry.h"
 #include "lib/hostd/fta_manager.h"
 #include "lib/hostd/job_spec.h"
+#include "lib/hostd/link_meter.h"
 #include "lib/ior/ior_params.h"
 #include "lib/store/store.h"
 
@@ -50,6 +52,9 @@ class JobCoordinator {
     // the host cannot check a guest job's directory (the agents do, and
     // fail their part naming it). Native jobs are always checked here.
     bool guests_share_host_filesystem = true;
+    // The meter for the IB ports behind a job's VFs (FTA id -> VF address,
+    // "" for none); null, or returning null, when there is nothing to meter.
+    std::function<std::unique_ptr<LinkMeter>(const std::map<std::string, std::string>& vf_by_fta)> link_meter_for;
   };
   struct Started {
     fta::v1::Job job;
@@ -95,6 +100,7 @@ class JobCoordinator {
     std::mutex subscribers_mu;
     std::vector<std::shared_ptr<JobEventQueue>> subscribers ABSL_GUARDED_BY(subscribers_mu);
     std::thread thread;
+    std::unique_ptr<LinkMeter> link_meter;  // null: no VF behind the job
   };
 
   absl::StatusOr<std::vector<std::string>> ResolveTargets(const fta::v1::RunIorRequest& request,

@@ -18,9 +18,13 @@
 namespace fta::sriov {
 
 struct PortTraffic {
-  int64_t xmit_bytes = 0;  // counters/port_xmit_data * 4 (the counter counts 4-byte words)
+  // counters/port_xmit_data * 4 (the counter counts 4-byte words), or
+  // mlx4's 64-bit counters_ext/port_xmit_data_64 when present.
+  int64_t xmit_bytes = 0;
   int64_t rcv_bytes = 0;
   int64_t unix_nanos = 0;  // when read
+  // A 32-bit counter stuck at its maximum: deltas from it mean nothing.
+  bool saturated = false;
 };
 
 // NOT_FOUND / INVALID_ARGUMENT naming the counter file.

@@ -64,4 +64,27 @@ void BindSummary(Statement& stmt, const std::string& job_id, const std::string& 
       .BindInt(9, summary.iterations());
 }
 
+const char kInsertLink[] =
+    "INSERT INTO phase_links (job_id, iteration, phase, ib_port, pf, rate_gbps, xmit_bytes, rcv_bytes, seconds, "
+    "utilisation_pct, agent_bytes, ftas, check_result, error) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+void BindLink(Statement& stmt, const std::string& job_id, int32_t iteration, const std::string& phase,
+              const fta::v1::LinkUsage& link) {
+  stmt.BindText(1, job_id)
+      .BindInt(2, iteration)
+      .BindText(3, phase)
+      .BindText(4, link.ib_port())
+      .BindText(5, link.pf())
+      .BindDouble(6, link.rate_gbps())
+      .BindInt(7, link.xmit_bytes())
+      .BindInt(8, link.rcv_bytes())
+      .BindDouble(9, link.seconds())
+      .BindDouble(10, link.utilisation_pct())
+      .BindInt(11, link.agent_bytes())
+      .BindInt(12, link.ftas())
+      .BindText(13, link.check())
+      .BindText(14, link.error());
+}
+
 }  // namespace fta::store

@@ -22,6 +22,11 @@ extern const char kAggregateParameters[];
 void BindAggregate(Statement& stmt, const std::string& job_id, const std::string& phase,
                    const fta::v1::PhaseAggregate& aggregate);
 
+// INSERT INTO phase_links, parameters ?1..?14.
+extern const char kInsertLink[];
+void BindLink(Statement& stmt, const std::string& job_id, int32_t iteration, const std::string& phase,
+              const fta::v1::LinkUsage& link);
+
 // INSERT INTO phase_summaries, parameters ?1..?9.
 extern const char kInsertSummary[];
 void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,

@@ -163,6 +163,30 @@ absl::StatusOr<PhaseAggregate> AggregateFromRow(const Statement& row) {
   return a;
 }
 
+const char kSelectLinks[] =
+    "SELECT job_id, iteration, phase, ib_port, pf, rate_gbps, xmit_bytes, rcv_bytes, seconds, utilisation_pct, "
+    "agent_bytes, ftas, check_result, error FROM phase_links";
+
+absl::StatusOr<LinkRow> LinkFromRow(const Statement& row) {
+  LinkRow out;
+  out.iteration = static_cast<int32_t>(row.ColumnInt(1));
+  FTA_ASSIGN_OR_RETURN(out.phase, EnumFromName<fta::v1::Phase>(
+                                      row.ColumnText(2), absl::StrCat("job ", row.ColumnText(0), " link phase")));
+  fta::v1::LinkUsage& link = out.link;
+  link.set_ib_port(row.ColumnText(3));
+  link.set_pf(row.ColumnText(4));
+  link.set_rate_gbps(row.ColumnDouble(5));
+  link.set_xmit_bytes(row.ColumnInt(6));
+  link.set_rcv_bytes(row.ColumnInt(7));
+  link.set_seconds(row.ColumnDouble(8));
+  link.set_utilisation_pct(row.ColumnDouble(9));
+  link.set_agent_bytes(row.ColumnInt(10));
+  link.set_ftas(static_cast<int32_t>(row.ColumnInt(11)));
+  link.set_check(row.ColumnText(12));
+  link.set_error(row.ColumnText(13));
+  return out;
+}
+
 const char kSelectSummaries[] =
     "SELECT job_id, phase, max_mib, min_mib, mean_mib, stddev_mib, mean_seconds, "
     "bytes_per_iteration, iterations FROM phase_summaries";

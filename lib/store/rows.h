@@ -65,6 +65,15 @@ absl::StatusOr<fta::v1::JobAgent> JobAgentFromRow(const Statement& row);
 extern const char kSelectAggregates[];
 absl::StatusOr<fta::v1::PhaseAggregate> AggregateFromRow(const Statement& row);
 
+// phase_links rows, attached to their aggregate by (iteration, phase).
+struct LinkRow {
+  int32_t iteration = 0;
+  fta::v1::Phase phase = fta::v1::PHASE_UNSPECIFIED;
+  fta::v1::LinkUsage link;
+};
+extern const char kSelectLinks[];
+absl::StatusOr<LinkRow> LinkFromRow(const Statement& row);
+
 extern const char kSelectSummaries[];
 absl::StatusOr<fta::v1::PhaseSummary> SummaryFromRow(const Statement& row);
 

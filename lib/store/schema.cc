@@ -215,9 +215,30 @@ ALTER TABLE jobs ADD COLUMN ior_version TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN ior_command_line TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Link metering (issue 4): per phase, the IB ports behind the job's VFs.
+constexpr char kMigration6[] = R"sql(
+CREATE TABLE phase_links (
+  job_id          TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  iteration       INTEGER NOT NULL,
+  phase           TEXT NOT NULL,
+  ib_port         TEXT NOT NULL,
+  pf              TEXT NOT NULL,
+  rate_gbps       REAL,
+  xmit_bytes      INTEGER NOT NULL,
+  rcv_bytes       INTEGER NOT NULL,
+  seconds         REAL,
+  utilisation_pct REAL,
+  agent_bytes     INTEGER NOT NULL,
+  ftas            INTEGER NOT NULL,
+  check_result    TEXT NOT NULL,
+  error           TEXT NOT NULL,
+  PRIMARY KEY (job_id, iteration, phase, ib_port)
+) WITHOUT ROWID;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                       kMigration5};
+                                                       kMigration5, kMigration6};
   return kMigrations;
 }
 

@@ -157,6 +157,18 @@ absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate
       .BindInt(16, aggregate.stonewall_min_ops())
       .BindInt(17, aggregate.stonewall_max_ops());
   FTA_RETURN_IF_ERROR(stmt.Run());
+  // Replacing an aggregate replaces its links: none may outlive it.
+  FTA_ASSIGN_OR_RETURN(
+      Statement clear,
+      Statement::Prepare(db_, "DELETE FROM phase_links WHERE job_id = ?1 AND iteration = ?2 AND phase = ?3",
+                         operation));
+  clear.BindText(1, job_id).BindInt(2, aggregate.iteration()).BindText(3, phase);
+  FTA_RETURN_IF_ERROR(clear.Run());
+  for (const fta::v1::LinkUsage& link : aggregate.links()) {
+    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertLink, operation));
+    BindLink(insert, job_id, aggregate.iteration(), phase, link);
+    FTA_RETURN_IF_ERROR(insert.Run());
+  }
   return txn.Commit();
 }
 
@@ -207,7 +219,17 @@ absl::Status Store::LoadJobDetails(Job& job, bool with_rank_results) {
     stmt.BindText(1, job.id());
     FTA_ASSIGN_OR_RETURN(std::vector<PhaseAggregate> aggregates, ReadRows(stmt, &AggregateFromRow));
     SortByIterationPhase(aggregates);
-    for (PhaseAggregate& a : aggregates) *job.add_aggregates() = std::move(a);
+    FTA_ASSIGN_OR_RETURN(
+        Statement links_stmt,
+        Statement::Prepare(db_, absl::StrCat(kSelectLinks, " WHERE job_id = ?1 ORDER BY ib_port"), operation));
+    links_stmt.BindText(1, job.id());
+    FTA_ASSIGN_OR_RETURN(std::vector<LinkRow> links, ReadRows(links_stmt, &LinkFromRow));
+    for (PhaseAggregate& a : aggregates) {
+      for (LinkRow& row : links) {
+        if (row.iteration == a.iteration() && row.phase == a.phase()) *a.add_links() = std::move(row.link);
+      }
+      *job.add_aggregates() = std::move(a);
+    }
   }
   {
     FTA_ASSIGN_OR_RETURN(

@@ -258,6 +258,40 @@ TEST_F(VfPoolTest, SweepRunsRecordThePfAndLinkOfTheirVfs) {
   ExpectPoolConsistent();
 }
 
+// Process FTAs write to a local directory, so nothing crosses mlx5_0: each
+// phase records the port, its rate, counters that did not move, and a
+// check saying the agents' bytes did not cross it.
+TEST_F(VfPoolTest, JobPhasesRecordTheLinkBehindTheirVfsAndCrossCheckTheBytes) {
+  std::vector<fta::v1::Fta> ftas = Allocate(2);
+  ASSERT_EQ(ftas.size(), 2u);
+  std::string data = root_.path() + "/data";
+  std::filesystem::create_directories(data);
+  nlohmann::json job = Ftactl({"ior", "run", "--on", "all", "-t", "64k", "-b", "1m", "-d", data, "-w", "-r"});
+  ASSERT_EQ(job["state"], "JOB_STATE_COMPLETED") << job.dump(2);
+  ASSERT_EQ(job["aggregates"].size(), 2u) << job.dump(2);
+  for (const auto& aggregate : job["aggregates"]) {
+    ASSERT_EQ(aggregate["links"].size(), 1u) << aggregate.dump(2);
+    const auto& link = aggregate["links"][0];
+    EXPECT_EQ(link["ib_port"], "mlx5_0/1");
+    EXPECT_EQ(link["pf"], "0000:03:00.0");
+    EXPECT_EQ(link["rate_gbps"], 100);
+    EXPECT_EQ(link["ftas"], 2);
+    EXPECT_EQ(std::stoll(link["agent_bytes"].get<std::string>()), 2 << 20) << link.dump();
+    EXPECT_EQ(std::stoll(link["xmit_bytes"].get<std::string>()), 0) << link.dump();
+    EXPECT_EQ(std::stoll(link["rcv_bytes"].get<std::string>()), 0) << link.dump();
+    EXPECT_NE(link["check"].get<std::string>().find("did not all cross this port"), std::string::npos)
+        << link.dump();
+  }
+  // ftactl job show prints them.
+  CommandResult shown =
+      RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "job", "show", job["id"].get<std::string>()});
+  EXPECT_NE(shown.out.find("IB LINKS"), std::string::npos) << shown.out;
+  // Stored: the same rows after the fact.
+  EXPECT_EQ(Query(db(), "SELECT ib_port FROM phase_links WHERE job_id = '" + job["id"].get<std::string>() + "'")
+                .size(),
+            2u);
+}
+
 TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   std::vector<fta::v1::Fta> ftas = Allocate(3);
   ASSERT_EQ(ftas.size(), 3u);

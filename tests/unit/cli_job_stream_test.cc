@@ -29,6 +29,7 @@ v1::JobEvent ProgressEvent(int64_t done_mib, int64_t expected_mib, double rate) 
   progress->set_bytes_done(done_mib << 20);
   progress->set_bytes_expected(expected_mib << 20);
   progress->set_current_mib(rate);
+  progress->set_link_utilisation_pct(-1);  // no VF behind the job
   return event;
 }
 
@@ -61,6 +62,14 @@ TEST(ProgressLineTest, ShowsPhaseIterationMibDoneOfExpectedAndRate) {
 TEST(ProgressLineTest, OmitsTotalWhileExpectedBytesAreUnknown) {
   EXPECT_EQ(RenderProgressLine(ProgressEvent(3, 0, 1.5).progress()),
             "write  iter 1  3.0 MiB  1.50 MiB/s");
+}
+
+TEST(ProgressLineTest, ShowsTheBusiestLinkWhenTheJobHasVfs) {
+  v1::JobEvent event = ProgressEvent(512, 1024, 812.3);
+  event.mutable_progress()->set_link_utilisation_pct(37.4);
+  EXPECT_EQ(RenderProgressLine(event.progress()), "write  iter 1  512.0/1024.0 MiB  50%  812.30 MiB/s  link 37%");
+  event.mutable_progress()->set_link_utilisation_pct(0);
+  EXPECT_THAT(RenderProgressLine(event.progress()), HasSubstr("link 0%"));
 }
 
 TEST(PhaseLineTest, ShowsBothBandwidthUnitsTimeSkewAndIops) {

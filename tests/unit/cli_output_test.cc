@@ -233,6 +233,32 @@ TEST(JobViewTest, AgentsSectionHasOneRowPerAgent) {
   EXPECT_THAT(lines[3], HasSubstr("EIO on open"));
 }
 
+TEST(JobViewTest, IbLinksSectionOnlyWhenMeteredWithCheckAndErrors) {
+  v1::Job job = CompletedJob();
+  EXPECT_THAT(RenderJobDetail(job, Utc()), Not(HasSubstr("IB LINKS")));
+  v1::LinkUsage* link = job.mutable_aggregates(0)->add_links();
+  link->set_ib_port("mlx5_0/1");
+  link->set_pf("0000:03:00.0");
+  link->set_rate_gbps(100);
+  link->set_utilisation_pct(42.26);
+  link->set_xmit_bytes(int64_t{2} << 30);
+  link->set_rcv_bytes(1024);
+  link->set_agent_bytes(int64_t{2} << 30);
+  link->set_check("ok");
+  v1::LinkUsage* broken = job.mutable_aggregates(1)->add_links();
+  broken->set_ib_port("mlx5_0/1");
+  broken->set_error("counters/port_rcv_data: No such file");
+  std::string text = RenderJobDetail(job, Utc());
+  size_t links = text.find("IB LINKS\n");
+  ASSERT_NE(links, std::string::npos) << text;
+  std::vector<std::string> lines = Lines(text.substr(links, text.find("\n\n", links) - links));
+  ASSERT_EQ(lines.size(), 4u) << text;  // title, header, two phases
+  for (const char* part : {"mlx5_0/1", "0000:03:00.0", "100", "42.3", "2.00 GiB", "1.00 KiB", "ok"}) {
+    EXPECT_THAT(lines[2], HasSubstr(part));
+  }
+  EXPECT_THAT(lines[3], HasSubstr("unreadable: counters/port_rcv_data: No such file"));
+}
+
 TEST(JobViewTest, RankTimesAreSecondsSinceTheEarliestOpen) {
   std::string text = RenderJobDetail(CompletedJob(), Utc());
   size_t ranks = text.find("\nRANKS\n");  // not the RESULTS column

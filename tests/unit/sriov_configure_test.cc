@@ -204,5 +204,22 @@ TEST_F(ConfigureTest, PortCountersAreReadInBytes) {
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr("ports/2/counters/port_xmit_data"));
 }
 
+TEST_F(ConfigureTest, Mlx4SixtyFourBitCountersArePreferredAndSaturationIsSeen) {
+  testing::BuildSingleMlx5(*tree_);
+  RealClock clock;
+  const std::string port = "class/infiniband/mlx5_0/ports/1/";
+  tree_->WriteFile(port + "counters/port_xmit_data", "4294967295");
+  absl::StatusOr<PortTraffic> stuck = ReadPortTraffic(*sysfs_, "mlx5_0", 1, clock);
+  ASSERT_TRUE(stuck.ok()) << stuck.status();
+  EXPECT_TRUE(stuck->saturated);
+  tree_->WriteFile(port + "counters_ext/port_xmit_data_64", "8589934592");
+  tree_->WriteFile(port + "counters_ext/port_rcv_data_64", "3");
+  absl::StatusOr<PortTraffic> wide = ReadPortTraffic(*sysfs_, "mlx5_0", 1, clock);
+  ASSERT_TRUE(wide.ok()) << wide.status();
+  EXPECT_FALSE(wide->saturated);
+  EXPECT_EQ(wide->xmit_bytes, 8589934592ll * 4);
+  EXPECT_EQ(wide->rcv_bytes, 12);
+}
+
 }  // namespace
 }  // namespace fta::sriov

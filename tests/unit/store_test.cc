@@ -275,6 +275,27 @@ TEST_F(StoreTest, FullJobSurvivesReopen) {
       MakeAggregate(1, fta::v1::PHASE_READ), MakeAggregate(0, fta::v1::PHASE_READ),
       MakeAggregate(1, fta::v1::PHASE_WRITE), MakeAggregate(0, fta::v1::PHASE_WRITE)};
   aggregates[0].set_bandwidth_mib(NAN);  // a zero-length phase
+  // Two metered ports on iteration 0's write; on iteration 1's write, a port
+  // whose counters could not be read.
+  for (const char* port : {"mlx5_1/1", "mlx5_0/1"}) {
+    fta::v1::LinkUsage* link = aggregates[3].add_links();
+    link->set_pf(std::string(port) == "mlx5_0/1" ? "0000:03:00.0" : "0000:81:00.0");
+    link->set_ib_port(port);
+    link->set_rate_gbps(100);
+    link->set_xmit_bytes(int64_t{3} << 30);
+    link->set_rcv_bytes(4096);
+    link->set_seconds(1.5);
+    link->set_utilisation_pct(17.2);
+    link->set_agent_bytes(int64_t{2} << 30);
+    link->set_ftas(2);
+    link->set_check("ok");
+  }
+  // Stored sorted by port: the expectation below is GetJob's order.
+  std::swap(*aggregates[3].mutable_links(0), *aggregates[3].mutable_links(1));
+  fta::v1::LinkUsage* broken = aggregates[2].add_links();
+  broken->set_pf("0000:03:00.0");
+  broken->set_ib_port("mlx5_0/1");
+  broken->set_error("class/infiniband/mlx5_0/ports/1/counters/port_xmit_data: No such file");
   std::vector<RankPhaseResult> results;
   for (int iteration : {1, 0}) {
     for (fta::v1::Phase phase : {fta::v1::PHASE_READ, fta::v1::PHASE_WRITE}) {
@@ -381,6 +402,23 @@ TEST_F(StoreTest, ListJobsIsNewestFirstWithoutRankResults) {
   ASSERT_TRUE(limited.ok()) << limited.status();
   ASSERT_EQ(limited->size(), 2u);
   EXPECT_EQ((*limited)[1].id(), "job-3");
+}
+
+TEST_F(StoreTest, ReplacingAnAggregateReplacesItsLinks) {
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_TRUE(store->PutJob(MakeJob("job-1", fta::v1::JOB_STATE_RUNNING, 1000)).ok());
+  PhaseAggregate first = MakeAggregate(0, fta::v1::PHASE_WRITE);
+  first.add_links()->set_ib_port("mlx5_0/1");
+  first.add_links()->set_ib_port("mlx5_1/1");
+  ASSERT_TRUE(store->AddAggregate("job-1", first).ok());
+  PhaseAggregate again = MakeAggregate(0, fta::v1::PHASE_WRITE);
+  again.add_links()->set_ib_port("mlx5_1/1");
+  ASSERT_TRUE(store->AddAggregate("job-1", again).ok());
+  absl::StatusOr<Job> got = store->GetJob("job-1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->aggregates_size(), 1);
+  ASSERT_EQ(got->aggregates(0).links_size(), 1);
+  EXPECT_EQ(got->aggregates(0).links(0).ib_port(), "mlx5_1/1");
 }
 
 TEST_F(StoreTest, FailUnfinishedJobsFailsOnlyPendingAndRunning) {
