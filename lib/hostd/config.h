@@ -45,6 +45,7 @@ struct HostdConfig {
   std::vector<std::string> sriov_pfs;
   int sriov_num_vfs = 0;            // VFs per selected PF; 0 = leave sriov_numvfs alone
   std::string sriov_guid_prefix;    // "02:c9:fa:00": derive VF GUIDs; "" = leave them
+  std::vector<std::string> sriov_pkeys;  // ["0x8001"]: VF P_Key membership, in virtual index order
   // [libvirt]
   std::string libvirt_uri = "qemu:///system";
   // [guest]: the template of every libvirt guest (see lib/virt/domain_xml.h)

@@ -166,6 +166,7 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   pool_options.pfs = config.sriov_pfs;
   pool_options.num_vfs = config.sriov_num_vfs;
   pool_options.guid_prefix = config.sriov_guid_prefix;
+  pool_options.pkeys = config.sriov_pkeys;
   std::vector<std::string> sriov_notes;
   FTA_ASSIGN_OR_RETURN(vf_pool_, sriov::VfPool::Create(sysfs_.get(), pool_options, &sriov_notes));
   for (const std::string& note : sriov_notes) spdlog::warn("sriov: {}", note);

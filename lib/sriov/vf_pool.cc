@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/sriov/guid.h"
+#include "lib/sriov/pkeys.h"
 
 namespace fta::sriov {
 namespace {
@@ -54,6 +55,7 @@ absl::StatusOr<std::unique_ptr<VfPool>> VfPool::Create(SysfsRoot* sysfs, Options
   if (!options.guid_prefix.empty()) {
     FTA_ASSIGN_OR_RETURN(prefix, ParseGuidPrefix(options.guid_prefix));
   }
+  FTA_ASSIGN_OR_RETURN(std::vector<uint16_t> pkeys, ParsePkeys(options.pkeys));
   if (options.num_vfs > 0 && options.pfs.empty()) {
     return absl::InvalidArgumentError("sriov.num_vfs: set sriov.pfs too (which PFs get that many VFs)");
   }
@@ -77,6 +79,8 @@ absl::StatusOr<std::unique_ptr<VfPool>> VfPool::Create(SysfsRoot* sysfs, Options
     notes->push_back(absl::StrCat("GUIDs from prefix ", options.guid_prefix, ": ", guids.size(), " VF(s), ",
                                   written, " changed"));
   }
+  FTA_ASSIGN_OR_RETURN(std::vector<std::string> pkey_notes, AssignPkeys(*sysfs, inventory, managed, pkeys));
+  notes->insert(notes->end(), pkey_notes.begin(), pkey_notes.end());
   std::unique_ptr<VfPool> pool(new VfPool(sysfs, std::move(managed)));
   std::lock_guard<std::mutex> lock(pool->mu_);
   FTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot, pool->DescribeLocked());

@@ -42,6 +42,7 @@ class VfPool {
     std::vector<std::string> pfs;               // sriov.pfs selectors; empty: PFs with VFs enabled
     int num_vfs = 0;                            // sriov.num_vfs; 0: leave sriov_numvfs alone
     std::string guid_prefix;                    // sriov.guid_prefix; "": leave GUIDs alone
+    std::vector<std::string> pkeys;             // sriov.pkeys (pkeys.h); empty: leave P_Keys alone
     absl::Duration settle = absl::Seconds(30);  // wait for VFs after a numvfs write
   };
 

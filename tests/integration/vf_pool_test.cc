@@ -394,6 +394,10 @@ TEST_F(VfPoolTest, BadPfConfigurationStopsTheStartNamingDeviceAndFile) {
       {"[sriov]\npfs = [\"mlx5_0\"]\nnum_vfs = 16\n",
        sys_ + "/bus/pci/devices/0000:03:00.0/sriov_totalvfs is 8"},
       {"[sriov]\nnum_vfs = 4\n", "sriov.num_vfs"},
+      {"[sriov]\npfs = [\"mlx4_0\"]\npkeys = [\"0x8001\", \"oops\"]\n", "sriov.pkeys[1]: \"oops\""},
+      // The ConnectX-3's port is in no partition but the default one.
+      {"[sriov]\npfs = [\"mlx4_0\"]\npkeys = [\"0x8001\"]\n",
+       "0x8001 is not in mlx4_0 port 1's P_Key table (" + sys_ + "/class/infiniband/mlx4_0/iov/ports/1/pkeys/0..126)"},
   };
   for (const Case& c : cases) {
     std::ofstream(config_) << c.toml;
@@ -404,8 +408,12 @@ TEST_F(VfPoolTest, BadPfConfigurationStopsTheStartNamingDeviceAndFile) {
     EXPECT_NE(result.exit_code, 0) << c.toml;
     EXPECT_NE(result.err.find(c.expected), std::string::npos) << result.err;
   }
-  // Nothing was written: the tree still has 8 VFs on mlx5_0.
+  // Nothing was written: the tree still has 8 VFs on mlx5_0, and the mlx4
+  // VFs' P_Key indices are the driver's.
   EXPECT_EQ(tree_->ReadFile("bus/pci/devices/0000:03:00.0/sriov_numvfs"), "8");
+  EXPECT_EQ(tree_->ReadFile("class/infiniband/mlx4_0/iov/" + FakeSysfs::VfAddress("0000:05:00.0", 0) +
+                            "/ports/1/pkey_idx/0"),
+            "0");
 }
 
 }  // namespace

@@ -214,7 +214,9 @@ void FakeSysfs::AddVf(PfState& pf, int index) {
     const std::string iov =
         absl::StrCat(pf_dir, "/infiniband/", pf.spec.ib_device, "/iov/", address, "/ports/1");
     WriteFile(iov + "/gid_idx/0", absl::StrCat(index + 1));
-    WriteFile(iov + "/pkey_idx/0", "0");
+    // One virtual P_Key index per entry of the table; the driver points
+    // index 0 at the default P_Key and the rest at an invalid (0x0) entry.
+    for (int n = 0; n < 127; ++n) WriteFile(absl::StrCat(iov, "/pkey_idx/", n), n == 0 ? "0" : "126");
   }
 }
 

@@ -4,7 +4,7 @@ fta_library(fta_fake_sysfs
   SOURCES fake_sysfs.cc
   DEPS fta_sriov absl::strings absl::str_format)
 fta_test(sriov_test LABEL unit
-  SOURCES sriov_discovery_test.cc sriov_configure_test.cc sriov_pool_test.cc
+  SOURCES sriov_discovery_test.cc sriov_configure_test.cc sriov_pool_test.cc sriov_pkeys_test.cc
   DEPS fta_sriov fta_fake_sysfs GTest::gmock)
 fta_test(sriov_config_test LABEL unit SOURCES sriov_config_test.cc DEPS fta_hostd GTest::gmock)
 fta_test(link_meter_test LABEL unit SOURCES link_meter_test.cc DEPS fta_hostd fta_fake_sysfs GTest::gmock)

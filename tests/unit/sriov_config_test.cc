@@ -14,17 +14,19 @@ TEST(SriovConfigTest, ReadsPfsNumVfsAndGuidPrefix) {
   EXPECT_TRUE(config.sriov_pfs.empty());
   EXPECT_EQ(config.sriov_num_vfs, 0);
   ASSERT_TRUE(MergeTomlText("[sriov]\nsysfs_root = \"/tmp/sys\"\npfs = [\"mlx5_0#0-7\", \"0000:03:00.0\"]\n"
-                            "num_vfs = 8\nguid_prefix = \"02:c9:fa:00\"\n",
+                            "num_vfs = 8\nguid_prefix = \"02:c9:fa:00\"\npkeys = [\"0x8001\", \"0x7fff\"]\n",
                             "test.toml", &config)
                   .ok());
   EXPECT_EQ(config.sysfs_root, "/tmp/sys");
   EXPECT_THAT(config.sriov_pfs, ElementsAre("mlx5_0#0-7", "0000:03:00.0"));
   EXPECT_EQ(config.sriov_num_vfs, 8);
   EXPECT_EQ(config.sriov_guid_prefix, "02:c9:fa:00");
+  EXPECT_THAT(config.sriov_pkeys, ElementsAre("0x8001", "0x7fff"));
   EXPECT_TRUE(ValidateConfig(config).ok());
   std::string printed = ToToml(config);
   EXPECT_THAT(printed, HasSubstr("pfs = [\"mlx5_0#0-7\", \"0000:03:00.0\"]"));
   EXPECT_THAT(printed, HasSubstr("num_vfs = 8"));
+  EXPECT_THAT(printed, HasSubstr("pkeys = [\"0x8001\", \"0x7fff\"]"));
 }
 
 TEST(SriovConfigTest, RefusesWrongTypesAndInconsistentValues) {
