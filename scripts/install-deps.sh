@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 libtoml11-dev libcli11-dev nlohmann-json3-dev
-  libsystemd-dev fio
+  libsystemd-dev libibverbs-dev fio
   clang-14 libclang-rt-14-dev
   chromium  # renders the sweep report page in the integration suite (headless screenshot)
   libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu

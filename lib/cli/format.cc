@@ -84,6 +84,7 @@ std::string RenderHost(const v1::HostInfo& host, const FormatOptions& options) {
   fields.Add("FTAs active", absl::StrCat(host.ftas_active(), " of ", host.max_ftas()));
   fields.Add("Agents connected", absl::StrCat(host.agents_connected()));
   fields.Add("SR-IOV", OrDash(host.sriov_status()));
+  if (!host.verbs_status().empty()) fields.Add("RDMA", host.verbs_status());
   if (host.vfs_managed() > 0) {
     fields.Add("VFs", absl::StrCat(host.vfs_used(), " used, ", host.vfs_free(), " free of ", host.vfs_managed(),
                                    " managed"));

@@ -44,7 +44,12 @@ std::string RenderPfSection(const google::protobuf::RepeatedPtrField<v1::Pf>& pf
   for (const v1::Pf& pf : pfs) {
     std::vector<std::string> ports;
     for (const v1::IbPortInfo& port : pf.ports()) {
-      ports.push_back(absl::StrCat(port.port(), ": ", Dash(port.state()), " ", Dash(port.rate())));
+      std::string text = absl::StrCat(port.port(), ": ", Dash(port.state()), " ", Dash(port.rate()));
+      // Only a disagreement is worth the column's width.
+      if (!port.verbs_state().empty() && port.verbs_state() != port.state()) {
+        absl::StrAppend(&text, " (verbs: ", port.verbs_state(), ")");
+      }
+      ports.push_back(std::move(text));
     }
     std::string managed = !pf.error().empty() ? absl::StrCat("no (", pf.error(), ")")
                           : pf.managed()      ? "yes"

@@ -249,9 +249,15 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
   HostFacts facts{kDaemonVersion,       config.backend,    config.state_dir, config.control_socket, config.agent_listen,
                   DescribeSriov(config.sysfs_root), clock_.NowUnixMillis(), {}};
-  vf_service_ = std::make_unique<VfServiceImpl>(vf_pool_.get(), [ftas = ftas_.get()] {
-    for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
-  });
+  // libibverbs describes this machine; a fake sysfs root describes another.
+  const bool real_sysfs = config.sysfs_root == "/sys" || config.sysfs_root == "/sys/";
+  vf_service_ = std::make_unique<VfServiceImpl>(
+      vf_pool_.get(),
+      [ftas = ftas_.get()] {
+        for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
+      },
+      real_sysfs ? VfServiceImpl::VerbsReader(&sriov::ReadVerbsPorts) : VfServiceImpl::VerbsReader(),
+      absl::StrCat("not consulted: the sysfs root ", config.sysfs_root, " is not this machine's /sys"));
   vf_monitor_ = std::make_unique<VfMonitor>(ftas_.get(), absl::Seconds(15));
   facts.describe_vfs = [vfs = vf_service_.get()](fta::v1::HostInfo* host) { vfs->DescribeHost(host); };
   fta::v1::HostInfo sriov_view;

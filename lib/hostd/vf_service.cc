@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "lib/core/rpc_status.h"
 
 namespace fta::hostd {
@@ -129,7 +131,53 @@ absl::StatusOr<fta::v1::ListVfsResponse> VfServiceImpl::List() {
       out->set_mlx4_probe_vf(pf.mlx4->probe_vf);
     }
   }
+  MergeVerbs(&response);
   return response;
+}
+
+void VfServiceImpl::MergeVerbs(fta::v1::ListVfsResponse* response) {
+  if (!read_verbs_) {
+    response->set_verbs_status(absl::StrCat("libibverbs ", verbs_off_reason_));
+    return;
+  }
+  absl::StatusOr<std::vector<sriov::VerbsPort>> ports = read_verbs_();
+  if (!ports.ok()) {
+    response->set_verbs_status(std::string(ports.status().message()));
+    return;
+  }
+  if (ports->empty()) {
+    response->set_verbs_status("libibverbs: no RDMA devices (port facts from sysfs only)");
+    return;
+  }
+  std::map<std::pair<std::string, int>, const sriov::VerbsPort*> by_port;
+  std::set<std::string> devices;
+  for (const sriov::VerbsPort& port : *ports) {
+    by_port[{port.device, port.port}] = &port;
+    devices.insert(port.device);
+  }
+  std::vector<std::string> disagreements;
+  for (fta::v1::Pf& pf : *response->mutable_pfs()) {
+    for (fta::v1::IbPortInfo& info : *pf.mutable_ports()) {
+      auto found = by_port.find({pf.ib_device(), info.port()});
+      if (found == by_port.end()) {
+        disagreements.push_back(absl::StrCat(pf.ib_device(), "/", info.port(), " missing"));
+        continue;
+      }
+      info.set_verbs_state(found->second->state);
+      info.set_verbs_rate(found->second->rate);
+      if (found->second->state != info.state()) {
+        disagreements.push_back(
+            absl::StrCat(pf.ib_device(), "/", info.port(), " ", found->second->state, " (sysfs ", info.state(), ")"));
+      }
+    }
+  }
+  std::string status = absl::StrCat("libibverbs: ", devices.size(), " RDMA device(s), ");
+  if (disagreements.empty()) {
+    absl::StrAppend(&status, "PF port states agree with sysfs");
+  } else {
+    absl::StrAppend(&status, "disagrees with sysfs: ", absl::StrJoin(disagreements, ", "));
+  }
+  response->set_verbs_status(status);
 }
 
 grpc::Status VfServiceImpl::ListVfs(grpc::ServerContext*, const fta::v1::ListVfsRequest*,
@@ -148,6 +196,7 @@ void VfServiceImpl::DescribeHost(fta::v1::HostInfo* host) {
     return;
   }
   host->set_sriov_status(listed->status());
+  host->set_verbs_status(listed->verbs_status());
   int managed = 0, used = 0, free = 0;
   for (const fta::v1::Pf& pf : listed->pfs()) {
     *host->add_pfs() = pf;

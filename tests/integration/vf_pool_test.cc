@@ -368,6 +368,8 @@ TEST_F(VfPoolTest, WithoutSriovTheProcessBackendStillWorksAndSaysSo) {
   ASSERT_TRUE(plain.host().GetHost(context.get(), fta::v1::GetHostRequest(), &info).ok());
   EXPECT_NE(info.sriov_status().find("no SR-IOV device"), std::string::npos) << info.sriov_status();
   EXPECT_NE(info.sriov_status().find("FTAs run without a VF"), std::string::npos);
+  // libibverbs describes this machine, not the fake tree.
+  EXPECT_NE(info.verbs_status().find("not consulted: the sysfs root"), std::string::npos) << info.verbs_status();
   fta::v1::AllocateRequest request;
   request.set_count(1);
   fta::v1::AllocateResponse response;
@@ -379,6 +381,23 @@ TEST_F(VfPoolTest, WithoutSriovTheProcessBackendStillWorksAndSaysSo) {
   fta::v1::ReleaseResponse released;
   auto release_context = ContextWithDeadline(60);
   EXPECT_TRUE(plain.vms().Release(release_context.get(), release, &released).ok());
+  hostd_.reset();
+}
+
+TEST_F(VfPoolTest, OnThisMachinesSysLibibverbsIsConsulted) {
+  hostd_->Stop();
+  TempDir other;
+  HostdProcess real(other.path(), {});  // --sysfs-root defaults to /sys
+  ASSERT_TRUE(real.Start());
+  fta::v1::HostInfo info;
+  auto context = ContextWithDeadline(30);
+  ASSERT_TRUE(real.host().GetHost(context.get(), fta::v1::GetHostRequest(), &info).ok());
+  // "no RDMA devices" on these machines, a device count where there are some.
+  EXPECT_EQ(info.verbs_status().rfind("libibverbs: ", 0), 0u) << info.verbs_status();
+  EXPECT_EQ(info.verbs_status().find("not consulted"), std::string::npos) << info.verbs_status();
+  CommandResult shown = RunCommand({FtactlBinary(), "--host", real.control_target(), "host", "show"});
+  EXPECT_NE(shown.out.find("RDMA:"), std::string::npos) << shown.out;
+  real.Stop();
   hostd_.reset();
 }
 
