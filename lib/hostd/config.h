@@ -34,6 +34,7 @@ struct HostdConfig {
   std::string backend = "process";
   int max_ftas = 16;
   int stop_grace_s = 10;
+  int reconcile_interval_s = 60;  // guests vs the store while running; 0 = only at start
   // [jobs]
   int ready_timeout_s = 60;
   int job_deadline_s = 86400;

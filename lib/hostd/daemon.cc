@@ -31,7 +31,7 @@
 #include "lib/hostd/sweep_runner.h"
 #include "lib/hostd/sweep_service.h"
 #include "lib/hostd/sweep_snapshot.h"
-#include "lib/hostd/vf_monitor.h"
+#include "lib/hostd/periodic.h"
 #include "lib/hostd/vf_service.h"
 #include "lib/sriov/sysfs.h"
 #include "lib/sriov/vf_pool.h"
@@ -123,7 +123,9 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<ResultsServiceImpl> results_service_;
   std::unique_ptr<SweepServiceImpl> sweep_service_;
   std::unique_ptr<VfServiceImpl> vf_service_;
-  std::unique_ptr<VfMonitor> vf_monitor_;  // before ftas_ goes
+  // Background checks; stopped before ftas_ goes.
+  std::unique_ptr<Periodic> vf_check_;
+  std::unique_ptr<Periodic> reconcile_;
   std::unique_ptr<grpc::Server> agent_server_;
   std::unique_ptr<grpc::Server> control_server_;
   bool stopped_ = false;
@@ -258,7 +260,15 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
       },
       real_sysfs ? VfServiceImpl::VerbsReader(&sriov::ReadVerbsPorts) : VfServiceImpl::VerbsReader(),
       absl::StrCat("not consulted: the sysfs root ", config.sysfs_root, " is not this machine's /sys"));
-  vf_monitor_ = std::make_unique<VfMonitor>(ftas_.get(), absl::Seconds(15));
+  vf_check_ = std::make_unique<Periodic>("vf check", absl::Seconds(15), [ftas = ftas_.get()] {
+    for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
+  });
+  if (config.reconcile_interval_s > 0) {
+    reconcile_ = std::make_unique<Periodic>(
+        "reconcile", absl::Seconds(config.reconcile_interval_s), [ftas = ftas_.get()] {
+          for (const std::string& repair : ftas->ReconcileRunning()) spdlog::warn("reconcile: {}", repair);
+        });
+  }
   facts.describe_vfs = [vfs = vf_service_.get()](fta::v1::HostInfo* host) { vfs->DescribeHost(host); };
   fta::v1::HostInfo sriov_view;
   vf_service_->DescribeHost(&sriov_view);
@@ -298,7 +308,8 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
   stopped_ = true;
   auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
   if (control_server_) control_server_->Shutdown(deadline);
-  vf_monitor_.reset();
+  reconcile_.reset();
+  vf_check_.reset();
   // Before the jobs: the sweep records itself INTERRUPTED, not failed.
   if (sweeps_) sweeps_->Shutdown("interrupted: the daemon is shutting down");
   if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");

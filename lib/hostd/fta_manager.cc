@@ -1,6 +1,7 @@
 #include "lib/hostd/fta_manager.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -62,6 +63,38 @@ absl::StatusOr<std::vector<std::string>> FtaManager::Reconcile() {
   }
   FTA_RETURN_IF_ERROR(ReconcileOrphans(&repairs));
   FTA_RETURN_IF_ERROR(ReconcileVfs(held_before, &repairs));
+  return repairs;
+}
+
+std::vector<std::string> FtaManager::ReconcileRunning() {
+  std::vector<std::string> repairs;
+  // Allocation and release change instances and records together; reconcile
+  // between their steps would see half of it.
+  std::unique_lock<std::mutex> lifecycle(allocate_mu_, std::try_to_lock);
+  if (!lifecycle.owns_lock()) return repairs;
+  if (absl::Status orphans = ReconcileOrphans(&repairs); !orphans.ok()) {
+    repairs.push_back(absl::StrCat("looking for orphans: ", orphans.message()));
+  }
+  absl::StatusOr<std::vector<std::string>> owned = provisioner_->ListOwned();
+  if (!owned.ok()) return repairs;  // ReconcileOrphans said so already
+  const std::set<std::string> running(owned->begin(), owned->end());
+  std::vector<std::string> vanished;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, fta] : ftas_) {
+      if (fta.kind() != fta::v1::FTA_KIND_GUEST || fta.state() == fta::v1::FTA_STATE_STARTING) continue;
+      if (running.count(id) == 0) vanished.push_back(id);
+    }
+  }
+  for (const std::string& id : vanished) {
+    const std::string why = "its instance is gone (found by the periodic reconcile)";
+    OnFtaExit(virt::FtaExit{id, why});
+    repairs.push_back(absl::StrCat(id, ": failed, ", why));
+    // What is left of it (its overlay, a half-removed definition) goes too.
+    if (absl::Status cleaned = provisioner_->Stop(id, absl::ZeroDuration()); !cleaned.ok() && !absl::IsNotFound(cleaned)) {
+      repairs.push_back(absl::StrCat(id, ": cleaning up failed: ", cleaned.message()));
+    }
+  }
   return repairs;
 }
 

@@ -60,6 +60,14 @@ class FtaManager final : public AgentListener {
   // Daemon start: adopt FTAs a previous run left running, mark the rest
   // FAILED. Returns one line per repair for the log.
   absl::StatusOr<std::vector<std::string>> Reconcile();
+  // The same, for a running daemon (hostd calls it every
+  // provisioner.reconcile_interval_s): instances carrying our mark that no
+  // active FTA owns are stopped (ReconcileOrphans' policy), and a guest FTA
+  // whose instance is gone (an event missed while libvirtd was away, a
+  // domain undefined behind hostd's back) fails and frees its VF, as if it
+  // had exited. FTAs still STARTING are left to their connect deadline. A
+  // round is skipped while an allocation or release runs. Returns the repairs.
+  std::vector<std::string> ReconcileRunning();
 
   // Starts `count` FTAs and waits until their agents connected. On any
   // failure every FTA of this call is stopped and released again.

@@ -91,7 +91,9 @@ class VmGuestTest : public ::testing::Test {
         << "domain_type = \"qemu\"\n"
         // Two guests on a 2-core CI machine: nothing reserved.
         << "reserve_cores = 0\nreserve_memory_gib = 0\n"
-        << "[provisioner]\nstop_grace_s = 2\n"
+        // Reconcile every second while guests run: it must never take a
+        // healthy guest for a vanished one.
+        << "[provisioner]\nstop_grace_s = 2\nreconcile_interval_s = 1\n"
         << "[agents]\nconnect_timeout_s = 180\n";
   }
 

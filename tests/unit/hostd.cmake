@@ -1,1 +1,2 @@
 fta_test(config_test LABEL unit SOURCES config_test.cc DEPS fta_hostd)
+fta_test(periodic_test LABEL unit SOURCES periodic_test.cc DEPS fta_hostd)

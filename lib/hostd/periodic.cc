@@ -1,13 +1,11 @@
-#include "lib/hostd/vf_monitor.h"
-
-#include "spdlog/spdlog.h"
+#include "lib/hostd/periodic.h"
 
 namespace fta::hostd {
 
-VfMonitor::VfMonitor(FtaManager* ftas, absl::Duration interval)
-    : ftas_(ftas), interval_(interval), thread_([this] { Run(); }) {}
+Periodic::Periodic(std::string name, absl::Duration interval, std::function<void()> tick)
+    : name_(std::move(name)), interval_(interval), tick_(std::move(tick)), thread_([this] { Run(); }) {}
 
-VfMonitor::~VfMonitor() {
+Periodic::~Periodic() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -16,11 +14,11 @@ VfMonitor::~VfMonitor() {
   thread_.join();
 }
 
-void VfMonitor::Run() {
+void Periodic::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stop_; })) {
     lock.unlock();
-    for (const std::string& change : ftas_->CheckVfs()) spdlog::warn("vf check: {}", change);
+    tick_();
     lock.lock();
   }
 }
