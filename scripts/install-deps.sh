@@ -13,6 +13,7 @@ PACKAGES=(
   chromium  # renders the sweep report page in the integration suite (headless screenshot)
   libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
   qemu-system-x86 qemu-utils busybox-static cpio
+  genisoimage  # NoCloud seed ISOs for image-booted guests (and isoinfo for their test)
 )
 
 missing=()

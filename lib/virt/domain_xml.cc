@@ -133,6 +133,11 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
   absl::StrAppend(&xml, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n",
                   "      <source file='", XmlEscape(plan.overlay_path), "'/>\n",
                   "      <target dev='vda' bus='virtio'/>\n    </disk>\n");
+  if (!plan.seed_iso_path.empty()) {
+    absl::StrAppend(&xml, "    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n",
+                    "      <source file='", XmlEscape(plan.seed_iso_path), "'/>\n",
+                    "      <target dev='hdc' bus='ide'/>\n      <readonly/>\n    </disk>\n");
+  }
   absl::StrAppend(&xml, *interface);
   if (!plan.vf_pci_address.empty()) {
     absl::StatusOr<PciAddress> vf = ParsePciAddress(plan.vf_pci_address);

@@ -54,6 +54,9 @@ struct DomainPlan {
   // dmidecode -t 11).
   std::string agent_endpoint;
   std::string token;
+  // NoCloud seed ISO (seed_iso.h) attached as a read-only CD-ROM; "" = none
+  // (direct boot carries the identity on the kernel command line).
+  std::string seed_iso_path;
 };
 
 absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const DomainPlan& plan);

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
+#include "lib/virt/seed_iso.h"
 #include "spdlog/spdlog.h"
 
 extern char** environ;
@@ -254,8 +255,17 @@ std::string LibvirtProvisioner::ConsoleLogPath(const std::string& fta_id) const 
   return absl::StrCat(options_.log_dir, "/", fta_id, ".console.log");
 }
 
+std::string LibvirtProvisioner::SeedIsoPath(const std::string& fta_id) const {
+  return absl::StrCat(options_.image_dir, "/", fta_id, ".seed.iso");
+}
+
 absl::StatusOr<std::string> LibvirtProvisioner::DomainXmlFor(const FtaLaunchSpec& spec,
                                                              const std::vector<int>& cores) const {
+  FTA_ASSIGN_OR_RETURN(DomainPlan plan, PlanFor(spec, cores));
+  return BuildDomainXml(options_.guest, plan);
+}
+
+absl::StatusOr<DomainPlan> LibvirtProvisioner::PlanFor(const FtaLaunchSpec& spec, const std::vector<int>& cores) const {
   DomainPlan plan;
   plan.domain_name = DomainName(spec.fta_id);
   plan.fta_id = spec.fta_id;
@@ -278,7 +288,8 @@ absl::StatusOr<std::string> LibvirtProvisioner::DomainXmlFor(const FtaLaunchSpec
     int node = -1;
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(numa), &node)) plan.numa_node = node;
   }
-  return BuildDomainXml(options_.guest, plan);
+  if (!options_.guest.base_image.empty()) plan.seed_iso_path = SeedIsoPath(spec.fta_id);
+  return plan;
 }
 
 absl::Status LibvirtProvisioner::CreateOverlay(const std::string& path) const {
@@ -326,19 +337,27 @@ absl::StatusOr<FtaInstance> LibvirtProvisioner::Start(const FtaLaunchSpec& spec)
     FTA_ASSIGN_OR_RETURN(cores, options_.planner->AssignCores(spec.fta_id));
   }
   std::string overlay = OverlayPath(spec.fta_id);
+  std::string seed = SeedIsoPath(spec.fta_id);
   auto undo = [&](absl::Status failure) {
     unlink(overlay.c_str());
+    unlink(seed.c_str());
     if (options_.planner) options_.planner->ReleaseCores(spec.fta_id);
     std::lock_guard<std::mutex> lock(mu_);
     guests_.erase(spec.fta_id);
     return failure;
   };
-  absl::StatusOr<std::string> xml = DomainXmlFor(spec, cores);
+  absl::StatusOr<DomainPlan> plan = PlanFor(spec, cores);
+  if (!plan.ok()) return undo(plan.status());
+  absl::StatusOr<std::string> xml = BuildDomainXml(options_.guest, *plan);
   if (!xml.ok()) return undo(xml.status());
   absl::StatusOr<virConnectPtr> connection = Connection();
   if (!connection.ok()) return undo(connection.status());
   ConnectionRef ref{*connection};
   if (absl::Status created = CreateOverlay(overlay); !created.ok()) return undo(created);
+  if (!plan->seed_iso_path.empty()) {
+    NoCloudSeed contents = MakeNoCloudSeed(spec.fta_id, plan->agent_endpoint, plan->token);
+    if (absl::Status written = WriteSeedIso(contents, plan->seed_iso_path); !written.ok()) return undo(written);
+  }
 
   DomainHandle domain{virDomainDefineXML(ref.connection, xml->c_str())};
   if (!domain.domain) {
@@ -416,9 +435,10 @@ absl::Status LibvirtProvisioner::Stop(const std::string& fta_id, absl::Duration 
       return absl::InternalError(absl::StrCat(fta_id, ": undefine failed: ", LastLibvirtError()));
     }
   }
-  std::string overlay = OverlayPath(fta_id);
-  if (unlink(overlay.c_str()) != 0 && errno != ENOENT) {
-    return absl::InternalError(absl::StrCat(fta_id, ": removing ", overlay, ": ", std::strerror(errno)));
+  for (const std::string& file : {OverlayPath(fta_id), SeedIsoPath(fta_id)}) {
+    if (unlink(file.c_str()) != 0 && errno != ENOENT) {
+      return absl::InternalError(absl::StrCat(fta_id, ": removing ", file, ": ", std::strerror(errno)));
+    }
   }
   if (options_.planner) options_.planner->ReleaseCores(fta_id);
   {

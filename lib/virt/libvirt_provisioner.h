@@ -69,9 +69,12 @@ class LibvirtProvisioner final : public Provisioner {
 
   std::string DomainName(const std::string& fta_id) const { return options_.domain_prefix + fta_id; }
   std::string OverlayPath(const std::string& fta_id) const;
+  // Image-booted guests' NoCloud seed (seed_iso.h), next to the overlay.
+  std::string SeedIsoPath(const std::string& fta_id) const;
   std::string ConsoleLogPath(const std::string& fta_id) const;
   // The XML Start would define for `spec` (cores as given).
   absl::StatusOr<std::string> DomainXmlFor(const FtaLaunchSpec& spec, const std::vector<int>& cores) const;
+  absl::StatusOr<DomainPlan> PlanFor(const FtaLaunchSpec& spec, const std::vector<int>& cores) const;
 
   // Lifecycle callback target (public for the C trampoline).
   void OnLifecycleEvent(const std::string& domain_name, int event, int detail);

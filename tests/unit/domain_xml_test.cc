@@ -90,6 +90,7 @@ TEST(DomainXmlTest, DirectBootWithoutVfMatchesGoldenAndSchema) {
   ASSERT_TRUE(xml.ok()) << xml.status();
   ExpectGolden(*xml, "domain_direct_boot.xml");
   EXPECT_EQ(xml->find("<hostdev"), std::string::npos);
+  EXPECT_EQ(xml->find("cdrom"), std::string::npos);  // identity on the command line instead
   EXPECT_NE(xml->find("<cmdline>console=ttyS0 quiet fta.id=fta-1 fta.connect=10.0.2.2:7070 fta.token=0123456789abcdef"
                       "</cmdline>"),
             std::string::npos);
@@ -105,6 +106,7 @@ TEST(DomainXmlTest, ImageBootWithVfPinningAndNumaMatchesGoldenAndSchema) {
   DomainPlan plan = PlanFor("fta-2");
   plan.vf_pci_address = "0000:03:00.1";
   plan.numa_node = 1;
+  plan.seed_iso_path = "/var/lib/fta-hostd/guests/fta-2.seed.iso";
   absl::StatusOr<std::string> xml = BuildDomainXml(guest, plan);
   ASSERT_TRUE(xml.ok()) << xml.status();
   ExpectGolden(*xml, "domain_image_with_vf.xml");
@@ -112,6 +114,8 @@ TEST(DomainXmlTest, ImageBootWithVfPinningAndNumaMatchesGoldenAndSchema) {
   EXPECT_NE(xml->find("<address domain='0x0000' bus='0x03' slot='0x00' function='0x1'/>"), std::string::npos);
   EXPECT_NE(xml->find("<memory mode='strict' nodeset='1'/>"), std::string::npos);
   EXPECT_NE(xml->find("<boot dev='hd'/>"), std::string::npos);
+  EXPECT_NE(xml->find("<disk type='file' device='cdrom'>"), std::string::npos);
+  EXPECT_NE(xml->find("<source file='/var/lib/fta-hostd/guests/fta-2.seed.iso'/>"), std::string::npos);
   std::string output;
   EXPECT_EQ(Validate(*xml, &output), 0) << output;
 }

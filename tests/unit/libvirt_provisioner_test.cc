@@ -5,6 +5,7 @@
 #include <libvirt/libvirt.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -67,6 +68,31 @@ class LibvirtProvisionerTest : public ::testing::Test {
   virConnectPtr connection_ = nullptr;
   CapacityPlanner planner_{{4, 64 * 1024}, {1, 256}, {1, 0}};
 };
+
+TEST_F(LibvirtProvisionerTest, ImageBootedGuestGetsANoCloudSeedThatGoesWithIt) {
+  const std::string base = root_ + "/base.qcow2";
+  ASSERT_EQ(std::system(("qemu-img create -q -f qcow2 " + base + " 64M").c_str()), 0);
+  LibvirtProvisionerOptions options = Options();
+  options.guest.kernel.clear();
+  options.guest.initrd.clear();
+  options.guest.base_image = base;
+  auto provisioner = Make(options);
+  ASSERT_NE(provisioner, nullptr);
+  ASSERT_TRUE(provisioner->Start(Spec("lv-9")).ok());
+  const std::string seed = provisioner->SeedIsoPath("lv-9");
+  EXPECT_TRUE(std::filesystem::exists(seed));
+  virDomainPtr domain = virDomainLookupByName(connection_, "fta-lv-9");
+  ASSERT_NE(domain, nullptr);
+  char* xml = virDomainGetXMLDesc(domain, 0);
+  std::string text = xml;
+  free(xml);
+  virDomainFree(domain);
+  EXPECT_NE(text.find("device='cdrom'"), std::string::npos) << text;
+  EXPECT_NE(text.find(seed), std::string::npos) << text;
+  ASSERT_TRUE(provisioner->Stop("lv-9", absl::ZeroDuration()).ok());
+  EXPECT_FALSE(std::filesystem::exists(seed));
+  EXPECT_FALSE(std::filesystem::exists(provisioner->OverlayPath("lv-9")));
+}
 
 TEST_F(LibvirtProvisionerTest, StartDefinesAndRunsAPinnedGuestCarryingOurMetadata) {
   auto provisioner = Make(Options());
