@@ -1,10 +1,7 @@
 #include "lib/virt/libvirt_provisioner.h"
 
-#include <fcntl.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,11 +15,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/run_tool.h"
 #include "lib/core/status_macros.h"
 #include "lib/virt/seed_iso.h"
 #include "spdlog/spdlog.h"
 
-extern char** environ;
 
 namespace fta::virt {
 namespace {
@@ -299,28 +296,10 @@ absl::Status LibvirtProvisioner::CreateOverlay(const std::string& path) const {
   }
   args.push_back(path);
   args.push_back(absl::StrCat(options_.guest.disk_gib, "G"));
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::string output_path = path + ".qemu-img.out";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, options_.qemu_img.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot run ", options_.qemu_img, ": ", std::strerror(rc)));
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  std::string output = ReadSmallFile(output_path);
-  unlink(output_path.c_str());
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(absl::StrCat("qemu-img create ", path, " failed: ", absl::StripAsciiWhitespace(output)));
+  FTA_ASSIGN_OR_RETURN(ToolResult result, RunTool(args));
+  if (result.exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("qemu-img create ", path, " failed: ", absl::StripAsciiWhitespace(result.output)));
   }
   return absl::OkStatus();
 }

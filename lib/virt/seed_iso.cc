@@ -1,21 +1,11 @@
 #include "lib/virt/seed_iso.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-
-extern char** environ;
+#include "lib/core/run_tool.h"
 
 namespace fta::virt {
 namespace {
@@ -23,13 +13,6 @@ namespace {
 // A YAML double-quoted scalar.
 std::string Quoted(const std::string& text) {
   return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}}), "\"");
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 }  // namespace
@@ -63,34 +46,19 @@ absl::Status WriteSeedIso(const NoCloudSeed& seed, const std::string& iso_path) 
   std::ofstream((staging / "meta-data").string()) << seed.meta_data;
   std::ofstream((staging / "user-data").string()) << seed.user_data;
   const std::string partial = iso_path + ".partial";
-  const std::string log = (staging / "genisoimage.log").string();
-  std::vector<std::string> args = {"genisoimage", "-quiet", "-output", partial, "-volid", "cidata",
-                                   "-joliet", "-rock", (staging / "user-data").string(),
-                                   (staging / "meta-data").string()};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  absl::StatusOr<ToolResult> result =
+      RunTool({"genisoimage", "-quiet", "-output", partial, "-volid", "cidata", "-joliet", "-rock",
+               (staging / "user-data").string(), (staging / "meta-data").string()});
+  if (!result.ok()) {
     cleanup();
-    return absl::FailedPreconditionError(absl::StrCat("seed ISO: cannot run genisoimage (", std::strerror(rc),
-                                                      "); install it: apt-get install genisoimage"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("seed ISO: ", result.status().message(), "; install it: apt-get install genisoimage"));
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::string output = ReadAll(log);
+  if (result->exit_code != 0) {
     cleanup();
     fs::remove(partial, error);
     return absl::FailedPreconditionError(absl::StrCat("seed ISO: genisoimage failed writing ", iso_path, ": ",
-                                                      output.empty() ? "no output" : output));
+                                                      result->output.empty() ? "no output" : result->output));
   }
   cleanup();
   fs::rename(partial, iso_path, error);

@@ -3,9 +3,6 @@
 // libvirt's own schema through virt-xml-validate.
 #include "lib/virt/domain_xml.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-extern char** environ;
+#include "lib/core/run_tool.h"
 
 namespace fta::virt {
 namespace {
@@ -27,30 +24,20 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-// virt-xml-validate FILE domain; returns its exit status.
+// virt-xml-validate FILE domain; returns its exit status (-1: not run).
 int Validate(const std::string& xml, std::string* output) {
   std::string dir = std::filesystem::temp_directory_path() / "fta-domain-xml-XXXXXX";
   if (!mkdtemp(dir.data())) return -1;
   std::string file = dir + "/domain.xml";
-  std::string log = dir + "/validate.out";
   std::ofstream(file) << xml;
-  std::vector<std::string> args = {"virt-xml-validate", file, "domain"};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "virt-xml-validate", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  int status = -1;
-  if (rc == 0) waitpid(pid, &status, 0);
-  *output = ReadFile(log);
+  absl::StatusOr<ToolResult> result = RunTool({"virt-xml-validate", file, "domain"});
   std::filesystem::remove_all(dir);
-  if (rc != 0) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (!result.ok()) {
+    *output = std::string(result.status().message());
+    return -1;
+  }
+  *output = result->output;
+  return result->exit_code;
 }
 
 GuestTemplate DirectBootTemplate() {
