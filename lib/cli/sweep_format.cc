@@ -131,7 +131,7 @@ std::string SweepToCsv(const v1::Sweep& sweep) {
   std::string csv =
       "sweep_id,step,transfer_size,transfer_size_bytes,block_size_bytes,target,fta_count,ranks,repetition,phase,"
       "bandwidth_mib,bytes,seconds,job_id,backend,cpu_model,cpu_count,memory_bytes,kernel,engine,engine_version,"
-      "ib_link_rate,vfs,config_hash\n";
+      "ib_link_rate,vfs,config_hash,pf,link_utilisation_pct\n";
   for (const auto& point : sweep.points()) {
     static const v1::SweepRun kNoRun;
     auto found = runs.find(point.step());
@@ -160,7 +160,12 @@ std::string SweepToCsv(const v1::Sweep& sweep) {
                                        s.engine_version(),
                                        s.ib_link_rate(),
                                        absl::StrJoin(s.vfs(), " "),
-                                       s.config_hash()};
+                                       s.config_hash(),
+                                       s.pf(),
+                                       // Empty when nothing was metered.
+                                       point.link_utilisation_pct() < 0
+                                           ? ""
+                                           : absl::StrFormat("%.1f", point.link_utilisation_pct())};
     for (std::string& field : fields) field = CsvField(field);
     absl::StrAppend(&csv, absl::StrJoin(fields, ","), "\n");
   }

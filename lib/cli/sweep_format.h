@@ -27,8 +27,8 @@ std::string RenderSweepDetail(const v1::Sweep& sweep, const FormatOptions& optio
 // sweep_id,step,transfer_size,transfer_size_bytes,block_size_bytes,target,
 // fta_count,ranks,repetition,phase,bandwidth_mib,bytes,seconds,job_id,
 // backend,cpu_model,cpu_count,memory_bytes,kernel,engine,engine_version,
-// ib_link_rate,vfs,config_hash. Fields with commas or quotes are quoted
-// (RFC 4180).
+// ib_link_rate,vfs,config_hash,pf,link_utilisation_pct (empty when the run
+// had no VF to meter). Fields with commas or quotes are quoted (RFC 4180).
 std::string SweepToCsv(const v1::Sweep& sweep);
 
 // Side by side with the % change from A to B per (transfer size, N); the

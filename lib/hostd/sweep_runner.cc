@@ -27,17 +27,28 @@ std::string StepName(const SweepStep& step) {
 
 // Mean MiB/s of `phase` over the job's iterations, with bytes and seconds
 // of the last iteration; 0 when the phase was not measured.
-void PhaseResult(const fta::v1::Job& job, fta::v1::Phase phase, double* mib, int64_t* bytes, double* seconds) {
-  double sum = 0;
-  int count = 0;
+void PhaseResult(const fta::v1::Job& job, fta::v1::Phase phase, double* mib, int64_t* bytes, double* seconds,
+                 double* link_pct) {
+  double sum = 0, link_sum = 0;
+  int count = 0, metered = 0;
   for (const auto& aggregate : job.aggregates()) {
     if (aggregate.phase() != phase) continue;
     sum += aggregate.bandwidth_mib();
     *bytes = aggregate.bytes();
     *seconds = aggregate.total_seconds();
     ++count;
+    // The busiest readable port of this iteration.
+    double busiest = -1;
+    for (const auto& link : aggregate.links()) {
+      if (link.error().empty()) busiest = std::max(busiest, link.utilisation_pct());
+    }
+    if (busiest >= 0) {
+      link_sum += busiest;
+      ++metered;
+    }
   }
   *mib = count > 0 ? sum / count : 0;
+  *link_pct = metered > 0 ? link_sum / metered : -1;
 }
 
 }  // namespace
@@ -396,9 +407,9 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
   *run.mutable_snapshot() = SnapshotForRun(options_.host, ftas, finished->engine(), inventory ? &*inventory : nullptr);
   std::vector<fta::v1::SweepPoint> points;
   for (fta::v1::Phase phase : {fta::v1::PHASE_WRITE, fta::v1::PHASE_READ}) {
-    double mib = 0, seconds = 0;
+    double mib = 0, seconds = 0, link_pct = -1;
     int64_t bytes = 0;
-    PhaseResult(*finished, phase, &mib, &bytes, &seconds);
+    PhaseResult(*finished, phase, &mib, &bytes, &seconds, &link_pct);
     if (phase == fta::v1::PHASE_WRITE) run.set_write_mib(mib);
     if (phase == fta::v1::PHASE_READ) run.set_read_mib(mib);
     if (finished->state() != fta::v1::JOB_STATE_COMPLETED || bytes == 0) continue;
@@ -413,6 +424,7 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
     point.set_job_id(job_id);
     point.set_bytes(bytes);
     point.set_seconds(seconds);
+    point.set_link_utilisation_pct(link_pct);
     points.push_back(point);
   }
   absl::Status outcome = absl::OkStatus();

@@ -236,9 +236,14 @@ CREATE TABLE phase_links (
 ) WITHOUT ROWID;
 )sql";
 
+// Sweeps: how busy the IB link behind a point's VFs was.
+constexpr char kMigration7[] = R"sql(
+ALTER TABLE sweep_points ADD COLUMN link_utilisation_pct REAL DEFAULT -1;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                       kMigration5, kMigration6};
+                                                       kMigration5, kMigration6, kMigration7};
   return kMigrations;
 }
 

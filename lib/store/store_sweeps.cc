@@ -108,8 +108,8 @@ absl::StatusOr<SweepRun> RunFromRow(const Statement& row) {
 }
 
 constexpr char kSelectPoint[] =
-    "SELECT step, phase, transfer_size_bytes, fta_count, target, repetition, bandwidth_mib, job_id, bytes, seconds "
-    "FROM sweep_points ";
+    "SELECT step, phase, transfer_size_bytes, fta_count, target, repetition, bandwidth_mib, job_id, bytes, seconds, "
+    "link_utilisation_pct FROM sweep_points ";
 
 absl::StatusOr<SweepPoint> PointFromRow(const Statement& row) {
   SweepPoint point;
@@ -126,6 +126,8 @@ absl::StatusOr<SweepPoint> PointFromRow(const Statement& row) {
   point.set_job_id(row.ColumnText(7));
   point.set_bytes(row.ColumnInt(8));
   point.set_seconds(FiniteOrZero(row.ColumnDouble(9)));
+  const double link_pct = row.ColumnDouble(10);
+  point.set_link_utilisation_pct(std::isnan(link_pct) ? -1 : link_pct);
   return point;
 }
 
@@ -226,8 +228,8 @@ absl::Status Store::PutSweepRun(const std::string& sweep_id, const SweepRun& run
       Statement insert_point,
       Statement::Prepare(db_,
                          "INSERT INTO sweep_points (sweep_id, step, phase, transfer_size_bytes, fta_count, target, "
-                         "repetition, bandwidth_mib, job_id, bytes, seconds) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                         "repetition, bandwidth_mib, job_id, bytes, seconds, link_utilisation_pct) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                          operation));
   for (size_t i = 0; i < points.size(); ++i) {
     const SweepPoint& point = points[i];
@@ -242,7 +244,8 @@ absl::Status Store::PutSweepRun(const std::string& sweep_id, const SweepRun& run
         .BindDouble(8, point.bandwidth_mib())
         .BindText(9, point.job_id())
         .BindInt(10, point.bytes())
-        .BindDouble(11, point.seconds());
+        .BindDouble(11, point.seconds())
+        .BindDouble(12, point.link_utilisation_pct());
     FTA_RETURN_IF_ERROR(insert_point.Run());
   }
   return txn.Commit();

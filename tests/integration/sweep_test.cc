@@ -143,6 +143,7 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
     EXPECT_GT(point["bandwidth_mib"].get<double>(), 0);
     EXPECT_TRUE(jobs.count(point["job_id"].get<std::string>()));
     EXPECT_TRUE(point["phase"] == "PHASE_WRITE" || point["phase"] == "PHASE_READ");
+    EXPECT_EQ(point["link_utilisation_pct"], -1);  // no VF behind these FTAs: nothing metered
   }
   // The jobs are real jobs: `job show` knows them, with the FTAs they ran on.
   // Step 2 is N = 2 FTAs for 64k (after native 1 rank and N = 1).

@@ -255,6 +255,9 @@ TEST_F(VfPoolTest, SweepRunsRecordThePfAndLinkOfTheirVfs) {
     ASSERT_EQ(snapshot["vfs"].size(), run["fta_count"].get<size_t>()) << snapshot.dump();
     for (const auto& vf : snapshot["vfs"]) EXPECT_EQ(vf.get<std::string>().rfind("0000:03:", 0), 0u) << vf;
   }
+  // Metered: the counters did not move (local files), so 0 %, not "unknown".
+  ASSERT_EQ(sweep["points"].size(), 4u);
+  for (const auto& point : sweep["points"]) EXPECT_EQ(point["link_utilisation_pct"], 0) << point.dump();
   ExpectPoolConsistent();
 }
 

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "lib/cli/args.h"
 #include "lib/cli/sweep_args.h"
@@ -88,6 +89,16 @@ TEST(SweepToCsvTest, OneRowPerPointWithHeaderAndQuoting) {
   EXPECT_THAT(lines[1], HasSubstr("sweep-1,0,64k,65536,8388608,native-1,1,1,0,write,100.000"));
   EXPECT_THAT(lines[1], HasSubstr("\"Some CPU, 2 cores\""));
   EXPECT_THAT(lines[7], HasSubstr(",native-N,2,2,0,write,150.000"));
+}
+
+TEST(SweepToCsvTest, LinkUtilisationIsTheLastColumnAndEmptyWhenNotMetered) {
+  v1::Sweep sweep = SmallSweep("sweep-1", 1);
+  sweep.mutable_points(0)->set_link_utilisation_pct(37.54);
+  sweep.mutable_points(1)->set_link_utilisation_pct(-1);
+  std::vector<std::string> lines = absl::StrSplit(SweepToCsv(sweep), '\n', absl::SkipEmpty());
+  EXPECT_TRUE(absl::EndsWith(lines[0], ",config_hash,pf,link_utilisation_pct")) << lines[0];
+  EXPECT_TRUE(absl::EndsWith(lines[1], ",37.5")) << lines[1];
+  EXPECT_TRUE(absl::EndsWith(lines[2], ",")) << lines[2];
 }
 
 TEST(RenderSweepDetailTest, SummaryWithPercentOfNativeAndRuns) {

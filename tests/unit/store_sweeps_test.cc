@@ -79,6 +79,7 @@ class StoreSweepsTest : public ::testing::Test {
     point.set_job_id("job-9");
     point.set_bytes(16 << 20);
     point.set_seconds(0.5);
+    point.set_link_utilisation_pct(-1);
     return point;
   }
 
@@ -92,7 +93,11 @@ TEST_F(StoreSweepsTest, RunsSnapshotsAndPointsRoundTrip) {
   ASSERT_TRUE(store_->PutSweep(sweep).ok());
   // Read before write: points come back in run order regardless.
   ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(1, "completed"),
-                                  {Point(1, fta::v1::PHASE_READ, 456.25), Point(1, fta::v1::PHASE_WRITE, 123.5)})
+                                  {Point(1, fta::v1::PHASE_READ, 456.25), [] {
+                                     fta::v1::SweepPoint metered = Point(1, fta::v1::PHASE_WRITE, 123.5);
+                                     metered.set_link_utilisation_pct(42.5);
+                                     return metered;
+                                   }()})
                   .ok());
   absl::StatusOr<fta::v1::Sweep> got = store_->GetSweep(sweep.id());
   ASSERT_TRUE(got.ok()) << got.status();
@@ -107,6 +112,8 @@ TEST_F(StoreSweepsTest, RunsSnapshotsAndPointsRoundTrip) {
   ASSERT_EQ(got->points_size(), 2);
   EXPECT_EQ(got->points(0).phase(), fta::v1::PHASE_WRITE);
   EXPECT_DOUBLE_EQ(got->points(0).bandwidth_mib(), 123.5);
+  EXPECT_DOUBLE_EQ(got->points(0).link_utilisation_pct(), 42.5);
+  EXPECT_DOUBLE_EQ(got->points(1).link_utilisation_pct(), -1);  // Point()'s: not metered
   EXPECT_EQ(got->points(1).job_id(), "job-9");
 }
 
