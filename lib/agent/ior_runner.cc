@@ -156,9 +156,7 @@ std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, in
   int file_rank = rank;
   if (phase == v1::PHASE_READ) {
     args.push_back("-E");
-    if (params.reorder_tasks && total_ranks > 0) {
-      file_rank = static_cast<int>((rank + params.task_offset) % static_cast<uint64_t>(total_ranks));
-    }
+    file_rank = ior::ReadTargetRank(params, rank, total_ranks);
   }
   if (phase == v1::PHASE_WRITE && params.fsync) args.push_back("-e");
   if (phase == v1::PHASE_WRITE && params.fsync_per_write) args.push_back("-Y");

@@ -74,6 +74,8 @@ absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
   if (part.total_ranks() <= 0) return absl::InvalidArgumentError("total_ranks must be positive");
   if (part.ranks_size() == 0) return absl::InvalidArgumentError("no ranks assigned to this agent");
   plan.total_ranks = part.total_ranks();
+  // Every agent of a job gets the same number of consecutive ranks.
+  p.tasks_per_node = static_cast<uint64_t>(part.ranks_size());
   std::set<int> seen;
   for (int rank : part.ranks()) {
     if (rank < 0 || rank >= plan.total_ranks) {

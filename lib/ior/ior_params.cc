@@ -125,6 +125,13 @@ std::string RankDirectory(const IorParams& params, int rank) {
   return std::string(directory);
 }
 
+int ReadTargetRank(const IorParams& params, int rank, int total_ranks) {
+  if (!params.reorder_tasks || total_ranks < 1) return rank;
+  const uint64_t total = static_cast<uint64_t>(total_ranks);
+  const uint64_t offset = (params.task_offset % total) * (params.tasks_per_node % total) % total;
+  return static_cast<int>((static_cast<uint64_t>(rank) + offset) % total);
+}
+
 std::string RankFilePath(const IorParams& params, int rank) {
   return absl::StrFormat("%s/%s.%08d", RankDirectory(params, rank), params.file_name, rank);
 }

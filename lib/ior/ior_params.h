@@ -27,6 +27,9 @@ struct IorParams {
   bool keep_files = false;                // -k
   bool reorder_tasks = false;             // -C: reader reads the file of rank + task_offset
   uint64_t task_offset = 1;               // -Q
+  // Ranks per node (here: per agent), IOR's tasks on node 0: -C shifts by
+  // task_offset nodes, so by task_offset x tasks_per_node ranks.
+  uint64_t tasks_per_node = 1;
   bool use_existing = false;              // -E: do not unlink before writing
   bool fsync_per_write = false;           // -Y: fsync after every write (timed)
   bool random_offset = false;             // -z: shuffled transfer order inside each block
@@ -81,6 +84,12 @@ absl::Status Validate(const IorParams& params);
 // Path of rank `rank`'s file: <directory>/<file_name>.%08d (trailing slashes
 // of the directory are not doubled); with -u <directory>/<rank>/<file_name>.%08d.
 std::string RankFilePath(const IorParams& params, int rank);
+
+// The rank whose file `rank` reads: with -C, IOR's rankOffset =
+// (task_offset x tasks_per_node) % total_ranks under block placement (ranks
+// 0..n-1 on the first node), so readers move to another node, and one node
+// holding every rank (the native baseline) reads its own files; else `rank`.
+int ReadTargetRank(const IorParams& params, int rank, int total_ranks);
 
 // Bytes each rank moves per phase: segments * block_size. Only meaningful for
 // validated parameters (no overflow check here).

@@ -313,11 +313,7 @@ absl::Status PosixEngine::Remove() {
   return absl::OkStatus();
 }
 
-int PosixEngine::ReadTargetRank() const {
-  if (!params_.reorder_tasks || total_ranks_ < 1) return rank_;
-  const uint64_t total = static_cast<uint64_t>(total_ranks_);
-  return static_cast<int>((static_cast<uint64_t>(rank_) + params_.task_offset % total) % total);
-}
+int PosixEngine::ReadTargetRank() const { return ior::ReadTargetRank(params_, rank_, total_ranks_); }
 
 std::string PosixEngine::WritePath() const { return RankFilePath(params_, rank_); }
 

@@ -134,8 +134,7 @@ class PosixEngine {
   // that does not exist is not an error.
   absl::Status Remove();
 
-  // -C: (rank + task_offset) % total_ranks, else rank. Each agent is a node,
-  // so the shift applies across agents.
+  // -C: see ior::ReadTargetRank (each agent is a node).
   int ReadTargetRank() const;
 
   // File offset of transfer `k` of a phase (see "Transfer order").

@@ -403,6 +403,10 @@ TEST(JobPartTest, DefaultsFollowIor) {
   EXPECT_EQ(plan->params.file_name, "testfile");
   EXPECT_EQ(plan->sample_interval, kDefaultSampleInterval);
   EXPECT_EQ(plan->ranks, std::vector<int>{2});
+  EXPECT_EQ(plan->params.tasks_per_node, 1u);
+  part.add_ranks(3);  // two ranks on this agent: -C moves two ranks per node
+  EXPECT_EQ(PlanFromJobPart(part)->params.tasks_per_node, 2u);
+  part.mutable_ranks()->RemoveLast();
 
   part.set_ranks(0, 4);
   EXPECT_THAT(PlanFromJobPart(part).status().message(), HasSubstr("rank 4"));

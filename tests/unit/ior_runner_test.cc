@@ -67,6 +67,10 @@ TEST_F(IorRunnerTest, ReorderedReadUsesTheShiftedRanksFile) {
   EXPECT_THAT(args, ::testing::Contains("-E"));
   EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000000"));  // (3 + 1) % 4
   EXPECT_THAT(args, ::testing::Not(::testing::Contains("-e")));
+  // Two ranks per agent: the reader moves one agent (two ranks) over.
+  params_.tasks_per_node = 2;
+  args = IorPhaseArgs(params_, 3, 4, v1::PHASE_READ, "/s/summary.json");
+  EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000001"));  // (3 + 1 x 2) % 4
 }
 
 TEST_F(IorRunnerTest, WriteReadRemoveMoveRealBytesAndReportAgentTimestamps) {

@@ -246,6 +246,25 @@ TEST(ReadTargetRank, ShiftsByTaskOffsetModuloRanksOnlyWithReorder) {
   EXPECT_EQ(PosixEngine(params, 1, 4, 0, &clock).ReadTargetRank(), 1);
 }
 
+TEST(ReadTargetRank, ShiftIsInNodesOfTasksPerNodeRanks) {
+  TickingClock clock;
+  IorParams params;
+  params.directory = "/tmp";
+  params.reorder_tasks = true;
+  params.task_offset = 1;
+  // 3 agents with 2 ranks each (0 1 | 2 3 | 4 5): one node over.
+  params.tasks_per_node = 2;
+  EXPECT_EQ(PosixEngine(params, 0, 6, 0, &clock).ReadTargetRank(), 2);
+  EXPECT_EQ(PosixEngine(params, 5, 6, 0, &clock).ReadTargetRank(), 1);
+  params.task_offset = 2;
+  EXPECT_EQ(PosixEngine(params, 1, 6, 0, &clock).ReadTargetRank(), 5);
+  // The native baseline: one node holds all 4 ranks, so -C changes nothing
+  // (IOR's "no effect on a single node").
+  params.task_offset = 1;
+  params.tasks_per_node = 4;
+  for (int rank = 0; rank < 4; ++rank) EXPECT_EQ(PosixEngine(params, rank, 4, 0, &clock).ReadTargetRank(), rank);
+}
+
 TEST_F(PosixEngineTest, ReadOfMissingFileNamesThePath) {
   absl::StatusOr<PhaseMeasurement> read = Engine(3, 4).Read(nullptr, nullptr);
   ASSERT_FALSE(read.ok());
