@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -105,7 +106,21 @@ class IorRankEngine final : public RankEngine {
     FTA_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
     std::string summary_file = scratch.path() + "/summary.json";
     std::vector<std::string> args = IorPhaseArgs(params_, rank_, total_ranks_, phase, summary_file);
-    FTA_ASSIGN_OR_RETURN(IorProcessResult process, RunIorProcess(ior_path_, args, scratch.path(), *clock_, cancel));
+    // Live samples while ior runs: the bytes it moved so far in this phase's
+    // direction, in whole transfers; replaced by the exact count at the end.
+    const bool writing = phase == v1::PHASE_WRITE;
+    const int64_t expected = static_cast<int64_t>(params_.segments * params_.block_size);
+    int64_t live_bytes = 0;
+    auto on_io = [&](const ProcessIo& io) {
+      int64_t moved = std::min(expected, writing ? io.written_bytes : io.read_bytes);
+      moved -= moved % static_cast<int64_t>(params_.transfer_size);
+      if (moved <= live_bytes) return;
+      counters->bytes += static_cast<uint64_t>(moved - live_bytes);
+      counters->ops += static_cast<uint64_t>((moved - live_bytes) / static_cast<int64_t>(params_.transfer_size));
+      live_bytes = moved;
+    };
+    FTA_ASSIGN_OR_RETURN(IorProcessResult process,
+                         RunIorProcess(ior_path_, args, scratch.path(), *clock_, cancel, on_io));
     FTA_RETURN_IF_ERROR(
         ior::IorExitStatus(process.exit_code, process.signal, process.stdout_text, process.stderr_text));
     FTA_ASSIGN_OR_RETURN(ior::IorRun run, ParseRun(process, summary_file));
@@ -129,8 +144,8 @@ class IorRankEngine final : public RankEngine {
     m.xfer_start_ns = std::max(m.open_start_ns, m.xfer_end_ns - ns(row->xfer_seconds));
     m.open_end_ns = m.xfer_start_ns;
     reported_bandwidth_mib_ = row->bandwidth_mib;
-    counters->bytes += m.bytes;
-    counters->ops += m.ops;
+    counters->bytes += m.bytes - static_cast<uint64_t>(live_bytes);
+    counters->ops += m.ops - static_cast<uint64_t>(live_bytes) / params_.transfer_size;
     return m;
   }
 
@@ -169,9 +184,31 @@ std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, in
   return args;
 }
 
+absl::StatusOr<ProcessIo> ReadProcessIo(int pid) {
+  const std::string path = absl::StrCat("/proc/", pid, "/io");
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  ProcessIo io;
+  bool read_seen = false, written_seen = false;
+  std::string key;
+  int64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "rchar:") {
+      io.read_bytes = value;
+      read_seen = true;
+    } else if (key == "wchar:") {
+      io.written_bytes = value;
+      written_seen = true;
+    }
+  }
+  if (!read_seen || !written_seen) return absl::NotFoundError(absl::StrCat(path, ": no rchar/wchar"));
+  return io;
+}
+
 absl::StatusOr<IorProcessResult> RunIorProcess(const std::string& ior_path, const std::vector<std::string>& args,
                                                const std::string& scratch_dir, const Clock& clock,
-                                               const std::atomic<bool>* cancel) {
+                                               const std::atomic<bool>* cancel,
+                                               const std::function<void(const ProcessIo&)>& on_io) {
   std::vector<std::string> argv_strings = {ior_path};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -204,17 +241,27 @@ absl::StatusOr<IorProcessResult> RunIorProcess(const std::string& ior_path, cons
 
   int status = 0;
   bool cancelled = false;
+  auto report_io = [&] {
+    if (!on_io) return;
+    absl::StatusOr<ProcessIo> io = ReadProcessIo(pid);
+    if (io.ok()) on_io(*io);
+  };
   while (true) {
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) {
-      return absl::InternalError(absl::StrCat("waitpid ", pid, ": ", std::strerror(errno)));
+    // Peek without reaping: the exited process's /proc/<pid>/io still holds
+    // its final counts until waitpid below.
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno != EINTR) {
+      return absl::InternalError(absl::StrCat("waitid ", pid, ": ", std::strerror(errno)));
     }
+    report_io();
+    if (info.si_pid == pid) break;
     if (!cancelled && cancel != nullptr && cancel->load()) {
       kill(pid, SIGKILL);
       cancelled = true;
     }
     std::this_thread::sleep_for(kPollInterval);
+  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   result.exit_ns = clock.NowUnixNanos();
   if (cancelled) return absl::CancelledError("ior stopped: phase cancelled");

@@ -36,6 +36,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,9 +62,21 @@ struct IorProcessResult {
 
 // Runs `ior_path args...` with stdout/stderr captured in `scratch_dir`.
 // A true *cancel kills the process (SIGKILL) and returns CANCELLED.
+// Bytes a process has passed through read(2)/write(2) so far
+// (/proc/<pid>/io rchar, wchar): ior's live progress, as the kernel counts
+// it. NOT_FOUND once the process is reaped.
+struct ProcessIo {
+  int64_t read_bytes = 0;
+  int64_t written_bytes = 0;
+};
+absl::StatusOr<ProcessIo> ReadProcessIo(int pid);
+
+// `on_io` (may be empty) is called while the process runs, and once more
+// with its final counts before it is reaped.
 absl::StatusOr<IorProcessResult> RunIorProcess(const std::string& ior_path, const std::vector<std::string>& args,
                                                const std::string& scratch_dir, const Clock& clock,
-                                               const std::atomic<bool>* cancel);
+                                               const std::atomic<bool>* cancel,
+                                               const std::function<void(const ProcessIo&)>& on_io = {});
 
 // The argv (without argv[0]) for one rank's write or read phase.
 std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, int total_ranks, v1::Phase phase,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -71,6 +72,42 @@ TEST_F(IorRunnerTest, ReorderedReadUsesTheShiftedRanksFile) {
   params_.tasks_per_node = 2;
   args = IorPhaseArgs(params_, 3, 4, v1::PHASE_READ, "/s/summary.json");
   EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000001"));  // (3 + 1 x 2) % 4
+}
+
+TEST(ProcessIoTest, CountsWhatThisProcessWrote) {
+  absl::StatusOr<ProcessIo> before = ReadProcessIo(getpid());
+  ASSERT_TRUE(before.ok()) << before.status();
+  std::string path = ::testing::TempDir() + "/process-io-" + std::to_string(getpid());
+  {
+    std::ofstream out(path);
+    out << std::string(1 << 20, 'x');
+  }
+  absl::StatusOr<ProcessIo> after = ReadProcessIo(getpid());
+  ASSERT_TRUE(after.ok());
+  EXPECT_GE(after->written_bytes - before->written_bytes, 1 << 20);
+  std::filesystem::remove(path);
+  EXPECT_EQ(ReadProcessIo(-1).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(RunIorProcessTest, ReportsTheProcesssIoUpToItsFinalCount) {
+  std::string dir = ::testing::TempDir() + "/run-io-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  RealClock clock;
+  int64_t last_written = -1;
+  int calls = 0;
+  // `exec` so the measured process is the one writing.
+  absl::StatusOr<IorProcessResult> result = RunIorProcess(
+      "/bin/sh", {"-c", "exec head -c 2097152 /dev/zero > " + dir + "/data"}, dir, clock, nullptr,
+      [&](const ProcessIo& io) {
+        EXPECT_GE(io.written_bytes, last_written);  // never goes back
+        last_written = io.written_bytes;
+        ++calls;
+      });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0);
+  EXPECT_GE(calls, 1);
+  EXPECT_GE(last_written, 2 << 20);  // the final count, read before reaping
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(IorRunnerTest, WriteReadRemoveMoveRealBytesAndReportAgentTimestamps) {
