@@ -124,8 +124,15 @@ absl::StatusOr<std::vector<GuidAssignment>> AssignGuids(SysfsRoot& sysfs, const 
   struct Write {
     std::string file, value;
   };
+  // One VF's writes, between an unbind and a bind of its host driver when it
+  // has one: the driver reads the GUIDs when it binds.
+  struct VfWrites {
+    std::string address;
+    std::string host_driver;  // "" = not bound to the host driver, no rebind
+    std::vector<Write> writes;
+  };
   std::vector<GuidAssignment> assignments;
-  std::vector<Write> writes;
+  std::vector<VfWrites> plan;
   std::set<uint64_t> seen;
   for (const ManagedPf& selected : managed) {
     const PhysicalFunction* pf = inventory.FindPf(selected.address);
@@ -140,7 +147,12 @@ absl::StatusOr<std::vector<GuidAssignment>> AssignGuids(SysfsRoot& sysfs, const 
             " which another managed VF already has (PFs differing only in PCI domain); manage one of them"));
       }
       GuidAssignment assignment{vf.pci.address, guids.node, guids.port, false, ""};
+      VfWrites vf_writes{vf.pci.address, "", {}};
+      std::vector<Write>& writes = vf_writes.writes;
       if (pf->family == Family::kMlx5) {
+        // A VF passed to a guest (vfio-pci) is not touched: unbinding it would
+        // pull it from under the guest; it takes the GUIDs at its next reset.
+        if (vf.pci.driver == "mlx5_core") vf_writes.host_driver = vf.pci.driver;
         const std::string dir = absl::StrCat(PciDevicePath(pf->pci.address), "/sriov/", vf.index);
         if (!sysfs.Exists(dir + "/node") || !sysfs.Exists(dir + "/port")) {
           return absl::FailedPreconditionError(
@@ -174,9 +186,25 @@ absl::StatusOr<std::vector<GuidAssignment>> AssignGuids(SysfsRoot& sysfs, const 
         }
       }
       assignments.push_back(assignment);
+      if (!writes.empty()) plan.push_back(std::move(vf_writes));
     }
   }
-  for (const Write& write : writes) FTA_RETURN_IF_ERROR(sysfs.Write(write.file, write.value));
+  for (const VfWrites& vf : plan) {
+    const std::string driver_dir = absl::StrCat("bus/pci/drivers/", vf.host_driver, "/");
+    if (!vf.host_driver.empty()) FTA_RETURN_IF_ERROR(sysfs.Write(driver_dir + "unbind", vf.address));
+    absl::Status written = absl::OkStatus();
+    for (const Write& write : vf.writes) {
+      written = sysfs.Write(write.file, write.value);
+      if (!written.ok()) break;
+    }
+    // Bound again even when a write failed: the VF must not be left without
+    // its driver.
+    if (!vf.host_driver.empty()) {
+      absl::Status bound = sysfs.Write(driver_dir + "bind", vf.address);
+      if (written.ok()) written = bound;
+    }
+    FTA_RETURN_IF_ERROR(written);
+  }
   return assignments;
 }
 

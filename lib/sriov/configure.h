@@ -14,7 +14,10 @@
 // module parameters only: no write, a note with the exact modprobe line.
 //
 // GUIDs: mlx5 through the PF's sriov/<vf>/node and port files, mlx4 through
-// iov/ports/1/admin_guids/<the VF's gid_idx>; generic devices have none.
+// iov/ports/1/admin_guids/<the VF's gid_idx>; generic devices have none. An
+// mlx5 VF bound to mlx5_core on the host is unbound first and bound again
+// after (its driver reads the GUIDs when it binds); one bound to vfio-pci
+// (a guest's) is left bound and takes them at its next reset.
 // Only changed values are written. Whether the subnet manager accepted a
 // GUID is read back (see GuidAcceptance).
 #pragma once

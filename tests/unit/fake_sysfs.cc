@@ -111,6 +111,12 @@ void FakeSysfs::Bind(const std::string& address, const std::string& driver) {
   Symlink("../../../bus/pci/drivers/" + driver, link);
 }
 
+std::string FakeSysfs::DriverOf(const std::string& address) const {
+  std::error_code error;
+  fs::path target = fs::read_symlink(fs::path(root_) / DevicePath(address) / "driver", error);
+  return error ? "" : target.filename().string();
+}
+
 void FakeSysfs::JoinIommuGroup(const std::string& address, const std::string& other) {
   int old_group = IommuGroupOf(address);
   int group = IommuGroupOf(other);
@@ -273,6 +279,20 @@ absl::Status FakeKernelSysfs::Write(const std::string& relative, const std::stri
     fail_suffix_.clear();
     return absl::FailedPreconditionError(
         absl::StrCat("writing \"", value, "\" to ", Path(relative), ": ", fail_error_));
+  }
+  // bus/pci/drivers/<driver>/{unbind,bind} take a BDF, as the kernel's do.
+  if (absl::StartsWith(relative, "bus/pci/drivers/") &&
+      (absl::EndsWith(relative, "/unbind") || absl::EndsWith(relative, "/bind"))) {
+    std::vector<std::string> parts = absl::StrSplit(relative, '/');
+    const std::string& driver = parts[3];
+    const bool bind = absl::EndsWith(relative, "/bind");
+    const std::string current = tree_->DriverOf(value);
+    if (bind ? !current.empty() : current != driver) {
+      return absl::FailedPreconditionError(absl::StrCat("writing \"", value, "\" to ", Path(relative), ": ",
+                                                        bind ? "Device or resource busy" : "No such device"));
+    }
+    tree_->Bind(value, bind ? driver : "");
+    return absl::OkStatus();
   }
   if (absl::EndsWith(relative, "/sriov_numvfs")) {
     std::string pf = relative.substr(0, relative.size() - std::string("/sriov_numvfs").size());

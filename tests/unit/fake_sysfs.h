@@ -56,6 +56,8 @@ class FakeSysfs {
   // What the kernel does when sriov_numvfs is written.
   void SetVfCount(const std::string& pf_address, int count);
   void Bind(const std::string& address, const std::string& driver);
+  // The driver bound to `address` ("" when none).
+  std::string DriverOf(const std::string& address) const;
   // Moves `address` into the IOMMU group of `other`.
   void JoinIommuGroup(const std::string& address, const std::string& other);
   void SetPortState(const std::string& ib_device, int port, const std::string& state);

@@ -130,14 +130,21 @@ TEST_F(ConfigureTest, Mlx5GuidsGoToTheSriovFilesOnceAndAreCheckedForAcceptance) 
   absl::StatusOr<std::vector<GuidAssignment>> guids = Guids({"mlx5_0#0-1"});
   ASSERT_TRUE(guids.ok()) << guids.status();
   ASSERT_EQ(guids->size(), 2u);
+  // The VFs are bound to mlx5_core on the host: each is unbound, given its
+  // GUIDs and bound again, since the driver reads them when it binds.
   EXPECT_THAT(sysfs_->writes(),
-              ElementsAre(Pair("bus/pci/devices/0000:03:00.0/sriov/0/node", "02:c9:fa:00:03:00:00:00"),
+              ElementsAre(Pair("bus/pci/drivers/mlx5_core/unbind", "0000:03:00.1"),
+                          Pair("bus/pci/devices/0000:03:00.0/sriov/0/node", "02:c9:fa:00:03:00:00:00"),
                           Pair("bus/pci/devices/0000:03:00.0/sriov/0/port", "02:c9:fa:00:03:00:00:01"),
+                          Pair("bus/pci/drivers/mlx5_core/bind", "0000:03:00.1"),
+                          Pair("bus/pci/drivers/mlx5_core/unbind", "0000:03:00.2"),
                           Pair("bus/pci/devices/0000:03:00.0/sriov/1/node", "02:c9:fa:00:03:00:00:02"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/port", "02:c9:fa:00:03:00:00:03")));
-  // Unchanged values are not written again.
+                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/port", "02:c9:fa:00:03:00:00:03"),
+                          Pair("bus/pci/drivers/mlx5_core/bind", "0000:03:00.2")));
+  EXPECT_EQ(tree_->DriverOf("0000:03:00.1"), "mlx5_core");
+  // Unchanged values are not written again, and nothing is rebound.
   ASSERT_TRUE(Guids({"mlx5_0#0-1"}).ok());
-  EXPECT_EQ(sysfs_->writes().size(), 4u);
+  EXPECT_EQ(sysfs_->writes().size(), 8u);
 
   // The VF's port stays DOWN until the SM accepts; then its IB device shows
   // the node GUID with an ACTIVE port.
@@ -149,6 +156,23 @@ TEST_F(ConfigureTest, Mlx5GuidsGoToTheSriovFilesOnceAndAreCheckedForAcceptance) 
   tree_->SetPortState("mlx5_1", 1, "4: ACTIVE");
   inventory = *Discover(*sysfs_);
   EXPECT_EQ(GuidAcceptance(*sysfs_, inventory.pfs[0], inventory.pfs[0].vfs[0]), "accepted");
+}
+
+TEST_F(ConfigureTest, Mlx5VfOfAGuestIsNotUnboundAndAFailedWriteStillRebinds) {
+  testing::BuildSingleMlx5(*tree_);
+  tree_->Bind("0000:03:00.1", "vfio-pci");  // passed through to a running guest
+  sysfs_->FailNextWrite("sriov/1/port", "Invalid argument");
+  absl::Status failed = Guids({"mlx5_0#0-1"}).status();
+  EXPECT_THAT(std::string(failed.message()), HasSubstr("sriov/1/port"));
+  EXPECT_THAT(sysfs_->writes(),
+              ElementsAre(Pair("bus/pci/devices/0000:03:00.0/sriov/0/node", "02:c9:fa:00:03:00:00:00"),
+                          Pair("bus/pci/devices/0000:03:00.0/sriov/0/port", "02:c9:fa:00:03:00:00:01"),
+                          Pair("bus/pci/drivers/mlx5_core/unbind", "0000:03:00.2"),
+                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/node", "02:c9:fa:00:03:00:00:02"),
+                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/port", "02:c9:fa:00:03:00:00:03"),
+                          Pair("bus/pci/drivers/mlx5_core/bind", "0000:03:00.2")));
+  EXPECT_EQ(tree_->DriverOf("0000:03:00.1"), "vfio-pci");
+  EXPECT_EQ(tree_->DriverOf("0000:03:00.2"), "mlx5_core");
 }
 
 TEST_F(ConfigureTest, Mlx4GuidsGoToAdminGuidsAtTheVfsIndex) {
