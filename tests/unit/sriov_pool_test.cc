@@ -204,10 +204,11 @@ TEST_F(VfPoolTest, BadConfigurationChangesNothing) {
     std::string message;
   };
   std::vector<Case> cases = {
-      {{{"mlx5_17"}, 4, "02:c9:fa:00"}, absl::StatusCode::kNotFound, dir_ + "/class/infiniband/mlx5_17"},
-      {{{"mlx5_0"}, 16, "02:c9:fa:00"}, absl::StatusCode::kInvalidArgument, "sriov_totalvfs is 8"},
-      {{{"mlx5_0"}, 4, "02:c9"}, absl::StatusCode::kInvalidArgument, "sriov.guid_prefix"},
-      {{{}, 4, ""}, absl::StatusCode::kInvalidArgument, "sriov.num_vfs"},
+      {{{"mlx5_17"}, 4, "02:c9:fa:00", {}}, absl::StatusCode::kNotFound, dir_ + "/class/infiniband/mlx5_17"},
+      {{{"mlx5_0"}, 16, "02:c9:fa:00", {}}, absl::StatusCode::kInvalidArgument, "sriov_totalvfs is 8"},
+      {{{"mlx5_0"}, 4, "02:c9", {}}, absl::StatusCode::kInvalidArgument, "sriov.guid_prefix"},
+      {{{}, 4, "", {}}, absl::StatusCode::kInvalidArgument, "sriov.num_vfs"},
+      {{{"mlx5_0"}, 4, "02:c9:fa:00", {"0x8001", "oops"}}, absl::StatusCode::kInvalidArgument, "sriov.pkeys[1]"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> notes;
