@@ -25,13 +25,7 @@ std::vector<MeteredPort> PortsBehind(const sriov::Inventory& inventory,
     if (pf == nullptr || !pf->pci.ib) continue;
     auto found = by_pf.find(pf->pci.address);
     if (found == by_pf.end()) {
-      const sriov::IbPort* rated = nullptr;
-      for (const sriov::IbPort& port : pf->pci.ib->ports) {
-        if (port.rate_gbps > 0) {
-          rated = &port;
-          break;
-        }
-      }
+      const sriov::IbPort* rated = pf->pci.ib->first_rated_port();
       if (rated == nullptr) continue;
       MeteredPort metered;
       metered.pf = pf->pci.address;

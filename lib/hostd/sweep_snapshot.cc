@@ -29,11 +29,8 @@ std::string ReadText(const std::string& path) {
 // "mlx5_0/1: 100 Gb/sec (4X EDR)" for the PF's first port with a rate,
 // as IbLinkRate spells it; "" when the PF has no IB device.
 std::string PfLinkRate(const sriov::PhysicalFunction& pf) {
-  if (!pf.pci.ib) return "";
-  for (const sriov::IbPort& port : pf.pci.ib->ports) {
-    if (!port.rate.empty()) return absl::StrCat(pf.pci.ib->name, "/", port.number, ": ", port.rate);
-  }
-  return "";
+  const sriov::IbPort* port = pf.pci.ib ? pf.pci.ib->first_rated_port() : nullptr;
+  return port ? absl::StrCat(pf.pci.ib->name, "/", port->number, ": ", port->rate) : "";
 }
 
 }  // namespace

@@ -66,8 +66,6 @@ bool IsFailureLine(absl::string_view line) {
   return false;
 }
 
-// Number cells: PPDouble prints negative values as "-"; "inf"/"nan" are what
-
 }  // namespace
 
 std::optional<std::string> FindIorFailure(absl::string_view output) {

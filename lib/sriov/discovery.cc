@@ -256,6 +256,13 @@ std::string FamilyName(Family family) {
   return "generic";
 }
 
+const IbPort* IbDevice::first_rated_port() const {
+  for (const IbPort& port : ports) {
+    if (port.rate_gbps > 0) return &port;
+  }
+  return nullptr;
+}
+
 bool IbDevice::all_ports_active() const {
   if (ports.empty()) return false;
   for (const IbPort& port : ports) {

@@ -54,6 +54,9 @@ struct IbDevice {
   std::string node_guid;      // as sysfs spells it
   std::vector<IbPort> ports;  // by port number
   bool all_ports_active() const;
+  // The first port that reports a rate (the link the device's traffic
+  // crosses); nullptr when none does.
+  const IbPort* first_rated_port() const;
 };
 
 struct PciFunction {

@@ -60,6 +60,7 @@ sriov::PhysicalFunction PfWithVfs(const std::string& address, const std::string&
   sriov::IbPort port;
   port.number = 1;
   port.rate = rate;
+  port.rate_gbps = std::stod(rate);  // as discovery reads it: "100 Gb/sec ..." -> 100
   pf.pci.ib->ports.push_back(port);
   for (const std::string& vf_address : vf_addresses) {
     sriov::VirtualFunction vf;
