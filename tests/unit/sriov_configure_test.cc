@@ -37,7 +37,7 @@ class ConfigureTest : public ::testing::Test {
     if (!inventory.ok()) return inventory.status();
     absl::StatusOr<std::vector<ManagedPf>> managed = ResolveSelectors(selectors, *inventory, *sysfs_);
     if (!managed.ok()) return managed.status();
-    return SetNumVfs(*sysfs_, *inventory, *managed, num_vfs, absl::Seconds(5));
+    return SetNumVfs(*sysfs_, *inventory, *managed, num_vfs, absl::Seconds(5), clock_);
   }
 
   absl::StatusOr<std::vector<GuidAssignment>> Guids(const std::vector<std::string>& selectors) {
@@ -59,6 +59,7 @@ class ConfigureTest : public ::testing::Test {
   std::string dir_ = temp_.path();
   std::unique_ptr<FakeSysfs> tree_;
   std::unique_ptr<FakeKernelSysfs> sysfs_;
+  RealClock clock_;  // the settle deadline after a numvfs write
 };
 
 TEST_F(ConfigureTest, ChangingANonZeroCountWritesZeroFirst) {

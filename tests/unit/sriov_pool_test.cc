@@ -28,6 +28,7 @@ class VfPoolTest : public ::testing::Test {
   }
 
   std::unique_ptr<VfPool> MustCreate(VfPool::Options options = {}) {
+    options.clock = &clock_;
     absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), options, &notes_);
     EXPECT_TRUE(pool.ok()) << pool.status();
     return pool.ok() ? std::move(*pool) : nullptr;
@@ -38,6 +39,7 @@ class VfPoolTest : public ::testing::Test {
   std::unique_ptr<FakeSysfs> tree_;
   std::unique_ptr<FakeKernelSysfs> sysfs_;
   std::vector<std::string> notes_;
+  RealClock clock_;  // the settle deadline after a numvfs write
 };
 
 TEST_F(VfPoolTest, HandsOutEachVfOnceAndTakesItBack) {
@@ -210,7 +212,9 @@ TEST_F(VfPoolTest, BadConfigurationChangesNothing) {
   };
   for (const Case& c : cases) {
     std::vector<std::string> notes;
-    absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), c.options, &notes);
+    VfPool::Options options = c.options;
+    options.clock = &clock_;
+    absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), options, &notes);
     EXPECT_EQ(pool.status().code(), c.code) << pool.status();
     EXPECT_THAT(std::string(pool.status().message()), HasSubstr(c.message));
   }
