@@ -47,12 +47,13 @@ absl::Status CheckDirectory(const std::string& directory) {
 
 absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
   const v1::IorSpec& spec = part.spec();
-  if (!spec.engine().empty() && spec.engine() != "builtin" && spec.engine() != "ior") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("engine \"", spec.engine(), "\" is not supported by this agent (builtin, ior)"));
+  if (spec.engine() != v1::ENGINE_UNSPECIFIED && spec.engine() != v1::ENGINE_BUILTIN &&
+      spec.engine() != v1::ENGINE_IOR) {
+    return absl::InvalidArgumentError(absl::StrCat("engine ", v1::Engine_Name(spec.engine()),
+                                                   " is not supported by this agent (builtin, ior)"));
   }
   PartPlan plan;
-  plan.engine = spec.engine() == "ior" ? "ior" : "builtin";
+  plan.engine = spec.engine() == v1::ENGINE_IOR ? "ior" : "builtin";
   ior::IorParams& p = plan.params;
   FTA_ASSIGN_OR_RETURN(p.transfer_size, Size(part.transfer_size_bytes(), "-t"));
   FTA_ASSIGN_OR_RETURN(p.block_size, Size(part.block_size_bytes(), "-b"));

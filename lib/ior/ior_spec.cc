@@ -9,7 +9,7 @@ namespace fta::ior {
 
 absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params) {
   for (auto [value, flag] : {std::pair{spec.random_seed(), "random_seed (--random-seed)"},
-                             std::pair{spec.deadline_s(), "deadline_s (-D)"},
+                             std::pair{spec.stonewall_s(), "stonewall_s (-D)"},
                              std::pair{spec.inter_test_delay_s(), "inter_test_delay_s (--delay)"},
                              std::pair{spec.max_minutes(), "max_minutes (-T)"}}) {
     if (value < 0)
@@ -18,7 +18,7 @@ absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params)
   params->fsync_per_write = spec.fsync_per_write();
   params->random_offset = spec.random_offset();
   params->random_seed = static_cast<uint64_t>(spec.random_seed());
-  params->deadline_seconds = static_cast<uint64_t>(spec.deadline_s());
+  params->deadline_seconds = static_cast<uint64_t>(spec.stonewall_s());
   params->stonewall_wear_out = spec.stonewall_wear_out();
   params->inter_test_delay_seconds = static_cast<uint64_t>(spec.inter_test_delay_s());
   params->max_minutes = static_cast<uint64_t>(spec.max_minutes());

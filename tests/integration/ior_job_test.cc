@@ -123,11 +123,11 @@ TEST_F(IorJobTest, AgentsSurviveDaemonRestartAndRunAgain) {
   hostd_->Kill();  // a crash, not a clean stop
   ASSERT_TRUE(hostd_->Start());
   // Reconcile adopted them; each agent reconnects on its own backoff.
-  fta::v1::WaitReadyRequest wait;
+  fta::v1::WaitFtasReadyRequest wait;
   wait.set_timeout_s(60);
   fta::v1::ListFtasResponse ready;
   auto context = ContextWithDeadline(90);
-  grpc::Status waited = hostd_->vms().WaitReady(context.get(), wait, &ready);
+  grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 2);
   for (const auto& fta : ready.ftas()) {
@@ -170,7 +170,8 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   EXPECT_LT(finished.finished_unix_ms() - finished.created_unix_ms(), 120'000);
   for (const auto& agent : finished.agents()) {
     if (agent.fta_id() == victim.id()) {
-      EXPECT_TRUE(agent.state() == "lost" || agent.state() == "failed") << agent.state();
+      EXPECT_TRUE(agent.state() == fta::v1::JOB_AGENT_STATE_LOST || agent.state() == fta::v1::JOB_AGENT_STATE_FAILED)
+          << fta::v1::JobAgentState_Name(agent.state());
     } else {
       EXPECT_EQ(agent.state(), "cancelled") << agent.fta_id();
     }
@@ -181,7 +182,7 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   get.set_id(victim.id());
   fta::v1::Fta dead;
   auto get_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().Get(get_context.get(), get, &dead).ok());
+  ASSERT_TRUE(hostd_->ftas().GetFta(get_context.get(), get, &dead).ok());
   EXPECT_NE(dead.state(), fta::v1::FTA_STATE_READY);
   fta::v1::RunIorRequest again = WriteReadRequest("1m", "4m");
   again.clear_on();

@@ -115,7 +115,7 @@ CommandResult* SweepTest::result_ = nullptr;
 
 TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   json sweep = Sweep();
-  EXPECT_EQ(sweep["state"], "SWEEP_STATE_COMPLETED") << sweep["error"];
+  EXPECT_EQ(sweep["state"], "completed") << sweep["error"];
   // Per transfer size: native 1 rank, then N = 1, 2, 3 FTAs, and native with
   // 2 and 3 ranks: 6 runs, each measuring write and read.
   ASSERT_EQ(sweep["runs"].size(), 12u);
@@ -155,9 +155,9 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   // FTAs left running at the end: the last N.
   fta::v1::ListFtasResponse listed;
   auto context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
   int guests = 0;
-  for (const auto& fta : listed.ftas()) guests += fta.kind() == fta::v1::FTA_KIND_GUEST;
+  for (const auto& fta : listed.ftas()) guests += fta.kind() == fta::v1::FTA_KIND_PROCESS;
   EXPECT_EQ(guests, 3);
 }
 
@@ -185,19 +185,23 @@ TEST_F(SweepTest, SummaryPerTransferSizeRelatesToNative) {
     int saturation = transfer["write_saturation_n"];
     EXPECT_TRUE(saturation == 0 || (saturation >= 1 && saturation <= 2)) << saturation;
   }
-  CommandResult shown = Ftactl({"results", "show", sweep["id"]});
+  CommandResult shown = Ftactl({"sweep", "show", sweep["id"]});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("SUMMARY -t 64k -b 8m"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("saturation"), std::string::npos);
-  CommandResult listed = Ftactl({"results", "list"});
+  CommandResult listed = Ftactl({"sweep", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(sweep["id"].get<std::string>()), std::string::npos) << listed.out;
+  // `results list`, the verb's old name, stays for scripts.
+  CommandResult alias = Ftactl({"results", "list"});
+  ASSERT_EQ(alias.exit_code, 0) << alias.err;
+  EXPECT_EQ(alias.out, listed.out);
 }
 
 TEST_F(SweepTest, ExportAsCsvAndJson) {
   json sweep = Sweep();
   std::string id = sweep["id"];
-  CommandResult csv = Ftactl({"results", "export", id, "--format", "csv"});
+  CommandResult csv = Ftactl({"sweep", "export", id, "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   std::vector<std::string> lines;
   std::stringstream stream(csv.out);
@@ -219,7 +223,7 @@ TEST_F(SweepTest, ExportAsCsvAndJson) {
   EXPECT_EQ(from_file["points"].size(), 24u);
   EXPECT_EQ(from_file["summary"], sweep["summary"]);
 
-  CommandResult compared = Ftactl({"results", "compare", id, id});
+  CommandResult compared = Ftactl({"sweep", "compare", id, id});
   ASSERT_EQ(compared.exit_code, 0) << compared.err;
   EXPECT_NE(compared.out.find("+0.0%"), std::string::npos) << compared.out;
   CommandResult missing = Ftactl({"results", "export", "sweep-999"});

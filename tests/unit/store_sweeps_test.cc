@@ -53,14 +53,14 @@ class StoreSweepsTest : public ::testing::Test {
     run.set_write_mib(123.5);
     run.set_read_mib(456.25);
     fta::v1::RunSnapshot* s = run.mutable_snapshot();
-    s->set_backend("process");
+    s->set_backend(fta::v1::BACKEND_PROCESS);
     s->set_cpu_model("Test CPU");
     s->set_cpu_count(12);
     s->set_memory_bytes(int64_t{48} << 30);
     s->add_vfs("0000:03:00.1");
     s->add_vfs("0000:03:00.2");
     s->set_ib_link_rate("mlx4_0/1: 56 Gb/sec (4X FDR)");
-    s->set_engine("builtin");
+    s->set_engine(fta::v1::ENGINE_BUILTIN);
     s->set_engine_version("fta-agent 0.1.0");
     s->set_kernel("Linux 6.1");
     s->set_config_hash("0123456789abcdef");
