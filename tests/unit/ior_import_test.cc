@@ -1,6 +1,6 @@
 // `ftactl results import` on the daemon side: IOR output becomes a job with
 // IOR's own figures, and storing it is all or nothing.
-#include "lib/hostd/ior_import.h"
+#include "lib/jobs/ior_import.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,7 +1,7 @@
 // Link metering over fake sysfs trees in the kernel's layout: which ports a
 // job's VFs lead to, utilisation from the data counters (4-byte words) as
 // the test moves them, and the cross-check against the agents' bytes.
-#include "lib/hostd/link_meter.h"
+#include "lib/jobs/link_meter.h"
 
 #include <unistd.h>
 

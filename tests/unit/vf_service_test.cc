@@ -1,7 +1,7 @@
 // The VF service's listing over a fake sysfs tree: libibverbs' view merged
 // into the PFs' ports (a fake reader stands in for RDMA hardware), and what
 // it says when libibverbs has nothing or was not consulted.
-#include "lib/hostd/vf_service.h"
+#include "lib/services/vf_service.h"
 
 #include <stdlib.h>
 

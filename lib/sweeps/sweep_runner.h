@@ -1,0 +1,114 @@
+// SweepRunner: runs sweeps (see proto/fta/v1/sweep.proto), one at a time.
+//
+// A sweep is a plan of IOR jobs (sweep_plan.h). One thread per running sweep
+// walks the plan: it brings the running FTAs to the step's N through the
+// FtaManager (reusing running ones, allocating the missing, releasing the
+// extra), runs the step's write+read job through the JobCoordinator, and
+// stores the run, its points and its snapshot before the next step. The
+// store is the truth: a sweep's progress is the set of completed runs, so a
+// resumed sweep (ResumeSweep, e.g. after the daemon was killed) skips them.
+//
+//   absl::StatusOr<SweepRunner::Started> started = runner.Start(spec);
+//   while (auto event = started->events->Pop(deadline)) { ... }
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "fta/v1/sweep.pb.h"
+#include "lib/core/clock.h"
+#include "lib/core/event_queue.h"
+#include "lib/fleet/fta_manager.h"
+#include "lib/jobs/job_coordinator.h"
+#include "lib/sweeps/sweep_plan.h"
+#include "lib/sriov/discovery.h"
+#include "lib/store/store.h"
+
+namespace fta::hostd {
+
+// One subscriber's queue of sweep events. Closed after the finished event.
+using SweepEventQueue = core::EventQueue<fta::v1::SweepEvent>;
+
+class SweepRunner {
+ public:
+  struct Options {
+    std::string backend;                        // the daemon's; a spec naming another is refused
+    absl::Duration connect_timeout = absl::Seconds(60);
+    fta::v1::RunSnapshot host;                  // DescribeHost(config)
+    // The VF inventory as it is now, for each run's PF and link rate; empty
+    // when the daemon has no VF pool.
+    std::function<absl::StatusOr<sriov::Inventory>()> read_vf_inventory;
+  };
+  struct Started {
+    fta::v1::Sweep sweep;
+    std::shared_ptr<SweepEventQueue> events;
+  };
+
+  // Nothing is owned.
+  SweepRunner(Options options, store::Store* store, FtaManager* ftas, JobCoordinator* jobs, const Clock* clock);
+  ~SweepRunner();  // Shutdown()
+
+  // Validates (errors name the flag), stores the sweep and starts it.
+  // FAILED_PRECONDITION while another sweep runs; RESOURCE_EXHAUSTED when N
+  // exceeds the host's FTA capacity.
+  absl::StatusOr<Started> Start(const fta::v1::SweepSpec& spec);
+  // Continues a sweep that is not running and not completed.
+  absl::StatusOr<Started> Resume(const std::string& id);
+  absl::StatusOr<std::shared_ptr<SweepEventQueue>> Watch(const std::string& id);
+  // Stops the running sweep (its job is cancelled) and returns it as stored.
+  absl::StatusOr<fta::v1::Sweep> Cancel(const std::string& id);
+  // The stored sweep with its summary.
+  absl::StatusOr<fta::v1::Sweep> Get(const std::string& id);
+  // Newest first, summaries included, runs and points left out.
+  absl::StatusOr<std::vector<fta::v1::Sweep>> List(int limit);
+  // Daemon stop: the running sweep is recorded INTERRUPTED (resumable).
+  void Shutdown(const std::string& reason);
+
+ private:
+  struct ActiveSweep {
+    fta::v1::Sweep sweep;  // row fields only
+    std::vector<SweepStep> plan;
+    std::atomic<bool> cancel_requested{false};
+    std::atomic<bool> interrupted{false};
+    std::string stop_reason;
+    std::mutex mu;
+    std::string current_job ABSL_GUARDED_BY(mu);
+    std::vector<std::shared_ptr<SweepEventQueue>> subscribers ABSL_GUARDED_BY(mu);
+    std::thread thread;
+  };
+
+  absl::StatusOr<Started> Launch(fta::v1::Sweep sweep, std::vector<SweepStep> plan);
+  absl::Status CheckCapacity(const fta::v1::SweepSpec& spec);
+  void Run(ActiveSweep* active);
+  // Runs one step and stores its run (also when the job failed).
+  absl::Status RunStep(ActiveSweep* active, const SweepStep& step, int steps_done);
+  absl::StatusOr<std::vector<std::string>> EnsureFtas(int count);
+  void Publish(ActiveSweep* active, const fta::v1::SweepEvent& event);
+  void StopActive(const std::string& reason, bool interrupt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void WaitUntilNotRunning(const std::string& id);
+
+  const Options options_;
+  store::Store* store_;
+  FtaManager* ftas_;
+  JobCoordinator* jobs_;
+  const Clock* clock_;
+
+  std::mutex mu_;
+  std::condition_variable finished_cv_;
+  std::unique_ptr<ActiveSweep> active_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> finished_threads_ ABSL_GUARDED_BY(mu_);
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace fta::hostd
