@@ -10,16 +10,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 
 namespace fta::cli {
 namespace {
 
 // Generated names carry the type as prefix ("FTA_STATE_READY"); the word is
 // the distinguishing tail in lower case.
-std::string LowerTail(const google::protobuf::EnumDescriptor* type, int value, std::string_view prefix) {
+std::string LowerTail(const google::protobuf::EnumDescriptor* type, int value, absl::string_view prefix) {
   const google::protobuf::EnumValueDescriptor* found = type->FindValueByNumber(value);
   if (found == nullptr) return absl::StrCat("unknown(", value, ")");
-  std::string_view name = found->name();
+  absl::string_view name = found->name();
   if (absl::StartsWith(name, prefix)) name.remove_prefix(prefix.size());
   return absl::AsciiStrToLower(name);
 }

@@ -55,9 +55,11 @@ absl::StatusOr<ior::IorParams> ParamsFromSpec(const fta::v1::IorSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat("ranks_per_fta: must be between 1 and ", kMaxRanksPerFta,
                                                    ", got ", spec.ranks_per_fta()));
   }
-  if (!spec.engine().empty() && spec.engine() != "builtin" && spec.engine() != "ior") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("engine: \"", spec.engine(), "\" is not one of builtin, ior"));
+  if (spec.engine() != fta::v1::ENGINE_UNSPECIFIED && spec.engine() != fta::v1::ENGINE_BUILTIN &&
+      spec.engine() != fta::v1::ENGINE_IOR) {
+    return absl::InvalidArgumentError(absl::StrCat("engine: ", fta::v1::Engine_Name(spec.engine()),
+                                                   " (", static_cast<int>(spec.engine()),
+                                                   ") cannot run a job (ENGINE_BUILTIN, ENGINE_IOR or unspecified)"));
   }
   FTA_RETURN_IF_ERROR(ior::Validate(params));
   return params;

@@ -1,6 +1,7 @@
 #include "lib/services/sweep_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/paging.h"
 #include "lib/core/rpc_status.h"
 #include "lib/services/stream_events.h"
 
@@ -45,10 +46,12 @@ grpc::Status SweepServiceImpl::GetSweep(grpc::ServerContext*, const fta::v1::Get
 
 grpc::Status SweepServiceImpl::ListSweeps(grpc::ServerContext*, const fta::v1::ListSweepsRequest* request,
                                           fta::v1::ListSweepsResponse* response) {
-  if (request->limit() < 0) return Invalid(absl::StrCat("limit: must not be negative, got ", request->limit()));
-  absl::StatusOr<std::vector<fta::v1::Sweep>> sweeps = sweeps_->List(request->limit() == 0 ? 50 : request->limit());
-  if (!sweeps.ok()) return ToGrpcStatus(sweeps.status());
-  for (auto& sweep : *sweeps) *response->add_sweeps() = sweep;
+  absl::StatusOr<PageQuery> query = ResolvePage(request->page_size(), request->page_token(), "sweeps");
+  if (!query.ok()) return ToGrpcStatus(query.status());
+  absl::StatusOr<Page<fta::v1::Sweep>> page = sweeps_->List(*query);
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (auto& sweep : page->items) *response->add_sweeps() = std::move(sweep);
+  response->set_next_page_token(NextPageToken("sweeps", *page, [](const fta::v1::Sweep& s) { return s.id(); }));
   return grpc::Status::OK;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
+#include "lib/fleet/fta_kinds.h"
 #include "lib/report/summary.h"
 #include "lib/sweeps/sweep_snapshot.h"
 #include "spdlog/spdlog.h"
@@ -63,9 +64,9 @@ SweepRunner::SweepRunner(Options options, store::Store* store, FtaManager* ftas,
 SweepRunner::~SweepRunner() { Shutdown("daemon shutting down"); }
 
 absl::Status SweepRunner::CheckCapacity(const fta::v1::SweepSpec& spec) {
-  if (!spec.backend().empty() && spec.backend() != options_.backend) {
-    return absl::FailedPreconditionError(absl::StrCat("--backend: this daemon runs the \"", options_.backend,
-                                                      "\" backend, not \"", spec.backend(), "\""));
+  if (spec.backend() != fta::v1::BACKEND_UNSPECIFIED && spec.backend() != BackendOf(options_.backend)) {
+    return absl::FailedPreconditionError(absl::StrCat("backend (--backend): this daemon runs the \"", options_.backend,
+                                                      "\" backend, not ", fta::v1::Backend_Name(spec.backend())));
   }
   int largest = *std::max_element(spec.fta_counts().begin(), spec.fta_counts().end());
   if (largest > ftas_->max_ftas()) {
@@ -227,13 +228,13 @@ absl::StatusOr<Sweep> SweepRunner::Get(const std::string& id) {
   return sweep;
 }
 
-absl::StatusOr<std::vector<Sweep>> SweepRunner::List(int limit) {
-  FTA_ASSIGN_OR_RETURN(std::vector<Sweep> sweeps, store_->ListSweeps(limit));
-  for (Sweep& sweep : sweeps) {
+absl::StatusOr<Page<Sweep>> SweepRunner::List(const PageQuery& query) {
+  FTA_ASSIGN_OR_RETURN(Page<Sweep> page, store_->ListSweeps(query));
+  for (Sweep& sweep : page.items) {
     *sweep.mutable_summary() = report::SummarizeSweep(sweep);
     sweep.clear_runs();
   }
-  return sweeps;
+  return page;
 }
 
 void SweepRunner::Publish(ActiveSweep* active, const SweepEvent& event) {
@@ -245,7 +246,7 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count) {
   FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> listed, ftas_->List(/*include_released=*/false));
   std::vector<std::string> starting, broken;
   for (const fta::v1::Fta& fta : listed) {
-    if (fta.kind() != fta::v1::FTA_KIND_GUEST) continue;
+    if (!IsAllocatedKind(fta.kind())) continue;
     if (fta.state() == fta::v1::FTA_STATE_STARTING) starting.push_back(fta.id());
     if (fta.state() == fta::v1::FTA_STATE_FAILED || fta.state() == fta::v1::FTA_STATE_LOST) broken.push_back(fta.id());
   }
@@ -265,7 +266,7 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count) {
   FTA_ASSIGN_OR_RETURN(listed, ftas_->List(false));
   std::vector<std::string> usable;  // List sorts by id number
   for (const fta::v1::Fta& fta : listed) {
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST &&
+    if (IsAllocatedKind(fta.kind()) &&
         (fta.state() == fta::v1::FTA_STATE_READY || fta.state() == fta::v1::FTA_STATE_BUSY)) {
       usable.push_back(fta.id());
     }
@@ -311,10 +312,10 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
   run.set_repetition(step.repetition);
   run.set_note(step.note);
   auto store_failure = [&](const absl::Status& status) -> absl::Status {
-    run.set_state(absl::IsCancelled(status) ? "cancelled" : "failed");
+    run.set_state(absl::IsCancelled(status) ? fta::v1::SWEEP_RUN_STATE_CANCELLED : fta::v1::SWEEP_RUN_STATE_FAILED);
     run.set_error(std::string(status.message()));
     run.set_finished_unix_ms(clock_->NowUnixMillis());
-    *run.mutable_snapshot() = SnapshotForRun(options_.host, {}, "");
+    *run.mutable_snapshot() = SnapshotForRun(options_.host, {}, fta::v1::ENGINE_UNSPECIFIED);
     absl::Status stored = store_->PutSweepRun(sweep_id, run, {});
     if (!stored.ok()) spdlog::error("{}: storing run {}: {}", sweep_id, step.step, std::string(stored.message()));
     return status;
@@ -429,13 +430,13 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
   }
   absl::Status outcome = absl::OkStatus();
   if (finished->state() == fta::v1::JOB_STATE_COMPLETED) {
-    run.set_state("completed");
+    run.set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
   } else if (finished->state() == fta::v1::JOB_STATE_CANCELLED) {
-    run.set_state("cancelled");
+    run.set_state(fta::v1::SWEEP_RUN_STATE_CANCELLED);
     run.set_error(finished->error());
     outcome = absl::CancelledError(active->cancel_requested ? active->stop_reason : finished->error());
   } else {
-    run.set_state("failed");
+    run.set_state(fta::v1::SWEEP_RUN_STATE_FAILED);
     run.set_error(finished->error());
     outcome = absl::AbortedError(absl::StrCat(StepName(step), ": ", job_id, " ",
                                               fta::v1::JobState_Name(finished->state()), ": ", finished->error()));
@@ -446,7 +447,7 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
   *event.mutable_run_finished() = run;
   Publish(active, event);
   spdlog::info("{} step {}: {} write {:.1f} MiB/s, read {:.1f} MiB/s ({})", sweep_id, step.step + 1, StepName(step),
-               run.write_mib(), run.read_mib(), run.state());
+               run.write_mib(), run.read_mib(), fta::v1::SweepRunState_Name(run.state()));
   return outcome;
 }
 
@@ -456,7 +457,7 @@ void SweepRunner::Run(ActiveSweep* active) {
     FTA_ASSIGN_OR_RETURN(Sweep stored, store_->GetSweep(sweep.id()));
     std::set<int> done;
     for (const auto& run : stored.runs()) {
-      if (run.state() == "completed") done.insert(run.step());
+      if (run.state() == fta::v1::SWEEP_RUN_STATE_COMPLETED) done.insert(run.step());
     }
     for (const SweepStep& step : active->plan) {
       if (done.count(step.step) > 0) continue;
