@@ -57,19 +57,11 @@ int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind ki
 }
 
 int Client::FtaList(bool include_released) {
+  v1::ListFtasRequest request;
+  request.set_include_released(include_released);
   v1::ListFtasResponse all;
-  grpc::Status status = cli::CollectPages(
-      0,
-      [&](const std::string& token, int32_t page_size, v1::ListFtasResponse* page) {
-        grpc::ClientContext context;
-        connection_.SetDeadline(context);
-        v1::ListFtasRequest request;
-        request.set_include_released(include_released);
-        request.set_page_size(page_size);
-        request.set_page_token(token);
-        return ftas_->ListFtas(&context, request, page);
-      },
-      [](v1::ListFtasResponse& page) { return page.mutable_ftas(); }, &all);
+  grpc::Status status = cli::ListAll(connection_, 0, request, &v1::FtaService::Stub::ListFtas, *ftas_,
+                                     [](v1::ListFtasResponse& page) { return page.mutable_ftas(); }, &all);
   if (!status.ok()) return connection_.Fail(status);
   return connection_.Emit(all, [&] { return cli::RenderFtaList(all.ftas(), connection_.format()); });
 }
@@ -125,17 +117,8 @@ int Client::JobWatch(const std::string& id) {
 
 int Client::JobList(int32_t limit) {
   v1::ListJobsResponse all;
-  grpc::Status status = cli::CollectPages(
-      limit,
-      [&](const std::string& token, int32_t page_size, v1::ListJobsResponse* page) {
-        grpc::ClientContext context;
-        connection_.SetDeadline(context);
-        v1::ListJobsRequest request;
-        request.set_page_size(page_size);
-        request.set_page_token(token);
-        return jobs_->ListJobs(&context, request, page);
-      },
-      [](v1::ListJobsResponse& page) { return page.mutable_jobs(); }, &all);
+  grpc::Status status = cli::ListAll(connection_, limit, v1::ListJobsRequest(), &v1::JobService::Stub::ListJobs,
+                                     *jobs_, [](v1::ListJobsResponse& page) { return page.mutable_jobs(); }, &all);
   if (!status.ok()) return connection_.Fail(status);
   return connection_.Emit(all, [&] { return cli::RenderJobList(all.jobs(), connection_.format()); });
 }

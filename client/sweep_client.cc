@@ -78,17 +78,9 @@ int SweepClient::Cancel(const std::string& id) {
 
 int SweepClient::List(int32_t limit) {
   v1::ListSweepsResponse all;
-  grpc::Status status = cli::CollectPages(
-      limit,
-      [&](const std::string& token, int32_t page_size, v1::ListSweepsResponse* page) {
-        grpc::ClientContext context;
-        connection_.SetDeadline(context);
-        v1::ListSweepsRequest request;
-        request.set_page_size(page_size);
-        request.set_page_token(token);
-        return sweeps_->ListSweeps(&context, request, page);
-      },
-      [](v1::ListSweepsResponse& page) { return page.mutable_sweeps(); }, &all);
+  grpc::Status status =
+      cli::ListAll(connection_, limit, v1::ListSweepsRequest(), &v1::SweepService::Stub::ListSweeps, *sweeps_,
+                   [](v1::ListSweepsResponse& page) { return page.mutable_sweeps(); }, &all);
   if (!status.ok()) return connection_.Fail(status);
   return connection_.Emit(all, [&] { return cli::RenderSweepList(all.sweeps(), connection_.format()); });
 }

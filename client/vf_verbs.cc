@@ -16,17 +16,8 @@ void AddVfVerbs(CLI::App& app, std::function<int(Client&)>& action) {
 int Client::VfList() {
   std::unique_ptr<v1::VfService::Stub> vfs = v1::VfService::NewStub(connection_.channel());
   v1::ListVfsResponse all;
-  grpc::Status status = cli::CollectPages(
-      0,
-      [&](const std::string& token, int32_t page_size, v1::ListVfsResponse* page) {
-        grpc::ClientContext context;
-        connection_.SetDeadline(context);
-        v1::ListVfsRequest request;
-        request.set_page_size(page_size);
-        request.set_page_token(token);
-        return vfs->ListVfs(&context, request, page);
-      },
-      [](v1::ListVfsResponse& page) { return page.mutable_vfs(); }, &all);
+  grpc::Status status = cli::ListAll(connection_, 0, v1::ListVfsRequest(), &v1::VfService::Stub::ListVfs, *vfs,
+                                     [](v1::ListVfsResponse& page) { return page.mutable_vfs(); }, &all);
   if (!status.ok()) return connection_.Fail(status);
   return connection_.Emit(all, [&] { return cli::RenderVfList(all); });
 }

@@ -4,17 +4,9 @@
 // whole list.
 //
 //   v1::ListJobsResponse all;
-//   grpc::Status status = cli::CollectPages<v1::ListJobsResponse>(
-//       limit,
-//       [&](const std::string& token, int32_t page_size, v1::ListJobsResponse* page) {
-//         v1::ListJobsRequest request;
-//         request.set_page_token(token);
-//         request.set_page_size(page_size);
-//         grpc::ClientContext context;
-//         connection.SetDeadline(context);
-//         return stub->ListJobs(&context, request, page);
-//       },
-//       [](v1::ListJobsResponse& r) { return r.mutable_jobs(); }, &all);
+//   grpc::Status status = cli::ListAll(connection, limit, v1::ListJobsRequest(),
+//                                      &v1::JobService::Stub::ListJobs, *stub,
+//                                      [](v1::ListJobsResponse& r) { return r.mutable_jobs(); }, &all);
 #pragma once
 
 #include <algorithm>
@@ -23,6 +15,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include "lib/cli/connection.h"
 #include "lib/core/paging.h"
 
 namespace fta::cli {
@@ -58,6 +51,25 @@ grpc::Status CollectPages(int32_t limit, Fetch fetch, Items items, Response* all
     all->set_next_page_token(token);
     if (token.empty() || (limit > 0 && items(*all)->size() >= limit)) return grpc::Status::OK;
   }
+}
+
+// CollectPages over one List RPC of `stub`: `request` (its filters set) is
+// sent page after page, each call with --timeout as deadline.
+//
+//   cli::ListAll(connection, limit, v1::ListJobsRequest(), &v1::JobService::Stub::ListJobs, *stub,
+//                [](v1::ListJobsResponse& r) { return r.mutable_jobs(); }, &all);
+template <typename Stub, typename Request, typename Response, typename Items>
+grpc::Status ListAll(const Connection& connection, int32_t limit, Request request,
+                     grpc::Status (Stub::*list)(grpc::ClientContext*, const Request&, Response*), Stub& stub,
+                     Items items, Response* all) {
+  auto fetch = [&](const std::string& token, int32_t page_size, Response* page) {
+    request.set_page_token(token);
+    request.set_page_size(page_size);
+    grpc::ClientContext context;
+    connection.SetDeadline(context);
+    return (stub.*list)(&context, request, page);
+  };
+  return CollectPages(limit, fetch, items, all);
 }
 
 }  // namespace fta::cli

@@ -103,7 +103,7 @@ std::vector<std::string> FtaManager::ReconcileRunning() {
 // active (a crash between Start and the store write, or a release whose
 // Stop failed): nobody decided it should run, so it is stopped and its
 // resources freed, and the store keeps a RELEASED record saying so
-// (`ftactl vm list --all` shows it).
+// (`ftactl fta list --all` shows it).
 absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
   absl::StatusOr<std::vector<std::string>> owned = provisioner_->ListOwned();
   if (!owned.ok()) {

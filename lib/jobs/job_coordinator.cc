@@ -91,7 +91,7 @@ absl::StatusOr<std::vector<std::string>> JobCoordinator::ResolveTargets(
     std::vector<std::string> ready = ftas_->ReadyGuestIds();
     if (ready.empty()) {
       return absl::FailedPreconditionError(
-          "on: no FTA is ready (allocate some first: ftactl vm allocate -n N)");
+          "on: no FTA is ready (allocate some first: ftactl fta allocate -n N)");
     }
     return ready;
   }

@@ -5,9 +5,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "lib/core/paging.h"
 #include "lib/core/rpc_status.h"
 #include "lib/fleet/fta_kinds.h"
+#include "lib/services/paged_response.h"
 #include "lib/services/stream_events.h"
 
 namespace fta::hostd {
@@ -60,14 +60,11 @@ grpc::Status FtaServiceImpl::ListFtas(grpc::ServerContext*, const fta::v1::ListF
                                       fta::v1::ListFtasResponse* response) {
   // The filter is part of the token's scope: a token of the live list does
   // not continue the list with released FTAs.
-  const std::string scope = request->include_released() ? "ftas:all" : "ftas:active";
-  absl::StatusOr<PageQuery> query = ResolvePage(request->page_size(), request->page_token(), scope);
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  absl::StatusOr<Page<fta::v1::Fta>> page = ftas_->List(request->include_released(), *query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (auto& fta : page->items) *response->add_ftas() = std::move(fta);
-  response->set_next_page_token(NextPageToken(scope, *page, [](const fta::v1::Fta& fta) { return fta.id(); }));
-  return grpc::Status::OK;
+  return ServePage<fta::v1::Fta>(
+      *request, request->include_released() ? "ftas:all" : "ftas:active",
+      [&](const PageQuery& query) { return ftas_->List(request->include_released(), query); },
+      [](fta::v1::ListFtasResponse* r) { return r->add_ftas(); }, [](const fta::v1::Fta& fta) { return fta.id(); },
+      response);
 }
 
 grpc::Status FtaServiceImpl::GetFta(grpc::ServerContext*, const fta::v1::GetFtaRequest* request,
@@ -117,13 +114,10 @@ grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,
                                       fta::v1::ListJobsResponse* response) {
-  absl::StatusOr<PageQuery> query = ResolvePage(request->page_size(), request->page_token(), "jobs");
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  absl::StatusOr<Page<fta::v1::Job>> page = store_->ListJobs(*query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (auto& job : page->items) *response->add_jobs() = std::move(job);
-  response->set_next_page_token(NextPageToken("jobs", *page, [](const fta::v1::Job& job) { return job.id(); }));
-  return grpc::Status::OK;
+  return ServePage<fta::v1::Job>(
+      *request, "jobs", [&](const PageQuery& query) { return store_->ListJobs(query); },
+      [](fta::v1::ListJobsResponse* r) { return r->add_jobs(); }, [](const fta::v1::Job& job) { return job.id(); },
+      response);
 }
 
 grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const fta::v1::GetJobRequest* request,

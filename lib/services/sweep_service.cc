@@ -1,8 +1,8 @@
 #include "lib/services/sweep_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "lib/core/paging.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/paged_response.h"
 #include "lib/services/stream_events.h"
 
 namespace fta::hostd {
@@ -46,13 +46,10 @@ grpc::Status SweepServiceImpl::GetSweep(grpc::ServerContext*, const fta::v1::Get
 
 grpc::Status SweepServiceImpl::ListSweeps(grpc::ServerContext*, const fta::v1::ListSweepsRequest* request,
                                           fta::v1::ListSweepsResponse* response) {
-  absl::StatusOr<PageQuery> query = ResolvePage(request->page_size(), request->page_token(), "sweeps");
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  absl::StatusOr<Page<fta::v1::Sweep>> page = sweeps_->List(*query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  for (auto& sweep : page->items) *response->add_sweeps() = std::move(sweep);
-  response->set_next_page_token(NextPageToken("sweeps", *page, [](const fta::v1::Sweep& s) { return s.id(); }));
-  return grpc::Status::OK;
+  return ServePage<fta::v1::Sweep>(
+      *request, "sweeps", [&](const PageQuery& query) { return sweeps_->List(query); },
+      [](fta::v1::ListSweepsResponse* r) { return r->add_sweeps(); },
+      [](const fta::v1::Sweep& sweep) { return sweep.id(); }, response);
 }
 
 grpc::Status SweepServiceImpl::CancelSweep(grpc::ServerContext*, const fta::v1::CancelSweepRequest* request,

@@ -145,7 +145,7 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   fta::v1::RunIorRequest request = WriteReadRequest("64k", "8m");
   // Many iterations: the job is certainly still running after the first.
   request.mutable_spec()->set_iterations(5000);
-  request.set_deadline_s(120);
+  request.set_job_deadline_s(120);
 
   auto context = ContextWithDeadline(300);
   auto reader = hostd_->jobs().RunIor(context.get(), request);
