@@ -332,7 +332,7 @@ TEST(SweepRestartTest, KilledDaemonKeepsFinishedRunsAndResumes) {
       if (event.has_started()) id = event.started().id();
       if (event.has_run_finished()) {
         first_job = event.run_finished().job_id();
-        ASSERT_EQ(event.run_finished().state(), "completed") << event.run_finished().error();
+        ASSERT_EQ(event.run_finished().state(), fta::v1::SWEEP_RUN_STATE_COMPLETED) << event.run_finished().error();
         hostd.Kill();  // the first run is stored before its event is sent
         break;
       }
@@ -380,7 +380,7 @@ TEST(SweepRestartTest, KilledDaemonKeepsFinishedRunsAndResumes) {
   EXPECT_EQ(finished.steps_done(), 3);
   EXPECT_EQ(finished.runs(0).job_id(), first_job);  // kept, not re-run
   EXPECT_EQ(finished.points_size(), 6);
-  for (const auto& run : finished.runs()) EXPECT_EQ(run.state(), "completed") << run.error();
+  for (const auto& run : finished.runs()) EXPECT_EQ(run.state(), fta::v1::SWEEP_RUN_STATE_COMPLETED) << run.error();
 
   // A completed sweep is not resumed again.
   {
