@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
+#include "lib/fleet/fta_kinds.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -82,7 +83,7 @@ std::vector<std::string> FtaManager::ReconcileRunning() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, fta] : ftas_) {
-      if (fta.kind() != fta::v1::FTA_KIND_GUEST || fta.state() == fta::v1::FTA_STATE_STARTING) continue;
+      if (!IsAllocatedKind(fta.kind()) || fta.state() == fta::v1::FTA_STATE_STARTING) continue;
       if (running.count(id) == 0) vanished.push_back(id);
     }
   }
@@ -102,7 +103,7 @@ std::vector<std::string> FtaManager::ReconcileRunning() {
 // active (a crash between Start and the store write, or a release whose
 // Stop failed): nobody decided it should run, so it is stopped and its
 // resources freed, and the store keeps a RELEASED record saying so
-// (`ftactl vm list --all` shows it).
+// (`ftactl fta list --all` shows it).
 absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
   absl::StatusOr<std::vector<std::string>> owned = provisioner_->ListOwned();
   if (!owned.ok()) {
@@ -119,8 +120,8 @@ absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
     Fta record = known.ok() ? *known : Fta();
     if (!known.ok()) {
       record.set_id(id);
-      record.set_kind(fta::v1::FTA_KIND_GUEST);
-      record.set_backend(provisioner_->Backend());
+      record.set_kind(KindOf(provisioner_->Backend()));
+      record.set_backend(BackendOf(provisioner_->Backend()));
       record.set_created_unix_ms(clock_->NowUnixMillis());
     }
     record.set_state(fta::v1::FTA_STATE_RELEASED);
@@ -136,7 +137,7 @@ absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
 int FtaManager::ActiveCountLocked() {
   int count = 0;
   for (const auto& [id, fta] : ftas_) {
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST && IsActive(fta)) ++count;
+    if (IsAllocatedKind(fta.kind()) && IsActive(fta)) ++count;
   }
   return count;
 }
@@ -163,10 +164,10 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   Fta fta;
   fta.set_id(id);
   fta.set_kind(kind);
-  fta.set_backend(provisioner_->Backend());
+  fta.set_backend(BackendOf(provisioner_->Backend()));
   fta.set_state(fta::v1::FTA_STATE_STARTING);
   fta.set_created_unix_ms(clock_->NowUnixMillis());
-  if (kind == fta::v1::FTA_KIND_GUEST) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
+  if (IsAllocatedKind(kind)) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
   // Decision first: a crash right after Start leaves a record to reconcile.
   if (absl::Status recorded = PersistWithVf(fta); !recorded.ok()) {
     if (!fta.vf().empty()) (void)vf_pool_->Release(fta.vf(), id);
@@ -193,7 +194,9 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   return ftas_[id];
 }
 
-absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout) {
+absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout,
+                                                      fta::v1::FtaKind requested_kind) {
+  FTA_ASSIGN_OR_RETURN(fta::v1::FtaKind kind, AllocationKind(provisioner_->Backend(), requested_kind));
   if (count < 1) {
     return absl::InvalidArgumentError(absl::StrCat("count: must be at least 1, got ", count));
   }
@@ -220,7 +223,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
       failure = id.status();
       break;
     }
-    absl::StatusOr<Fta> launched = LaunchLocked(*id, fta::v1::FTA_KIND_GUEST);
+    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind);
     if (!launched.ok()) {
       failure = launched.status();
       break;
@@ -289,15 +292,22 @@ absl::StatusOr<std::vector<std::string>> FtaManager::Release(const std::vector<s
 absl::StatusOr<std::vector<Fta>> FtaManager::List(bool include_released) {
   FTA_ASSIGN_OR_RETURN(std::vector<Fta> ftas, store_->ListFtas(include_released));
   std::sort(ftas.begin(), ftas.end(), [](const Fta& a, const Fta& b) { return ByIdNumber(a.id(), b.id()); });
+  WithLiveState(ftas);
+  return ftas;
+}
+
+absl::StatusOr<Page<Fta>> FtaManager::List(bool include_released, const PageQuery& query) {
+  FTA_ASSIGN_OR_RETURN(Page<Fta> page, store_->ListFtas(include_released, query));
+  WithLiveState(page.items);
+  return page;
+}
+
+void FtaManager::WithLiveState(std::vector<Fta>& ftas) {
   std::lock_guard<std::mutex> lock(mu_);
   for (Fta& fta : ftas) {
-    auto live = ftas_.find(fta.id());
-    if (live != ftas_.end()) fta = live->second;
-    if (busy_.count(fta.id()) > 0 && fta.state() == fta::v1::FTA_STATE_READY) {
-      fta.set_state(fta::v1::FTA_STATE_BUSY);
-    }
+    if (auto live = ftas_.find(fta.id()); live != ftas_.end()) fta = live->second;
+    if (busy_.count(fta.id()) > 0 && fta.state() == fta::v1::FTA_STATE_READY) fta.set_state(fta::v1::FTA_STATE_BUSY);
   }
-  return ftas;
 }
 
 absl::StatusOr<Fta> FtaManager::Get(const std::string& id) {
@@ -324,7 +334,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::WaitReady(const std::vector<std::st
     std::lock_guard<std::mutex> lock(mu_);
     if (targets.empty()) {
       for (const auto& [id, fta] : ftas_) {
-        if (fta.kind() == fta::v1::FTA_KIND_GUEST) targets.push_back(id);
+        if (IsAllocatedKind(fta.kind())) targets.push_back(id);
       }
     }
     for (const std::string& id : targets) {
@@ -363,7 +373,7 @@ std::vector<std::string> FtaManager::ReadyGuestIds() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, fta] : ftas_) {
-      if (fta.kind() == fta::v1::FTA_KIND_GUEST && fta.state() == fta::v1::FTA_STATE_READY &&
+      if (IsAllocatedKind(fta.kind()) && fta.state() == fta::v1::FTA_STATE_READY &&
           busy_.count(id) == 0) {
         ids.push_back(id);
       }

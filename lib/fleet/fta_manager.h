@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "fta/v1/common.pb.h"
 #include "lib/core/clock.h"
+#include "lib/core/paging.h"
 #include "lib/fleet/agent_registry.h"
 #include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
@@ -65,13 +66,23 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // round is skipped while an allocation or release runs. Returns the repairs.
   std::vector<std::string> ReconcileRunning();
 
-  // Starts `count` FTAs and waits until their agents connected. On any
-  // failure every FTA of this call is stopped and released again.
-  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) override;
+  // Starts `count` FTAs of `kind` (UNSPECIFIED: the backend's, fta_kinds.h)
+  // and waits until their agents connected. A kind the backend does not
+  // start is FAILED_PRECONDITION naming `kind`. On any failure every FTA of
+  // this call is stopped and released again.
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
+                                                     fta::v1::FtaKind kind);
+  // The backend's own kind (SweepFleet).
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) override {
+    return Allocate(count, connect_timeout, fta::v1::FTA_KIND_UNSPECIFIED);
+  }
   // NOT_FOUND for unknown ids, FAILED_PRECONDITION for busy ones; checked for
   // every id before anything is stopped.
   absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all) override;
   absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released) override;
+  // One page of the same list, in creation order (keyset paging through the
+  // store, lib/core/paging.h), with the live state of active FTAs.
+  absl::StatusOr<Page<fta::v1::Fta>> List(bool include_released, const PageQuery& query);
   absl::StatusOr<fta::v1::Fta> Get(const std::string& id) override;
   // Waits until the FTAs (every active guest when `ids` is empty) have
   // connected agents. NOT_FOUND for unknown ids, DEADLINE_EXCEEDED naming
@@ -98,6 +109,9 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   void OnAgentLost(const std::string& fta_id, const std::string& reason) override;
 
  private:
+  // Active FTAs as the fleet sees them now (the store lags), READY ones in a
+  // job shown BUSY.
+  void WithLiveState(std::vector<fta::v1::Fta>& ftas);
   absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
   // Updates the cached record and the store.

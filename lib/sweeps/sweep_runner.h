@@ -75,7 +75,7 @@ class SweepRunner {
   // The stored sweep with its summary.
   absl::StatusOr<fta::v1::Sweep> Get(const std::string& id);
   // Newest first, summaries included, runs and points left out.
-  absl::StatusOr<std::vector<fta::v1::Sweep>> List(int limit);
+  absl::StatusOr<Page<fta::v1::Sweep>> List(const PageQuery& query);
   // Daemon stop: the running sweep is recorded INTERRUPTED (resumable).
   void Shutdown(const std::string& reason);
 

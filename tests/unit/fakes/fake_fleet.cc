@@ -29,7 +29,7 @@ fta::v1::Fta ReadyFta(const std::string& id, fta::v1::FtaKind kind) {
 
 void FakeFleet::AddReady(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  guests_[IdNumber(id)] = ReadyFta(id, fta::v1::FTA_KIND_GUEST);
+  guests_[IdNumber(id)] = ReadyFta(id, fta::v1::FTA_KIND_PROCESS);
   next_id_ = std::max(next_id_, IdNumber(id) + 1);
 }
 
@@ -106,7 +106,7 @@ absl::StatusOr<std::vector<fta::v1::Fta>> FakeFleet::Allocate(int count, absl::D
     std::lock_guard<std::mutex> lock(mu_);
     calls_.push_back(absl::StrCat("allocate ", count));
     for (int i = 0; i < count; ++i) {
-      fta::v1::Fta fta = ReadyFta(absl::StrCat("fta-", next_id_), fta::v1::FTA_KIND_GUEST);
+      fta::v1::Fta fta = ReadyFta(absl::StrCat("fta-", next_id_), fta::v1::FTA_KIND_PROCESS);
       guests_[next_id_++] = fta;
       added.push_back(fta);
     }
