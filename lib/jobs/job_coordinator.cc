@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -78,6 +79,11 @@ absl::StatusOr<std::vector<std::string>> JobCoordinator::ResolveTargets(
   if (on.empty()) {
     return absl::InvalidArgumentError("on: name the FTAs to run on: all, native, or FTA ids");
   }
+  // owner:NAME alone: the ready FTAs a scheduler allocated for its job.
+  if (on.size() == 1 && on[0].rfind(kOwnerTargetPrefix, 0) == 0) {
+    return ftas_->ReadyIdsOf(OwnerOfTarget(on[0]), request.max_ftas());
+  }
+  if (request.max_ftas() != 0) return absl::InvalidArgumentError("max_ftas: only with on = owner:NAME");
   bool has_all = std::count(on.begin(), on.end(), "all") > 0;
   bool has_native = std::count(on.begin(), on.end(), kNativeFtaId) > 0;
   if ((has_all || has_native) && on.size() > 1) {
@@ -129,6 +135,7 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::Run
       request.ready_timeout_s() > 0 ? absl::Seconds(request.ready_timeout_s()) : options_.ready_timeout;
   absl::Duration deadline =
       request.job_deadline_s() > 0 ? absl::Seconds(request.job_deadline_s()) : options_.deadline;
+  FTA_RETURN_IF_ERROR(ValidateStartAt(request.start_at_unix_ms(), clock_->NowUnixMillis(), params));
   FTA_ASSIGN_OR_RETURN(std::vector<std::string> targets,
                        ResolveTargets(request, absl::Now() + options_.native_start_timeout));
 
@@ -162,6 +169,9 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::Run
   record.set_engine(engine.engine);
   record.set_ior_version(engine.ior_version);
   record.set_timestamp_source(engine.timestamp_source);
+  record.set_owner(request.on_size() == 1 ? OwnerOfTarget(request.on(0)) : "");
+  record.set_start_at_unix_ms(request.start_at_unix_ms());
+  job->hold_until_unix_ms = request.start_at_unix_ms();
   for (const AgentPlan& plan : job->agents) {
     fta::v1::JobAgent* agent = record.add_agents();
     agent->set_fta_id(plan.fta_id);
@@ -175,6 +185,10 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::Run
   }
   job->signature = clock_->NowUnixNanos() / 1'000'000'000;
   job->ready_deadline = absl::Now() + ready_timeout;
+  if (request.start_at_unix_ms() != 0) {  // READY after the start time would start late: fail instead
+    job->ready_deadline = std::min(job->ready_deadline, absl::Now() + absl::Milliseconds(request.start_at_unix_ms() -
+                                                                                          clock_->NowUnixMillis()));
+  }
   job->deadline = absl::Now() + deadline;
   job->inbox = registry_->OpenInbox(job_id, std::set<std::string>(targets.begin(), targets.end()));
 
@@ -324,8 +338,10 @@ absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phas
   const int64_t delay_ns = phase == fta::v1::PHASE_REMOVE
                                ? 0
                                : static_cast<int64_t>(job->params.inter_test_delay_seconds) * 1'000'000'000;
-  go.mutable_go()->set_start_at_unix_ns(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
-                                        2'000'000 * static_cast<int64_t>(job->agents.size()));
+  // --start-at: the first GO is due at the agreed time (other hosts start then too).
+  go.mutable_go()->set_start_at_unix_ns(FirstGoAt(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
+                                                      2'000'000 * static_cast<int64_t>(job->agents.size()),
+                                                  std::exchange(job->hold_until_unix_ms, 0)));
   go.mutable_go()->set_max_transfers(ReadTransferCap(*job, iteration, phase));
   if (job->link_meter) job->link_meter->StartPhase();
   SendToAll(job, go);

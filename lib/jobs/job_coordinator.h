@@ -31,7 +31,9 @@
 #include "lib/core/event_queue.h"
 #include "lib/fleet/agent_registry.h"
 #include "lib/fleet/fta_manager.h"
+#include "lib/fleet/owner.h"
 #include "lib/jobs/job_spec.h"
+#include "lib/jobs/start_at.h"
 #include "lib/jobs/link_meter.h"
 #include "lib/ior/ior_params.h"
 #include "lib/store/store.h"
@@ -92,6 +94,7 @@ class JobCoordinator {
     std::vector<AgentPlan> agents;
     int total_ranks = 0;
     int64_t signature = 0;
+    int64_t hold_until_unix_ms = 0;  // --start-at, until the first GO is sent
     absl::Time deadline;
     absl::Time ready_deadline;
     std::shared_ptr<JobInbox> inbox;

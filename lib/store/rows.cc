@@ -66,7 +66,7 @@ absl::StatusOr<std::vector<int32_t>> ParseRanks(const std::string& text,
 
 const char kSelectFta[] =
     "SELECT id, kind, backend, state, pid, hostname, agent_version, ior_path, ior_version, "
-    "created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, vf FROM ftas";
+    "created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, vf, owner FROM ftas";
 
 absl::StatusOr<Fta> FtaFromRow(const Statement& row) {
   Fta fta;
@@ -93,12 +93,14 @@ absl::StatusOr<Fta> FtaFromRow(const Statement& row) {
   fta.set_last_heartbeat_unix_ms(row.ColumnInt(11));
   fta.set_last_error(row.ColumnText(12));
   fta.set_vf(row.ColumnText(13));
+  fta.set_owner(row.ColumnText(14));
   return fta;
 }
 
 const char kSelectJob[] =
     "SELECT id, state, spec, created_unix_ms, finished_unix_ms, error, transfer_size_bytes, "
-    "block_size_bytes, engine, timestamp_source, source, ior_version, ior_command_line FROM jobs";
+    "block_size_bytes, engine, timestamp_source, source, ior_version, ior_command_line, owner, start_at_unix_ms "
+    "FROM jobs";
 
 absl::StatusOr<Job> JobFromRow(const Statement& row) {
   Job job;
@@ -120,6 +122,8 @@ absl::StatusOr<Job> JobFromRow(const Statement& row) {
   job.set_source(row.ColumnText(10));
   job.set_ior_version(row.ColumnText(11));
   job.set_ior_command_line(row.ColumnText(12));
+  job.set_owner(row.ColumnText(13));
+  job.set_start_at_unix_ms(row.ColumnInt(14));
   return job;
 }
 
