@@ -41,7 +41,7 @@ void AddHostVerbs(CLI::App& app, Action& action) {
 }
 
 void AddFtaVerbs(CLI::App& app, Action& action) {
-  CLI::App* fta = app.add_subcommand("fta", "File transfer agents: processes, VMs or containers (alias: vm)");
+  CLI::App* fta = app.add_subcommand("fta", "File transfer agents: processes, VMs or containers");
   fta->alias("vm");  // the noun's old name, for scripts
   fta->require_subcommand(1);
 

@@ -104,7 +104,19 @@ class DaemonImpl final : public Daemon {
   ~DaemonImpl() override { Shutdown(absl::Seconds(1)); }
 
  private:
+  // Init's steps, in order; each builds what the next ones use.
+  absl::Status OpenState(const HostdConfig& config);
+  absl::Status MakeProvisioner(const HostdConfig& config, const std::string& binary_dir);
+  absl::Status MakeVfPool(const HostdConfig& config);
+  absl::Status MakeFleet(const HostdConfig& config, const std::string& token);
+  // The job and sweep engines, each recovering what a previous run left.
+  absl::Status MakeEngines(const HostdConfig& config);
+  absl::Status ServeAgents(const HostdConfig& config);
+  void StartBackgroundChecks(const HostdConfig& config);
+  absl::Status ServeControl(const HostdConfig& config);
+
   RealClock clock_;
+  std::string token_file_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt backend; outlives the provisioner
   std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
@@ -132,37 +144,53 @@ class DaemonImpl final : public Daemon {
 };
 
 absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& binary_dir) {
+  FTA_RETURN_IF_ERROR(OpenState(config));
+  FTA_ASSIGN_OR_RETURN(std::string token, LoadOrCreateToken(token_file_));
+  FTA_RETURN_IF_ERROR(MakeProvisioner(config, binary_dir));
+  FTA_RETURN_IF_ERROR(MakeVfPool(config));
+  FTA_RETURN_IF_ERROR(MakeFleet(config, token));
+  FTA_RETURN_IF_ERROR(MakeEngines(config));
+  FTA_RETURN_IF_ERROR(ServeAgents(config));
+  StartBackgroundChecks(config);
+  // Control endpoint, last.
+  FTA_RETURN_IF_ERROR(ServeControl(config));
+  spdlog::info("fta-hostd {} ready: control unix:{}, agents {}, state {}", kDaemonVersion, config.control_socket,
+               config.agent_listen, config.state_dir);
+  return absl::OkStatus();
+}
+
+absl::Status DaemonImpl::OpenState(const HostdConfig& config) {
   FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir, "daemon.state_dir"));
   FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir + "/logs", "daemon.state_dir"));
   FTA_RETURN_IF_ERROR(
       MakeDirs(std::filesystem::path(config.control_socket).parent_path().string(), "daemon.control_socket"));
+  FTA_ASSIGN_OR_RETURN(store_, store::Store::Open(config.state_dir + "/fta-hostd.db", &clock_));
+  token_file_ = config.token_file.empty() ? config.state_dir + "/agent.token" : config.token_file;
+  return absl::OkStatus();
+}
 
-  FTA_ASSIGN_OR_RETURN(store_, store::Store::Open(config.state_dir + "/fta-hostd.db"));
-  FTA_ASSIGN_OR_RETURN(std::vector<std::string> interrupted,
-                       store_->FailUnfinishedJobs("interrupted: the daemon stopped while the job ran"));
-  for (const std::string& id : interrupted) spdlog::warn("{} was running when the daemon stopped: marked FAILED", id);
-
-  std::string token_file = config.token_file.empty() ? config.state_dir + "/agent.token" : config.token_file;
-  FTA_ASSIGN_OR_RETURN(std::string token, LoadOrCreateToken(token_file));
-
+absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::string& binary_dir) {
   virt::ProcessProvisionerOptions process_options;
   process_options.agent_binary = config.agent_binary.empty() ? FindAgentBinary(binary_dir) : config.agent_binary;
   process_options.log_dir = config.state_dir + "/logs";
   process_options.agent_endpoint = config.agent_listen;
   FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
-  if (config.backend == "libvirt") {
-    FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
-    planner_ = std::move(libvirt.planner);
-    guests_ = std::move(libvirt.provisioner);
-    // The native agent is the host's own baseline: a host process, never a guest.
-    provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), guests_.get());
-  } else {
+  if (config.backend != "libvirt") {
     provisioner_ = std::move(host_processes_);
+    return absl::OkStatus();
   }
+  FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
+  planner_ = std::move(libvirt.planner);
+  guests_ = std::move(libvirt.provisioner);
+  // The native agent is the host's own baseline: a host process, never a guest.
+  provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), guests_.get());
+  return absl::OkStatus();
+}
 
-  // The VF pool: discover, then configure the PFs of sriov.* (numvfs,
-  // GUIDs). A bad selector or bad hardware stops the start here, before any
-  // FTA is touched.
+// The VF pool: discover, then configure the PFs of sriov.* (numvfs, GUIDs).
+// A bad selector or bad hardware stops the start here, before any FTA is
+// touched.
+absl::Status DaemonImpl::MakeVfPool(const HostdConfig& config) {
   sysfs_ = std::make_unique<sriov::SysfsRoot>(config.sysfs_root);
   sriov::VfPool::Options pool_options;
   pool_options.pfs = config.sriov_pfs;
@@ -172,10 +200,13 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   std::vector<std::string> sriov_notes;
   FTA_ASSIGN_OR_RETURN(vf_pool_, sriov::VfPool::Create(sysfs_.get(), pool_options, &sriov_notes));
   for (const std::string& note : sriov_notes) spdlog::warn("sriov: {}", note);
+  return absl::OkStatus();
+}
 
+absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string& token) {
   FtaManager::Options fta_options;
   fta_options.agent_endpoint = config.agent_listen;
-  fta_options.token_file = token_file;
+  fta_options.token_file = token_file_;
   fta_options.max_ftas = config.max_ftas;
   fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
@@ -186,10 +217,12 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   ftas_->AttachRegistry(registry_.get());
   ftas_->AttachVfPool(vf_pool_.get());
   provisioner_->SetExitHandler([this](const virt::FtaExit& exit) { ftas_->OnFtaExit(exit); });
-
   FTA_ASSIGN_OR_RETURN(std::vector<std::string> repairs, ftas_->Reconcile());
   for (const std::string& repair : repairs) spdlog::info("reconcile: {}", repair);
+  return absl::OkStatus();
+}
 
+absl::Status DaemonImpl::MakeEngines(const HostdConfig& config) {
   JobCoordinator::Options job_options;
   job_options.ready_timeout = absl::Seconds(config.ready_timeout_s);
   job_options.deadline = absl::Seconds(config.job_deadline_s);
@@ -207,17 +240,7 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
     return std::make_unique<LinkMeter>(sysfs_.get(), &clock_, std::move(ports));
   };
   jobs_ = std::make_unique<JobCoordinator>(job_options, store_.get(), ftas_.get(), registry_.get(), &clock_);
-  // A sweep the previous run left RUNNING keeps its finished runs and waits
-  // for `ftactl sweep resume`: its FTAs may not have come back.
-  FTA_ASSIGN_OR_RETURN(std::vector<std::string> interrupted_sweeps,
-                       store_->InterruptRunningSweeps("interrupted: the daemon stopped during the sweep"));
-  for (const std::string& id : interrupted_sweeps) {
-    spdlog::warn("{} was running when the daemon stopped: marked INTERRUPTED (ftactl sweep resume {})", id, id);
-    absl::StatusOr<fta::v1::Sweep> sweep = store_->GetSweep(id);
-    if (!sweep.ok()) continue;
-    sweep->set_error(absl::StrCat(sweep->error(), "; resume with: ftactl sweep resume ", id));
-    FTA_RETURN_IF_ERROR(store_->PutSweep(*sweep));
-  }
+  FTA_RETURN_IF_ERROR(jobs_->RecoverAfterRestart());
   SweepRunner::Options sweep_options;
   sweep_options.backend = config.backend;
   sweep_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
@@ -227,8 +250,10 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
     return std::move(snapshot->inventory);
   };
   sweeps_ = std::make_unique<SweepRunner>(sweep_options, store_.get(), ftas_.get(), jobs_.get(), &clock_);
+  return sweeps_->RecoverAfterRestart();
+}
 
-  // Agent endpoint.
+absl::Status DaemonImpl::ServeAgents(const HostdConfig& config) {
   if (absl::StartsWith(config.agent_listen, "unix:")) {
     std::string path = config.agent_listen.substr(5);
     FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "agents.listen"));
@@ -246,8 +271,22 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   if (!agent_server_) {
     return absl::FailedPreconditionError(absl::StrCat("agents.listen: cannot listen on ", config.agent_listen));
   }
+  return absl::OkStatus();
+}
 
-  // Control endpoint, last.
+void DaemonImpl::StartBackgroundChecks(const HostdConfig& config) {
+  vf_check_ = std::make_unique<core::Periodic>("vf check", absl::Seconds(15), [ftas = ftas_.get()] {
+    for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
+  });
+  if (config.reconcile_interval_s > 0) {
+    reconcile_ = std::make_unique<core::Periodic>(
+        "reconcile", absl::Seconds(config.reconcile_interval_s), [ftas = ftas_.get()] {
+          for (const std::string& repair : ftas->ReconcileRunning()) spdlog::warn("reconcile: {}", repair);
+        });
+  }
+}
+
+absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
   HostFacts facts{kDaemonVersion,       config.backend,    config.state_dir, config.control_socket, config.agent_listen,
                   DescribeSriov(config.sysfs_root), clock_.NowUnixMillis(), {}};
@@ -260,15 +299,6 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
       },
       real_sysfs ? VfServiceImpl::VerbsReader(&sriov::ReadVerbsPorts) : VfServiceImpl::VerbsReader(),
       absl::StrCat("not consulted: the sysfs root ", config.sysfs_root, " is not this machine's /sys"));
-  vf_check_ = std::make_unique<core::Periodic>("vf check", absl::Seconds(15), [ftas = ftas_.get()] {
-    for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
-  });
-  if (config.reconcile_interval_s > 0) {
-    reconcile_ = std::make_unique<core::Periodic>(
-        "reconcile", absl::Seconds(config.reconcile_interval_s), [ftas = ftas_.get()] {
-          for (const std::string& repair : ftas->ReconcileRunning()) spdlog::warn("reconcile: {}", repair);
-        });
-  }
   facts.describe_vfs = [vfs = vf_service_.get()](fta::v1::HostInfo* host) { vfs->DescribeHost(host); };
   fta::v1::HostInfo sriov_view;
   vf_service_->DescribeHost(&sriov_view);
@@ -298,8 +328,6 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   }
   // Only root and the socket's group may drive the host.
   chmod(config.control_socket.c_str(), 0660);
-  spdlog::info("fta-hostd {} ready: control unix:{}, agents {}, state {}", kDaemonVersion, config.control_socket,
-               config.agent_listen, config.state_dir);
   return absl::OkStatus();
 }
 

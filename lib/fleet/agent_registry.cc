@@ -8,40 +8,6 @@
 
 namespace fta::hostd {
 
-void JobInbox::Push(InboxEvent event) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.push_back(std::move(event));
-  }
-  cv_.notify_all();
-}
-
-std::optional<InboxEvent> JobInbox::Pop(absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (events_.empty() && !interrupted_) {
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) return std::nullopt;
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
-  }
-  if (events_.empty()) return std::nullopt;
-  InboxEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
-}
-
-void JobInbox::Interrupt() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    interrupted_ = true;
-  }
-  cv_.notify_all();
-}
-
-bool JobInbox::interrupted() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return interrupted_;
-}
-
 AgentRegistry::AgentRegistry(Options options, const Clock* clock, AgentListener* listener)
     : options_(std::move(options)), clock_(clock), listener_(listener) {
   heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
@@ -104,7 +70,7 @@ absl::Status AgentRegistry::WaitConnected(const std::vector<std::string>& fta_id
       if (session == sessions_.end() || !session->second.announced) missing.push_back(id);
     }
     if (missing.empty()) return absl::OkStatus();
-    absl::Duration left = deadline - absl::Now();
+    absl::Duration left = deadline - clock_->Now();
     if (left <= absl::ZeroDuration() || stopping_) {
       return absl::DeadlineExceededError(
           absl::StrCat(absl::StrJoin(missing, ", "), missing.size() == 1 ? " has" : " have",
@@ -131,7 +97,7 @@ void AgentRegistry::CloseAll(const std::string& reason) {
 
 std::shared_ptr<JobInbox> AgentRegistry::OpenInbox(const std::string& job_id,
                                                    const std::set<std::string>& fta_ids) {
-  auto inbox = std::make_shared<JobInbox>();
+  auto inbox = std::make_shared<JobInbox>(clock_);
   std::lock_guard<std::mutex> lock(mu_);
   inboxes_[job_id] = InboxEntry{inbox, fta_ids};
   return inbox;

@@ -2,7 +2,7 @@
 //
 // The AgentGateway hands every stream's messages here. The registry checks
 // each hello (known FTA id, right token), tracks heartbeats, and routes job
-// messages to the job that owns them through a JobInbox, so the gRPC
+// messages to the job that owns them through a JobInbox (fleet_ports.h), so the gRPC
 // callback threads never block on job logic.
 //
 //   registry.Expect("fta-3");                 // FtaManager, before launch
@@ -26,42 +26,9 @@
 #include "absl/time/time.h"
 #include "fta/v1/agent.pb.h"
 #include "lib/core/clock.h"
+#include "lib/fleet/fleet_ports.h"
 
 namespace fta::hostd {
-
-// The daemon's end of one agent stream.
-class AgentConnection {
- public:
-  virtual ~AgentConnection() = default;
-  // Queues a message; never blocks. Dropped silently once the stream ended.
-  virtual void Send(const fta::v1::HostMessage& message) = 0;
-  // Ends the stream (the registry then sees a disconnect).
-  virtual void Close(const std::string& reason) = 0;
-};
-
-// Something that happened to an agent, as seen by a job.
-struct InboxEvent {
-  std::string fta_id;
-  std::optional<fta::v1::AgentMessage> message;  // empty: the agent was lost
-  std::string lost_reason;
-};
-
-// A job's mailbox. Thread-safe.
-class JobInbox {
- public:
-  void Push(InboxEvent event);
-  // Next event, or nullopt when `deadline` passed or the inbox was woken
-  // with Interrupt().
-  std::optional<InboxEvent> Pop(absl::Time deadline);
-  void Interrupt();
-  bool interrupted();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<InboxEvent> events_ ABSL_GUARDED_BY(mu_);
-  bool interrupted_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 // Told about connection changes (FtaManager keeps the store up to date).
 class AgentListener {
@@ -71,7 +38,7 @@ class AgentListener {
   virtual void OnAgentLost(const std::string& fta_id, const std::string& reason) = 0;
 };
 
-class AgentRegistry {
+class AgentRegistry final : public AgentLinks {
  public:
   struct Options {
     std::string token;               // "" disables the check
@@ -80,7 +47,7 @@ class AgentRegistry {
   };
   // `clock` and `listener` are not owned and must outlive the registry.
   AgentRegistry(Options options, const Clock* clock, AgentListener* listener);
-  ~AgentRegistry();
+  ~AgentRegistry() override;
 
   // ---- FTA lifecycle (FtaManager) ----
   void Expect(const std::string& fta_id);
@@ -90,15 +57,15 @@ class AgentRegistry {
   std::vector<std::string> ConnectedIds();
   // OK when all are connected; DEADLINE_EXCEEDED naming the missing ones.
   absl::Status WaitConnected(const std::vector<std::string>& fta_ids, absl::Time deadline);
-  std::shared_ptr<AgentConnection> Find(const std::string& fta_id);
+  std::shared_ptr<AgentConnection> Find(const std::string& fta_id) override;
   // Daemon stop: ends every stream so the server can shut down at once; the
   // agents keep retrying and reconnect to the next daemon.
   void CloseAll(const std::string& reason);
 
   // ---- Jobs (JobCoordinator) ----
   // Messages carrying this job id, and the loss of any agent, go to the inbox.
-  std::shared_ptr<JobInbox> OpenInbox(const std::string& job_id, const std::set<std::string>& fta_ids);
-  void CloseInbox(const std::string& job_id);
+  std::shared_ptr<JobInbox> OpenInbox(const std::string& job_id, const std::set<std::string>& fta_ids) override;
+  void CloseInbox(const std::string& job_id) override;
 
   // ---- Streams (AgentGateway) ----
   // Validates the hello. On success the connection becomes the FTA's

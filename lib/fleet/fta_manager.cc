@@ -206,7 +206,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
   }
   if (options_.admit) FTA_RETURN_IF_ERROR(options_.admit(count));
   FTA_RETURN_IF_ERROR(CheckVfCapacity(count));
-  absl::Time deadline = absl::Now() + connect_timeout;
+  absl::Time deadline = clock_->Now() + connect_timeout;
   std::vector<std::string> ids;
   absl::Status failure;
   for (int i = 0; i < count && failure.ok(); ++i) {
@@ -334,7 +334,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::WaitReady(const std::vector<std::st
     }
   }
   if (timeout <= absl::ZeroDuration()) timeout = options_.connect_timeout;
-  FTA_RETURN_IF_ERROR(registry_->WaitConnected(targets, absl::Now() + timeout));
+  FTA_RETURN_IF_ERROR(registry_->WaitConnected(targets, clock_->Now() + timeout));
   std::sort(targets.begin(), targets.end(), ByIdNumber);
   std::vector<Fta> result;
   for (const std::string& id : targets) {

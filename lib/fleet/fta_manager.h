@@ -29,11 +29,7 @@
 
 namespace fta::hostd {
 
-inline constexpr char kNativeFtaId[] = "native";
-// Requests above this are typos, not capacity questions.
-inline constexpr int kAbsurdFtaCount = 1024;
-
-class FtaManager final : public AgentListener {
+class FtaManager final : public AgentListener, public JobFleet, public SweepFleet {
  public:
   struct Options {
     std::string agent_endpoint;
@@ -76,32 +72,35 @@ class FtaManager final : public AgentListener {
   // this call is stopped and released again.
   // `owner` ("" = none) is validated (owner.h) and recorded on every FTA.
   absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
-                                                     fta::v1::FtaKind kind = fta::v1::FTA_KIND_UNSPECIFIED,
-                                                     const std::string& owner = "");
+                                                     fta::v1::FtaKind kind, const std::string& owner = "");
+  // The backend's own kind (SweepFleet).
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) override {
+    return Allocate(count, connect_timeout, fta::v1::FTA_KIND_UNSPECIFIED);
+  }
   // NOT_FOUND for unknown ids, FAILED_PRECONDITION for busy ones; checked for
   // every id before anything is stopped.
-  absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all);
-  absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released);
+  absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all) override;
+  absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released) override;
   // One page of the same list, in creation order (keyset paging through the
   // store, lib/core/paging.h), with the live state of active FTAs.
   absl::StatusOr<Page<fta::v1::Fta>> List(bool include_released, const PageQuery& query);
-  absl::StatusOr<fta::v1::Fta> Get(const std::string& id);
+  absl::StatusOr<fta::v1::Fta> Get(const std::string& id) override;
   // Waits until the FTAs (every active guest when `ids` is empty) have
   // connected agents. NOT_FOUND for unknown ids, DEADLINE_EXCEEDED naming
   // the missing ones.
-  absl::StatusOr<std::vector<fta::v1::Fta>> WaitReady(const std::vector<std::string>& ids, absl::Duration timeout);
+  absl::StatusOr<std::vector<fta::v1::Fta>> WaitReady(const std::vector<std::string>& ids, absl::Duration timeout) override;
 
   // Starts the host's own agent if it is not connected, and waits for it.
-  absl::Status EnsureNative(absl::Time deadline);
+  absl::Status EnsureNative(absl::Time deadline) override;
 
   // Ids of guest FTAs whose agent is connected and not busy (fta_owners.cc).
-  std::vector<std::string> ReadyGuestIds();
+  std::vector<std::string> ReadyGuestIds() override;
   // ---- Owners (fta_owners.cc) ----
   // The same, restricted to `owner`'s FTAs (`ior run --on owner:NAME`), the
   // first `max` of them (0: all). INVALID_ARGUMENT for a malformed owner or
   // a negative max, FAILED_PRECONDITION naming the owner when fewer than
   // `max` (or none) are ready.
-  absl::StatusOr<std::vector<std::string>> ReadyIdsOf(const std::string& owner, int max = 0);
+  absl::StatusOr<std::vector<std::string>> ReadyIdsOf(const std::string& owner, int max) override;
   // Releases every active FTA of `owner` (none: an empty list, not an
   // error, so an epilog after a failed prolog succeeds). Busy ones are
   // FAILED_PRECONDITION as in Release.
@@ -109,11 +108,11 @@ class FtaManager final : public AgentListener {
   // Active FTAs (or every one with include_released) of `owner`, in creation order.
   absl::StatusOr<std::vector<fta::v1::Fta>> ListOwner(bool include_released, const std::string& owner);
   // Job bookkeeping: an FTA takes part in one job at a time.
-  absl::Status MarkBusy(const std::vector<std::string>& ids, const std::string& job_id);
-  void MarkIdle(const std::vector<std::string>& ids);
+  absl::Status MarkBusy(const std::vector<std::string>& ids, const std::string& job_id) override;
+  void MarkIdle(const std::vector<std::string>& ids) override;
   std::string BusyWith(const std::string& id);
 
-  int max_ftas() const { return options_.max_ftas; }
+  int max_ftas() const override { return options_.max_ftas; }
   int ActiveCount();
 
   // Provisioner exit handler.

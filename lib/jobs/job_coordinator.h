@@ -3,23 +3,26 @@
 // One thread per running job drives the agents through the same steps IOR's
 // ranks go through under MPI: parts out, READY from all (deadline), then per
 // iteration and phase a GO with a common start time and a wait for every
-// rank's result, the barrier between phases included. Results are stored as
-// they arrive; the aggregate is computed the IOR way from the ranks' own
-// timestamps. An agent that fails, disconnects or misses the deadline ends
-// the job FAILED (nothing measured) or PARTIAL (earlier phases kept), the
-// others are cancelled, and the culprit is named.
+// rank's result, the barrier between phases included (job_phases.cc).
+// Results are stored as they arrive; the aggregate is computed the IOR way
+// from the ranks' own timestamps. An agent that fails, disconnects or misses
+// the deadline ends the job FAILED (nothing measured) or PARTIAL (earlier
+// phases kept), the others are cancelled, and the culprit is named.
 //
-//   absl::StatusOr<JobCoordinator::Started> started = coordinator.Start(request);
-//   while (auto event = started->events->Pop(deadline)) { ... }
+// It reaches the fleet, the agents and time only through JobFleet,
+// AgentLinks and Clock, so unit tests drive it with fakes.
+//
+//   absl::StatusOr<StartedJob> started = coordinator.Start(request);
+//   while (auto event = started->events->PopFor(absl::Seconds(1))) { ... }
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,23 +30,17 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "fta/v1/job.pb.h"
+#include "lib/core/broadcast.h"
 #include "lib/core/clock.h"
-#include "lib/core/event_queue.h"
-#include "lib/fleet/agent_registry.h"
-#include "lib/fleet/fta_manager.h"
-#include "lib/fleet/owner.h"
-#include "lib/jobs/job_spec.h"
-#include "lib/jobs/start_at.h"
-#include "lib/jobs/link_meter.h"
+#include "lib/fleet/fleet_ports.h"
 #include "lib/ior/ior_params.h"
+#include "lib/jobs/job_launcher.h"
+#include "lib/jobs/link_meter.h"
 #include "lib/store/store.h"
 
 namespace fta::hostd {
 
-// One subscriber's queue of job events. Closed after the finished event.
-using JobEventQueue = core::EventQueue<fta::v1::JobEvent>;
-
-class JobCoordinator {
+class JobCoordinator final : public JobLauncher {
  public:
   struct Options {
     absl::Duration ready_timeout = absl::Seconds(60);
@@ -58,24 +55,22 @@ class JobCoordinator {
     // "" for none); null, or returning null, when there is nothing to meter.
     std::function<std::unique_ptr<LinkMeter>(const std::map<std::string, std::string>& vf_by_fta)> link_meter_for;
   };
-  struct Started {
-    fta::v1::Job job;
-    std::shared_ptr<JobEventQueue> events;
-  };
+  using Started = StartedJob;
 
   // Nothing is owned.
-  JobCoordinator(Options options, store::Store* store, FtaManager* ftas, AgentRegistry* registry,
-                 const Clock* clock);
-  ~JobCoordinator();  // Shutdown()
+  JobCoordinator(Options options, store::Store* store, JobFleet* fleet, AgentLinks* links, const Clock* clock);
+  ~JobCoordinator() override;  // Shutdown()
 
-  // Validates the request (errors name the field), resolves the targets and
-  // starts the job. The returned queue already holds the `started` event.
-  absl::StatusOr<Started> Start(const fta::v1::RunIorRequest& request);
+  // Daemon start: jobs a previous run left unfinished are marked FAILED
+  // (their agents are gone or were restarted; nothing can be resumed).
+  absl::Status RecoverAfterRestart();
+
+  // The returned queue already holds the `started` event.
+  absl::StatusOr<Started> Start(const fta::v1::RunIorRequest& request) override;
   // Events of a running job from now on; a finished job yields its
   // finished event only.
   absl::StatusOr<std::shared_ptr<JobEventQueue>> Watch(const std::string& job_id);
-  // Stops a running job (agents cancelled) and returns it as stored.
-  absl::StatusOr<fta::v1::Job> Cancel(const std::string& job_id);
+  absl::StatusOr<fta::v1::Job> Cancel(const std::string& job_id) override;
   // Daemon stop: cancels every running job and waits for their threads.
   void Shutdown(const std::string& reason);
 
@@ -89,40 +84,49 @@ class JobCoordinator {
     std::string error;
   };
   struct RunningJob {
+    explicit RunningJob(const Clock* clock) : events(clock) {}
     fta::v1::Job job;
     ior::IorParams params;
     std::vector<AgentPlan> agents;
     int total_ranks = 0;
     int64_t signature = 0;
-    int64_t hold_until_unix_ms = 0;  // --start-at, until the first GO is sent
     absl::Time deadline;
     absl::Time ready_deadline;
     std::shared_ptr<JobInbox> inbox;
     std::atomic<bool> cancel_requested{false};
     std::string cancel_reason;
-    std::mutex subscribers_mu;
-    std::vector<std::shared_ptr<JobEventQueue>> subscribers ABSL_GUARDED_BY(subscribers_mu);
+    core::Broadcast<fta::v1::JobEvent> events;
     std::thread thread;
     std::unique_ptr<LinkMeter> link_meter;  // null: no VF behind the job
   };
+  class PhaseCollector;  // job_phases.cc
 
   absl::StatusOr<std::vector<std::string>> ResolveTargets(const fta::v1::RunIorRequest& request,
                                                           absl::Time deadline);
+  // The job as first stored, the parts planned; validation included.
+  absl::StatusOr<std::unique_ptr<RunningJob>> Plan(const fta::v1::RunIorRequest& request);
+  absl::StatusOr<Started> Launch(std::unique_ptr<RunningJob> job, const std::vector<std::string>& targets);
   void Run(RunningJob* job);
+  absl::Status Drive(RunningJob* job);
+  void SendParts(RunningJob* job);
   // Waits until every agent in `pending` sent what `accept` takes. Samples go
   // to progress on the way. On failure the agent's plan entry says why.
   absl::Status Collect(RunningJob* job, std::set<std::string> pending, absl::Time deadline,
                        const std::string& waiting_for,
                        const std::function<bool(const std::string&, const fta::v1::AgentMessage&)>& accept);
+  // ---- job_phases.cc ----
   absl::Status RunPhase(RunningJob* job, int iteration, fta::v1::Phase phase);
-  void Publish(RunningJob* job, const fta::v1::JobEvent& event);
+  fta::v1::HostMessage MakeGo(const RunningJob& job, int iteration, fta::v1::Phase phase);
+  // Stores the ranks' results and the phase's aggregate, and publishes it.
+  absl::Status RecordPhase(RunningJob* job, int iteration, fta::v1::Phase phase,
+                           std::vector<fta::v1::RankPhaseResult> results);
   void Finalize(RunningJob* job, const absl::Status& outcome);
   void SendToAll(RunningJob* job, const fta::v1::HostMessage& message);
 
   const Options options_;
   store::Store* store_;
-  FtaManager* ftas_;
-  AgentRegistry* registry_;
+  JobFleet* fleet_;
+  AgentLinks* links_;
   const Clock* clock_;
 
   std::mutex mu_;
@@ -131,5 +135,8 @@ class JobCoordinator {
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable job_finished_cv_;  // a job left running_
 };
+
+// "write", "read", "remove".
+std::string PhaseName(fta::v1::Phase phase);
 
 }  // namespace fta::hostd

@@ -26,8 +26,9 @@ grpc::Status ServePage(const Request& request, const std::string& scope, Read re
   if (!query.ok()) return ToGrpcStatus(query.status());
   absl::StatusOr<Page<T>> page = read(*query);
   if (!page.ok()) return ToGrpcStatus(page.status());
-  for (T& item : page->items) *add(response) = std::move(item);
+  // The token first: it names the last item, which the loop moves out.
   response->set_next_page_token(NextPageToken(scope, *page, id_of));
+  for (T& item : page->items) *add(response) = std::move(item);
   return grpc::Status::OK;
 }
 

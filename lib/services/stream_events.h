@@ -6,7 +6,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "lib/core/event_queue.h"
 
@@ -19,7 +18,7 @@ grpc::Status StreamEvents(grpc::ServerContext* context, core::EventQueue<Event>*
                           grpc::ServerWriter<Event>* writer) {
   while (!context->IsCancelled()) {
     // The short wait only bounds how late a vanished caller is noticed.
-    std::optional<Event> event = events->Pop(absl::Now() + absl::Milliseconds(500));
+    std::optional<Event> event = events->PopFor(absl::Milliseconds(500));
     if (!event) {
       if (events->closed_and_empty()) break;
       continue;

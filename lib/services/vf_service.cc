@@ -195,8 +195,8 @@ grpc::Status VfServiceImpl::ListVfs(grpc::ServerContext*, const fta::v1::ListVfs
   if (!page.ok()) return ToGrpcStatus(page.status());
   *response = std::move(*listed);
   response->clear_vfs();
+  response->set_next_page_token(NextPageToken("vfs", *page, address));  // before the items move out
   for (auto& vf : page->items) *response->add_vfs() = std::move(vf);
-  response->set_next_page_token(NextPageToken("vfs", *page, address));
   return grpc::Status::OK;
 }
 

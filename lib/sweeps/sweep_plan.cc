@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
-#include "lib/fleet/fta_manager.h"
+#include "lib/fleet/fleet_ports.h"
 
 namespace fta::hostd {
 

@@ -1,20 +1,19 @@
 // SweepRunner: runs sweeps (see proto/fta/v1/sweep.proto), one at a time.
 //
 // A sweep is a plan of IOR jobs (sweep_plan.h). One thread per running sweep
-// walks the plan: it brings the running FTAs to the step's N through the
-// FtaManager (reusing running ones, allocating the missing, releasing the
-// extra), runs the step's write+read job through the JobCoordinator, and
+// walks the plan (sweep_steps.cc): it brings the running FTAs to the step's N
+// through the fleet (reusing running ones, allocating the missing, releasing
+// the extra), runs the step's write+read job through the JobLauncher, and
 // stores the run, its points and its snapshot before the next step. The
 // store is the truth: a sweep's progress is the set of completed runs, so a
-// resumed sweep (ResumeSweep, e.g. after the daemon was killed) skips them.
+// resumed sweep (Resume, e.g. after the daemon was killed) skips them.
 //
 //   absl::StatusOr<SweepRunner::Started> started = runner.Start(spec);
-//   while (auto event = started->events->Pop(deadline)) { ... }
+//   while (auto event = started->events->PopFor(absl::Seconds(1))) { ... }
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,13 +26,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "fta/v1/sweep.pb.h"
+#include "lib/core/broadcast.h"
 #include "lib/core/clock.h"
-#include "lib/core/event_queue.h"
-#include "lib/fleet/fta_manager.h"
-#include "lib/jobs/job_coordinator.h"
-#include "lib/sweeps/sweep_plan.h"
+#include "lib/fleet/fleet_ports.h"
+#include "lib/jobs/job_launcher.h"
 #include "lib/sriov/discovery.h"
 #include "lib/store/store.h"
+#include "lib/sweeps/sweep_plan.h"
 
 namespace fta::hostd {
 
@@ -56,8 +55,13 @@ class SweepRunner {
   };
 
   // Nothing is owned.
-  SweepRunner(Options options, store::Store* store, FtaManager* ftas, JobCoordinator* jobs, const Clock* clock);
+  SweepRunner(Options options, store::Store* store, SweepFleet* fleet, JobLauncher* jobs, const Clock* clock);
   ~SweepRunner();  // Shutdown()
+
+  // Daemon start: a sweep the previous run left RUNNING keeps its finished
+  // runs and is marked INTERRUPTED, waiting for `ftactl sweep resume` (its
+  // FTAs may not have come back).
+  absl::Status RecoverAfterRestart();
 
   // Validates (errors name the flag), stores the sweep and starts it.
   // FAILED_PRECONDITION while another sweep runs; RESOURCE_EXHAUSTED when N
@@ -77,31 +81,46 @@ class SweepRunner {
 
  private:
   struct ActiveSweep {
+    explicit ActiveSweep(const Clock* clock) : events(clock) {}
     fta::v1::Sweep sweep;  // row fields only
     std::vector<SweepStep> plan;
-    std::atomic<bool> cancel_requested{false};
     std::atomic<bool> interrupted{false};
-    std::string stop_reason;
     std::mutex mu;
+    bool cancel_requested ABSL_GUARDED_BY(mu) = false;
+    std::string stop_reason ABSL_GUARDED_BY(mu);
     std::string current_job ABSL_GUARDED_BY(mu);
-    std::vector<std::shared_ptr<SweepEventQueue>> subscribers ABSL_GUARDED_BY(mu);
+    core::Broadcast<fta::v1::SweepEvent> events;
     std::thread thread;
   };
 
   absl::StatusOr<Started> Launch(fta::v1::Sweep sweep, std::vector<SweepStep> plan);
   absl::Status CheckCapacity(const fta::v1::SweepSpec& spec);
   void Run(ActiveSweep* active);
+  // Marks the sweep stopping; the job it runs, if any, to cancel.
+  std::string StopActive(const std::string& reason, bool interrupt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void StopAndWait(const std::string& id, const std::string& job_to_cancel);
+  // A stop was asked for: the reason, else nullopt.
+  static std::optional<std::string> StopRequested(ActiveSweep* active);
+
+  // ---- sweep_steps.cc ----
   // Runs one step and stores its run (also when the job failed).
   absl::Status RunStep(ActiveSweep* active, const SweepStep& step, int steps_done);
   absl::StatusOr<std::vector<std::string>> EnsureFtas(int count);
-  void Publish(ActiveSweep* active, const fta::v1::SweepEvent& event);
-  void StopActive(const std::string& reason, bool interrupt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void WaitUntilNotRunning(const std::string& id);
+  // The step's job, followed to its end (cancelled when the sweep stops).
+  absl::StatusOr<fta::v1::Job> RunJob(ActiveSweep* active, const SweepStep& step,
+                                      const std::vector<std::string>& targets, int steps_done, fta::v1::SweepRun* run);
+  // Stores a finished job's run with its points and snapshot; the step's outcome.
+  absl::Status RecordRun(ActiveSweep* active, const SweepStep& step, const std::vector<std::string>& targets,
+                         const fta::v1::Job& finished, fta::v1::SweepRun* run);
+  // Stores the run of a step that ended before (or without) its job.
+  absl::Status RecordFailure(const std::string& sweep_id, fta::v1::SweepRun* run, const absl::Status& status);
+  void PublishProgress(ActiveSweep* active, const SweepStep& step, int steps_done, const std::string& activity,
+                       fta::v1::Phase phase, double mib, const std::string& job);
 
   const Options options_;
   store::Store* store_;
-  FtaManager* ftas_;
-  JobCoordinator* jobs_;
+  SweepFleet* fleet_;
+  JobLauncher* jobs_;
   const Clock* clock_;
 
   std::mutex mu_;

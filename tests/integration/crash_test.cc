@@ -63,7 +63,7 @@ class CrashTest : public ::testing::Test {
     return request;
   }
 
-  grpc::Status WaitReady(fta::v1::ListFtasResponse* ready) {
+  grpc::Status WaitReady(fta::v1::WaitFtasReadyResponse* ready) {
     fta::v1::WaitFtasReadyRequest wait;
     wait.set_timeout_s(60);
     auto context = ContextWithDeadline(90);
@@ -105,7 +105,7 @@ TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
   EXPECT_NE(job.error().find("interrupted"), std::string::npos) << job.error();
   EXPECT_GE(job.aggregates_size(), 1) << "what was measured before the crash is kept";
 
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   grpc::Status waited = WaitReady(&ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 2);
@@ -140,7 +140,7 @@ TEST_F(CrashTest, CrashDuringAllocationLeavesNoOrphanAgent) {
   ASSERT_TRUE(spawned) << "no agent was ever started";
 
   ASSERT_TRUE(hostd_->Start());
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   grpc::Status waited = WaitReady(&ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   std::set<std::string> active;

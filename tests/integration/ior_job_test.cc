@@ -54,7 +54,7 @@ TEST_F(IorJobTest, ThreeAgentsWriteAndReadWithIorAggregate) {
   ASSERT_EQ(job.agents_size(), 3);
   std::set<int> ranks;
   for (const auto& agent : job.agents()) {
-    EXPECT_EQ(agent.state(), "ok");
+    EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_OK);
     ASSERT_EQ(agent.ranks_size(), 1);
     ranks.insert(agent.ranks(0));
   }
@@ -125,7 +125,7 @@ TEST_F(IorJobTest, AgentsSurviveDaemonRestartAndRunAgain) {
   // Reconcile adopted them; each agent reconnects on its own backoff.
   fta::v1::WaitFtasReadyRequest wait;
   wait.set_timeout_s(60);
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   auto context = ContextWithDeadline(90);
   grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
@@ -173,7 +173,7 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
       EXPECT_TRUE(agent.state() == fta::v1::JOB_AGENT_STATE_LOST || agent.state() == fta::v1::JOB_AGENT_STATE_FAILED)
           << fta::v1::JobAgentState_Name(agent.state());
     } else {
-      EXPECT_EQ(agent.state(), "cancelled") << agent.fta_id();
+      EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_CANCELLED) << agent.fta_id();
     }
   }
 
@@ -217,7 +217,7 @@ TEST_F(IorJobTest, CancelStopsAJobAndFreesItsFtas) {
   }
   ASSERT_TRUE(reader->Finish().ok());
   EXPECT_EQ(cancelled.state(), fta::v1::JOB_STATE_CANCELLED);
-  for (const auto& agent : cancelled.agents()) EXPECT_EQ(agent.state(), "cancelled") << agent.fta_id();
+  for (const auto& agent : cancelled.agents()) EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_CANCELLED) << agent.fta_id();
 
   // Cancelling again is refused, and the FTAs take the next job.
   fta::v1::CancelJobRequest again;

@@ -134,7 +134,7 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
     EXPECT_EQ(run["snapshot"]["config_hash"].get<std::string>().size(), 16u);
     EXPECT_GT(run["snapshot"]["cpu_count"].get<int>(), 0);
     jobs.insert(run["job_id"].get<std::string>());
-    if (run["target"] == "SWEEP_TARGET_NATIVE_MATCHED") {
+    if (run["target"] == "native-N") {
       EXPECT_EQ(run["ranks"], run["fta_count"]);
     }
   }
@@ -142,12 +142,12 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   for (const json& point : sweep["points"]) {
     EXPECT_GT(point["bandwidth_mib"].get<double>(), 0);
     EXPECT_TRUE(jobs.count(point["job_id"].get<std::string>()));
-    EXPECT_TRUE(point["phase"] == "PHASE_WRITE" || point["phase"] == "PHASE_READ");
+    EXPECT_TRUE(point["phase"] == "write" || point["phase"] == "read");
     EXPECT_EQ(point["link_utilisation_pct"], -1);  // no VF behind these FTAs: nothing metered
   }
   // The jobs are real jobs: `job show` knows them, with the FTAs they ran on.
   // Step 2 is N = 2 FTAs for 64k (after native 1 rank and N = 1).
-  ASSERT_EQ(sweep["runs"][2]["target"], "SWEEP_TARGET_FTAS");
+  ASSERT_EQ(sweep["runs"][2]["target"], "fta");
   CommandResult job = Ftactl({"job", "show", sweep["runs"][2]["job_id"], "-o", "json"});
   ASSERT_EQ(job.exit_code, 0) << job.err;
   json job_json = json::parse(job.out);
@@ -332,7 +332,7 @@ TEST(SweepRestartTest, KilledDaemonKeepsFinishedRunsAndResumes) {
       if (event.has_started()) id = event.started().id();
       if (event.has_run_finished()) {
         first_job = event.run_finished().job_id();
-        ASSERT_EQ(event.run_finished().state(), "completed") << event.run_finished().error();
+        ASSERT_EQ(event.run_finished().state(), fta::v1::SWEEP_RUN_STATE_COMPLETED) << event.run_finished().error();
         hostd.Kill();  // the first run is stored before its event is sent
         break;
       }
@@ -380,7 +380,7 @@ TEST(SweepRestartTest, KilledDaemonKeepsFinishedRunsAndResumes) {
   EXPECT_EQ(finished.steps_done(), 3);
   EXPECT_EQ(finished.runs(0).job_id(), first_job);  // kept, not re-run
   EXPECT_EQ(finished.points_size(), 6);
-  for (const auto& run : finished.runs()) EXPECT_EQ(run.state(), "completed") << run.error();
+  for (const auto& run : finished.runs()) EXPECT_EQ(run.state(), fta::v1::SWEEP_RUN_STATE_COMPLETED) << run.error();
 
   // A completed sweep is not resumed again.
   {

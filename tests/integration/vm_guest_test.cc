@@ -324,7 +324,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   fta::v1::WaitFtasReadyRequest wait;
   wait.add_ids(id);
   wait.set_timeout_s(120);
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   auto context = ContextWithDeadline(180);
   grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
   double readopt_seconds = SecondsSince(restart);
