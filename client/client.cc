@@ -36,7 +36,7 @@ int Client::HostShow() {
   return connection_.Emit(host, [&] { return cli::RenderHost(host, connection_.format()); });
 }
 
-int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind kind) {
+int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind kind, const std::string& owner) {
   grpc::ClientContext context;
   std::chrono::milliseconds timeout = connection_.options().timeout;
   if (!connection_.options().timeout_given) {
@@ -50,15 +50,17 @@ int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind ki
   request.set_count(count);
   request.set_connect_timeout_s(connect_timeout_s);
   request.set_kind(kind);
+  request.set_owner(owner);
   v1::AllocateFtasResponse response;
   grpc::Status status = ftas_->AllocateFtas(&context, request, &response);
   if (!status.ok()) return connection_.Fail(status);
   return connection_.Emit(response, [&] { return cli::RenderFtaList(response.ftas(), connection_.format()); });
 }
 
-int Client::FtaList(bool include_released) {
+int Client::FtaList(bool include_released, const std::string& owner) {
   v1::ListFtasRequest request;
   request.set_include_released(include_released);
+  request.set_owner(owner);
   v1::ListFtasResponse all;
   grpc::Status status = cli::ListAll(connection_, 0, request, &v1::FtaService::Stub::ListFtas, *ftas_,
                                      [](v1::ListFtasResponse& page) { return page.mutable_ftas(); }, &all);
@@ -77,12 +79,13 @@ int Client::FtaShow(const std::string& id) {
   return connection_.Emit(fta, [&] { return cli::RenderFtaDetail(fta, connection_.format()); });
 }
 
-int Client::FtaRelease(const std::vector<std::string>& ids, bool all) {
+int Client::FtaRelease(const std::vector<std::string>& ids, bool all, const std::string& owner) {
   grpc::ClientContext context;
   connection_.SetDeadline(context);
   v1::ReleaseFtasRequest request;
   for (const std::string& id : ids) request.add_ids(id);
   request.set_all(all);
+  request.set_owner(owner);
   v1::ReleaseFtasResponse response;
   grpc::Status status = ftas_->ReleaseFtas(&context, request, &response);
   if (!status.ok()) return connection_.Fail(status);

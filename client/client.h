@@ -23,10 +23,10 @@ class Client {
   explicit Client(cli::ConnectionOptions options);
 
   int HostShow();
-  int FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind kind);
-  int FtaList(bool include_released);
+  int FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind kind, const std::string& owner);
+  int FtaList(bool include_released, const std::string& owner);
   int FtaShow(const std::string& id);
-  int FtaRelease(const std::vector<std::string>& ids, bool all);
+  int FtaRelease(const std::vector<std::string>& ids, bool all, const std::string& owner);
   int IorRun(const v1::RunIorRequest& request);
   int JobList(int32_t limit);
   int JobShow(const std::string& id);
@@ -34,6 +34,8 @@ class Client {
   int JobCancel(const std::string& id);
   // import_verbs.cc
   int JobImport(const std::vector<std::string>& files);
+  // merge_verbs.cc
+  int ResultsMerge(const std::vector<std::string>& files, const std::vector<std::string>& parts, bool store);
   // vf_verbs.cc
   int VfList();
 

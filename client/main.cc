@@ -21,6 +21,7 @@
 #include "client/sweep_verbs.h"
 #include "client/engine_flags.h"
 #include "client/import_verbs.h"
+#include "client/merge_verbs.h"
 #include "client/vf_verbs.h"
 #include "lib/cli/args.h"
 #include "lib/cli/enum_words.h"
@@ -49,24 +50,30 @@ void AddFtaVerbs(CLI::App& app, Action& action) {
   auto count = std::make_shared<int32_t>(0);
   auto connect_timeout = std::make_shared<int32_t>(0);
   auto kind = std::make_shared<std::string>();
+  auto owner = std::make_shared<std::string>();
   // Numbers go to the daemon as given, negative ones included: it owns the
   // rules and names the field when it refuses.
   allocate->add_option("-n,--count", *count, "Number of FTAs to start")->required();
   allocate->add_option("--timeout-connect", *connect_timeout,
                        "Seconds to wait for the agents to connect (0: daemon default)");
   allocate->add_option("--kind", *kind, "process | vm | container (default: the backend's kind)");
-  allocate->callback([&action, count, connect_timeout, kind] {
+  allocate->add_option("--owner", *owner, "Who they are for, e.g. slurm:1234 (run on and release them by it)");
+  allocate->callback([&action, count, connect_timeout, kind, owner] {
     absl::StatusOr<fta::v1::FtaKind> parsed = fta::cli::FtaKindFromName(*kind, "--kind");
     if (!parsed.ok()) throw CLI::ValidationError(std::string(parsed.status().message()));
-    action = [count, connect_timeout, kind = *parsed](Client& c) {
-      return c.FtaAllocate(*count, *connect_timeout, kind);
+    action = [count, connect_timeout, kind = *parsed, owner](Client& c) {
+      return c.FtaAllocate(*count, *connect_timeout, kind, *owner);
     };
   });
 
   CLI::App* list = fta->add_subcommand("list", "List FTAs");
   auto all = std::make_shared<bool>(false);
+  auto list_owner = std::make_shared<std::string>();
   list->add_flag("--all", *all, "Include released FTAs");
-  list->callback([&action, all] { action = [all](Client& c) { return c.FtaList(*all); }; });
+  list->add_option("--owner", *list_owner, "Only this owner's FTAs");
+  list->callback([&action, all, list_owner] {
+    action = [all, list_owner](Client& c) { return c.FtaList(*all, *list_owner); };
+  });
 
   CLI::App* show = fta->add_subcommand("show", "Show one FTA");
   auto id = std::make_shared<std::string>();
@@ -77,10 +84,16 @@ void AddFtaVerbs(CLI::App& app, Action& action) {
   auto ids = std::make_shared<std::vector<std::string>>();
   auto release_all = std::make_shared<bool>(false);
   CLI::Option* ids_option = release->add_option("ID", *ids, "FTA ids");
-  release->add_flag("--all", *release_all, "Release every FTA")->excludes(ids_option);
-  release->callback([&action, ids, release_all] {
-    if (ids->empty() && !*release_all) throw CLI::ValidationError("release: give FTA ids or --all");
-    action = [ids, release_all](Client& c) { return c.FtaRelease(*ids, *release_all); };
+  auto release_owner = std::make_shared<std::string>();
+  CLI::Option* all_option = release->add_flag("--all", *release_all, "Release every FTA")->excludes(ids_option);
+  release->add_option("--owner", *release_owner, "Release every FTA of this owner (none: nothing to do)")
+      ->excludes(ids_option)
+      ->excludes(all_option);
+  release->callback([&action, ids, release_all, release_owner] {
+    if (ids->empty() && !*release_all && release_owner->empty()) {
+      throw CLI::ValidationError("release: give FTA ids, --all or --owner");
+    }
+    action = [ids, release_all, release_owner](Client& c) { return c.FtaRelease(*ids, *release_all, *release_owner); };
   });
 }
 
@@ -94,14 +107,14 @@ void AddIorVerbs(CLI::App& app, Action& action) {
   auto on = std::make_shared<std::string>();
   // Plain members to bind, copied into the request once parsing is done.
   struct Flags {
-    std::string transfer, block, directory, file_name, engine;
+    std::string transfer, block, directory, file_name, engine, start_at;
     int64_t segments = 0, iterations = 0, task_offset = 0, ranks_per_fta = 0;
-    int32_t ready_timeout = 0, job_deadline = 0;
+    int32_t ready_timeout = 0, job_deadline = 0, max_ftas = 0;
     bool write = false, read = false, fsync = false, keep = false, reorder = false,
          existing = false;
   };
   auto f = std::make_shared<Flags>();
-  run->add_option("--on", *on, "all | native | ID,ID,... (the FTAs to run on)")->required();
+  run->add_option("--on", *on, "all | native | owner:NAME | ID,ID,... (the FTAs to run on)")->required();
   run->add_option("-t,--transfer-size", f->transfer, "Transfer size, e.g. 1m, 100k")->required();
   run->add_option("-b,--block-size", f->block, "Block size per rank, e.g. 48g")->required();
   run->add_option("-d,--directory", f->directory, "Directory for the test files")->required();
@@ -120,6 +133,9 @@ void AddIorVerbs(CLI::App& app, Action& action) {
   run->add_option("--ready-timeout", f->ready_timeout,
                   "Seconds for all agents to report ready (0: daemon default)");
   run->add_option("--deadline", f->job_deadline, "Seconds for the whole job (0: daemon default)");
+  run->add_option("--max-ftas", f->max_ftas, "With --on owner:NAME: its first N ready FTAs (0: all)");
+  run->add_option("--start-at", f->start_at,
+                  "Start the first phase at this time (RFC 3339 or unix seconds): hosts given the same time start together");
   auto apply_engine_options = fta::cli::AddEngineOptionFlags(run);  // -Y -z -D -T -g -u ...
 
   run->callback([&action, request, on, f, apply_engine_options] {
@@ -127,6 +143,11 @@ void AddIorVerbs(CLI::App& app, Action& action) {
     if (!targets.ok()) throw CLI::ValidationError(std::string(targets.status().message()));
     absl::StatusOr<fta::v1::Engine> engine = fta::cli::EngineFromName(f->engine, "--engine");
     if (!engine.ok()) throw CLI::ValidationError(std::string(engine.status().message()));
+    if (!f->start_at.empty()) {
+      absl::StatusOr<int64_t> start_at = fta::cli::ParseStartAt(f->start_at);
+      if (!start_at.ok()) throw CLI::ValidationError(std::string(start_at.status().message()));
+      request->set_start_at_unix_ms(*start_at);
+    }
     for (const std::string& target : *targets) request->add_on(target);
     fta::v1::IorSpec& spec = *request->mutable_spec();
     spec.set_transfer_size(f->transfer);
@@ -147,6 +168,7 @@ void AddIorVerbs(CLI::App& app, Action& action) {
     spec.set_ranks_per_fta(f->ranks_per_fta);
     request->set_ready_timeout_s(f->ready_timeout);
     request->set_job_deadline_s(f->job_deadline);
+    request->set_max_ftas(f->max_ftas);
     action = [request](Client& c) { return c.IorRun(*request); };
   });
 }
@@ -204,6 +226,7 @@ int main(int argc, char** argv) {
   fta::client::AddSweepVerbs(app, action);
   fta::client::AddVfVerbs(app, action);
   fta::client::AddImportVerbs(app, action);
+  fta::client::AddMergeVerbs(app, action);
 
   try {
     app.parse(argc, argv);

@@ -14,6 +14,8 @@ PACKAGES=(
   libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
   qemu-system-x86 qemu-utils busybox-static cpio
   genisoimage  # NoCloud seed ISOs for image-booted guests (and isoinfo for their test)
+  slurmctld slurmd slurm-client munge  # the `slurm` test label: a private 3-node Slurm cluster
+  python3  # the slurm test recomputes the merged aggregate from the stored jobs independently
 )
 
 missing=()

@@ -7,13 +7,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 
 namespace fta::cli {
 namespace {
 
 absl::Status OnError(const std::string& why) {
   return absl::InvalidArgumentError(
-      absl::StrCat("--on: ", why, " (expected all, native or ID,ID,...)"));
+      absl::StrCat("--on: ", why, " (expected all, native, owner:NAME or ID,ID,...)"));
 }
 
 absl::Status HostError(const std::string& text, const std::string& why) {
@@ -40,12 +41,29 @@ absl::StatusOr<std::vector<std::string>> ParseTargets(const std::string& text) {
   for (const std::string& id : ids) {
     if (id.empty()) return OnError(absl::StrCat("empty id in \"", text, "\""));
     if (HasBlank(id)) return OnError(absl::StrCat("blank in id \"", id, "\""));
-    if ((id == "all" || id == "native") && ids.size() > 1) {
+    if ((id == "all" || id == "native" || absl::StartsWith(id, "owner:")) && ids.size() > 1) {
       return OnError(absl::StrCat("\"", id, "\" cannot be combined with other targets"));
     }
     if (!seen.insert(id).second) return OnError(absl::StrCat("\"", id, "\" given twice"));
   }
   return ids;
+}
+
+absl::StatusOr<int64_t> ParseStartAt(const std::string& text) {
+  auto error = [&](const std::string& why) {
+    return absl::InvalidArgumentError(absl::StrCat("--start-at: ", why, " in \"", text,
+                                                   "\" (expected RFC 3339, e.g. 2026-12-02T04:10:00Z, or unix seconds)"));
+  };
+  if (text.empty()) return error("empty time");
+  double seconds = 0;
+  if (absl::SimpleAtod(text, &seconds)) {
+    if (!(seconds > 0) || seconds > 1e11) return error("not a plausible unix time");
+    return static_cast<int64_t>(seconds * 1000.0 + 0.5);
+  }
+  absl::Time time;
+  std::string why;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &why)) return error(why);
+  return absl::ToUnixMillis(time);
 }
 
 absl::StatusOr<std::string> ParseEndpoint(const std::string& text) {

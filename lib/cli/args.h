@@ -9,6 +9,7 @@
 // so main can print them as usage errors.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,8 @@ inline constexpr int kExitJobFailed = 3;   // job ended FAILED, PARTIAL or CANCE
 
 inline constexpr char kDefaultEndpoint[] = "unix:/run/fta-hostd/control.sock";
 
-// `--on all|native|ID,ID,...` as RunIorRequest.on. "all" and "native" stand
-// alone; ids are comma separated, non-empty, without blanks, not repeated.
+// `--on all|native|owner:NAME|ID,ID,...` as RunIorRequest.on. "all",
+// "native" and "owner:NAME" stand alone; ids are comma separated, non-empty, without blanks, not repeated.
 // Whether an id exists is the daemon's call, not ours.
 absl::StatusOr<std::vector<std::string>> ParseTargets(const std::string& text);
 
@@ -38,6 +39,12 @@ absl::StatusOr<std::string> ParseEndpoint(const std::string& text);
 // The --host default: $FTA_HOST when set and non-empty, else kDefaultEndpoint.
 // Takes the variable's value (may be null) so tests need not touch the env.
 std::string DefaultEndpoint(const char* fta_host_env);
+
+// `--start-at TIME` as unix ms: RFC 3339 ("2026-12-02T04:10:00Z",
+// "...T05:10:00.250+01:00") or unix seconds ("1796184600", "1796184600.25").
+// Whether it is too close or too far is the daemon's call (it owns the clock
+// the job runs by). INVALID_ARGUMENT names --start-at.
+absl::StatusOr<int64_t> ParseStartAt(const std::string& text);
 
 // "ftactl: <CODE_NAME>: <message>", the one error line every verb prints.
 std::string FormatError(const absl::Status& status);

@@ -55,7 +55,8 @@ const std::vector<std::pair<v1::FtaKind, const char*>>& KindWords() {
 }
 const std::vector<std::pair<v1::Engine, const char*>>& EngineWords() {
   static const auto* words = new std::vector<std::pair<v1::Engine, const char*>>{
-      {v1::ENGINE_BUILTIN, "builtin"}, {v1::ENGINE_IOR, "ior"}, {v1::ENGINE_IOR_IMPORT, "ior-import"}};
+      {v1::ENGINE_BUILTIN, "builtin"}, {v1::ENGINE_IOR, "ior"}, {v1::ENGINE_IOR_IMPORT, "ior-import"},
+      {v1::ENGINE_MERGED, "merged"}};
   return *words;
 }
 const std::vector<std::pair<v1::Backend, const char*>>& BackendWords() {

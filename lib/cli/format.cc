@@ -76,14 +76,14 @@ std::string RenderHost(const v1::HostInfo& host, const FormatOptions& options) {
 
 std::string RenderFtaList(const google::protobuf::RepeatedPtrField<v1::Fta>& ftas,
                           const FormatOptions& options) {
-  Table table({"ID", "KIND", "BACKEND", "STATE", "PID", "HOSTNAME", "VF", "IOR", "CONNECTED",
+  Table table({"ID", "KIND", "BACKEND", "STATE", "PID", "HOSTNAME", "VF", "IOR", "CONNECTED", "OWNER",
                "ERROR"});
   table.AlignRight(4);
   for (const v1::Fta& fta : ftas) {
     table.AddRow({fta.id(), FtaKindName(fta.kind()), OrDash(BackendName(fta.backend())),
                   FtaStateName(fta.state()), OrDash(fta.pid()), OrDash(fta.hostname()),
                   OrDash(fta.vf()), IorOf(fta), FormatUnixMs(fta.connected_unix_ms(), options.zone),
-                  OrDash(fta.last_error())});
+                  OrDash(fta.owner()), OrDash(fta.last_error())});
   }
   return table.Render();
 }
@@ -97,6 +97,7 @@ std::string RenderFtaDetail(const v1::Fta& fta, const FormatOptions& options) {
   fields.Add("PID", OrDash(fta.pid()));
   fields.Add("Hostname", OrDash(fta.hostname()));
   fields.Add("VF", OrDash(fta.vf()));
+  fields.Add("Owner", OrDash(fta.owner()));
   if (!fta.degraded().empty()) fields.Add("Degraded", fta.degraded());
   fields.Add("Agent version", OrDash(fta.agent_version()));
   fields.Add("IOR", fta.ior_path().empty() ? "- (built-in engine only)"

@@ -24,7 +24,11 @@ std::string RenderHeader(const v1::Job& job, const FormatOptions& options) {
   if (!job.ior_version().empty()) absl::StrAppend(&engine, " (IOR ", job.ior_version(), ")");
   fields.Add("Engine", engine);
   if (!job.timestamp_source().empty()) fields.Add("Timestamps", job.timestamp_source());
-  if (!job.source().empty()) fields.Add("Imported from", job.source());
+  if (!job.source().empty()) {
+    fields.Add(job.engine() == v1::ENGINE_MERGED ? "Merged from" : "Imported from", job.source());
+  }
+  if (!job.owner().empty()) fields.Add("Owner", job.owner());
+  if (job.start_at_unix_ms() != 0) fields.Add("Start at", FormatUnixMs(job.start_at_unix_ms(), options.zone));
   if (!job.ior_command_line().empty()) fields.Add("IOR command", job.ior_command_line());
   fields.Add("IOR", IorArguments(job));
   fields.Add("Directory", spec.directory().empty() ? "-" : spec.directory());

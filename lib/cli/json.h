@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 
@@ -16,5 +17,11 @@ namespace fta::cli {
 
 // Indented JSON ending in '\n'. INTERNAL if protobuf refuses the message.
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+// The reverse, for files ftactl wrote (`ior run -o json > fta1.json`, read
+// back by `results merge`): enum words (or proto enum names) back to values,
+// unknown fields ignored. INVALID_ARGUMENT naming `name` when it does not
+// parse as `message`'s type.
+absl::Status FromJson(const std::string& text, const std::string& name, google::protobuf::Message* message);
 
 }  // namespace fta::cli

@@ -51,6 +51,8 @@ class JobFleet {
   virtual absl::Status EnsureNative(absl::Time deadline) = 0;
   // Ids of guest FTAs whose agent is connected and not busy.
   virtual std::vector<std::string> ReadyGuestIds() = 0;
+  // The same, of one owner's FTAs (`--on owner:NAME`), the first `max` (0: all).
+  virtual absl::StatusOr<std::vector<std::string>> ReadyIdsOf(const std::string& owner, int max) = 0;
   virtual absl::StatusOr<fta::v1::Fta> Get(const std::string& id) = 0;
   // An FTA takes part in one job at a time.
   virtual absl::Status MarkBusy(const std::vector<std::string>& ids, const std::string& job_id) = 0;

@@ -6,12 +6,26 @@
 //   fta.set_kind(KindOf(provisioner->Backend()));   // "libvirt" -> FTA_KIND_VM
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "fta/v1/common.pb.h"
 
 namespace fta::hostd {
+
+// FTA ids in number order: "fta-10" sorts after "fta-9".
+inline bool ByIdNumber(const std::string& a, const std::string& b) {
+  auto number = [](const std::string& id) {
+    int64_t value = 0;
+    size_t dash = id.rfind('-');
+    if (dash == std::string::npos || !absl::SimpleAtoi(id.substr(dash + 1), &value)) return int64_t{-1};
+    return value;
+  };
+  int64_t na = number(a), nb = number(b);
+  return na != nb ? na < nb : a < b;
+}
 
 inline fta::v1::Backend BackendOf(const std::string& backend) {
   if (backend == "process") return fta::v1::BACKEND_PROCESS;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/fleet/fta_kinds.h"
+#include "lib/fleet/owner.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -16,18 +17,6 @@ namespace {
 using fta::v1::Fta;
 
 bool IsActive(const Fta& fta) { return fta.state() != fta::v1::FTA_STATE_RELEASED; }
-
-// "fta-10" sorts after "fta-9".
-bool ByIdNumber(const std::string& a, const std::string& b) {
-  auto number = [](const std::string& id) {
-    int64_t value = 0;
-    size_t dash = id.rfind('-');
-    if (dash == std::string::npos || !absl::SimpleAtoi(id.substr(dash + 1), &value)) return int64_t{-1};
-    return value;
-  };
-  int64_t na = number(a), nb = number(b);
-  return na != nb ? na < nb : a < b;
-}
 
 }  // namespace
 
@@ -160,9 +149,11 @@ absl::Status FtaManager::Update(const std::string& id, const std::function<void(
   return PersistWithVf(copy);
 }
 
-absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::FtaKind kind) {
+absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::FtaKind kind,
+                                             const std::string& owner) {
   Fta fta;
   fta.set_id(id);
+  fta.set_owner(owner);
   fta.set_kind(kind);
   fta.set_backend(BackendOf(provisioner_->Backend()));
   fta.set_state(fta::v1::FTA_STATE_STARTING);
@@ -195,8 +186,9 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
 }
 
 absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout,
-                                                      fta::v1::FtaKind requested_kind) {
+                                                      fta::v1::FtaKind requested_kind, const std::string& owner) {
   FTA_ASSIGN_OR_RETURN(fta::v1::FtaKind kind, AllocationKind(provisioner_->Backend(), requested_kind));
+  FTA_RETURN_IF_ERROR(ValidateOwner(owner, "owner"));
   if (count < 1) {
     return absl::InvalidArgumentError(absl::StrCat("count: must be at least 1, got ", count));
   }
@@ -223,7 +215,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
       failure = id.status();
       break;
     }
-    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind);
+    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind, owner);
     if (!launched.ok()) {
       failure = launched.status();
       break;
@@ -357,7 +349,7 @@ absl::Status FtaManager::EnsureNative(absl::Time deadline) {
   {
     std::lock_guard<std::mutex> allocation(allocate_mu_);
     if (!provisioner_->IsRunning(kNativeFtaId)) {
-      FTA_ASSIGN_OR_RETURN(Fta launched, LaunchLocked(kNativeFtaId, fta::v1::FTA_KIND_NATIVE));
+      FTA_ASSIGN_OR_RETURN(Fta launched, LaunchLocked(kNativeFtaId, fta::v1::FTA_KIND_NATIVE, ""));
       (void)launched;
     }
   }
@@ -366,21 +358,6 @@ absl::Status FtaManager::EnsureNative(absl::Time deadline) {
     return absl::UnavailableError(absl::StrCat("the native agent did not connect: ", connected.message()));
   }
   return absl::OkStatus();
-}
-
-std::vector<std::string> FtaManager::ReadyGuestIds() {
-  std::vector<std::string> ids;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [id, fta] : ftas_) {
-      if (IsAllocatedKind(fta.kind()) && fta.state() == fta::v1::FTA_STATE_READY &&
-          busy_.count(id) == 0) {
-        ids.push_back(id);
-      }
-    }
-  }
-  std::sort(ids.begin(), ids.end(), ByIdNumber);
-  return ids;
 }
 
 absl::Status FtaManager::MarkBusy(const std::vector<std::string>& ids, const std::string& job_id) {

@@ -70,8 +70,9 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // and waits until their agents connected. A kind the backend does not
   // start is FAILED_PRECONDITION naming `kind`. On any failure every FTA of
   // this call is stopped and released again.
+  // `owner` ("" = none) is validated (owner.h) and recorded on every FTA.
   absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
-                                                     fta::v1::FtaKind kind);
+                                                     fta::v1::FtaKind kind, const std::string& owner = "");
   // The backend's own kind (SweepFleet).
   absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) override {
     return Allocate(count, connect_timeout, fta::v1::FTA_KIND_UNSPECIFIED);
@@ -92,8 +93,20 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // Starts the host's own agent if it is not connected, and waits for it.
   absl::Status EnsureNative(absl::Time deadline) override;
 
-  // Ids of guest FTAs whose agent is connected and not busy.
+  // Ids of guest FTAs whose agent is connected and not busy (fta_owners.cc).
   std::vector<std::string> ReadyGuestIds() override;
+  // ---- Owners (fta_owners.cc) ----
+  // The same, restricted to `owner`'s FTAs (`ior run --on owner:NAME`), the
+  // first `max` of them (0: all). INVALID_ARGUMENT for a malformed owner or
+  // a negative max, FAILED_PRECONDITION naming the owner when fewer than
+  // `max` (or none) are ready.
+  absl::StatusOr<std::vector<std::string>> ReadyIdsOf(const std::string& owner, int max) override;
+  // Releases every active FTA of `owner` (none: an empty list, not an
+  // error, so an epilog after a failed prolog succeeds). Busy ones are
+  // FAILED_PRECONDITION as in Release.
+  absl::StatusOr<std::vector<std::string>> ReleaseOwner(const std::string& owner);
+  // Active FTAs (or every one with include_released) of `owner`, in creation order.
+  absl::StatusOr<std::vector<fta::v1::Fta>> ListOwner(bool include_released, const std::string& owner);
   // Job bookkeeping: an FTA takes part in one job at a time.
   absl::Status MarkBusy(const std::vector<std::string>& ids, const std::string& job_id) override;
   void MarkIdle(const std::vector<std::string>& ids) override;
@@ -112,7 +125,7 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // Active FTAs as the fleet sees them now (the store lags), READY ones in a
   // job shown BUSY.
   void WithLiveState(std::vector<fta::v1::Fta>& ftas);
-  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind)
+  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind, const std::string& owner)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
   // Updates the cached record and the store.
   absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);

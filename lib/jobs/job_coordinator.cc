@@ -7,8 +7,10 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
+#include "lib/fleet/owner.h"
 #include "lib/jobs/engine_choice.h"
 #include "lib/jobs/job_results.h"
+#include "lib/jobs/start_at.h"
 #include "lib/ior/ior_spec.h"
 #include "lib/ior/resolved_params.h"
 #include "spdlog/spdlog.h"
@@ -44,6 +46,11 @@ absl::StatusOr<std::vector<std::string>> JobCoordinator::ResolveTargets(
   if (on.empty()) {
     return absl::InvalidArgumentError("on: name the FTAs to run on: all, native, or FTA ids");
   }
+  // owner:NAME alone: the ready FTAs a scheduler allocated for its job.
+  if (on.size() == 1 && on[0].rfind(kOwnerTargetPrefix, 0) == 0) {
+    return fleet_->ReadyIdsOf(OwnerOfTarget(on[0]), request.max_ftas());
+  }
+  if (request.max_ftas() != 0) return absl::InvalidArgumentError("max_ftas: only with on = owner:NAME");
   bool has_all = std::count(on.begin(), on.end(), "all") > 0;
   bool has_native = std::count(on.begin(), on.end(), kNativeFtaId) > 0;
   if ((has_all || has_native) && on.size() > 1) {
@@ -96,6 +103,7 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
       request.ready_timeout_s() > 0 ? absl::Seconds(request.ready_timeout_s()) : options_.ready_timeout;
   absl::Duration deadline =
       request.job_deadline_s() > 0 ? absl::Seconds(request.job_deadline_s()) : options_.deadline;
+  FTA_RETURN_IF_ERROR(ValidateStartAt(request.start_at_unix_ms(), clock_->NowUnixMillis(), params));
   FTA_ASSIGN_OR_RETURN(std::vector<std::string> targets,
                        ResolveTargets(request, clock_->Now() + options_.native_start_timeout));
 
@@ -124,6 +132,8 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
   record.set_engine(engine.engine);
   record.set_ior_version(engine.ior_version);
   record.set_timestamp_source(engine.timestamp_source);
+  record.set_owner(request.on_size() == 1 ? OwnerOfTarget(request.on(0)) : "");
+  record.set_start_at_unix_ms(request.start_at_unix_ms());
   for (const AgentPlan& plan : job->agents) {
     fta::v1::JobAgent* agent = record.add_agents();
     agent->set_fta_id(plan.fta_id);
@@ -132,6 +142,9 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
   }
   job->signature = clock_->NowUnixNanos() / 1'000'000'000;
   job->ready_deadline = clock_->Now() + ready_timeout;
+  if (request.start_at_unix_ms() != 0) {  // READY after the start time would start late: fail instead
+    job->ready_deadline = std::min(job->ready_deadline, absl::FromUnixMillis(request.start_at_unix_ms()));
+  }
   job->deadline = clock_->Now() + deadline;
   return job;
 }

@@ -11,6 +11,7 @@
 #include "lib/core/units.h"
 #include "lib/jobs/job_coordinator.h"
 #include "lib/jobs/job_results.h"
+#include "lib/jobs/start_at.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -152,8 +153,11 @@ HostMessage JobCoordinator::MakeGo(const RunningJob& job, int iteration, Phase p
   const int64_t delay_ns = phase == fta::v1::PHASE_REMOVE
                                ? 0
                                : static_cast<int64_t>(job.params.inter_test_delay_seconds) * 1'000'000'000;
-  go.mutable_go()->set_start_at_unix_ns(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
-                                        2'000'000 * static_cast<int64_t>(job.agents.size()));
+  // --start-at: no GO is due before the agreed time (other hosts start
+  // then too); only the first is affected, later ones come after it anyway.
+  go.mutable_go()->set_start_at_unix_ns(FirstGoAt(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
+                                                      2'000'000 * static_cast<int64_t>(job.agents.size()),
+                                                  job.job.start_at_unix_ms()));
   go.mutable_go()->set_max_transfers(ReadTransferCap(job.job, job.params, iteration, phase));
   return go;
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/core/status_macros.h"
 #include "lib/fleet/fta_kinds.h"
 #include "lib/services/paged_response.h"
 #include "lib/services/stream_events.h"
@@ -46,7 +47,8 @@ grpc::Status FtaServiceImpl::AllocateFtas(grpc::ServerContext*, const fta::v1::A
     return Invalid(absl::StrCat("connect_timeout_s: must not be negative, got ", request->connect_timeout_s()));
   }
   absl::StatusOr<std::vector<fta::v1::Fta>> ftas =
-      ftas_->Allocate(request->count(), absl::Seconds(request->connect_timeout_s()), request->kind());
+      ftas_->Allocate(request->count(), absl::Seconds(request->connect_timeout_s()), request->kind(),
+                      request->owner());
   if (!ftas.ok()) return ToGrpcStatus(ftas.status());
   for (auto& fta : *ftas) *response->add_ftas() = fta;
   return grpc::Status::OK;
@@ -54,11 +56,19 @@ grpc::Status FtaServiceImpl::AllocateFtas(grpc::ServerContext*, const fta::v1::A
 
 grpc::Status FtaServiceImpl::ListFtas(grpc::ServerContext*, const fta::v1::ListFtasRequest* request,
                                       fta::v1::ListFtasResponse* response) {
-  // The filter is part of the token's scope: a token of the live list does
-  // not continue the list with released FTAs.
+  // The filters are part of the token's scope: a token of the live list does
+  // not continue the list with released FTAs, nor one owner's another's.
+  // One owner's FTAs are few (a job's): filtered and paged in memory.
+  const std::string scope = absl::StrCat(request->include_released() ? "ftas:all" : "ftas:active",
+                                         request->owner().empty() ? "" : ":owner=", request->owner());
   return ServePage<fta::v1::Fta>(
-      *request, request->include_released() ? "ftas:all" : "ftas:active",
-      [&](const PageQuery& query) { return ftas_->List(request->include_released(), query); },
+      *request, scope,
+      [&](const PageQuery& query) -> absl::StatusOr<Page<fta::v1::Fta>> {
+        if (request->owner().empty()) return ftas_->List(request->include_released(), query);
+        FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> owned,
+                             ftas_->ListOwner(request->include_released(), request->owner()));
+        return PageOf(owned, query, [](const fta::v1::Fta& fta) { return fta.id(); });
+      },
       [](fta::v1::ListFtasResponse* r) { return r->add_ftas(); }, [](const fta::v1::Fta& fta) { return fta.id(); },
       response);
 }
@@ -72,7 +82,11 @@ grpc::Status FtaServiceImpl::GetFta(grpc::ServerContext*, const fta::v1::GetFtaR
 grpc::Status FtaServiceImpl::ReleaseFtas(grpc::ServerContext*, const fta::v1::ReleaseFtasRequest* request,
                                           fta::v1::ReleaseFtasResponse* response) {
   std::vector<std::string> ids(request->ids().begin(), request->ids().end());
-  absl::StatusOr<std::vector<std::string>> released = ftas_->Release(ids, request->all());
+  if (!request->owner().empty() && (request->all() || !ids.empty())) {
+    return Invalid("owner: give an owner, FTA ids or all, not several");
+  }
+  absl::StatusOr<std::vector<std::string>> released =
+      request->owner().empty() ? ftas_->Release(ids, request->all()) : ftas_->ReleaseOwner(request->owner());
   if (!released.ok()) return ToGrpcStatus(released.status());
   for (auto& id : *released) response->add_released(id);
   return grpc::Status::OK;

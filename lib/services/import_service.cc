@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
 #include "lib/jobs/ior_import.h"
+#include "lib/jobs/job_merge.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -27,6 +28,25 @@ grpc::Status ImportServiceImpl::ImportIorOutput(grpc::ServerContext*, const fta:
   if (!stored.ok()) return fta::ToGrpcStatus(stored.status());
   spdlog::info("{}: imported IOR {} output {} ({} rows)", *id, job->ior_version(), name, job->aggregates_size());
   *response = *std::move(stored);
+  return grpc::Status::OK;
+}
+
+grpc::Status ImportServiceImpl::StoreMergedJob(grpc::ServerContext*, const fta::v1::StoreMergedJobRequest* request,
+                                               fta::v1::MergedJob* response) {
+  std::vector<HostJobPart> parts;
+  for (const fta::v1::HostJob& part : request->parts()) parts.push_back(HostJobPart{part.host(), part.job()});
+  absl::StatusOr<fta::v1::MergedJob> merged = MergeHostJobs(parts);
+  if (!merged.ok()) return fta::ToGrpcStatus(merged.status());
+  absl::StatusOr<std::string> id = store_->NextJobId();
+  if (!id.ok()) return fta::ToGrpcStatus(id.status());
+  merged->mutable_job()->set_id(*id);
+  if (absl::Status stored = store_->PutImportedJob(merged->job()); !stored.ok()) return fta::ToGrpcStatus(stored);
+  absl::StatusOr<fta::v1::Job> stored = store_->GetJob(*id);
+  if (!stored.ok()) return fta::ToGrpcStatus(stored.status());
+  spdlog::info("{}: {} ({} hosts, cross-host start skew up to {:.3f} s)", *id, merged->job().source(),
+               parts.size(), merged->max_skew_seconds());
+  *merged->mutable_job() = *std::move(stored);
+  *response = *std::move(merged);
   return grpc::Status::OK;
 }
 

@@ -1,12 +1,14 @@
 #include "lib/store/job_writes.h"
 
+#include "absl/strings/str_join.h"
+
 namespace fta::store {
 
 const char kInsertJob[] =
     "INSERT INTO jobs (id, state, spec, created_unix_ms, finished_unix_ms, error, "
     "transfer_size_bytes, block_size_bytes, engine, timestamp_source, source, ior_version, "
-    "ior_command_line) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "ior_command_line, owner, start_at_unix_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
 void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec) {
   stmt.BindText(1, job.id())
@@ -21,7 +23,43 @@ void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state,
       .BindText(10, job.timestamp_source())
       .BindText(11, job.source())
       .BindText(12, job.ior_version())
-      .BindText(13, job.ior_command_line());
+      .BindText(13, job.ior_command_line())
+      .BindText(14, job.owner())
+      .BindInt(15, job.start_at_unix_ms());
+}
+
+const char kInsertJobAgent[] =
+    "INSERT INTO job_agents (job_id, position, fta_id, ranks, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+void BindJobAgent(Statement& stmt, const std::string& job_id, int position, const fta::v1::JobAgent& agent) {
+  stmt.BindText(1, job_id)
+      .BindInt(2, position)
+      .BindText(3, agent.fta_id())
+      .BindText(4, absl::StrJoin(agent.ranks(), ","))
+      .BindText(5, fta::v1::JobAgentState_Name(agent.state()))
+      .BindText(6, agent.error());
+}
+
+const char kInsertRankResult[] =
+    "INSERT INTO rank_results (job_id, iteration, phase, rank, fta_id, open_start_ns, "
+    "open_end_ns, xfer_start_ns, xfer_end_ns, close_start_ns, close_end_ns, bytes, ops) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
+                    const fta::v1::RankPhaseResult& r) {
+  stmt.BindText(1, job_id)
+      .BindInt(2, r.iteration())
+      .BindText(3, phase)
+      .BindInt(4, r.rank())
+      .BindText(5, r.fta_id())
+      .BindInt(6, r.open_start_ns())
+      .BindInt(7, r.open_end_ns())
+      .BindInt(8, r.xfer_start_ns())
+      .BindInt(9, r.xfer_end_ns())
+      .BindInt(10, r.close_start_ns())
+      .BindInt(11, r.close_end_ns())
+      .BindInt(12, r.bytes())
+      .BindInt(13, r.ops());
 }
 
 const char kAggregateColumns[] =

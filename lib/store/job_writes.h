@@ -10,7 +10,7 @@
 
 namespace fta::store {
 
-// INSERT INTO jobs, parameters ?1..?13; PutJob appends its ON CONFLICT.
+// INSERT INTO jobs, parameters ?1..?15; PutJob appends its ON CONFLICT.
 extern const char kInsertJob[];
 // `state` and `spec` are the job's, already converted (EnumName, MessageToJson).
 void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec);
@@ -26,6 +26,15 @@ void BindAggregate(Statement& stmt, const std::string& job_id, const std::string
 extern const char kInsertLink[];
 void BindLink(Statement& stmt, const std::string& job_id, int32_t iteration, const std::string& phase,
               const fta::v1::LinkUsage& link);
+
+// INSERT INTO job_agents, parameters ?1..?6 (`position`: the agent's index).
+extern const char kInsertJobAgent[];
+void BindJobAgent(Statement& stmt, const std::string& job_id, int position, const fta::v1::JobAgent& agent);
+
+// INSERT INTO rank_results, parameters ?1..?13.
+extern const char kInsertRankResult[];
+void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
+                    const fta::v1::RankPhaseResult& r);
 
 // INSERT INTO phase_summaries, parameters ?1..?9.
 extern const char kInsertSummary[];

@@ -103,7 +103,7 @@ absl::StatusOr<std::vector<int32_t>> ParseRanks(const std::string& text,
 
 const char kSelectFta[] =
     "SELECT id, kind, backend, state, pid, hostname, agent_version, ior_path, ior_version, "
-    "created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, vf FROM ftas";
+    "created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, vf, owner FROM ftas";
 
 absl::StatusOr<fta::v1::Fta> FtaFromRow(const Statement& row) {
   fta::v1::Fta fta;
@@ -113,7 +113,8 @@ absl::StatusOr<fta::v1::Fta> FtaFromRow(const Statement& row) {
 
 const char kSelectJob[] =
     "SELECT id, state, spec, created_unix_ms, finished_unix_ms, error, transfer_size_bytes, "
-    "block_size_bytes, engine, timestamp_source, source, ior_version, ior_command_line FROM jobs";
+    "block_size_bytes, engine, timestamp_source, source, ior_version, ior_command_line, owner, start_at_unix_ms "
+    "FROM jobs";
 
 absl::StatusOr<fta::v1::Job> JobFromRow(const Statement& row) {
   fta::v1::Job job;

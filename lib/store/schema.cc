@@ -273,9 +273,18 @@ UPDATE sweeps SET spec = json_set(spec, '$.backend', CASE json_extract(spec, '$.
   WHERE json_valid(spec) AND json_type(spec, '$.backend') IS NOT NULL;
 )sql";
 
+// Many hosts under Slurm (issue 17): the owner an FTA was allocated for
+// ("slurm:1234"), the owner of the FTAs a job ran on, and its --start-at.
+constexpr char kMigration9[] = R"sql(
+ALTER TABLE ftas ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN start_at_unix_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                       kMigration5, kMigration6, kMigration7, kMigration8};
+                                                       kMigration5, kMigration6, kMigration7, kMigration8,
+                                                       kMigration9};
   return kMigrations;
 }
 

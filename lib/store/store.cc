@@ -136,15 +136,15 @@ absl::Status Store::PutFtaLocked(const Fta& fta) {
           db_,
           "INSERT INTO ftas (id, kind, backend, state, pid, hostname, agent_version, ior_path, "
           "ior_version, created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, "
-          "vf) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+          "vf, owner) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
           "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, backend = excluded.backend, "
           "state = excluded.state, pid = excluded.pid, hostname = excluded.hostname, "
           "agent_version = excluded.agent_version, ior_path = excluded.ior_path, "
           "ior_version = excluded.ior_version, created_unix_ms = excluded.created_unix_ms, "
           "connected_unix_ms = excluded.connected_unix_ms, "
           "last_heartbeat_unix_ms = excluded.last_heartbeat_unix_ms, "
-          "last_error = excluded.last_error, vf = excluded.vf",
+          "last_error = excluded.last_error, vf = excluded.vf, owner = excluded.owner",
           absl::StrCat("PutFta ", fta.id())));
   stmt.BindText(1, fta.id())
       .BindText(2, kind)
@@ -159,7 +159,8 @@ absl::Status Store::PutFtaLocked(const Fta& fta) {
       .BindInt(11, fta.connected_unix_ms())
       .BindInt(12, fta.last_heartbeat_unix_ms())
       .BindText(13, fta.last_error())
-      .BindText(14, fta.vf());
+      .BindText(14, fta.vf())
+      .BindText(15, fta.owner());
   return stmt.Run();
 }
 

@@ -96,8 +96,9 @@ class Store {
   // calls below, not by PutJob (and PutJob leaves stored ones untouched).
   // Job row and agents are replaced in one transaction.
   absl::Status PutJob(const fta::v1::Job& job);
-  // A finished job measured elsewhere (ftactl results import): job row,
-  // aggregates and summaries in one transaction, all or nothing. The id must
+  // A finished job measured elsewhere (ftactl results import, results
+  // merge --store): job row, agents, rank results, aggregates and summaries
+  // in one transaction, all or nothing. The id must
   // be new (ALREADY_EXISTS otherwise). store_import.cc.
   absl::Status PutImportedJob(const fta::v1::Job& job);
   // The three calls below need the job row first (NOT_FOUND otherwise).

@@ -1,6 +1,6 @@
 // Store::PutImportedJob: a job measured elsewhere (IOR output imported with
-// `ftactl results import`) stored in one transaction, so a failure leaves
-// nothing behind.
+// `ftactl results import`, or several hosts' jobs merged) stored in one
+// transaction, so a failure leaves nothing behind.
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +21,11 @@ absl::Status Store::PutImportedJob(const fta::v1::Job& job) {
   for (const fta::v1::PhaseAggregate& a : job.aggregates()) {
     FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(a.phase(), absl::StrCat(operation, " phase")));
     aggregate_phases.push_back(std::move(phase));
+  }
+  std::vector<std::string> rank_phases;
+  for (const fta::v1::RankPhaseResult& r : job.rank_results()) {
+    FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(r.phase(), absl::StrCat(operation, " rank phase")));
+    rank_phases.push_back(std::move(phase));
   }
   std::vector<std::string> summary_phases;
   for (const fta::v1::PhaseSummary& s : job.summaries()) {
@@ -48,6 +53,22 @@ absl::Status Store::PutImportedJob(const fta::v1::Job& job) {
     for (int i = 0; i < job.aggregates_size(); ++i) {
       insert.Reset();
       BindAggregate(insert, job.id(), aggregate_phases[i], job.aggregates(i));
+      FTA_RETURN_IF_ERROR(insert.Run());
+    }
+  }
+  {
+    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertJobAgent, operation));
+    for (int i = 0; i < job.agents_size(); ++i) {
+      insert.Reset();
+      BindJobAgent(insert, job.id(), i, job.agents(i));
+      FTA_RETURN_IF_ERROR(insert.Run());
+    }
+  }
+  {
+    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertRankResult, operation));
+    for (int i = 0; i < job.rank_results_size(); ++i) {
+      insert.Reset();
+      BindRankResult(insert, job.id(), rank_phases[i], job.rank_results(i));
       FTA_RETURN_IF_ERROR(insert.Run());
     }
   }

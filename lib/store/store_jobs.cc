@@ -45,7 +45,8 @@ absl::Status Store::PutJob(const Job& job) {
                 "transfer_size_bytes = excluded.transfer_size_bytes, "
                 "block_size_bytes = excluded.block_size_bytes, engine = excluded.engine, "
                 "timestamp_source = excluded.timestamp_source, source = excluded.source, "
-                "ior_version = excluded.ior_version, ior_command_line = excluded.ior_command_line"),
+                "ior_version = excluded.ior_version, ior_command_line = excluded.ior_command_line, "
+                "owner = excluded.owner, start_at_unix_ms = excluded.start_at_unix_ms"),
             operation));
     BindJob(stmt, job, state, spec);
     FTA_RETURN_IF_ERROR(stmt.Run());
@@ -59,19 +60,10 @@ absl::Status Store::PutJob(const Job& job) {
   }
   FTA_ASSIGN_OR_RETURN(
       Statement insert,
-      Statement::Prepare(db_,
-                         "INSERT INTO job_agents (job_id, position, fta_id, ranks, state, error) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                         operation));
+      Statement::Prepare(db_, kInsertJobAgent, operation));
   for (int i = 0; i < job.agents_size(); ++i) {
-    const JobAgent& agent = job.agents(i);
     insert.Reset();
-    insert.BindText(1, job.id())
-        .BindInt(2, i)
-        .BindText(3, agent.fta_id())
-        .BindText(4, absl::StrJoin(agent.ranks(), ","))
-        .BindText(5, fta::v1::JobAgentState_Name(agent.state()))
-        .BindText(6, agent.error());
+    BindJobAgent(insert, job.id(), i, job.agents(i));
     FTA_RETURN_IF_ERROR(insert.Run());
   }
   return txn.Commit();
@@ -103,28 +95,11 @@ absl::Status Store::AddRankResults(const std::string& job_id,
   FTA_RETURN_IF_ERROR(CheckJobExists(job_id, operation));
   FTA_ASSIGN_OR_RETURN(
       Statement insert,
-      Statement::Prepare(
-          db_,
-          "INSERT INTO rank_results (job_id, iteration, phase, rank, fta_id, open_start_ns, "
-          "open_end_ns, xfer_start_ns, xfer_end_ns, close_start_ns, close_end_ns, bytes, ops) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-          operation));
+      Statement::Prepare(db_, kInsertRankResult, operation));
   for (size_t i = 0; i < results.size(); ++i) {
     const RankPhaseResult& r = results[i];
     insert.Reset();
-    insert.BindText(1, job_id)
-        .BindInt(2, r.iteration())
-        .BindText(3, phases[i])
-        .BindInt(4, r.rank())
-        .BindText(5, r.fta_id())
-        .BindInt(6, r.open_start_ns())
-        .BindInt(7, r.open_end_ns())
-        .BindInt(8, r.xfer_start_ns())
-        .BindInt(9, r.xfer_end_ns())
-        .BindInt(10, r.close_start_ns())
-        .BindInt(11, r.close_end_ns())
-        .BindInt(12, r.bytes())
-        .BindInt(13, r.ops());
+    BindRankResult(insert, job_id, phases[i], r);
     absl::Status status = insert.Run();
     if (!status.ok()) {
       return absl::Status(status.code(),

@@ -41,6 +41,10 @@ class FakeFleet final : public hostd::JobFleet, public hostd::SweepFleet {
   // JobFleet
   absl::Status EnsureNative(absl::Time deadline) override;
   std::vector<std::string> ReadyGuestIds() override;
+  // Owners are the fleet's business (FtaManager, owners_test): none here.
+  absl::StatusOr<std::vector<std::string>> ReadyIdsOf(const std::string& owner, int) override {
+    return absl::FailedPreconditionError("on: owner " + owner + " has no ready FTA (fake fleet)");
+  }
   absl::StatusOr<fta::v1::Fta> Get(const std::string& id) override;
   absl::Status MarkBusy(const std::vector<std::string>& ids, const std::string& job_id) override;
   void MarkIdle(const std::vector<std::string>& ids) override;
