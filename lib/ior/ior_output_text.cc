@@ -35,6 +35,8 @@ bool ParseCell(absl::string_view cell, double* value) {
 
 bool ParseInt(absl::string_view cell, int64_t* value) { return absl::SimpleAtoi(cell, value); }
 
+bool ParseTestId(absl::string_view cell, int* value) { return absl::SimpleAtoi(cell, value) && *value >= 0; }
+
 // "Key                 : value" (printed "%-20s: %s").
 bool SplitKeyValue(absl::string_view line, std::string* key, std::string* value) {
   size_t colon = line.find(": ");
@@ -119,6 +121,11 @@ absl::StatusOr<IorSummaryRow> ParseSummaryRow(size_t n, const std::vector<absl::
     return LineError(n, absl::StrCat("Summary row: \"", std::string(cells[24]), "\" is not a number"));
   }
   row.api = std::string(cells[25]);
+  int64_t test_id = 0;
+  if (!ParseInt(cells[12], &test_id)) {
+    return LineError(n, absl::StrCat("Summary row: Test# \"", std::string(cells[12]), "\" is not an integer"));
+  }
+  row.test_id = static_cast<int>(test_id);
   return row;
 }
 
@@ -136,21 +143,18 @@ absl::StatusOr<IorMax> ParseMaxLine(size_t n, absl::string_view rest) {
 // Checks that every operation with rows has its summary row.
 absl::Status CheckComplete(const IorRun& run, size_t last_line) {
   if (run.results.empty()) return LineError(last_line, "no write or read rows in the Results table");
-  std::set<std::string> measured;
-  for (const IorResultRow& row : run.results) measured.insert(row.access);
-  std::set<std::string> summarised;
-  for (const IorSummaryRow& row : run.summary) summarised.insert(row.operation);
-  for (const std::string& access : measured) {
-    if (summarised.count(access) == 0) {
-      return LineError(last_line, absl::StrCat("no summary row for \"", access, "\""));
+  std::set<std::pair<int, std::string>> measured;
+  for (const IorResultRow& row : run.results) measured.insert({row.test_id, row.access});
+  std::set<std::pair<int, std::string>> summarised;
+  for (const IorSummaryRow& row : run.summary) summarised.insert({row.test_id, row.operation});
+  for (const auto& [test, access] : measured) {
+    if (summarised.count({test, access}) == 0) {
+      return LineError(last_line, absl::StrCat("no summary row for \"", access, "\"",
+                                               test != 0 ? absl::StrCat(" of test ", test) : ""));
     }
   }
   return absl::OkStatus();
 }
-
-// IOR never escapes JSON strings, so a command line or path holding '"' or
-// '\' breaks the document. These keys sit alone on their line; re-escape
-// their values. (Everything between the first '": "' and the last '"' is the
 
 }  // namespace
 
@@ -159,11 +163,15 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
     return absl::AbortedError(absl::StrCat("ior failed: ", *failure));
   }
   std::vector<absl::string_view> lines = SplitLines(text);
-  if (lines.empty()) return LineError(1, "empty input, not IOR output");
-  absl::string_view first = lines[0];
+  // Blank lines first: where a "Writing output to" announcement was.
+  size_t start = 0;
+  while (start < lines.size() && absl::StripAsciiWhitespace(lines[start]).empty()) ++start;
+  if (start == lines.size()) return LineError(1, "empty input, not IOR output");
+  absl::string_view first = lines[start];
   size_t colon = first.find(": ");
   if (!absl::StartsWith(first, "IOR-") || colon == absl::string_view::npos) {
-    return LineError(1, absl::StrCat("not IOR output: expected \"IOR-<version>: ...\", got \"", Excerpt(first), "\""));
+    return LineError(start + 1,
+                     absl::StrCat("not IOR output: expected \"IOR-<version>: ...\", got \"", Excerpt(first), "\""));
   }
   IorRun run;
   run.format = IorRun::Format::kText;
@@ -171,7 +179,8 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
 
   enum class Section { kHeader, kOptions, kBeforeTable, kRows, kSummaryHeader, kSummaryRows, kDone };
   Section section = Section::kHeader;
-  for (size_t i = 1; i < lines.size() && section != Section::kDone; ++i) {
+  int test_id = 0;  // the "TestID" block being read (-f runs print one per test)
+  for (size_t i = start + 1; i < lines.size() && section != Section::kDone; ++i) {
     const size_t n = i + 1;
     absl::string_view line = lines[i];
     absl::string_view trimmed = absl::StripAsciiWhitespace(line);
@@ -182,6 +191,9 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
         if (trimmed == "Options:") {
           section = Section::kOptions;
         } else if (SplitKeyValue(line, &key, &value)) {
+          if (key == "TestID" && !ParseTestId(value, &test_id)) {
+            return LineError(n, absl::StrCat("TestID \"", value, "\" is not an integer"));
+          }
           if (key == "Began") run.began = value;
           if (key == "Command line") run.command_line = value;
           if (key == "Machine") run.machine = value;
@@ -192,6 +204,7 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
           section = Section::kBeforeTable;
         } else if (!trimmed.empty() && SplitKeyValue(line, &key, &value)) {
           run.options[key] = value;
+          run.test_options[test_id][key] = value;
         }
         break;
       case Section::kBeforeTable:
@@ -210,6 +223,13 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
           section = Section::kSummaryHeader;
           break;
         }
+        if (SplitKeyValue(line, &key, &value) && key == "TestID") {  // the next test of a -f script
+          if (!ParseTestId(value, &test_id)) {
+            return LineError(n, absl::StrCat("TestID \"", value, "\" is not an integer"));
+          }
+          section = Section::kHeader;
+          break;
+        }
         if (absl::ConsumePrefix(&trimmed, "Max Write:")) {
           FTA_ASSIGN_OR_RETURN(run.max_write, ParseMaxLine(n, trimmed));
           break;
@@ -221,9 +241,11 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
         std::vector<absl::string_view> cells = Cells(trimmed);
         if (cells[0] == "write" || cells[0] == "read") {
           FTA_ASSIGN_OR_RETURN(IorResultRow row, ParseResultRow(n, cells));
+          row.test_id = test_id;
           run.results.push_back(row);
         } else if (cells[0] == "remove") {
           FTA_ASSIGN_OR_RETURN(IorRemoveRow row, ParseRemoveRow(n, cells));
+          row.test_id = test_id;
           run.removes.push_back(row);
         } else {
           return LineError(n, absl::StrCat("unexpected text in the Results table: \"", Excerpt(line), "\""));
