@@ -1,6 +1,7 @@
 // ResultsService (proto/fta/v1/results.proto) on the control socket:
 // `ftactl results import` sends IOR output made elsewhere; it is parsed here
-// (lib/hostd/ior_import.h) and stored as one job in one transaction.
+// (lib/hostd/ior_import.h) and stored as one job per IOR test, all in one
+// transaction.
 #pragma once
 
 #include "fta/v1/results.grpc.pb.h"
@@ -16,7 +17,7 @@ class ResultsServiceImpl final : public fta::v1::ResultsService::Service {
   // Nothing is owned.
   ResultsServiceImpl(store::Store* store, const Clock* clock) : store_(store), clock_(clock) {}
   grpc::Status ImportIorOutput(grpc::ServerContext* context, const fta::v1::ImportIorOutputRequest* request,
-                               fta::v1::Job* response) override;
+                               fta::v1::ImportIorOutputResponse* response) override;
 
  private:
   store::Store* store_;

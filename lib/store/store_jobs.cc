@@ -101,30 +101,11 @@ absl::Status Store::AddRankResults(const std::string& job_id,
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
   FTA_RETURN_IF_ERROR(CheckJobExists(job_id, operation));
-  FTA_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(
-          db_,
-          "INSERT INTO rank_results (job_id, iteration, phase, rank, fta_id, open_start_ns, "
-          "open_end_ns, xfer_start_ns, xfer_end_ns, close_start_ns, close_end_ns, bytes, ops) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-          operation));
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertRankResult, operation));
   for (size_t i = 0; i < results.size(); ++i) {
     const RankPhaseResult& r = results[i];
     insert.Reset();
-    insert.BindText(1, job_id)
-        .BindInt(2, r.iteration())
-        .BindText(3, phases[i])
-        .BindInt(4, r.rank())
-        .BindText(5, r.fta_id())
-        .BindInt(6, r.open_start_ns())
-        .BindInt(7, r.open_end_ns())
-        .BindInt(8, r.xfer_start_ns())
-        .BindInt(9, r.xfer_end_ns())
-        .BindInt(10, r.close_start_ns())
-        .BindInt(11, r.close_end_ns())
-        .BindInt(12, r.bytes())
-        .BindInt(13, r.ops());
+    BindRankResult(insert, job_id, phases[i], r);
     absl::Status status = insert.Run();
     if (!status.ok()) {
       return absl::Status(status.code(),
@@ -147,15 +128,16 @@ absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate
       Statement::Prepare(
           db_,
           absl::StrCat("INSERT OR REPLACE INTO phase_aggregates (", kAggregateColumns,
-                       ", all_active_seconds, all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops) "
+                       ", all_active_seconds, all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops, cache_note) "
                        "VALUES (",
-                       kAggregateParameters, ", ?14, ?15, ?16, ?17)"),
+                       kAggregateParameters, ", ?14, ?15, ?16, ?17, ?18)"),
           operation));
   BindAggregate(stmt, job_id, phase, aggregate);
   stmt.BindDouble(14, aggregate.all_active_seconds())
       .BindDouble(15, aggregate.all_active_bandwidth_mib())
       .BindInt(16, aggregate.stonewall_min_ops())
-      .BindInt(17, aggregate.stonewall_max_ops());
+      .BindInt(17, aggregate.stonewall_max_ops())
+      .BindText(18, aggregate.cache_note());
   FTA_RETURN_IF_ERROR(stmt.Run());
   // Replacing an aggregate replaces its links: none may outlive it.
   FTA_ASSIGN_OR_RETURN(

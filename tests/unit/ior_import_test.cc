@@ -23,6 +23,14 @@ std::string Fixture(const std::string& name) {
   return buffer.str();
 }
 
+// The single job of a one-test file.
+absl::StatusOr<fta::v1::Job> JobFromIorOutput(const std::string& content, const std::string& name, int64_t now) {
+  absl::StatusOr<std::vector<fta::v1::Job>> jobs = JobsFromIorOutput({content, name}, now);
+  if (!jobs.ok()) return jobs.status();
+  EXPECT_EQ(jobs->size(), 1u) << name;
+  return jobs->front();
+}
+
 TEST(IorImport, TextRunBecomesAJobWithIorsFigures) {
   absl::StatusOr<fta::v1::Job> job = JobFromIorOutput(Fixture("posix-nn-np2-t1m-b64m-i3.txt"), "i3.txt", 42);
   ASSERT_TRUE(job.ok()) << job.status();
