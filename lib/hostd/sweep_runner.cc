@@ -8,6 +8,7 @@
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
 #include "lib/report/summary.h"
+#include "lib/hostd/job_results.h"
 #include "lib/hostd/sweep_snapshot.h"
 #include "spdlog/spdlog.h"
 
@@ -426,6 +427,10 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
     point.set_seconds(seconds);
     point.set_link_utilisation_pct(link_pct);
     points.push_back(point);
+  }
+  // Honest local numbers: a read served by the page cache says so in the run's note.
+  if (std::string cached = CachedReadNote(*finished); !cached.empty()) {
+    run.set_note(run.note().empty() ? cached : absl::StrCat(run.note(), "; ", cached));
   }
   absl::Status outcome = absl::OkStatus();
   if (finished->state() == fta::v1::JOB_STATE_COMPLETED) {

@@ -136,7 +136,7 @@ absl::StatusOr<JobAgent> JobAgentFromRow(const Statement& row) {
 const char kSelectAggregates[] =
     "SELECT job_id, iteration, phase, bytes, total_seconds, bandwidth_mib, bandwidth_mb, iops, "
     "open_seconds, xfer_seconds, close_seconds, start_skew_seconds, ranks, all_active_seconds, "
-    "all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops FROM phase_aggregates";
+    "all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops, cache_note FROM phase_aggregates";
 
 absl::StatusOr<PhaseAggregate> AggregateFromRow(const Statement& row) {
   PhaseAggregate a;
@@ -160,6 +160,7 @@ absl::StatusOr<PhaseAggregate> AggregateFromRow(const Statement& row) {
   a.set_all_active_bandwidth_mib(row.ColumnDouble(14));
   a.set_stonewall_min_ops(row.ColumnInt(15));
   a.set_stonewall_max_ops(row.ColumnInt(16));
+  a.set_cache_note(row.ColumnText(17));
   return a;
 }
 

@@ -241,9 +241,15 @@ constexpr char kMigration7[] = R"sql(
 ALTER TABLE sweep_points ADD COLUMN link_utilisation_pct REAL DEFAULT -1;
 )sql";
 
+// Honest local numbers (issue 14): why a read phase was likely served from
+// the page cache ("" when it was not, as far as hostd can tell).
+constexpr char kMigration8[] = R"sql(
+ALTER TABLE phase_aggregates ADD COLUMN cache_note TEXT NOT NULL DEFAULT '';
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                       kMigration5, kMigration6, kMigration7};
+                                                       kMigration5, kMigration6, kMigration7, kMigration8};
   return kMigrations;
 }
 
