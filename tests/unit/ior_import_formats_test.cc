@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/ior_fixture.h"
+
 #include "lib/core/clock.h"
 #include "lib/hostd/ior_import.h"
 #include "lib/hostd/results_service.h"
@@ -19,13 +21,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(FTA_TEST_DATA_DIR) + "/ior/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+constexpr auto Fixture = fta::testing::IorFixture;
 
 class ImportFormatsTest : public ::testing::Test {
  protected:

@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/ior_fixture.h"
+
 #include "lib/store/store.h"
 
 namespace fta::hostd {
@@ -16,12 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(FTA_TEST_DATA_DIR) + "/ior/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+constexpr auto Fixture = fta::testing::IorFixture;
 
 // The single job of a one-test file.
 absl::StatusOr<fta::v1::Job> JobFromIorOutput(const std::string& content, const std::string& name, int64_t now) {

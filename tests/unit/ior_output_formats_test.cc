@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/ior_fixture.h"
+
 #include "lib/ior/ior_output.h"
 
 namespace fta::ior {
@@ -16,13 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(FTA_TEST_DATA_DIR) + "/ior/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+constexpr auto Fixture = fta::testing::IorFixture;
 
 std::string ErrorOf(const std::string& text) {
   absl::StatusOr<IorRun> run = ParseIorOutput(text);
