@@ -156,6 +156,70 @@ absl::Status CheckComplete(const IorRun& run, size_t last_line) {
   return absl::OkStatus();
 }
 
+enum class Section { kHeader, kOptions, kBeforeTable, kRows, kSummaryHeader, kSummaryRows, kDone };
+
+// One line of the Results table (rows, remove rows, Max lines, IOR's log
+// lines) or what ends it: the Summary, or the next test of a -f script.
+absl::Status ResultsTableLine(size_t n, absl::string_view line, Section& section, int& test_id, IorRun& run) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+  std::string key;
+  std::string value;
+  if (trimmed.empty() || absl::StartsWith(trimmed, "------") || absl::StartsWith(trimmed, "WARNING:") ||
+      absl::StartsWith(trimmed, "stonewalling pairs") || absl::StartsWith(trimmed, "Pairs deadline")) {
+    return absl::OkStatus();
+  }
+  if (trimmed == "Summary of all tests:") {
+    section = Section::kSummaryHeader;
+    return absl::OkStatus();
+  }
+  if (SplitKeyValue(line, &key, &value) && key == "TestID") {  // the next test of a -f script
+    if (!ParseTestId(value, &test_id)) {
+      return LineError(n, absl::StrCat("TestID \"", value, "\" is not an integer"));
+    }
+    section = Section::kHeader;
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&trimmed, "Max Write:")) {
+    FTA_ASSIGN_OR_RETURN(run.max_write, ParseMaxLine(n, trimmed));
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&trimmed, "Max Read:")) {
+    FTA_ASSIGN_OR_RETURN(run.max_read, ParseMaxLine(n, trimmed));
+    return absl::OkStatus();
+  }
+  std::vector<absl::string_view> cells = Cells(trimmed);
+  if (cells[0] == "write" || cells[0] == "read") {
+    FTA_ASSIGN_OR_RETURN(IorResultRow row, ParseResultRow(n, cells));
+    row.test_id = test_id;
+    run.results.push_back(row);
+  } else if (cells[0] == "remove") {
+    FTA_ASSIGN_OR_RETURN(IorRemoveRow row, ParseRemoveRow(n, cells));
+    row.test_id = test_id;
+    run.removes.push_back(row);
+  } else {
+    return LineError(n, absl::StrCat("unexpected text in the Results table: \"", Excerpt(line), "\""));
+  }
+  return absl::OkStatus();
+}
+
+// What an output that stops in `section` lacks.
+absl::Status CheckEnded(Section section, size_t last) {
+  switch (section) {
+    case Section::kDone:
+      return absl::OkStatus();
+    case Section::kHeader:
+    case Section::kOptions:
+      return LineError(last, "output ends before the Results table (truncated?)");
+    case Section::kBeforeTable:
+    case Section::kRows:
+      return LineError(last, "output ends inside the Results table, before \"Summary of all tests:\" (truncated?)");
+    case Section::kSummaryHeader:
+    case Section::kSummaryRows:
+      return LineError(last, "output ends inside the Summary table, before the \"Finished\" line (truncated?)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
@@ -177,7 +241,6 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
   run.format = IorRun::Format::kText;
   run.version = std::string(first.substr(4, colon - 4));
 
-  enum class Section { kHeader, kOptions, kBeforeTable, kRows, kSummaryHeader, kSummaryRows, kDone };
   Section section = Section::kHeader;
   int test_id = 0;  // the "TestID" block being read (-f runs print one per test)
   for (size_t i = start + 1; i < lines.size() && section != Section::kDone; ++i) {
@@ -214,44 +277,9 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
         }
         section = Section::kRows;
         break;
-      case Section::kRows: {
-        if (trimmed.empty() || absl::StartsWith(trimmed, "------") || absl::StartsWith(trimmed, "WARNING:") ||
-            absl::StartsWith(trimmed, "stonewalling pairs") || absl::StartsWith(trimmed, "Pairs deadline")) {
-          break;
-        }
-        if (trimmed == "Summary of all tests:") {
-          section = Section::kSummaryHeader;
-          break;
-        }
-        if (SplitKeyValue(line, &key, &value) && key == "TestID") {  // the next test of a -f script
-          if (!ParseTestId(value, &test_id)) {
-            return LineError(n, absl::StrCat("TestID \"", value, "\" is not an integer"));
-          }
-          section = Section::kHeader;
-          break;
-        }
-        if (absl::ConsumePrefix(&trimmed, "Max Write:")) {
-          FTA_ASSIGN_OR_RETURN(run.max_write, ParseMaxLine(n, trimmed));
-          break;
-        }
-        if (absl::ConsumePrefix(&trimmed, "Max Read:")) {
-          FTA_ASSIGN_OR_RETURN(run.max_read, ParseMaxLine(n, trimmed));
-          break;
-        }
-        std::vector<absl::string_view> cells = Cells(trimmed);
-        if (cells[0] == "write" || cells[0] == "read") {
-          FTA_ASSIGN_OR_RETURN(IorResultRow row, ParseResultRow(n, cells));
-          row.test_id = test_id;
-          run.results.push_back(row);
-        } else if (cells[0] == "remove") {
-          FTA_ASSIGN_OR_RETURN(IorRemoveRow row, ParseRemoveRow(n, cells));
-          row.test_id = test_id;
-          run.removes.push_back(row);
-        } else {
-          return LineError(n, absl::StrCat("unexpected text in the Results table: \"", Excerpt(line), "\""));
-        }
+      case Section::kRows:
+        FTA_RETURN_IF_ERROR(ResultsTableLine(n, line, section, test_id, run));
         break;
-      }
       case Section::kSummaryHeader:
         if (!absl::StartsWith(trimmed, "Operation")) {
           return LineError(n, absl::StrCat("expected the Summary table header, got \"", Excerpt(line), "\""));
@@ -279,19 +307,7 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
     }
   }
   const size_t last = lines.size();
-  switch (section) {
-    case Section::kDone:
-      break;
-    case Section::kHeader:
-    case Section::kOptions:
-      return LineError(last, "output ends before the Results table (truncated?)");
-    case Section::kBeforeTable:
-    case Section::kRows:
-      return LineError(last, "output ends inside the Results table, before \"Summary of all tests:\" (truncated?)");
-    case Section::kSummaryHeader:
-    case Section::kSummaryRows:
-      return LineError(last, "output ends inside the Summary table, before the \"Finished\" line (truncated?)");
-  }
+  FTA_RETURN_IF_ERROR(CheckEnded(section, last));
   FTA_RETURN_IF_ERROR(CheckComplete(run, last));
   return run;
 }
