@@ -1,6 +1,7 @@
 // ftactl sweep --vms 1..11 -t 10k,100k,1m -b 48g -d DIR [--native] [--reps N] [--backend B]
 // ftactl sweep watch|resume|cancel ID
-// ftactl results list|show ID|export ID --format csv|json [--file F]|compare A B
+// ftactl sweep list [--limit N]|show ID|export ID --format csv|json [--file F]|compare A B
+// ftactl results list|show|export|compare ...   (the same verbs under their old noun, for scripts)
 // ftactl report ID --out DIR
 #include "client/sweep_verbs.h"
 
@@ -10,12 +11,53 @@
 
 #include "client/results_command.h"
 #include "client/sweep_client.h"
+#include "lib/cli/enum_words.h"
 #include "lib/cli/sweep_args.h"
 
 namespace fta::client {
 namespace {
 
 using Action = std::function<int(Client&)>;
+
+// list, show, export and compare of stored sweeps, under `noun` (`sweep`,
+// and `results` where scripts know them from).
+void AddResultVerbs(CLI::App* results, Action& action) {
+  CLI::App* list = results->add_subcommand("list", "List sweeps, newest first");
+  auto limit = std::make_shared<int32_t>(0);
+  list->add_option("--limit", *limit, "At most N sweeps, newest first (0: all)");
+  list->callback([&action, limit] {
+    action = [limit](Client& c) { return SweepClient(c.connection()).List(*limit); };
+  });
+
+  CLI::App* show = results->add_subcommand("show", "A sweep's summary and runs");
+  auto show_id = std::make_shared<std::string>();
+  show->add_option("ID", *show_id, "Sweep id")->required();
+  show->callback([&action, show_id] {
+    action = [show_id](Client& c) { return SweepClient(c.connection()).Show(*show_id); };
+  });
+
+  CLI::App* export_verb = results->add_subcommand("export", "A sweep's points (CSV) or everything (JSON)");
+  auto export_id = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("csv");
+  auto file = std::make_shared<std::string>();
+  export_verb->add_option("ID", *export_id, "Sweep id")->required();
+  export_verb->add_option("--format", *format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  export_verb->add_option("--file", *file, "Write here instead of stdout");
+  export_verb->callback([&action, export_id, format, file] {
+    action = [export_id, format, file](Client& c) {
+      return SweepClient(c.connection()).Export(*export_id, *format, *file);
+    };
+  });
+
+  CLI::App* compare = results->add_subcommand("compare", "Two sweeps side by side with % change per point");
+  auto ids = std::make_shared<std::vector<std::string>>();
+  compare->add_option("IDS", *ids, "Two sweep ids: A B")->required()->expected(2);
+  compare->callback([&action, ids] {
+    action = [ids](Client& c) { return SweepClient(c.connection()).Compare((*ids)[0], (*ids)[1]); };
+  });
+}
 
 void AddSweep(CLI::App& app, Action& action) {
   CLI::App* sweep = app.add_subcommand(
@@ -27,7 +69,7 @@ void AddSweep(CLI::App& app, Action& action) {
     int32_t reps = 0, ready_timeout = 0;
   };
   auto f = std::make_shared<Flags>();
-  sweep->add_option("--vms", f->vms, "FTA counts: 1..11 or 1,2,4,8");
+  sweep->add_option("--ftas,--vms", f->vms, "FTA counts: 1..11 or 1,2,4,8");
   sweep->add_option("-t,--transfer-sizes", f->transfers, "Transfer sizes: 10k,100k,1m");
   sweep->add_option("-b,--block-size", f->block,
                     "Block size per rank, e.g. 48g (rounded down to a multiple of each -t)");
@@ -45,7 +87,7 @@ void AddSweep(CLI::App& app, Action& action) {
     sub->add_option("ID", *id, "Sweep id")->required();
     sub->callback([&action, id, verb] {
       action = [id, verb](Client& c) {
-        SweepClient sweeps(c.options());
+        SweepClient sweeps(c.connection());
         return (sweeps.*verb)(*id);
       };
     });
@@ -70,51 +112,14 @@ void AddSweep(CLI::App& app, Action& action) {
     spec->set_directory(f->directory);
     spec->set_native(f->native);
     spec->set_repetitions(f->reps);
-    spec->set_backend(f->backend);
+    absl::StatusOr<v1::Backend> backend = cli::BackendFromName(f->backend, "--backend");
+    if (!backend.ok()) throw CLI::ValidationError(std::string(backend.status().message()));
+    spec->set_backend(*backend);
     spec->set_fsync(f->fsync);
     spec->set_ready_timeout_s(f->ready_timeout);
-    action = [spec](Client& c) { return SweepClient(c.options()).Start(*spec); };
+    action = [spec](Client& c) { return SweepClient(c.connection()).Start(*spec); };
   });
-}
-
-void AddResults(CLI::App& app, Action& action) {
-  CLI::App* results = ResultsCommand(app);  // shared with `results import`
-
-  CLI::App* list = results->add_subcommand("list", "List sweeps, newest first");
-  auto limit = std::make_shared<int32_t>(0);
-  list->add_option("--limit", *limit, "At most N sweeps (0: daemon default)");
-  list->callback([&action, limit] {
-    action = [limit](Client& c) { return SweepClient(c.options()).ResultsList(*limit); };
-  });
-
-  CLI::App* show = results->add_subcommand("show", "A sweep's summary and runs");
-  auto show_id = std::make_shared<std::string>();
-  show->add_option("ID", *show_id, "Sweep id")->required();
-  show->callback([&action, show_id] {
-    action = [show_id](Client& c) { return SweepClient(c.options()).ResultsShow(*show_id); };
-  });
-
-  CLI::App* export_verb = results->add_subcommand("export", "A sweep's points (CSV) or everything (JSON)");
-  auto export_id = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("csv");
-  auto file = std::make_shared<std::string>();
-  export_verb->add_option("ID", *export_id, "Sweep id")->required();
-  export_verb->add_option("--format", *format, "csv or json")
-      ->check(CLI::IsMember({"csv", "json"}))
-      ->capture_default_str();
-  export_verb->add_option("--file", *file, "Write here instead of stdout");
-  export_verb->callback([&action, export_id, format, file] {
-    action = [export_id, format, file](Client& c) {
-      return SweepClient(c.options()).ResultsExport(*export_id, *format, *file);
-    };
-  });
-
-  CLI::App* compare = results->add_subcommand("compare", "Two sweeps side by side with % change per point");
-  auto ids = std::make_shared<std::vector<std::string>>();
-  compare->add_option("IDS", *ids, "Two sweep ids: A B")->required()->expected(2);
-  compare->callback([&action, ids] {
-    action = [ids](Client& c) { return SweepClient(c.options()).ResultsCompare((*ids)[0], (*ids)[1]); };
-  });
+  AddResultVerbs(sweep, action);
 }
 
 void AddReport(CLI::App& app, Action& action) {
@@ -124,7 +129,7 @@ void AddReport(CLI::App& app, Action& action) {
   report->add_option("ID", *id, "Sweep id")->required();
   report->add_option("--out", *out, "Directory for write.svg, read.svg and report.html")->required();
   report->callback([&action, id, out] {
-    action = [id, out](Client& c) { return SweepClient(c.options()).Report(*id, *out); };
+    action = [id, out](Client& c) { return SweepClient(c.connection()).Report(*id, *out); };
   });
 }
 
@@ -132,7 +137,7 @@ void AddReport(CLI::App& app, Action& action) {
 
 void AddSweepVerbs(CLI::App& app, Action& action) {
   AddSweep(app, action);
-  AddResults(app, action);
+  AddResultVerbs(ResultsCommand(app), action);  // `results` shares its noun with `results import`
   AddReport(app, action);
 }
 

@@ -10,6 +10,6 @@ set_tests_properties(ior_build PROPERTIES LABELS ior TIMEOUT 1200 SKIP_RETURN_CO
 # parser): -f multi-test text and JSON, CSV summary, per-rank CSV,
 # summaryFile stdout, wear-out JSON.
 fta_test(ior_real_test LABEL ior TIMEOUT 900
-  SOURCES ior_real_test.cc DEPS fta_hostd fta_core GTest::gmock)
+  SOURCES ior_real_test.cc DEPS fta_jobs fta_core GTest::gmock)
 set_tests_properties(ior_real_test PROPERTIES FIXTURES_REQUIRED ior_binary)
 target_compile_definitions(ior_real_test PRIVATE FTA_IOR_BINARY="${PROJECT_BINARY_DIR}/ior/prefix/bin/ior")

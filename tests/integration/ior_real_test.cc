@@ -1,6 +1,6 @@
 // The real IOR (built by scripts/build-ior.sh; ctest label `ior`) in every
 // output format that `ftactl results import` takes, parsed as the daemon
-// does (lib/hostd/ior_import): this catches a change of IOR's formats that
+// does (lib/jobs/ior_import): this catches a change of IOR's formats that
 // the committed fixtures could not. Small sizes, 2 ranks, argv only.
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/run_tool.h"
-#include "lib/hostd/ior_import.h"
+#include "lib/jobs/ior_import.h"
 
 namespace fta::hostd {
 namespace {

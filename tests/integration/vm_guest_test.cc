@@ -99,11 +99,11 @@ class VmGuestTest : public ::testing::Test {
 
   void TearDown() override {
     if (hostd_) {
-      fta::v1::ReleaseRequest release;
+      fta::v1::ReleaseFtasRequest release;
       release.set_all(true);
-      fta::v1::ReleaseResponse released;
+      fta::v1::ReleaseFtasResponse released;
       auto context = ContextWithDeadline(120);
-      (void)hostd_->vms().Release(context.get(), release, &released);
+      (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
       if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
       hostd_->Stop();
     }
@@ -130,12 +130,12 @@ class VmGuestTest : public ::testing::Test {
   }
 
   std::vector<Fta> Allocate(int count, grpc::Status* status) {
-    fta::v1::AllocateRequest request;
+    fta::v1::AllocateFtasRequest request;
     request.set_count(count);
     request.set_connect_timeout_s(180);
-    fta::v1::AllocateResponse response;
+    fta::v1::AllocateFtasResponse response;
     auto context = ContextWithDeadline(240);
-    *status = hostd_->vms().Allocate(context.get(), request, &response);
+    *status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
     return {response.ftas().begin(), response.ftas().end()};
   }
 
@@ -190,7 +190,8 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   ASSERT_EQ(ftas.size(), 2u);
   std::vector<double> boot_to_connected;
   for (const Fta& fta : ftas) {
-    EXPECT_EQ(fta.backend(), "libvirt");
+    EXPECT_EQ(fta.backend(), fta::v1::BACKEND_LIBVIRT);
+    EXPECT_EQ(fta.kind(), fta::v1::FTA_KIND_VM);
     EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY);
     EXPECT_EQ(fta.hostname(), fta.id());  // the guest's init named itself after its FTA id
     boot_to_connected.push_back((fta.connected_unix_ms() - fta.created_unix_ms()) / 1000.0);
@@ -252,11 +253,11 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   EXPECT_EQ(DomainNames().size(), 2u);
 
   auto release_start = std::chrono::steady_clock::now();
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   for (const Fta& fta : ftas) release.add_ids(fta.id());
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->vms().Release(context.get(), release, &released).ok());
+  ASSERT_TRUE(hostd_->ftas().ReleaseFtas(context.get(), release, &released).ok());
   double release_seconds = SecondsSince(release_start);
   EXPECT_EQ(released.released_size(), 2);
   EXPECT_TRUE(DomainNames().empty());
@@ -265,7 +266,7 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   list_request.set_include_released(true);
   fta::v1::ListFtasResponse listed;
   auto list_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(list_context.get(), list_request, &listed).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), list_request, &listed).ok());
   for (const Fta& fta : listed.ftas()) {
     if (fta.kind() == fta::v1::FTA_KIND_NATIVE) continue;  // the host agent stays
     EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_RELEASED) << fta.id();
@@ -320,12 +321,12 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   auto restart = std::chrono::steady_clock::now();
   hostd_ = StartHostd();
   ASSERT_NE(hostd_, nullptr);
-  fta::v1::WaitReadyRequest wait;
+  fta::v1::WaitFtasReadyRequest wait;
   wait.add_ids(id);
   wait.set_timeout_s(120);
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   auto context = ContextWithDeadline(180);
-  grpc::Status waited = hostd_->vms().WaitReady(context.get(), wait, &ready);
+  grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
   double readopt_seconds = SecondsSince(restart);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 1);
@@ -339,7 +340,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   list_request.set_include_released(true);
   fta::v1::ListFtasResponse listed;
   auto list_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(list_context.get(), list_request, &listed).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), list_request, &listed).ok());
   bool orphan_listed = false;
   for (const Fta& fta : listed.ftas()) {
     if (fta.id() != "orphan-9") continue;
@@ -349,11 +350,11 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   }
   EXPECT_TRUE(orphan_listed);
 
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   release.set_all(true);
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto release_context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->vms().Release(release_context.get(), release, &released).ok());
+  ASSERT_TRUE(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released).ok());
   EXPECT_TRUE(DomainNames().empty());
   EXPECT_TRUE(Overlays().empty());
   std::cout << "vm-bench: {\"restart_to_adopted_agent_ready_seconds\": " << readopt_seconds << "}" << std::endl;

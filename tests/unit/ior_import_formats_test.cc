@@ -12,8 +12,8 @@
 #include "tests/unit/ior_fixture.h"
 
 #include "lib/core/clock.h"
-#include "lib/hostd/ior_import.h"
-#include "lib/hostd/results_service.h"
+#include "lib/jobs/ior_import.h"
+#include "lib/services/import_service.h"
 #include "lib/store/store.h"
 
 namespace fta::hostd {
@@ -32,7 +32,7 @@ class ImportFormatsTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(dir_ + "/fta-hostd.db");
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = *std::move(opened);
-    service_ = std::make_unique<ResultsServiceImpl>(store_.get(), &clock_);
+    service_ = std::make_unique<ImportServiceImpl>(store_.get(), &clock_);
   }
   void TearDown() override {
     service_.reset();
@@ -59,7 +59,7 @@ class ImportFormatsTest : public ::testing::Test {
   RealClock clock_;
   std::string dir_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<ResultsServiceImpl> service_;
+  std::unique_ptr<ImportServiceImpl> service_;
 };
 
 TEST_F(ImportFormatsTest, TwoTestJsonIsTwoStoredJobsNotInternal) {

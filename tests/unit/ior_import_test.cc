@@ -1,6 +1,6 @@
 // `ftactl results import` on the daemon side: IOR output becomes a job with
 // IOR's own figures, and storing it is all or nothing.
-#include "lib/hostd/ior_import.h"
+#include "lib/jobs/ior_import.h"
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +12,7 @@
 #include "tests/unit/ior_fixture.h"
 
 #include "lib/store/store.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::hostd {
 namespace {
@@ -31,7 +32,7 @@ absl::StatusOr<fta::v1::Job> JobFromIorOutput(const std::string& content, const 
 TEST(IorImport, TextRunBecomesAJobWithIorsFigures) {
   absl::StatusOr<fta::v1::Job> job = JobFromIorOutput(Fixture("posix-nn-np2-t1m-b64m-i3.txt"), "i3.txt", 42);
   ASSERT_TRUE(job.ok()) << job.status();
-  EXPECT_EQ(job->engine(), "ior-import");
+  EXPECT_EQ(job->engine(), fta::v1::ENGINE_IOR_IMPORT);
   EXPECT_EQ(job->timestamp_source(), "ior-reported");
   EXPECT_EQ(job->source(), "i3.txt");
   EXPECT_EQ(job->ior_version(), "4.1.0+dev");
@@ -73,18 +74,12 @@ TEST(IorImport, FailedRunIsRefusedQuotingIor) {
 class ImportStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ior_import_test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(dir_ + "/fta-hostd.db");
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = *std::move(opened);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string dir_;
+  testing::TempDir temp_{"ior_import_test"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<store::Store> store_;
 };
 
@@ -95,7 +90,7 @@ TEST_F(ImportStoreTest, StoredJobReadsBackWhole) {
   ASSERT_TRUE(store_->PutImportedJob(*job).ok());
   absl::StatusOr<fta::v1::Job> stored = store_->GetJob("job-1");
   ASSERT_TRUE(stored.ok()) << stored.status();
-  EXPECT_EQ(stored->engine(), "ior-import");
+  EXPECT_EQ(stored->engine(), fta::v1::ENGINE_IOR_IMPORT);
   EXPECT_EQ(stored->source(), "v.json");
   EXPECT_EQ(stored->ior_version(), "4.1.0+dev");
   EXPECT_EQ(stored->timestamp_source(), "ior-reported");
@@ -116,9 +111,9 @@ TEST_F(ImportStoreTest, FailureHalfWayStoresNothing) {
   *job->add_aggregates() = job->aggregates(0);
   EXPECT_FALSE(store_->PutImportedJob(*job).ok());
   EXPECT_EQ(store_->GetJob("job-1").status().code(), absl::StatusCode::kNotFound);
-  absl::StatusOr<std::vector<fta::v1::Job>> listed = store_->ListJobs(0);
+  absl::StatusOr<Page<fta::v1::Job>> listed = store_->ListJobs(PageQuery{});
   ASSERT_TRUE(listed.ok());
-  EXPECT_TRUE(listed->empty());
+  EXPECT_TRUE(listed->items.empty());
 }
 
 }  // namespace
