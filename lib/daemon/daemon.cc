@@ -180,7 +180,7 @@ absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::s
     provisioner_ = std::move(host_processes_);
     return absl::OkStatus();
   }
-  FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
+  FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config, &clock_));
   planner_ = std::move(libvirt.planner);
   guests_ = std::move(libvirt.provisioner);
   // The native agent is the host's own baseline: a host process, never a guest.
@@ -198,6 +198,7 @@ absl::Status DaemonImpl::MakeVfPool(const HostdConfig& config) {
   pool_options.num_vfs = config.sriov_num_vfs;
   pool_options.guid_prefix = config.sriov_guid_prefix;
   pool_options.pkeys = config.sriov_pkeys;
+  pool_options.clock = &clock_;
   std::vector<std::string> sriov_notes;
   FTA_ASSIGN_OR_RETURN(vf_pool_, sriov::VfPool::Create(sysfs_.get(), pool_options, &sriov_notes));
   for (const std::string& note : sriov_notes) spdlog::warn("sriov: {}", note);

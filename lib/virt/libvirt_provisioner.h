@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "lib/core/clock.h"
 #include "lib/virt/capacity.h"
 #include "lib/virt/domain_xml.h"
 #include "lib/virt/provisioner.h"
@@ -45,6 +46,7 @@ struct LibvirtProvisionerOptions {
   std::string qemu_img = "qemu-img";
   std::string sysfs_root = "/sys";   // numa_node of the VF
   CapacityPlanner* planner = nullptr;  // not owned; null = unpinned
+  const Clock* clock = nullptr;        // not owned, required: stop deadlines
 };
 
 class LibvirtProvisioner final : public Provisioner {

@@ -99,11 +99,7 @@ class VmGuestTest : public ::testing::Test {
 
   void TearDown() override {
     if (hostd_) {
-      fta::v1::ReleaseFtasRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseFtasResponse released;
-      auto context = ContextWithDeadline(120);
-      (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+      hostd_->ReleaseAll(120);
       if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
       hostd_->Stop();
     }
