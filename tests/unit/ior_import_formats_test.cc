@@ -12,6 +12,7 @@
 #include "tests/unit/ior_fixture.h"
 
 #include "lib/core/clock.h"
+#include "lib/core/paging.h"
 #include "lib/jobs/ior_import.h"
 #include "lib/services/import_service.h"
 #include "lib/store/store.h"
@@ -52,9 +53,9 @@ class ImportFormatsTest : public ::testing::Test {
     return service_->ImportIorOutput(nullptr, &request, response);
   }
   size_t StoredJobs() {
-    absl::StatusOr<std::vector<fta::v1::Job>> listed = store_->ListJobs(0);
+    absl::StatusOr<Page<fta::v1::Job>> listed = store_->ListJobs(PageQuery{.size = kMaxPageSize});
     EXPECT_TRUE(listed.ok());
-    return listed.ok() ? listed->size() : 0;
+    return listed.ok() ? listed->items.size() : 0;
   }
   RealClock clock_;
   std::string dir_;
