@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,11 +21,15 @@ namespace {
 
 void AddImportVerb(CLI::App* noun, std::function<int(Client&)>& action) {
   CLI::App* import =
-      noun->add_subcommand("import", "Store IOR outputs made elsewhere (text or JSON) as jobs and print them");
+      noun->add_subcommand("import", "Store IOR outputs made elsewhere (text, JSON or CSV; one job per IOR test) and print them");
   auto files = std::make_shared<std::vector<std::string>>();
-  import->add_option("FILE", *files, "IOR output files (stdout of ior, or its JSON summary)")->required();
+  import->add_option("FILE", *files, "IOR output files (stdout of ior, its JSON or CSV summary), each optionally followed by its per-rank CSV")->required();
   import->callback([&action, files] { action = [files](Client& c) { return c.JobImport(*files); }; });
 }
+
+// IOR's per-rank CSV (-O saveRankPerformanceDetailsCSV) goes with the run
+// given just before it.
+bool IsRankDetailsCsv(const std::string& content) { return content.rfind("access,rank,", 0) == 0; }
 
 }  // namespace
 
@@ -37,28 +42,47 @@ int Client::JobImport(const std::vector<std::string>& files) {
   std::unique_ptr<v1::ImportService::Stub> imports = v1::ImportService::NewStub(connection_.channel());
   v1::ListJobsResponse imported;
   int exit_code = cli::kExitOk;
+  std::vector<std::optional<std::string>> contents;
   for (const std::string& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
       std::cerr << cli::FormatError(absl::NotFoundError(file + ": cannot be read")) << '\n';
       exit_code = cli::kExitError;
+      contents.emplace_back();
       continue;
     }
     std::stringstream content;
     content << in.rdbuf();
+    contents.emplace_back(content.str());
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!contents[i]) continue;
+    if (IsRankDetailsCsv(*contents[i])) {
+      std::cerr << cli::FormatError(absl::InvalidArgumentError(
+                       files[i] + ": IOR's per-rank CSV: give it right after the output of its run"))
+                << '\n';
+      exit_code = cli::kExitError;
+      continue;
+    }
     v1::ImportIorOutputRequest request;
-    request.set_content(content.str());
-    request.set_name(file);
+    request.set_content(*contents[i]);
+    request.set_name(files[i]);
+    if (i + 1 < files.size() && contents[i + 1] && IsRankDetailsCsv(*contents[i + 1])) {
+      request.set_rank_details(*contents[i + 1]);
+      request.set_rank_details_name(files[++i]);
+    }
     grpc::ClientContext context;
     connection_.SetDeadline(context);
-    v1::Job job;
-    grpc::Status status = imports->ImportIorOutput(&context, request, &job);
+    v1::ImportIorOutputResponse response;
+    grpc::Status status = imports->ImportIorOutput(&context, request, &response);
     if (!status.ok()) {
       exit_code = connection_.Fail(status);
       continue;
     }
-    if (!connection_.options().json) std::cout << cli::RenderJobDetail(job, connection_.format()) << std::flush;
-    *imported.add_jobs() = std::move(job);
+    for (v1::Job& job : *response.mutable_jobs()) {
+      if (!connection_.options().json) std::cout << cli::RenderJobDetail(job, connection_.format()) << std::flush;
+      *imported.add_jobs() = std::move(job);
+    }
   }
   if (connection_.options().json) {
     const google::protobuf::Message& document =

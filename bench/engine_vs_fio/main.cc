@@ -37,6 +37,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "bench/common/engine_phase.h"
 #include "bench/engine_vs_fio/fio_runner.h"
 #include "lib/core/clock.h"
 #include "lib/core/units.h"
@@ -72,55 +73,9 @@ Case CaseNamed(const std::string& name) {
   return Case{name, false, false, true};
 }
 
-struct EngineFigures {
-  double ior_mib = 0;         // bytes / (last close end - first open start)
-  double fio_method_mib = 0;  // bytes / longest single rank (open start .. close end), fio's way
-};
-
-// One phase of the engine on `processes` ranks at once.
-absl::StatusOr<EngineFigures> RunEngine(const Options& options, const Case& c, bool write,
-                                        const RealClock& clock) {
-  ior::IorParams params;
-  params.directory = options.dir;
-  params.file_name = "enginebench";
-  params.transfer_size = options.transfer;
-  params.block_size = options.size;
-  params.fsync = c.fsync;
-  params.odirect = c.direct;
-  std::vector<ior::PosixEngine> engines;
-  for (int rank = 0; rank < options.processes; ++rank) {
-    engines.emplace_back(params, rank, options.processes, /*signature=*/0x5eed, &clock);
-  }
-  std::vector<absl::StatusOr<ior::PhaseMeasurement>> results(engines.size(), absl::UnknownError("not run"));
-  std::atomic<int> waiting{static_cast<int>(engines.size())};
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < engines.size(); ++i) {
-    threads.emplace_back([&, i] {
-      // A spin barrier: every rank starts its open together.
-      waiting.fetch_sub(1);
-      while (waiting.load() > 0) std::this_thread::yield();
-      results[i] = write ? engines[i].Write(nullptr, nullptr) : engines[i].Read(nullptr, nullptr);
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  std::vector<ior::PhaseMeasurement> measurements;
-  for (auto& r : results) {
-    if (!r.ok()) return r.status();
-    measurements.push_back(*r);
-  }
-  absl::StatusOr<ior::PhaseAggregateValues> aggregate = ior::AggregatePhase(measurements);
-  if (!aggregate.ok()) return aggregate.status();
-  std::cerr << "  engine " << (write ? "write" : "read") << ": open " << aggregate->open_seconds
-            << " s, xfer " << aggregate->xfer_seconds << " s, close " << aggregate->close_seconds
-            << " s, total " << aggregate->total_seconds << " s, skew " << aggregate->start_skew_seconds
-            << " s\n";
-  int64_t longest_ns = 0;
-  for (const auto& m : measurements) longest_ns = std::max(longest_ns, m.close_end_ns - m.open_start_ns);
-  EngineFigures figures;
-  figures.ior_mib = aggregate->bandwidth_mib;
-  figures.fio_method_mib =
-      static_cast<double>(aggregate->bytes) / (static_cast<double>(longest_ns) / 1e9) / 1048576.0;
-  return figures;
+EnginePhase EnginePhaseOf(const Options& options, const Case& c) {
+  return EnginePhase{options.dir, "enginebench", options.size, options.transfer, options.processes, c.fsync,
+                     c.direct};
 }
 
 absl::StatusOr<double> RunFioPhase(const Options& options, const Case& c, bool write) {
@@ -139,21 +94,10 @@ absl::StatusOr<double> RunFioPhase(const Options& options, const Case& c, bool w
 }
 
 void RemoveFiles(const Options& options) {
+  RemoveEngineFiles(EnginePhaseOf(options, Case{}));
   for (int rank = 0; rank < options.processes; ++rank) {
-    std::filesystem::remove(absl::StrCat(options.dir, "/enginebench.", absl::StrFormat("%08d", rank)));
     std::filesystem::remove(absl::StrCat(options.dir, "/fiobench.", rank, ".0"));
   }
-}
-
-double Mean(const std::vector<double>& v) {
-  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int Usage(const char* error) {
@@ -230,7 +174,7 @@ int Main(int argc, char** argv) {
       const std::string phase = write ? "write" : "read";
       double shown = 0;
       if (engine_turn) {
-        absl::StatusOr<EngineFigures> e = RunEngine(options, c, write, clock);
+        absl::StatusOr<EngineFigures> e = RunEnginePhase(EnginePhaseOf(options, c), write, clock);
         if (!e.ok()) return e.status();
         if (counted) {
           engine_ior[phase].push_back(e->ior_mib);

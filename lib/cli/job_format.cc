@@ -173,9 +173,20 @@ std::string IorArguments(const v1::Job& job) {
   return absl::StrJoin(args, " ");
 }
 
+// One line per read phase hostd flagged as likely served from the page cache.
+std::string RenderCacheNotes(const v1::Job& job) {
+  std::string out;
+  for (const v1::PhaseAggregate& a : job.aggregates()) {
+    if (a.cache_note().empty()) continue;
+    absl::StrAppend(&out, "  iteration ", a.iteration(), " ", PhaseName(a.phase()), ": ", a.cache_note(), "\n");
+  }
+  return out;
+}
+
 std::string RenderJobDetail(const v1::Job& job, const FormatOptions& options) {
   std::string out = RenderHeader(job, options);
   if (!job.aggregates().empty()) absl::StrAppend(&out, "\nRESULTS\n", RenderAggregates(job));
+  if (std::string notes = RenderCacheNotes(job); !notes.empty()) absl::StrAppend(&out, "\nPAGE CACHE\n", notes);
   if (WantsSummary(job)) absl::StrAppend(&out, "\nSUMMARY\n", RenderSummaries(job));
   if (HasLinks(job)) absl::StrAppend(&out, "\nIB LINKS\n", RenderLinks(job));
   if (!job.agents().empty()) absl::StrAppend(&out, "\nAGENTS\n", RenderAgents(job));

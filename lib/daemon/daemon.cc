@@ -36,6 +36,7 @@
 #include "lib/sriov/sysfs.h"
 #include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
+#include "lib/virt/capacity.h"
 #include "lib/virt/process_provisioner.h"
 #include "lib/virt/split_provisioner.h"
 #include "spdlog/spdlog.h"
@@ -229,6 +230,10 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config) {
   job_options.deadline = absl::Seconds(config.job_deadline_s);
   job_options.sample_interval_ms = config.sample_interval_ms;
   job_options.guests_share_host_filesystem = config.backend != "libvirt";
+  job_options.available_memory_bytes = [] {
+    absl::StatusOr<int64_t> bytes = virt::ReadAvailableMemoryBytes("/proc");
+    return bytes.ok() ? *bytes : int64_t{-1};
+  };
   job_options.link_meter_for = [this](const std::map<std::string, std::string>& vf_by_fta)
       -> std::unique_ptr<LinkMeter> {
     absl::StatusOr<std::unique_ptr<sriov::VfPool::Snapshot>> snapshot = vf_pool_->Describe();

@@ -1,5 +1,7 @@
 #include "lib/ior/ior_output.h"
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -95,9 +97,57 @@ absl::Status IorExitStatus(int exit_code, int signal, absl::string_view stdout_t
 }
 
 absl::StatusOr<IorRun> ParseIorOutput(absl::string_view text) {
+  // -O summaryFile=FILE: rank 0 announces the file on stdout first. The line
+  // is blanked (not cut) so that line numbers in errors stay the file's.
+  std::string without_announcement;
+  constexpr absl::string_view kAnnouncement = "Writing output to ";
+  if (absl::StartsWith(text, kAnnouncement)) {
+    const size_t end = std::min(text.find('\n'), text.size());
+    absl::string_view file = absl::StripAsciiWhitespace(text.substr(kAnnouncement.size(), end - kAnnouncement.size()));
+    without_announcement = std::string(text.substr(end));
+    if (absl::StripAsciiWhitespace(without_announcement).empty()) {
+      return output_internal::LineError(
+          1, absl::StrCat("IOR wrote its summary to ", file, ", not here: import ", file, " instead"));
+    }
+    text = without_announcement;
+  }
   absl::string_view body = absl::StripLeadingAsciiWhitespace(text);
   if (absl::StartsWith(body, "{")) return ParseIorJson(text);
+  if (absl::StartsWith(body, "access,rank,")) {
+    return output_internal::LineError(
+        1 + static_cast<size_t>(std::count(text.begin(), text.end() - body.size(), '\n')),
+        "this is IOR's per-rank CSV (saveRankPerformanceDetailsCSV): give it right after its run's output");
+  }
+  if (absl::StartsWith(body, "access,")) return ParseIorCsv(text);
   return ParseIorText(text);
+}
+
+std::vector<IorRun> SplitIorTests(const IorRun& run) {
+  std::set<int> ids;
+  for (const IorResultRow& row : run.results) ids.insert(row.test_id);
+  if (ids.size() <= 1) return {run};
+  std::vector<IorRun> tests;
+  for (int id : ids) {
+    IorRun test = run;
+    test.results.clear();
+    test.removes.clear();
+    test.summary.clear();
+    test.max_write.reset();
+    test.max_read.reset();
+    test.test_options = {{id, run.test_options.count(id) ? run.test_options.at(id) : run.options}};
+    test.options = test.test_options[id];
+    for (const IorResultRow& row : run.results) {
+      if (row.test_id == id) test.results.push_back(row);
+    }
+    for (const IorRemoveRow& row : run.removes) {
+      if (row.test_id == id) test.removes.push_back(row);
+    }
+    for (const IorSummaryRow& row : run.summary) {
+      if (row.test_id == id) test.summary.push_back(row);
+    }
+    tests.push_back(std::move(test));
+  }
+  return tests;
 }
 
 }  // namespace fta::ior

@@ -1,6 +1,9 @@
-// Reading what the real IOR binary writes: its default text output and its
-// JSON summary (-O summaryFormat=JSON), as IOR 4.x prints them (facts in
-// docs/ior-reference.md §4-§6).
+// Reading what the real IOR binary writes: its default text output, its
+// JSON summary (-O summaryFormat=JSON), its CSV summary (-O
+// summaryFormat=CSV) and its per-rank CSV (-O saveRankPerformanceDetailsCSV),
+// as IOR 4.x prints them (facts in docs/ior-reference.md §4-§6). A run of
+// several tests (-f SCRIPT with several RUN blocks) parses into one IorRun
+// whose rows carry their test id; SplitIorTests() makes one run per test.
 //
 //   absl::StatusOr<IorRun> run = ParseIorOutput(file_contents);
 //   if (!run.ok()) ...;            // INVALID_ARGUMENT "line 12: ..." or IOR's own error
@@ -44,12 +47,14 @@ struct IorResultRow {
   double xfer_seconds = 0;  // wr/rd(s)
   double close_seconds = 0;
   double total_seconds = 0;
+  int test_id = 0;  // IOR's TestID (0 unless -f ran several tests)
 };
 
 // A "remove" row (printed only with -v and without -k).
 struct IorRemoveRow {
   int iteration = 0;
   double total_seconds = 0;
+  int test_id = 0;
 };
 
 // One row of "Summary of all tests:" (text) or one "summary" object (JSON).
@@ -72,6 +77,7 @@ struct IorSummaryRow {
   int64_t transfer_size = 0;  // bytes
   double aggregate_mib = 0;   // aggs(MiB) / xsizeMiB
   std::string api;
+  int test_id = 0;            // Test# / TestID
 };
 
 // "Max Write: X MiB/sec (Y MB/sec)" (text, -v) or the JSON "max" object.
@@ -81,7 +87,11 @@ struct IorMax {
 };
 
 struct IorRun {
-  enum class Format { kText, kJson };
+  // kCsv: IOR's CSV has no header, options or summary; the summary rows are
+  // computed from its result rows the way IOR computes its own (max, min,
+  // mean, population stddev) and the segment count is inferred from the
+  // bandwidth x time of the longest row (IOR prints no byte count in CSV).
+  enum class Format { kText, kJson, kCsv };
   Format format = Format::kText;
   std::string version;       // "4.1.0+dev"
   std::string began;
@@ -90,6 +100,7 @@ struct IorRun {
   std::string finished;
   // The "Options:" block (text) / "Options" object (JSON), values as printed.
   std::map<std::string, std::string> options;
+  std::map<int, std::map<std::string, std::string>> test_options;  // the same, per test id
   std::vector<IorResultRow> results;
   std::vector<IorRemoveRow> removes;
   std::vector<IorSummaryRow> summary;
@@ -97,10 +108,36 @@ struct IorRun {
   std::optional<IorMax> max_read;
 };
 
-// Sniffs the format ('{' first: JSON, else text) and parses it.
+// Sniffs the format ('{' first: JSON; IOR's CSV header: CSV; else text) and
+// parses it. IOR's "Writing output to FILE" line (printed on stdout when
+// -O summaryFile=FILE) is skipped; when nothing else follows it the answer
+// is INVALID_ARGUMENT "line 1: ... import FILE instead". A per-rank CSV is
+// refused here (it belongs next to its run, see ParseIorRankCsv).
 absl::StatusOr<IorRun> ParseIorOutput(absl::string_view text);
 absl::StatusOr<IorRun> ParseIorText(absl::string_view text);
+// IOR's log lines printed inside its JSON (stonewall wear-out's "stonewalling
+// pairs accessed ...", WARNING: lines) are skipped.
 absl::StatusOr<IorRun> ParseIorJson(absl::string_view text);
+absl::StatusOr<IorRun> ParseIorCsv(absl::string_view text);
+
+// One run per IOR test in `run`, in test order, each with the header fields,
+// that test's options and only its rows. max_write/max_read stay only on a
+// single-test run.
+std::vector<IorRun> SplitIorTests(const IorRun& run);
+
+// One row of the per-rank CSV (-O saveRankPerformanceDetailsCSV=FILE):
+// "access,rank,runtime-with-openclose,runtime,throughput-withopenclose,throughput".
+// IOR appends one row per rank after every phase of every iteration and test.
+struct IorRankDetail {
+  std::string access;  // "write" | "read"
+  int rank = 0;
+  double total_seconds = 0;              // open start .. close end
+  double access_seconds = 0;             // first to last transfer
+  double bytes_per_second_total = 0;     // the rank's bytes / total_seconds
+  double bytes_per_second_access = 0;    // the rank's bytes / access_seconds
+  size_t line = 0;                       // 1-based line in the CSV, for errors
+};
+absl::StatusOr<std::vector<IorRankDetail>> ParseIorRankCsv(absl::string_view text);
 
 // IOR's own failure report in `output` (stdout, optionally followed by
 // stderr), as one line-per-message quote, or nullopt when it holds none.

@@ -22,12 +22,23 @@ namespace {
 using output_internal::LineError;
 using Json = nlohmann::json;
 
+// IOR never escapes JSON strings, so a command line or path holding '"' or
+// '\' breaks the document. These keys sit alone on their line; re-escape
+// their values (everything between the key's '": "' and the last '"').
+// IOR also prints log lines into the document (stonewall wear-out's
+// "stonewalling pairs accessed ...", "Pairs ...accessed: N", WARNING:s).
+// No line of IOR's JSON starts with a letter, so those lines are blanked
+// (kept as empty lines so that error line numbers stay the file's).
 std::string EscapeFreeTextValues(absl::string_view text) {
   static const char* kFreeTextKeys[] = {"\"Command line\": \"", "\"testFileName\": \"", "\"test filename\": \"",
                                         "\"options\": \"", "\"Machine\": \""};
   std::vector<std::string> out;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     absl::string_view body = absl::StripLeadingAsciiWhitespace(line);
+    if (!body.empty() && absl::ascii_isalpha(static_cast<unsigned char>(body[0]))) {
+      out.emplace_back();
+      continue;
+    }
     const char* matched = nullptr;
     for (const char* key : kFreeTextKeys) {
       if (absl::StartsWith(body, key)) matched = key;
@@ -92,11 +103,17 @@ std::string StringOr(const Json& object, const char* key, const std::string& fal
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-absl::Status ParseJsonTest(const Json& test, const std::string& path, IorRun* run) {
+absl::Status ParseJsonTest(const Json& test, size_t index, const std::string& path, IorRun* run) {
   if (!test.is_object()) return JsonError(path, "is not an object");
+  int test_id = static_cast<int>(index);
+  if (test.contains("TestID")) {
+    FTA_ASSIGN_OR_RETURN(int64_t id, IntegerAt(test, "TestID", path));
+    test_id = static_cast<int>(id);
+  }
   if (auto options = test.find("Options"); options != test.end() && options->is_object()) {
     for (const auto& [key, value] : options->items()) {
       run->options[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      run->test_options[test_id][key] = run->options[key];
     }
   }
   auto results = test.find("Results");
@@ -112,6 +129,7 @@ absl::Status ParseJsonTest(const Json& test, const std::string& path, IorRun* ru
     if (access == "remove") {
       IorRemoveRow row;
       row.iteration = iteration;
+      row.test_id = test_id;
       FTA_ASSIGN_OR_RETURN(row.total_seconds, NumberAt(entry, "totalTime", entry_path));
       run->removes.push_back(row);
       continue;
@@ -119,6 +137,7 @@ absl::Status ParseJsonTest(const Json& test, const std::string& path, IorRun* ru
     IorResultRow row;
     row.access = access;
     row.iteration = iteration;
+    row.test_id = test_id;
     FTA_ASSIGN_OR_RETURN(row.bandwidth_mib, NumberAt(entry, "bwMiB", entry_path));
     FTA_ASSIGN_OR_RETURN(row.iops, NumberAt(entry, "iops", entry_path));
     FTA_ASSIGN_OR_RETURN(row.latency_seconds, NumberAt(entry, "latency", entry_path));
@@ -170,6 +189,10 @@ absl::StatusOr<IorSummaryRow> ParseJsonSummary(const Json& entry, const std::str
   FTA_ASSIGN_OR_RETURN(row.block_size, IntegerAt(entry, "blockSize", path));
   FTA_ASSIGN_OR_RETURN(row.transfer_size, IntegerAt(entry, "transferSize", path));
   FTA_ASSIGN_OR_RETURN(row.aggregate_mib, NumberAt(entry, "xsizeMiB", path));
+  if (entry.contains("TestID")) {
+    FTA_ASSIGN_OR_RETURN(int64_t id, IntegerAt(entry, "TestID", path));
+    row.test_id = static_cast<int>(id);
+  }
   return row;
 }
 
@@ -222,7 +245,7 @@ absl::StatusOr<IorRun> ParseIorJson(absl::string_view text) {
     return JsonError("document", "missing \"tests\" array");
   }
   for (size_t i = 0; i < tests->size(); ++i) {
-    FTA_RETURN_IF_ERROR(ParseJsonTest((*tests)[i], absl::StrCat("tests[", i, "]"), &run));
+    FTA_RETURN_IF_ERROR(ParseJsonTest((*tests)[i], i, absl::StrCat("tests[", i, "]"), &run));
   }
   auto summary = document.find("summary");
   if (summary == document.end() || !summary->is_array()) return JsonError("document", "missing \"summary\" array");
@@ -233,8 +256,11 @@ absl::StatusOr<IorRun> ParseIorJson(absl::string_view text) {
   if (run.results.empty()) return JsonError("tests[].Results", "holds no write or read results");
   for (const IorResultRow& row : run.results) {
     bool found = false;
-    for (const IorSummaryRow& s : run.summary) found = found || s.operation == row.access;
-    if (!found) return JsonError("summary", absl::StrCat("no entry for operation \"", row.access, "\""));
+    for (const IorSummaryRow& s : run.summary) found = found || (s.operation == row.access && s.test_id == row.test_id);
+    if (!found) {
+      return JsonError("summary", absl::StrCat("no entry for operation \"", row.access, "\"",
+                                               row.test_id != 0 ? absl::StrCat(" of test ", row.test_id) : ""));
+    }
   }
   return run;
 }

@@ -35,6 +35,8 @@ bool ParseCell(absl::string_view cell, double* value) {
 
 bool ParseInt(absl::string_view cell, int64_t* value) { return absl::SimpleAtoi(cell, value); }
 
+bool ParseTestId(absl::string_view cell, int* value) { return absl::SimpleAtoi(cell, value) && *value >= 0; }
+
 // "Key                 : value" (printed "%-20s: %s").
 bool SplitKeyValue(absl::string_view line, std::string* key, std::string* value) {
   size_t colon = line.find(": ");
@@ -119,6 +121,11 @@ absl::StatusOr<IorSummaryRow> ParseSummaryRow(size_t n, const std::vector<absl::
     return LineError(n, absl::StrCat("Summary row: \"", std::string(cells[24]), "\" is not a number"));
   }
   row.api = std::string(cells[25]);
+  int64_t test_id = 0;
+  if (!ParseInt(cells[12], &test_id)) {
+    return LineError(n, absl::StrCat("Summary row: Test# \"", std::string(cells[12]), "\" is not an integer"));
+  }
+  row.test_id = static_cast<int>(test_id);
   return row;
 }
 
@@ -136,13 +143,14 @@ absl::StatusOr<IorMax> ParseMaxLine(size_t n, absl::string_view rest) {
 // Checks that every operation with rows has its summary row.
 absl::Status CheckComplete(const IorRun& run, size_t last_line) {
   if (run.results.empty()) return LineError(last_line, "no write or read rows in the Results table");
-  std::set<std::string> measured;
-  for (const IorResultRow& row : run.results) measured.insert(row.access);
-  std::set<std::string> summarised;
-  for (const IorSummaryRow& row : run.summary) summarised.insert(row.operation);
-  for (const std::string& access : measured) {
-    if (summarised.count(access) == 0) {
-      return LineError(last_line, absl::StrCat("no summary row for \"", access, "\""));
+  std::set<std::pair<int, std::string>> measured;
+  for (const IorResultRow& row : run.results) measured.insert({row.test_id, row.access});
+  std::set<std::pair<int, std::string>> summarised;
+  for (const IorSummaryRow& row : run.summary) summarised.insert({row.test_id, row.operation});
+  for (const auto& [test, access] : measured) {
+    if (summarised.count({test, access}) == 0) {
+      return LineError(last_line, absl::StrCat("no summary row for \"", access, "\"",
+                                               test != 0 ? absl::StrCat(" of test ", test) : ""));
     }
   }
   return absl::OkStatus();
@@ -150,104 +158,51 @@ absl::Status CheckComplete(const IorRun& run, size_t last_line) {
 
 enum class Section { kHeader, kOptions, kBeforeTable, kRows, kSummaryHeader, kSummaryRows, kDone };
 
-// One line of the Results table (or what may sit between its rows).
-absl::Status ParseResultsLine(size_t n, absl::string_view line, absl::string_view trimmed, IorRun* run,
-                              Section* section) {
+// One line of the Results table (rows, remove rows, Max lines, IOR's log
+// lines) or what ends it: the Summary, or the next test of a -f script.
+absl::Status ResultsTableLine(size_t n, absl::string_view line, Section& section, int& test_id, IorRun& run) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+  std::string key;
+  std::string value;
   if (trimmed.empty() || absl::StartsWith(trimmed, "------") || absl::StartsWith(trimmed, "WARNING:") ||
       absl::StartsWith(trimmed, "stonewalling pairs") || absl::StartsWith(trimmed, "Pairs deadline")) {
     return absl::OkStatus();
   }
   if (trimmed == "Summary of all tests:") {
-    *section = Section::kSummaryHeader;
+    section = Section::kSummaryHeader;
+    return absl::OkStatus();
+  }
+  if (SplitKeyValue(line, &key, &value) && key == "TestID") {  // the next test of a -f script
+    if (!ParseTestId(value, &test_id)) {
+      return LineError(n, absl::StrCat("TestID \"", value, "\" is not an integer"));
+    }
+    section = Section::kHeader;
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&trimmed, "Max Write:")) {
-    FTA_ASSIGN_OR_RETURN(run->max_write, ParseMaxLine(n, trimmed));
+    FTA_ASSIGN_OR_RETURN(run.max_write, ParseMaxLine(n, trimmed));
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&trimmed, "Max Read:")) {
-    FTA_ASSIGN_OR_RETURN(run->max_read, ParseMaxLine(n, trimmed));
+    FTA_ASSIGN_OR_RETURN(run.max_read, ParseMaxLine(n, trimmed));
     return absl::OkStatus();
   }
   std::vector<absl::string_view> cells = Cells(trimmed);
   if (cells[0] == "write" || cells[0] == "read") {
     FTA_ASSIGN_OR_RETURN(IorResultRow row, ParseResultRow(n, cells));
-    run->results.push_back(row);
+    row.test_id = test_id;
+    run.results.push_back(row);
   } else if (cells[0] == "remove") {
     FTA_ASSIGN_OR_RETURN(IorRemoveRow row, ParseRemoveRow(n, cells));
-    run->removes.push_back(row);
+    row.test_id = test_id;
+    run.removes.push_back(row);
   } else {
     return LineError(n, absl::StrCat("unexpected text in the Results table: \"", Excerpt(line), "\""));
   }
   return absl::OkStatus();
 }
 
-// One line of the Summary table, or the closing "Finished" line.
-absl::Status ParseSummaryLine(size_t n, absl::string_view line, absl::string_view trimmed, IorRun* run,
-                              Section* section) {
-  if (trimmed.empty()) return absl::OkStatus();
-  std::string key;
-  std::string value;
-  if (SplitKeyValue(line, &key, &value) && key == "Finished") {
-    run->finished = value;
-    *section = Section::kDone;
-    return absl::OkStatus();
-  }
-  std::vector<absl::string_view> cells = Cells(trimmed);
-  if (cells[0] != "write" && cells[0] != "read") {
-    return LineError(n, absl::StrCat("unexpected text in the Summary table: \"", Excerpt(line), "\""));
-  }
-  FTA_ASSIGN_OR_RETURN(IorSummaryRow row, ParseSummaryRow(n, cells));
-  run->summary.push_back(row);
-  return absl::OkStatus();
-}
-
-// Advances `section` by one line of the document after its first.
-absl::Status ParseLine(size_t n, absl::string_view line, IorRun* run, Section* section) {
-  absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-  std::string key;
-  std::string value;
-  switch (*section) {
-    case Section::kHeader:
-      if (trimmed == "Options:") {
-        *section = Section::kOptions;
-      } else if (SplitKeyValue(line, &key, &value)) {
-        if (key == "Began") run->began = value;
-        if (key == "Command line") run->command_line = value;
-        if (key == "Machine") run->machine = value;
-      }
-      return absl::OkStatus();
-    case Section::kOptions:
-      if (trimmed == "Results:") {
-        *section = Section::kBeforeTable;
-      } else if (!trimmed.empty() && SplitKeyValue(line, &key, &value)) {
-        run->options[key] = value;
-      }
-      return absl::OkStatus();
-    case Section::kBeforeTable:
-      if (trimmed.empty()) return absl::OkStatus();
-      if (!absl::StartsWith(trimmed, "access") || !absl::StrContains(trimmed, "bw(MiB/s)")) {
-        return LineError(n, absl::StrCat("expected the Results table header, got \"", Excerpt(line), "\""));
-      }
-      *section = Section::kRows;
-      return absl::OkStatus();
-    case Section::kRows:
-      return ParseResultsLine(n, line, trimmed, run, section);
-    case Section::kSummaryHeader:
-      if (!absl::StartsWith(trimmed, "Operation")) {
-        return LineError(n, absl::StrCat("expected the Summary table header, got \"", Excerpt(line), "\""));
-      }
-      *section = Section::kSummaryRows;
-      return absl::OkStatus();
-    case Section::kSummaryRows:
-      return ParseSummaryLine(n, line, trimmed, run, section);
-    case Section::kDone:
-      return absl::OkStatus();
-  }
-  return absl::OkStatus();
-}
-
-// The error for a document that ends in `section` (OK once it is done).
+// What an output that stops in `section` lacks.
 absl::Status CheckEnded(Section section, size_t last) {
   switch (section) {
     case Section::kDone:
@@ -272,21 +227,88 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
     return absl::AbortedError(absl::StrCat("ior failed: ", *failure));
   }
   std::vector<absl::string_view> lines = SplitLines(text);
-  if (lines.empty()) return LineError(1, "empty input, not IOR output");
-  absl::string_view first = lines[0];
+  // Blank lines first: where a "Writing output to" announcement was.
+  size_t start = 0;
+  while (start < lines.size() && absl::StripAsciiWhitespace(lines[start]).empty()) ++start;
+  if (start == lines.size()) return LineError(1, "empty input, not IOR output");
+  absl::string_view first = lines[start];
   size_t colon = first.find(": ");
   if (!absl::StartsWith(first, "IOR-") || colon == absl::string_view::npos) {
-    return LineError(1, absl::StrCat("not IOR output: expected \"IOR-<version>: ...\", got \"", Excerpt(first), "\""));
+    return LineError(start + 1,
+                     absl::StrCat("not IOR output: expected \"IOR-<version>: ...\", got \"", Excerpt(first), "\""));
   }
   IorRun run;
   run.format = IorRun::Format::kText;
   run.version = std::string(first.substr(4, colon - 4));
+
   Section section = Section::kHeader;
-  for (size_t i = 1; i < lines.size() && section != Section::kDone; ++i) {
-    FTA_RETURN_IF_ERROR(ParseLine(i + 1, lines[i], &run, &section));
+  int test_id = 0;  // the "TestID" block being read (-f runs print one per test)
+  for (size_t i = start + 1; i < lines.size() && section != Section::kDone; ++i) {
+    const size_t n = i + 1;
+    absl::string_view line = lines[i];
+    absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+    std::string key;
+    std::string value;
+    switch (section) {
+      case Section::kHeader:
+        if (trimmed == "Options:") {
+          section = Section::kOptions;
+        } else if (SplitKeyValue(line, &key, &value)) {
+          if (key == "TestID" && !ParseTestId(value, &test_id)) {
+            return LineError(n, absl::StrCat("TestID \"", value, "\" is not an integer"));
+          }
+          if (key == "Began") run.began = value;
+          if (key == "Command line") run.command_line = value;
+          if (key == "Machine") run.machine = value;
+        }
+        break;
+      case Section::kOptions:
+        if (trimmed == "Results:") {
+          section = Section::kBeforeTable;
+        } else if (!trimmed.empty() && SplitKeyValue(line, &key, &value)) {
+          run.options[key] = value;
+          run.test_options[test_id][key] = value;
+        }
+        break;
+      case Section::kBeforeTable:
+        if (trimmed.empty()) break;
+        if (!absl::StartsWith(trimmed, "access") || !absl::StrContains(trimmed, "bw(MiB/s)")) {
+          return LineError(n, absl::StrCat("expected the Results table header, got \"", Excerpt(line), "\""));
+        }
+        section = Section::kRows;
+        break;
+      case Section::kRows:
+        FTA_RETURN_IF_ERROR(ResultsTableLine(n, line, section, test_id, run));
+        break;
+      case Section::kSummaryHeader:
+        if (!absl::StartsWith(trimmed, "Operation")) {
+          return LineError(n, absl::StrCat("expected the Summary table header, got \"", Excerpt(line), "\""));
+        }
+        section = Section::kSummaryRows;
+        break;
+      case Section::kSummaryRows:
+        if (trimmed.empty()) break;
+        if (SplitKeyValue(line, &key, &value) && key == "Finished") {
+          run.finished = value;
+          section = Section::kDone;
+          break;
+        }
+        {
+          std::vector<absl::string_view> cells = Cells(trimmed);
+          if (cells[0] != "write" && cells[0] != "read") {
+            return LineError(n, absl::StrCat("unexpected text in the Summary table: \"", Excerpt(line), "\""));
+          }
+          FTA_ASSIGN_OR_RETURN(IorSummaryRow row, ParseSummaryRow(n, cells));
+          run.summary.push_back(row);
+        }
+        break;
+      case Section::kDone:
+        break;
+    }
   }
-  FTA_RETURN_IF_ERROR(CheckEnded(section, lines.size()));
-  FTA_RETURN_IF_ERROR(CheckComplete(run, lines.size()));
+  const size_t last = lines.size();
+  FTA_RETURN_IF_ERROR(CheckEnded(section, last));
+  FTA_RETURN_IF_ERROR(CheckComplete(run, last));
   return run;
 }
 

@@ -1,5 +1,7 @@
 #include "lib/jobs/ior_import.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "lib/core/status_macros.h"
@@ -24,20 +26,7 @@ int64_t UnixMillisOr(const std::string& text, int64_t fallback) {
   return absl::ToUnixMillis(time);
 }
 
-}  // namespace
-
-absl::StatusOr<fta::v1::Job> JobFromIorOutput(absl::string_view content, const std::string& name,
-                                              int64_t now_unix_ms) {
-  absl::StatusOr<ior::IorRun> parsed = ior::ParseIorOutput(content);
-  if (!parsed.ok()) {
-    if (absl::IsAborted(parsed.status())) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name, ": records a failed IOR run, nothing to import (", parsed.status().message(), ")"));
-    }
-    return absl::Status(parsed.status().code(), absl::StrCat(name, ": ", parsed.status().message()));
-  }
-  const ior::IorRun& run = *parsed;
-
+fta::v1::Job JobFromRun(const ior::IorRun& run, const std::string& name, int64_t now_unix_ms) {
   fta::v1::Job job;
   job.set_state(fta::v1::JOB_STATE_COMPLETED);
   job.set_engine(fta::v1::ENGINE_IOR_IMPORT);
@@ -97,6 +86,76 @@ absl::StatusOr<fta::v1::Job> JobFromIorOutput(absl::string_view content, const s
     summary->set_iterations(static_cast<int32_t>(s.repetitions));
   }
   return job;
+}
+
+// IOR appends `ranks` rows per phase, in the order the phases ran: the
+// jobs' aggregates, in order.
+absl::Status AttachRankDetails(const std::vector<ior::IorRankDetail>& details, const std::string& name,
+                               std::vector<fta::v1::Job>& jobs) {
+  size_t next = 0;
+  for (fta::v1::Job& job : jobs) {
+    for (const fta::v1::PhaseAggregate& a : job.aggregates()) {
+      const char* access = a.phase() == fta::v1::PHASE_WRITE ? "write" : "read";
+      for (int rank = 0; rank < a.ranks(); ++rank, ++next) {
+        if (next == details.size()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              name, ": line ", details.back().line, ": rows end here, but ", job.source(), " needs a ", access,
+              " row for rank ", rank, " of iteration ", a.iteration(), " (is it the CSV of another run?)"));
+        }
+        const ior::IorRankDetail& d = details[next];
+        if (d.access != access || d.rank != rank) {
+          return absl::InvalidArgumentError(absl::StrCat(name, ": line ", d.line, ": expected the ", access,
+                                                         " row of rank ", rank, " (iteration ", a.iteration(),
+                                                         "), got ", d.access, " of rank ", d.rank));
+        }
+        fta::v1::RankPhaseResult* r = job.add_rank_results();
+        r->set_rank(rank);
+        r->set_iteration(a.iteration());
+        r->set_phase(a.phase());
+        r->set_xfer_end_ns(std::llround(d.access_seconds * 1e9));
+        r->set_close_start_ns(r->xfer_end_ns());
+        r->set_close_end_ns(std::llround(d.total_seconds * 1e9));
+        r->set_bytes(a.bytes() / a.ranks());
+        r->set_ops(job.transfer_size_bytes() > 0 ? r->bytes() / job.transfer_size_bytes() : 0);
+        r->set_timestamp_source("ior-reported");
+        r->set_ior_bandwidth_mib(d.bytes_per_second_total / kMiB);
+      }
+    }
+  }
+  if (next < details.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": line ", details[next].line,
+                                                   ": more rows than the run's ranks x phases x iterations (",
+                                                   next, "): is it the CSV of another run?"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<fta::v1::Job>> JobsFromIorOutput(const IorImportInput& input, int64_t now_unix_ms) {
+  absl::StatusOr<ior::IorRun> parsed = ior::ParseIorOutput(input.content);
+  if (!parsed.ok()) {
+    if (absl::IsAborted(parsed.status())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          input.name, ": records a failed IOR run, nothing to import (", parsed.status().message(), ")"));
+    }
+    return absl::Status(parsed.status().code(), absl::StrCat(input.name, ": ", parsed.status().message()));
+  }
+  std::vector<fta::v1::Job> jobs;
+  const std::vector<ior::IorRun> tests = ior::SplitIorTests(*parsed);
+  for (const ior::IorRun& test : tests) {
+    jobs.push_back(JobFromRun(test, input.name, now_unix_ms));
+    // Several tests of one file: say which one each job is.
+    if (tests.size() > 1) jobs.back().set_source(absl::StrCat(input.name, " (test ", test.results.front().test_id, ")"));
+  }
+  if (!input.rank_details.empty()) {
+    absl::StatusOr<std::vector<ior::IorRankDetail>> details = ior::ParseIorRankCsv(input.rank_details);
+    if (!details.ok()) {
+      return absl::Status(details.status().code(), absl::StrCat(input.rank_details_name, ": ", details.status().message()));
+    }
+    FTA_RETURN_IF_ERROR(AttachRankDetails(*details, input.rank_details_name, jobs));
+  }
+  return jobs;
 }
 
 }  // namespace fta::hostd

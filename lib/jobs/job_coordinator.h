@@ -55,6 +55,9 @@ class JobCoordinator final : public JobLauncher {
     // The meter for the IB ports behind a job's VFs (FTA id -> VF address,
     // "" for none); null, or returning null, when there is nothing to meter.
     std::function<std::unique_ptr<LinkMeter>(const std::map<std::string, std::string>& vf_by_fta)> link_meter_for;
+    // Memory available for the page cache now, bytes (< 0 unknown), for the
+    // read phases' cache note (job_results.h CacheNote); null: no note.
+    std::function<int64_t()> available_memory_bytes;
   };
   using Started = StartedJob;
 

@@ -195,6 +195,10 @@ absl::Status JobCoordinator::RecordPhase(RunningJob* job, int iteration, Phase p
   if (phase == fta::v1::PHASE_REMOVE) return absl::OkStatus();
 
   FTA_ASSIGN_OR_RETURN(fta::v1::PhaseAggregate aggregate, AggregatePhaseResults(iteration, phase, results));
+  if (options_.available_memory_bytes) {
+    aggregate.set_cache_note(CacheNote(aggregate, job->params, static_cast<int>(results.size()),
+                                       options_.available_memory_bytes()));
+  }
   if (job->link_meter) {
     std::map<std::string, int64_t> bytes_by_fta;
     for (const auto& result : results) bytes_by_fta[result.fta_id()] += result.bytes();

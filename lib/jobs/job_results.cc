@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
+#include "lib/core/units.h"
 #include "lib/ior/bandwidth.h"
 
 namespace fta::hostd {
@@ -53,6 +55,28 @@ absl::StatusOr<fta::v1::PhaseAggregate> AggregatePhaseResults(int iteration, fta
     aggregate.set_stonewall_max_ops(std::max(aggregate.stonewall_max_ops(), result.stonewall_ops()));
   }
   return aggregate;
+}
+
+std::string CacheNote(const fta::v1::PhaseAggregate& aggregate, const ior::IorParams& params, int total_ranks,
+                      int64_t available_memory_bytes) {
+  if (aggregate.phase() != fta::v1::PHASE_READ || params.odirect || available_memory_bytes < 0) return "";
+  for (int rank = 0; rank < total_ranks; ++rank) {
+    if (ior::ReadTargetRank(params, rank, total_ranks) != rank) return "";
+  }
+  if (aggregate.bytes() >= available_memory_bytes) return "";
+  return absl::StrCat("likely cache-served: each rank read back the file it wrote (no -C shift), without O_DIRECT, ",
+                      FormatSize(static_cast<uint64_t>(aggregate.bytes())), " < ",
+                      FormatSize(static_cast<uint64_t>(available_memory_bytes)),
+                      " memory available; use --odirect, -C or files larger than memory");
+}
+
+std::string CachedReadNote(const fta::v1::Job& job) {
+  for (const fta::v1::PhaseAggregate& a : job.aggregates()) {
+    if (a.phase() == fta::v1::PHASE_READ && !a.cache_note().empty()) {
+      return "read likely cache-served (no -C shift, no O_DIRECT, files smaller than available memory)";
+    }
+  }
+  return "";
 }
 
 std::vector<fta::v1::PhaseSummary> SummarizeIterations(const fta::v1::Job& job) {

@@ -1,8 +1,8 @@
 // ImportService (proto/fta/v1/import.proto) on the control socket:
 // `ftactl job import` sends IOR output made elsewhere; it is parsed here
-// (lib/jobs/ior_import.h) and stored as one job in one transaction;
-// `ftactl results merge --store` sends several hosts' jobs, merged here
-// (lib/jobs/job_merge.h) and stored the same way.
+// (lib/jobs/ior_import.h) and stored as one job per IOR test, all in one
+// transaction; `ftactl results merge --store` sends several hosts' jobs,
+// merged here (lib/jobs/job_merge.h) and stored the same way.
 #pragma once
 
 #include "fta/v1/import.grpc.pb.h"
@@ -18,7 +18,7 @@ class ImportServiceImpl final : public fta::v1::ImportService::Service {
   // Nothing is owned.
   ImportServiceImpl(store::Store* store, const Clock* clock) : store_(store), clock_(clock) {}
   grpc::Status ImportIorOutput(grpc::ServerContext* context, const fta::v1::ImportIorOutputRequest* request,
-                               fta::v1::Job* response) override;
+                               fta::v1::ImportIorOutputResponse* response) override;
   // Merged by lib/jobs/job_merge.h here, not trusted from the client.
   grpc::Status StoreMergedJob(grpc::ServerContext* context, const fta::v1::StoreMergedJobRequest* request,
                               fta::v1::MergedJob* response) override;

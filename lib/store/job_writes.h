@@ -16,7 +16,7 @@ extern const char kInsertJob[];
 void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec);
 
 // Columns and parameters ?1..?13 of a phase_aggregates row (AddAggregate
-// stores four more after them).
+// stores five more after them).
 extern const char kAggregateColumns[];
 extern const char kAggregateParameters[];
 void BindAggregate(Statement& stmt, const std::string& job_id, const std::string& phase,
@@ -40,5 +40,10 @@ void BindRankResult(Statement& stmt, const std::string& job_id, const std::strin
 extern const char kInsertSummary[];
 void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,
                  const fta::v1::PhaseSummary& summary);
+
+// INSERT INTO rank_results, parameters ?1..?13.
+extern const char kInsertRankResult[];
+void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
+                    const fta::v1::RankPhaseResult& result);
 
 }  // namespace fta::store

@@ -137,7 +137,7 @@ absl::StatusOr<fta::v1::JobAgent> JobAgentFromRow(const Statement& row) {
 const char kSelectAggregates[] =
     "SELECT job_id, iteration, phase, bytes, total_seconds, bandwidth_mib, bandwidth_mb, iops, "
     "open_seconds, xfer_seconds, close_seconds, start_skew_seconds, ranks, all_active_seconds, "
-    "all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops FROM phase_aggregates";
+    "all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops, cache_note FROM phase_aggregates";
 
 absl::StatusOr<fta::v1::PhaseAggregate> AggregateFromRow(const Statement& row) {
   fta::v1::PhaseAggregate aggregate;

@@ -281,10 +281,16 @@ ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN start_at_unix_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Honest local numbers (issue 14): why a read phase was likely served from
+// the page cache ("" when it was not, as far as hostd can tell).
+constexpr char kMigration10[] = R"sql(
+ALTER TABLE phase_aggregates ADD COLUMN cache_note TEXT NOT NULL DEFAULT '';
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
                                                        kMigration5, kMigration6, kMigration7, kMigration8,
-                                                       kMigration9};
+                                                       kMigration9, kMigration10};
   return kMigrations;
 }
 

@@ -96,10 +96,11 @@ class Store {
   // calls below, not by PutJob (and PutJob leaves stored ones untouched).
   // Job row and agents are replaced in one transaction.
   absl::Status PutJob(const fta::v1::Job& job);
-  // A finished job measured elsewhere (ftactl results import, results
-  // merge --store): job row, agents, rank results, aggregates and summaries
-  // in one transaction, all or nothing. The id must
-  // be new (ALREADY_EXISTS otherwise). store_import.cc.
+  // Finished jobs measured elsewhere (ftactl job import: one per IOR test of
+  // a file; results merge --store: one merged job): job rows, agents,
+  // aggregates, summaries and rank results in one transaction, all or
+  // nothing. The ids must be new (ALREADY_EXISTS otherwise). store_import.cc.
+  absl::Status PutImportedJobs(const std::vector<fta::v1::Job>& jobs);
   absl::Status PutImportedJob(const fta::v1::Job& job);
   // The three calls below need the job row first (NOT_FOUND otherwise).
   // Inserts all results in one transaction: all or nothing. A result whose
@@ -151,6 +152,8 @@ class Store {
   // Callers hold mu_.
   absl::Status PutFtaLocked(const fta::v1::Fta& fta);
   absl::Status CheckJobExists(const std::string& job_id, const std::string& operation);
+  // One imported job's rows, inside the caller's transaction.
+  absl::Status InsertImportedJob(const fta::v1::Job& job);
   absl::Status LoadJobDetails(fta::v1::Job& job, bool with_rank_results);
   absl::Status LoadSweepRuns(fta::v1::Sweep& sweep);
 

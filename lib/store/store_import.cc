@@ -1,5 +1,6 @@
-// Store::PutImportedJob: a job measured elsewhere (IOR output imported with
-// `ftactl results import`, or several hosts' jobs merged) stored in one
+// Store::PutImportedJobs: jobs measured elsewhere (IOR output imported with
+// `ftactl job import`, one job per IOR test of a file, or several hosts'
+// jobs merged by `ftactl results merge --store`) stored in one
 // transaction, so a failure leaves nothing behind.
 #include <sqlite3.h>
 
@@ -12,29 +13,20 @@
 
 namespace fta::store {
 
-absl::Status Store::PutImportedJob(const fta::v1::Job& job) {
+absl::Status Store::PutImportedJobs(const std::vector<fta::v1::Job>& jobs) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, "PutImportedJobs"));
+  for (const fta::v1::Job& job : jobs) FTA_RETURN_IF_ERROR(InsertImportedJob(job));
+  return txn.Commit();
+}
+
+absl::Status Store::PutImportedJob(const fta::v1::Job& job) { return PutImportedJobs({job}); }
+
+absl::Status Store::InsertImportedJob(const fta::v1::Job& job) {
   if (job.id().empty()) return absl::InvalidArgumentError("PutImportedJob: the job has no id");
   const std::string operation = absl::StrCat("PutImportedJob ", job.id());
   FTA_ASSIGN_OR_RETURN(std::string state, EnumName(job.state(), absl::StrCat("job ", job.id(), " state")));
   FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(job.spec(), absl::StrCat("job ", job.id())));
-  std::vector<std::string> aggregate_phases;
-  for (const fta::v1::PhaseAggregate& a : job.aggregates()) {
-    FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(a.phase(), absl::StrCat(operation, " phase")));
-    aggregate_phases.push_back(std::move(phase));
-  }
-  std::vector<std::string> rank_phases;
-  for (const fta::v1::RankPhaseResult& r : job.rank_results()) {
-    FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(r.phase(), absl::StrCat(operation, " rank phase")));
-    rank_phases.push_back(std::move(phase));
-  }
-  std::vector<std::string> summary_phases;
-  for (const fta::v1::PhaseSummary& s : job.summaries()) {
-    FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(s.phase(), absl::StrCat(operation, " phase")));
-    summary_phases.push_back(std::move(phase));
-  }
-
-  std::lock_guard<std::mutex> lock(mu_);
-  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
   if (CheckJobExists(job.id(), operation).ok()) {
     return absl::AlreadyExistsError(absl::StrCat("job ", job.id(), " already exists"));
   }
@@ -50,9 +42,19 @@ absl::Status Store::PutImportedJob(const fta::v1::Job& job) {
                            absl::StrCat("INSERT INTO phase_aggregates (", kAggregateColumns, ") VALUES (",
                                         kAggregateParameters, ")"),
                            operation));
-    for (int i = 0; i < job.aggregates_size(); ++i) {
+    for (const fta::v1::PhaseAggregate& a : job.aggregates()) {
+      FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(a.phase(), absl::StrCat(operation, " phase")));
       insert.Reset();
-      BindAggregate(insert, job.id(), aggregate_phases[i], job.aggregates(i));
+      BindAggregate(insert, job.id(), phase, a);
+      FTA_RETURN_IF_ERROR(insert.Run());
+    }
+  }
+  {
+    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertSummary, operation));
+    for (const fta::v1::PhaseSummary& s : job.summaries()) {
+      FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(s.phase(), absl::StrCat(operation, " phase")));
+      insert.Reset();
+      BindSummary(insert, job.id(), phase, s);
       FTA_RETURN_IF_ERROR(insert.Run());
     }
   }
@@ -64,23 +66,14 @@ absl::Status Store::PutImportedJob(const fta::v1::Job& job) {
       FTA_RETURN_IF_ERROR(insert.Run());
     }
   }
-  {
-    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertRankResult, operation));
-    for (int i = 0; i < job.rank_results_size(); ++i) {
-      insert.Reset();
-      BindRankResult(insert, job.id(), rank_phases[i], job.rank_results(i));
-      FTA_RETURN_IF_ERROR(insert.Run());
-    }
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertRankResult, operation));
+  for (const fta::v1::RankPhaseResult& r : job.rank_results()) {
+    FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(r.phase(), absl::StrCat(operation, " rank phase")));
+    insert.Reset();
+    BindRankResult(insert, job.id(), phase, r);
+    FTA_RETURN_IF_ERROR(insert.Run());
   }
-  {
-    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertSummary, operation));
-    for (int i = 0; i < job.summaries_size(); ++i) {
-      insert.Reset();
-      BindSummary(insert, job.id(), summary_phases[i], job.summaries(i));
-      FTA_RETURN_IF_ERROR(insert.Run());
-    }
-  }
-  return txn.Commit();
+  return absl::OkStatus();
 }
 
 }  // namespace fta::store

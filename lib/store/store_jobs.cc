@@ -93,9 +93,7 @@ absl::Status Store::AddRankResults(const std::string& job_id,
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
   FTA_RETURN_IF_ERROR(CheckJobExists(job_id, operation));
-  FTA_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(db_, kInsertRankResult, operation));
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertRankResult, operation));
   for (size_t i = 0; i < results.size(); ++i) {
     const RankPhaseResult& r = results[i];
     insert.Reset();
@@ -122,15 +120,16 @@ absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate
       Statement::Prepare(
           db_,
           absl::StrCat("INSERT OR REPLACE INTO phase_aggregates (", kAggregateColumns,
-                       ", all_active_seconds, all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops) "
+                       ", all_active_seconds, all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops, cache_note) "
                        "VALUES (",
-                       kAggregateParameters, ", ?14, ?15, ?16, ?17)"),
+                       kAggregateParameters, ", ?14, ?15, ?16, ?17, ?18)"),
           operation));
   BindAggregate(stmt, job_id, phase, aggregate);
   stmt.BindDouble(14, aggregate.all_active_seconds())
       .BindDouble(15, aggregate.all_active_bandwidth_mib())
       .BindInt(16, aggregate.stonewall_min_ops())
-      .BindInt(17, aggregate.stonewall_max_ops());
+      .BindInt(17, aggregate.stonewall_max_ops())
+      .BindText(18, aggregate.cache_note());
   FTA_RETURN_IF_ERROR(stmt.Run());
   // Replacing an aggregate replaces its links: none may outlive it.
   FTA_ASSIGN_OR_RETURN(

@@ -7,6 +7,7 @@
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
 #include "lib/fleet/fta_kinds.h"
+#include "lib/jobs/job_results.h"
 #include "lib/report/summary.h"
 #include "lib/sweeps/sweep_runner.h"
 #include "lib/sweeps/sweep_snapshot.h"
@@ -252,6 +253,10 @@ absl::Status SweepRunner::RecordRun(ActiveSweep* active, const SweepStep& step,
     point.set_seconds(result.seconds);
     point.set_link_utilisation_pct(result.link_pct);
     points.push_back(point);
+  }
+  // Honest local numbers: a read served by the page cache says so in the run's note.
+  if (std::string cached = CachedReadNote(finished); !cached.empty()) {
+    run->set_note(run->note().empty() ? cached : absl::StrCat(run->note(), "; ", cached));
   }
   absl::Status outcome = absl::OkStatus();
   if (finished.state() == fta::v1::JOB_STATE_COMPLETED) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/status_macros.h"
 
 namespace fta::virt {
 namespace {
@@ -19,7 +20,26 @@ std::string Gib(int64_t mib) {
   return absl::StrCat(mib, " MiB");
 }
 
+// The value of `key` ("MemTotal:") in <proc_root>/meminfo, in KiB (0 when absent).
+absl::StatusOr<int64_t> MeminfoKib(const std::string& proc_root, absl::string_view key) {
+  std::ifstream meminfo(proc_root + "/meminfo");
+  if (!meminfo) return absl::FailedPreconditionError(absl::StrCat("cannot read ", proc_root, "/meminfo"));
+  std::string line;
+  while (std::getline(meminfo, line)) {
+    if (!absl::StartsWith(line, key)) continue;
+    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    int64_t kib = 0;
+    if (words.size() >= 2 && absl::SimpleAtoi(words[1], &kib)) return kib;
+  }
+  return 0;
+}
+
 }  // namespace
+
+absl::StatusOr<int64_t> ReadAvailableMemoryBytes(const std::string& proc_root) {
+  FTA_ASSIGN_OR_RETURN(int64_t kib, MeminfoKib(proc_root, "MemAvailable:"));
+  return kib * 1024;
+}
 
 absl::StatusOr<HostResources> ReadHostResources(const std::string& proc_root) {
   HostResources host;
@@ -29,14 +49,8 @@ absl::StatusOr<HostResources> ReadHostResources(const std::string& proc_root) {
   while (std::getline(cpuinfo, line)) {
     if (absl::StartsWith(line, "processor")) ++host.cores;
   }
-  std::ifstream meminfo(proc_root + "/meminfo");
-  if (!meminfo) return absl::FailedPreconditionError(absl::StrCat("cannot read ", proc_root, "/meminfo"));
-  while (std::getline(meminfo, line)) {
-    if (!absl::StartsWith(line, "MemTotal:")) continue;
-    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
-    int64_t kib = 0;
-    if (words.size() >= 2 && absl::SimpleAtoi(words[1], &kib)) host.memory_mib = kib / 1024;
-  }
+  FTA_ASSIGN_OR_RETURN(int64_t kib, MeminfoKib(proc_root, "MemTotal:"));
+  host.memory_mib = kib / 1024;
   if (host.cores == 0 || host.memory_mib == 0) {
     return absl::FailedPreconditionError(absl::StrCat("no processor count or MemTotal under ", proc_root));
   }

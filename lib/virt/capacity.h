@@ -43,6 +43,8 @@ struct HostReserve {
 // sysconf-free so tests can pass a fake root): counts "processor" lines in
 // cpuinfo and reads MemTotal from meminfo.
 absl::StatusOr<HostResources> ReadHostResources(const std::string& proc_root);
+// MemAvailable of <proc_root>/meminfo in bytes (what the page cache may use).
+absl::StatusOr<int64_t> ReadAvailableMemoryBytes(const std::string& proc_root);
 
 class CapacityPlanner {
  public:

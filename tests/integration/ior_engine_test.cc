@@ -188,6 +188,26 @@ TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {
   EXPECT_EQ(nlohmann::json::parse(shown.out)["source"], kFixtures + "posix-nn-np2-t1m-b16m-s4-C-e-g.json");
 }
 
+TEST_F(IorEngineTest, ImportTakesMultiTestRunsAndPerRankCsv) {
+  // Two tests and, after the text run, its per-rank CSV: three jobs, one with rank rows.
+  CommandResult out = Ftactl({"-o", "json", "results", "import", kFixtures + "local-multi-test.json",
+                              kFixtures + "local-ranks-i2.txt", kFixtures + "local-ranks-i2.ranks.csv"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  nlohmann::json listed = nlohmann::json::parse(out.out);
+  ASSERT_EQ(listed["jobs"].size(), 3u);
+  EXPECT_EQ(listed["jobs"][1]["source"], kFixtures + "local-multi-test.json (test 1)");
+  EXPECT_DOUBLE_EQ(listed["jobs"][1]["aggregates"][2]["bandwidth_mib"].get<double>(), 9069.9911);
+  EXPECT_EQ(listed["jobs"][2]["rank_results"].size(), 8u);
+  EXPECT_EQ(StoredJobCount(), 3);
+
+  // A per-rank CSV alone is refused, naming it; the rest still imports.
+  CommandResult alone = Ftactl({"results", "import", kFixtures + "local-ranks-i2.ranks.csv"});
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_THAT(alone.err, HasSubstr("INVALID_ARGUMENT: " + kFixtures +
+                                   "local-ranks-i2.ranks.csv: IOR's per-rank CSV: give it right after the output "
+                                   "of its run"));
+}
+
 TEST_F(IorEngineTest, TruncatedOrFailedOutputsAreRefusedAndNothingIsStored) {
   std::string text = ReadAll(kFixtures + "posix-nn-np2-t1m-b64m-i3.txt");
   std::string truncated = root_.path() + "/truncated.txt";

@@ -259,6 +259,14 @@ TEST(JobViewTest, IbLinksSectionOnlyWhenMeteredWithCheckAndErrors) {
   EXPECT_THAT(lines[3], HasSubstr("unreadable: counters/port_rcv_data: No such file"));
 }
 
+TEST(JobViewTest, PageCacheSectionOnlyForFlaggedReads) {
+  v1::Job job = CompletedJob();
+  EXPECT_THAT(RenderJobDetail(job, Utc()), Not(HasSubstr("PAGE CACHE")));
+  job.mutable_aggregates(1)->set_cache_note("likely cache-served: 2g < 20g memory available");
+  std::string text = RenderJobDetail(job, Utc());
+  EXPECT_THAT(text, HasSubstr("\nPAGE CACHE\n  iteration 0 read: likely cache-served: 2g < 20g memory available\n"));
+}
+
 TEST(JobViewTest, RankTimesAreSecondsSinceTheEarliestOpen) {
   std::string text = RenderJobDetail(CompletedJob(), Utc());
   size_t ranks = text.find("\nRANKS\n");  // not the RESULTS column

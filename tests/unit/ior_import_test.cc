@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/ior_fixture.h"
+
 #include "lib/store/store.h"
 #include "tests/unit/fakes/temp_dir.h"
 
@@ -17,11 +19,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(FTA_TEST_DATA_DIR) + "/ior/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+constexpr auto Fixture = fta::testing::IorFixture;
+
+// The single job of a one-test file.
+absl::StatusOr<fta::v1::Job> JobFromIorOutput(const std::string& content, const std::string& name, int64_t now) {
+  absl::StatusOr<std::vector<fta::v1::Job>> jobs = JobsFromIorOutput({content, name}, now);
+  if (!jobs.ok()) return jobs.status();
+  EXPECT_EQ(jobs->size(), 1u) << name;
+  return jobs->front();
 }
 
 TEST(IorImport, TextRunBecomesAJobWithIorsFigures) {

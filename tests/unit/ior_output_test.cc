@@ -11,6 +11,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/ior_fixture.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -20,13 +22,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(FTA_TEST_DATA_DIR) + "/ior/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+constexpr auto Fixture = fta::testing::IorFixture;
 
 IorRun MustParse(const std::string& name) {
   absl::StatusOr<IorRun> run = ParseIorOutput(Fixture(name));

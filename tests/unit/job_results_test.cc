@@ -80,5 +80,50 @@ TEST(SummarizeIterationsTest, PopulationStatisticsPerPhaseWriteFirst) {
   EXPECT_TRUE(SummarizeIterations(fta::v1::Job()).empty());
 }
 
+fta::v1::PhaseAggregate ReadOf(int64_t bytes) {
+  fta::v1::PhaseAggregate a;
+  a.set_phase(fta::v1::PHASE_READ);
+  a.set_bytes(bytes);
+  return a;
+}
+
+TEST(CacheNoteTest, ReadBackOfOwnFileSmallerThanMemoryIsFlagged) {
+  ior::IorParams params;
+  const int64_t gib = int64_t{1} << 30;
+  EXPECT_EQ(CacheNote(ReadOf(2 * gib), params, 2, 20 * gib),
+            "likely cache-served: each rank read back the file it wrote (no -C shift), without O_DIRECT, 2g < 20g "
+            "memory available; use --odirect, -C or files larger than memory");
+}
+
+TEST(CacheNoteTest, NotFlaggedWhenStorageHadToServeOrUnknown) {
+  const int64_t gib = int64_t{1} << 30;
+  ior::IorParams params;
+  EXPECT_EQ(CacheNote(ReadOf(20 * gib), params, 2, 20 * gib), "");  // as large as memory
+  EXPECT_EQ(CacheNote(ReadOf(gib), params, 2, -1), "");             // memory unknown
+  fta::v1::PhaseAggregate write = ReadOf(gib);
+  write.set_phase(fta::v1::PHASE_WRITE);
+  EXPECT_EQ(CacheNote(write, params, 2, 20 * gib), "");
+  ior::IorParams direct;
+  direct.odirect = true;
+  EXPECT_EQ(CacheNote(ReadOf(gib), direct, 2, 20 * gib), "");
+  ior::IorParams shifted;  // -C -Q 1 with 1 rank per node: rank r reads r+1's file
+  shifted.reorder_tasks = true;
+  shifted.task_offset = 1;
+  shifted.tasks_per_node = 1;
+  EXPECT_EQ(CacheNote(ReadOf(gib), shifted, 2, 20 * gib), "");
+  // -C on one node (every rank on it) shifts by a whole turn: still its own file.
+  shifted.tasks_per_node = 2;
+  EXPECT_NE(CacheNote(ReadOf(gib), shifted, 2, 20 * gib), "");
+}
+
+TEST(CacheNoteTest, SweepRunNoteNamesACachedRead) {
+  fta::v1::Job job;
+  *job.add_aggregates() = ReadOf(1);
+  EXPECT_EQ(CachedReadNote(job), "");
+  job.mutable_aggregates(0)->set_cache_note("likely cache-served: ...");
+  EXPECT_EQ(CachedReadNote(job),
+            "read likely cache-served (no -C shift, no O_DIRECT, files smaller than available memory)");
+}
+
 }  // namespace
 }  // namespace fta::hostd
