@@ -27,6 +27,7 @@
 #include "lib/hostd/fta_manager.h"
 #include "lib/hostd/job_coordinator.h"
 #include "lib/hostd/libvirt_backend.h"
+#include "lib/hostd/lxc_backend.h"
 #include "lib/hostd/results_service.h"
 #include "lib/hostd/sweep_runner.h"
 #include "lib/hostd/sweep_service.h"
@@ -36,6 +37,7 @@
 #include "lib/sriov/sysfs.h"
 #include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
+#include "lib/virt/backend_router.h"
 #include "lib/virt/process_provisioner.h"
 #include "lib/virt/split_provisioner.h"
 #include "spdlog/spdlog.h"
@@ -106,9 +108,11 @@ class DaemonImpl final : public Daemon {
  private:
   RealClock clock_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt backend; outlives the provisioner
+  std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt/lxc backends; outlives the provisioners
   std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
   std::unique_ptr<virt::Provisioner> guests_;          // libvirt backend
+  std::unique_ptr<virt::Provisioner> containers_;      // lxc backend (container FTAs)
+  std::unique_ptr<virt::Provisioner> router_;          // the FTA kinds this host offers
   std::unique_ptr<virt::Provisioner> provisioner_;     // what FtaManager uses
   std::unique_ptr<sriov::SysfsRoot> sysfs_;
   std::unique_ptr<sriov::VfPool> vf_pool_;  // outlives ftas_
@@ -154,11 +158,19 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
     FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
     planner_ = std::move(libvirt.planner);
     guests_ = std::move(libvirt.provisioner);
-    // The native agent is the host's own baseline: a host process, never a guest.
-    provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), guests_.get());
-  } else {
-    provisioner_ = std::move(host_processes_);
   }
+  std::vector<virt::Provisioner*> kinds;
+  if (config.backend != "lxc") kinds.push_back(guests_ ? guests_.get() : host_processes_.get());
+  if (ContainersEnabled(config)) {
+    // Containers share the vm guests' cores when both run here.
+    FTA_ASSIGN_OR_RETURN(LxcBackend lxc, MakeLxcBackend(config, planner_.get(), process_options.agent_binary));
+    if (lxc.own_planner) planner_ = std::move(lxc.own_planner);
+    containers_ = std::move(lxc.provisioner);
+    kinds.push_back(containers_.get());
+  }
+  router_ = std::make_unique<virt::BackendRouter>(kinds);
+  // The native agent is the host's own baseline: a host process, never a guest.
+  provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), router_.get());
 
   // The VF pool: discover, then configure the PFs of sriov.* (numvfs,
   // GUIDs). A bad selector or bad hardware stops the start here, before any
@@ -237,6 +249,12 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   gateway_ = std::make_unique<AgentGatewayService>(registry_.get());
   grpc::ServerBuilder agent_builder;
   agent_builder.AddListeningPort(config.agent_listen, grpc::InsecureServerCredentials());
+  if (ContainersEnabled(config) && ContainerAgentEndpoint(config) != config.agent_listen) {
+    std::string path = ContainerAgentEndpoint(config).substr(5);
+    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "container.agent_listen"));
+    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "container.agent_listen"));
+    agent_builder.AddListeningPort(ContainerAgentEndpoint(config), grpc::InsecureServerCredentials());
+  }
   agent_builder.RegisterService(gateway_.get());
   // Agents sit idle between jobs for hours: keepalive finds dead peers that
   // never closed their TCP connection (a guest that was destroyed).

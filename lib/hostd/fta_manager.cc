@@ -159,11 +159,12 @@ absl::Status FtaManager::Update(const std::string& id, const std::function<void(
   return PersistWithVf(copy);
 }
 
-absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::FtaKind kind) {
+absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::FtaKind kind,
+                                             const std::string& backend) {
   Fta fta;
   fta.set_id(id);
   fta.set_kind(kind);
-  fta.set_backend(provisioner_->Backend());
+  fta.set_backend(backend.empty() ? provisioner_->Backend() : backend);
   fta.set_state(fta::v1::FTA_STATE_STARTING);
   fta.set_created_unix_ms(clock_->NowUnixMillis());
   if (kind == fta::v1::FTA_KIND_GUEST) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
@@ -178,7 +179,7 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   }
   registry_->Expect(id);
   absl::StatusOr<virt::FtaInstance> instance =
-      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file, fta.vf()});
+      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file, fta.vf(), backend});
   if (!instance.ok()) {
     registry_->Forget(id, "start failed");
     absl::Status ignored = Update(id, [&](Fta* f) {
@@ -193,7 +194,8 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   return ftas_[id];
 }
 
-absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout) {
+absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout,
+                                                      const std::string& backend) {
   if (count < 1) {
     return absl::InvalidArgumentError(absl::StrCat("count: must be at least 1, got ", count));
   }
@@ -220,7 +222,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
       failure = id.status();
       break;
     }
-    absl::StatusOr<Fta> launched = LaunchLocked(*id, fta::v1::FTA_KIND_GUEST);
+    absl::StatusOr<Fta> launched = LaunchLocked(*id, fta::v1::FTA_KIND_GUEST, backend);
     if (!launched.ok()) {
       failure = launched.status();
       break;

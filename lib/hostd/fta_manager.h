@@ -71,7 +71,10 @@ class FtaManager final : public AgentListener {
 
   // Starts `count` FTAs and waits until their agents connected. On any
   // failure every FTA of this call is stopped and released again.
-  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout);
+  // `backend`: which of the host's backends starts them ("lxc" for
+  // container FTAs; "" = the default one).
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
+                                                     const std::string& backend = "");
   // NOT_FOUND for unknown ids, FAILED_PRECONDITION for busy ones; checked for
   // every id before anything is stopped.
   absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all);
@@ -102,7 +105,8 @@ class FtaManager final : public AgentListener {
   void OnAgentLost(const std::string& fta_id, const std::string& reason) override;
 
  private:
-  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind)
+  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind,
+                                            const std::string& backend = "")
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
   // Updates the cached record and the store.
   absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);

@@ -56,7 +56,7 @@ class LibvirtProvisionerTest : public ::testing::Test {
     return provisioner.ok() ? std::move(*provisioner) : nullptr;
   }
 
-  FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", ""}; }
+  FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", "", ""}; }
 
   bool DomainExists(const std::string& name) {
     virDomainPtr domain = virDomainLookupByName(connection_, name.c_str());
