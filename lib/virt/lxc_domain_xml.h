@@ -32,11 +32,12 @@ struct ContainerTemplate {
   int vcpus = 1;
   int64_t memory_mib = 512;  // memory cgroup limit
   int64_t tmp_mib = 256;     // size of the private /tmp
-  std::string agent_binary;  // absolute host path, outside /tmp (the private /tmp hides it)
+  std::string agent_binary;  // absolute host path (under /tmp: its directory must be in readonly_dirs)
   // Host directories bind-mounted read-write at the same path (job data).
   std::vector<std::string> bind_dirs;
   // Host directories bind-mounted read-only at the same path (the agent
-  // socket's directory, which may sit under the hidden /tmp).
+  // socket's directory, an agent binary's directory under /tmp: the private
+  // /tmp hides the host's).
   std::vector<std::string> readonly_dirs;
 };
 

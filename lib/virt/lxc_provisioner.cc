@@ -3,18 +3,21 @@
 #include <fcntl.h>
 #include <libvirt/libvirt-lxc.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "lib/core/status_macros.h"
 #include "lib/virt/libvirt_error.h"
 #include "spdlog/spdlog.h"
@@ -34,7 +37,17 @@ class ContainerNetns {
  public:
   static absl::StatusOr<ContainerNetns> Open(virDomainPtr domain, const std::string& fta_id) {
     int* fds = nullptr;
+    // virDomainCreate returns before libvirt_lxc has reported the init's
+    // pid ("Init pid is not yet available"); libvirt has no event for it,
+    // so ask again briefly.
+    absl::Duration pause = absl::Milliseconds(5);
+    absl::Time deadline = absl::Now() + absl::Seconds(10);
     int count = virDomainLxcOpenNamespace(domain, &fds, 0);
+    while (count < 0 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID && absl::Now() < deadline) {
+      absl::SleepFor(pause);
+      pause = std::min(pause * 2, absl::Milliseconds(100));
+      count = virDomainLxcOpenNamespace(domain, &fds, 0);
+    }
     if (count < 0) {
       return absl::InternalError(absl::StrCat(fta_id, ": opening the container's namespaces: ", LastLibvirtError()));
     }
@@ -195,8 +208,12 @@ absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> CreateLxcProvisioner(LxcOpti
         "container agent endpoint \"", options.agent_endpoint,
         "\": containers have their own network namespace and reach hostd over a unix socket (agents.listen = unix:PATH)"));
   }
-  // The socket's directory may sit under /tmp, which containers replace.
+  // The socket's directory may sit under /tmp, which containers replace by
+  // their own, and so may the agent binary (a build tree).
   options.shape.readonly_dirs.push_back(std::filesystem::path(options.agent_endpoint.substr(5)).parent_path().string());
+  if (absl::StartsWith(options.shape.agent_binary, "/tmp/")) {
+    options.shape.readonly_dirs.push_back(std::filesystem::path(options.shape.agent_binary).parent_path().string());
+  }
   // The root is read-only inside: mount targets must exist on the host.
   std::error_code error;
   std::filesystem::create_directories(kContainerIdentityDir, error);

@@ -91,7 +91,6 @@ TEST(LxcDomainXmlTest, RefusesBadShapesNamingTheField) {
       {[](ContainerTemplate* s, ContainerPlan*) { s->memory_mib = 8; }, "container.memory_mib"},
       {[](ContainerTemplate* s, ContainerPlan*) { s->tmp_mib = 0; }, "container.tmp_mib"},
       {[](ContainerTemplate* s, ContainerPlan*) { s->agent_binary = "fta-agent"; }, "container.agent_binary"},
-      {[](ContainerTemplate* s, ContainerPlan*) { s->agent_binary = "/tmp/build/fta-agent"; }, "private tmpfs"},
       {[](ContainerTemplate* s, ContainerPlan*) { s->bind_dirs = {"data"}; }, "container.bind"},
       {[](ContainerTemplate*, ContainerPlan* p) { p->host_cores = {1, 2}; }, "2 host cores for 1 vCPUs"},
       {[](ContainerTemplate*, ContainerPlan* p) { p->char_devices = {"/etc/passwd"}; }, "not under /dev"},

@@ -74,9 +74,11 @@ case "$command_name" in
     ;;
   stop)
     if [[ -S "$DIR/run/libvirt-sock" ]] && command -v virsh >/dev/null; then
-      for domain in $(virsh -c "$URI" list --all --name 2>/dev/null); do
-        virsh -c "$URI" destroy "$domain" >/dev/null 2>&1 || true
-        virsh -c "$URI" undefine "$domain" >/dev/null 2>&1 || true
+      for uri in "$URI" "${URI/qemu+unix/lxc+unix}"; do
+        for domain in $(virsh -c "$uri" list --all --name 2>/dev/null); do
+          virsh -c "$uri" destroy "$domain" >/dev/null 2>&1 || true
+          virsh -c "$uri" undefine "$domain" >/dev/null 2>&1 || true
+        done
       done
     fi
     stop_pidfile "$DIR/libvirtd.pid"
