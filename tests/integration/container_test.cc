@@ -20,6 +20,7 @@
 
 #include "tests/integration/container_probe.h"
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/libvirt_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -36,10 +37,6 @@ std::string Tool(const std::string& name) {
     if (access((dir + name).c_str(), X_OK) == 0) return dir + name;
   }
   return name;
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 class ContainerTest : public ::testing::Test {
@@ -129,17 +126,7 @@ class ContainerTest : public ::testing::Test {
     return hostd_->vms().Release(context.get(), release, &released);
   }
 
-  std::vector<std::string> DomainNames() {
-    std::vector<std::string> names;
-    virDomainPtr* domains = nullptr;
-    int count = virConnectListAllDomains(connection_, &domains, 0);
-    for (int i = 0; i < count; ++i) {
-      names.push_back(virDomainGetName(domains[i]));
-      virDomainFree(domains[i]);
-    }
-    free(domains);
-    return names;
-  }
+  std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
 
   // The agent pid of each FTA id.
   std::map<std::string, pid_t> AgentPids() {
@@ -261,22 +248,7 @@ TEST_F(ContainerTest, AfterKillNineTheRestartedDaemonAdoptsTheContainerAndDestro
   EXPECT_EQ(kill(agent, 0), 0);
 
   // An orphan: our metadata, an id the store never had.
-  virDomainPtr domain = virDomainLookupByName(connection_, ("fta-" + id).c_str());
-  ASSERT_NE(domain, nullptr);
-  char* text = virDomainGetXMLDesc(domain, VIR_DOMAIN_XML_INACTIVE);
-  std::string xml = text;
-  free(text);
-  virDomainFree(domain);
-  auto replace = [&xml](const std::string& from, const std::string& to) {
-    size_t at = xml.find(from);
-    if (at != std::string::npos) xml.replace(at, from.size(), to);
-  };
-  replace("<name>fta-" + id + "<", "<name>fta-orphan-9<");
-  replace("id=\"" + id + "\"", "id=\"orphan-9\"");
-  xml.erase(xml.find("<uuid>"), xml.find("</uuid>") + 7 - xml.find("<uuid>"));
-  virDomainPtr orphan = virDomainDefineXML(connection_, xml.c_str());
-  ASSERT_NE(orphan, nullptr) << virGetLastErrorMessage();
-  virDomainFree(orphan);
+  ASSERT_TRUE(DefineOrphanCopy(connection_, id, "orphan-9"));
 
   auto restart = std::chrono::steady_clock::now();
   hostd_ = StartHostd();

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/libvirt_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -39,10 +40,6 @@ int FreeTcpPort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   close(fd);
   return ntohs(address.sin_port);
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 class VmGuestTest : public ::testing::Test {
@@ -139,17 +136,7 @@ class VmGuestTest : public ::testing::Test {
     return {response.ftas().begin(), response.ftas().end()};
   }
 
-  std::vector<std::string> DomainNames() {
-    std::vector<std::string> names;
-    virDomainPtr* domains = nullptr;
-    int count = virConnectListAllDomains(connection_, &domains, 0);
-    for (int i = 0; i < count; ++i) {
-      names.push_back(virDomainGetName(domains[i]));
-      virDomainFree(domains[i]);
-    }
-    free(domains);
-    return names;
-  }
+  std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
 
   std::vector<std::string> Overlays() {
     std::vector<std::string> files;
@@ -293,29 +280,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
 
   // An orphan: our metadata, an id the store never had (what a crash between
   // defining a guest and recording it would leave).
-  std::string orphan_xml;
-  {
-    virDomainPtr domain = virDomainLookupByName(connection_, ("fta-" + id).c_str());
-    ASSERT_NE(domain, nullptr);
-    char* xml = virDomainGetXMLDesc(domain, VIR_DOMAIN_XML_INACTIVE);
-    orphan_xml = xml;
-    free(xml);
-    virDomainFree(domain);
-  }
-  auto replace_all = [](std::string text, const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-      text.replace(at, from.size(), to);
-    }
-    return text;
-  };
-  orphan_xml = replace_all(orphan_xml, "fta-" + id + "<", "fta-orphan-9<");
-  orphan_xml = replace_all(orphan_xml, "id=\"" + id + "\"", "id=\"orphan-9\"");
-  size_t uuid = orphan_xml.find("<uuid>");
-  ASSERT_NE(uuid, std::string::npos);
-  orphan_xml.erase(uuid, orphan_xml.find("</uuid>") + 7 - uuid);
-  virDomainPtr orphan = virDomainDefineXML(connection_, orphan_xml.c_str());
-  ASSERT_NE(orphan, nullptr) << virGetLastErrorMessage();
-  virDomainFree(orphan);
+  ASSERT_TRUE(DefineOrphanCopy(connection_, id, "orphan-9"));
 
   auto restart = std::chrono::steady_clock::now();
   hostd_ = StartHostd();
