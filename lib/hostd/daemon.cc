@@ -112,7 +112,7 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
   std::unique_ptr<virt::Provisioner> guests_;          // libvirt backend
   std::unique_ptr<virt::Provisioner> containers_;      // lxc backend (container FTAs)
-  std::unique_ptr<virt::Provisioner> router_;          // the FTA kinds this host offers
+  std::unique_ptr<virt::BackendRouter> router_;        // the FTA kinds this host offers
   std::unique_ptr<virt::Provisioner> provisioner_;     // what FtaManager uses
   std::unique_ptr<sriov::SysfsRoot> sysfs_;
   std::unique_ptr<sriov::VfPool> vf_pool_;  // outlives ftas_
@@ -232,6 +232,7 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   }
   SweepRunner::Options sweep_options;
   sweep_options.backend = config.backend;
+  sweep_options.backends = router_->Backends();
   sweep_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   sweep_options.host = DescribeHost(config);
   sweep_options.read_vf_inventory = [pool = vf_pool_.get()]() -> absl::StatusOr<sriov::Inventory> {

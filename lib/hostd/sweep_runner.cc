@@ -63,9 +63,12 @@ SweepRunner::SweepRunner(Options options, store::Store* store, FtaManager* ftas,
 SweepRunner::~SweepRunner() { Shutdown("daemon shutting down"); }
 
 absl::Status SweepRunner::CheckCapacity(const fta::v1::SweepSpec& spec) {
-  if (!spec.backend().empty() && spec.backend() != options_.backend) {
+  const std::string& backend = spec.backend().empty() ? options_.backend : spec.backend();
+  if (backend != options_.backend &&
+      std::find(options_.backends.begin(), options_.backends.end(), backend) == options_.backends.end()) {
     return absl::FailedPreconditionError(absl::StrCat("--backend: this daemon runs the \"", options_.backend,
-                                                      "\" backend, not \"", spec.backend(), "\""));
+                                                      "\" backend", options_.backends.size() > 1 ? " (and others)" : "",
+                                                      ", not \"", spec.backend(), "\""));
   }
   int largest = *std::max_element(spec.fta_counts().begin(), spec.fta_counts().end());
   if (largest > ftas_->max_ftas()) {
@@ -74,7 +77,7 @@ absl::Status SweepRunner::CheckCapacity(const fta::v1::SweepSpec& spec) {
   }
   // KVM guests have their own view of the directory (their agents check it);
   // the host's must be usable for process FTAs and the native runs.
-  if (options_.backend == "process" || spec.native()) return CheckDirectoryWritable("-d", spec.directory());
+  if (backend != "libvirt" || spec.native()) return CheckDirectoryWritable("-d", spec.directory());
   return CheckDirectoryAbsolute("-d", spec.directory());
 }
 
@@ -241,7 +244,8 @@ void SweepRunner::Publish(ActiveSweep* active, const SweepEvent& event) {
   for (auto& subscriber : active->subscribers) subscriber->Push(event);
 }
 
-absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count) {
+absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, const std::string& requested) {
+  const std::string& backend = requested.empty() ? options_.backend : requested;
   FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> listed, ftas_->List(/*include_released=*/false));
   std::vector<std::string> starting, broken;
   for (const fta::v1::Fta& fta : listed) {
@@ -265,14 +269,14 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count) {
   FTA_ASSIGN_OR_RETURN(listed, ftas_->List(false));
   std::vector<std::string> usable;  // List sorts by id number
   for (const fta::v1::Fta& fta : listed) {
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST &&
+    if (fta.kind() == fta::v1::FTA_KIND_GUEST && fta.backend() == backend &&
         (fta.state() == fta::v1::FTA_STATE_READY || fta.state() == fta::v1::FTA_STATE_BUSY)) {
       usable.push_back(fta.id());
     }
   }
   if (static_cast<int>(usable.size()) < count) {
     FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> added,
-                         ftas_->Allocate(count - static_cast<int>(usable.size()), options_.connect_timeout));
+                         ftas_->Allocate(count - static_cast<int>(usable.size()), options_.connect_timeout, backend));
     for (const fta::v1::Fta& fta : added) usable.push_back(fta.id());
   } else if (static_cast<int>(usable.size()) > count) {
     std::vector<std::string> extra(usable.begin() + count, usable.end());
@@ -323,7 +327,7 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
   std::vector<std::string> targets;
   if (step.target == fta::v1::SWEEP_TARGET_FTAS) {
     progress(absl::StrCat("bringing FTAs to ", step.fta_count), fta::v1::PHASE_UNSPECIFIED, 0, "");
-    absl::StatusOr<std::vector<std::string>> ids = EnsureFtas(step.fta_count);
+    absl::StatusOr<std::vector<std::string>> ids = EnsureFtas(step.fta_count, active->sweep.spec().backend());
     if (!ids.ok()) return store_failure(ids.status());
     targets = *ids;
   } else {

@@ -89,6 +89,10 @@ fta::v1::RunSnapshot DescribeHost(const HostdConfig& config) {
 fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std::vector<fta::v1::Fta>& ftas,
                                     const std::string& engine, const sriov::Inventory* inventory) {
   fta::v1::RunSnapshot snapshot = host;
+  // On a host with several kinds the run's FTAs say which one it measured.
+  for (const fta::v1::Fta& fta : ftas) {
+    if (fta.kind() == fta::v1::FTA_KIND_GUEST && !fta.backend().empty()) snapshot.set_backend(fta.backend());
+  }
   std::set<std::string> versions;
   std::set<std::string> pfs, rates;  // sorted and unique: stable text
   for (const fta::v1::Fta& fta : ftas) {
