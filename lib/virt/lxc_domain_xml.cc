@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/virt/domain_xml.h"
 
 namespace fta::virt {
@@ -57,7 +58,12 @@ absl::StatusOr<std::string> BuildContainerXml(const ContainerTemplate& shape, co
                   kFtaMetadataUri, "' id='", XmlEscape(plan.fta_id), "' owner='", XmlEscape(plan.owner),
                   "' kind='container'/>\n  </metadata>\n");
   absl::StrAppend(&xml, "  <memory unit='MiB'>", shape.memory_mib, "</memory>\n");
-  absl::StrAppend(&xml, "  <vcpu placement='static'>", shape.vcpus, "</vcpu>\n");
+  // The LXC driver pins the whole container to <vcpu cpuset> and ignores
+  // <vcpupin>; the vcpupin lines stay as the record adoption reads back
+  // (PinnedCores), the same as for guests.
+  absl::StrAppend(&xml, "  <vcpu placement='static'");
+  if (!plan.host_cores.empty()) absl::StrAppend(&xml, " cpuset='", absl::StrJoin(plan.host_cores, ","), "'");
+  absl::StrAppend(&xml, ">", shape.vcpus, "</vcpu>\n");
   if (!plan.host_cores.empty()) {
     absl::StrAppend(&xml, "  <cputune>\n");
     for (size_t i = 0; i < plan.host_cores.size(); ++i) {

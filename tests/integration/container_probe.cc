@@ -72,6 +72,23 @@ std::vector<std::string> CgroupsNamed(const std::string& needle) {
   return found;
 }
 
+std::string StatusField(pid_t pid, const std::string& field) {
+  std::istringstream status(ReadAll("/proc/" + std::to_string(pid) + "/status"));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    size_t value = line.find_first_not_of(" \t", field.size() + 1);
+    return value == std::string::npos ? "" : line.substr(value);
+  }
+  return "";
+}
+
+std::string CgroupFile(const std::string& needle, const std::string& name) {
+  for (const std::string& dir : CgroupsNamed(needle)) {
+    if (std::filesystem::exists(dir + "/" + name)) return ReadAll(dir + "/" + name);
+  }
+  return "";
+}
+
 std::vector<std::string> MountsMentioning(const std::string& pid, const std::string& needle) {
   std::vector<std::string> found;
   std::istringstream mounts(ReadAll("/proc/" + pid + "/mountinfo"));

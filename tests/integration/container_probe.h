@@ -28,6 +28,13 @@ std::vector<pid_t> ProcessesInNetns(uint64_t inode);
 // contains `needle`.
 std::vector<std::string> CgroupsNamed(const std::string& needle);
 
+// A field of /proc/PID/status ("Cpus_allowed_list"), "" when absent.
+std::string StatusField(pid_t pid, const std::string& field);
+
+// The first file `name` in a cgroup directory (under /sys/fs/cgroup, a few
+// levels deep) whose name contains `needle`, as text; "" when none.
+std::string CgroupFile(const std::string& needle, const std::string& name);
+
 // Lines of /proc/PID/mountinfo containing `needle`.
 std::vector<std::string> MountsMentioning(const std::string& pid, const std::string& needle);
 

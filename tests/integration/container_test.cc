@@ -184,6 +184,12 @@ TEST_F(ContainerTest, TwoContainersEachInItsOwnNetnsRunAJobAndLeaveNothingWhenRe
   std::set<uint64_t> namespaces;
   std::set<std::string> held;
   for (const auto& [id, pid] : agents) {
+    // One core of its own and the configured memory limit.
+    std::string cores = StatusField(pid, "Cpus_allowed_list");
+    EXPECT_EQ(cores.find_first_not_of("0123456789"), std::string::npos) << id << " may run on " << cores;
+    std::string limit = CgroupFile("fta-" + id + ".", "memory.limit_in_bytes");  // cgroup v1
+    if (limit.empty()) limit = CgroupFile("fta-" + id + ".", "memory.max");        // v2
+    EXPECT_EQ(limit, std::to_string(256 << 20) + "\n") << id;
     uint64_t netns = NetnsInode(std::to_string(pid));
     EXPECT_NE(netns, host_netns) << id << " runs in the host's network namespace";
     namespaces.insert(netns);

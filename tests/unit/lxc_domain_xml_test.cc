@@ -54,7 +54,8 @@ TEST(LxcDomainXmlTest, RunsTheAgentAsInitWithItsIdentityFromAFileOnAReadOnlyRoot
   At(*xml, "<initarg>/run/fta-agent/identity</initarg>");
   EXPECT_EQ(xml->find("token"), std::string::npos) << "no secret in the domain XML";
   At(*xml, "<memory unit='MiB'>512</memory>");
-  At(*xml, "<vcpupin vcpu='0' cpuset='1'/>");
+  At(*xml, "<vcpu placement='static' cpuset='1'>1</vcpu>");  // what LXC applies
+  At(*xml, "<vcpupin vcpu='0' cpuset='1'/>");                  // what adoption reads
   At(*xml, "<privnet/>");
   At(*xml, "id='fta-3' owner='fta-hostd:/var/lib/fta-hostd'");
   EXPECT_EQ(MetadataAttribute(*xml, "id"), "fta-3");
@@ -80,6 +81,7 @@ TEST(LxcDomainXmlTest, PassesVerbsCharDevicesAndLeavesCoresUnpinnedWhenNoneAreGi
   At(*xml, "<hostdev mode='capabilities' type='misc'>\n      <source>\n        <char>/dev/infiniband/uverbs3</char>");
   At(*xml, "<char>/dev/infiniband/rdma_cm</char>");
   EXPECT_EQ(xml->find("<cputune>"), std::string::npos);
+  At(*xml, "<vcpu placement='static'>1</vcpu>");
 }
 
 TEST(LxcDomainXmlTest, RefusesBadShapesNamingTheField) {
