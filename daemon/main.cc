@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
-#include "lib/hostd/config.h"
-#include "lib/hostd/daemon.h"
+#include "lib/config/config.h"
+#include "lib/daemon/daemon.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 

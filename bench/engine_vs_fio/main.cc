@@ -165,8 +165,9 @@ int Usage(const char* error) {
   return 2;
 }
 
-int Main(int argc, char** argv) {
-  Options options;
+// Flags into `options`; a non-zero exit code on a bad flag (usage printed).
+int ParseFlags(int argc, char** argv, Options* out) {
+  Options& options = *out;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (i + 1 >= argc) return Usage(absl::StrCat("missing value for ", flag).c_str());
@@ -194,6 +195,12 @@ int Main(int argc, char** argv) {
       return Usage(absl::StrCat("unknown flag ", flag).c_str());
     }
   }
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  Options options;
+  if (int rc = ParseFlags(argc, argv, &options)) return rc;
   RealClock clock;
   nlohmann::json out;
   out["benchmark"] = "engine_vs_fio";

@@ -13,7 +13,7 @@
 // unlinks the file, timed). -C reads the file of rank (r + Q) % N, which is
 // IOR's node shift for one rank per FTA. -d and -T are the coordinator's
 // (it delays or skips the GO); -g, -D, -u and read verification are refused
-// for this engine by fta-hostd (IorEngineSupports in lib/hostd).
+// for this engine by fta-hostd (IorEngineSupports in lib/jobs).
 // The process is started with posix_spawn (never a shell); its JSON summary
 // is parsed (the text output on stdout is the fallback if the file is
 // missing); a failing run becomes an ABORTED status quoting IOR.

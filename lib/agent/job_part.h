@@ -1,6 +1,6 @@
 // Turning a JobPart from fta-hostd into what the agent runs, with every check
-// that can be made before a file is touched. Errors are INVALID_ARGUMENT (or
-// the errno-derived code for the directory) and their message is what the
+// that can be made before a file is touched. Errors are INVALID_ARGUMENT and
+// their message is what the
 // agent sends back in PartFailed, so it names the problem in operator terms.
 #pragma once
 
@@ -27,15 +27,10 @@ struct PartPlan {
   std::chrono::milliseconds sample_interval = kDefaultSampleInterval;
 };
 
-// Sizes come from the *_bytes fields (the daemon already parsed the strings);
-// segments, iterations and task_offset of 0 mean 1; neither write nor read
-// means both, as in IOR; an empty file name means "testfile". Runs
-// ior::Validate, checks the rank list against total_ranks and the engine
-// choice, then CheckDirectory.
+// The spec read by ior::ResolveSpec (the daemon's reading: IOR's defaults,
+// engine options), sizes from the *_bytes fields the daemon parsed, the rank
+// list checked against total_ranks, then what only this host can check: the
+// directory (ior::CheckDirectoryWritable).
 absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part);
-
-// `directory` must exist, be a directory and be writable and searchable by
-// this process. Message: "directory /x: No such file or directory".
-absl::Status CheckDirectory(const std::string& directory);
 
 }  // namespace fta::agent

@@ -1,14 +1,17 @@
-// EventQueue: one subscriber's queue of events (a job's, a sweep's).
+// EventQueue: one subscriber's queue of events (a job's, a sweep's, a job's
+// inbox of agent messages).
 //
 // The producer pushes and finally closes; the subscriber pops with a
-// deadline until the queue is closed and drained. Pushes after Close() are
-// dropped, so a late producer cannot grow a queue nobody reads any more.
+// deadline on the injected clock until the queue is closed and drained.
+// Pushes after Close() are dropped, so a late producer cannot grow a queue
+// nobody reads any more; Close() also wakes a waiting Pop (a cancel).
 //
-//   auto events = std::make_shared<EventQueue<fta::v1::JobEvent>>();
+//   auto events = std::make_shared<EventQueue<fta::v1::JobEvent>>(clock);
 //   events->Push(started);  ...  events->Close();
-//   while (auto event = events->Pop(deadline)) { ... }
+//   while (auto event = events->PopFor(absl::Seconds(1))) { ... }
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -16,14 +19,17 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "lib/core/clock.h"
 
 namespace fta::core {
 
 template <typename Event>
 class EventQueue {
  public:
+  // `clock` (not owned) must outlive the queue.
+  explicit EventQueue(const Clock* clock) : clock_(clock) {}
+
   void Push(Event event) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -41,19 +47,26 @@ class EventQueue {
     cv_.notify_all();
   }
 
-  // Next event; nullopt on timeout or when closed and drained.
+  // Next event; nullopt when `deadline` (on the clock) passed or the queue
+  // is closed and drained.
   std::optional<Event> Pop(absl::Time deadline) {
     std::unique_lock<std::mutex> lock(mu_);
     while (events_.empty() && !closed_) {
-      absl::Duration left = deadline - absl::Now();
+      absl::Duration left = deadline - clock_->Now();
       if (left <= absl::ZeroDuration()) return std::nullopt;
-      cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
+      left = std::min(left, clock_->WaitSlice());
+      if (left == absl::InfiniteDuration()) {
+        cv_.wait(lock);
+      } else {
+        cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
+      }
     }
     if (events_.empty()) return std::nullopt;
     Event event = std::move(events_.front());
     events_.pop_front();
     return event;
   }
+  std::optional<Event> PopFor(absl::Duration timeout) { return Pop(clock_->Now() + timeout); }
 
   bool closed_and_empty() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -61,6 +74,7 @@ class EventQueue {
   }
 
  private:
+  const Clock* clock_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Event> events_ ABSL_GUARDED_BY(mu_);

@@ -148,9 +148,122 @@ absl::Status CheckComplete(const IorRun& run, size_t last_line) {
   return absl::OkStatus();
 }
 
-// IOR never escapes JSON strings, so a command line or path holding '"' or
-// '\' breaks the document. These keys sit alone on their line; re-escape
-// their values. (Everything between the first '": "' and the last '"' is the
+enum class Section { kHeader, kOptions, kBeforeTable, kRows, kSummaryHeader, kSummaryRows, kDone };
+
+// One line of the Results table (or what may sit between its rows).
+absl::Status ParseResultsLine(size_t n, absl::string_view line, absl::string_view trimmed, IorRun* run,
+                              Section* section) {
+  if (trimmed.empty() || absl::StartsWith(trimmed, "------") || absl::StartsWith(trimmed, "WARNING:") ||
+      absl::StartsWith(trimmed, "stonewalling pairs") || absl::StartsWith(trimmed, "Pairs deadline")) {
+    return absl::OkStatus();
+  }
+  if (trimmed == "Summary of all tests:") {
+    *section = Section::kSummaryHeader;
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&trimmed, "Max Write:")) {
+    FTA_ASSIGN_OR_RETURN(run->max_write, ParseMaxLine(n, trimmed));
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&trimmed, "Max Read:")) {
+    FTA_ASSIGN_OR_RETURN(run->max_read, ParseMaxLine(n, trimmed));
+    return absl::OkStatus();
+  }
+  std::vector<absl::string_view> cells = Cells(trimmed);
+  if (cells[0] == "write" || cells[0] == "read") {
+    FTA_ASSIGN_OR_RETURN(IorResultRow row, ParseResultRow(n, cells));
+    run->results.push_back(row);
+  } else if (cells[0] == "remove") {
+    FTA_ASSIGN_OR_RETURN(IorRemoveRow row, ParseRemoveRow(n, cells));
+    run->removes.push_back(row);
+  } else {
+    return LineError(n, absl::StrCat("unexpected text in the Results table: \"", Excerpt(line), "\""));
+  }
+  return absl::OkStatus();
+}
+
+// One line of the Summary table, or the closing "Finished" line.
+absl::Status ParseSummaryLine(size_t n, absl::string_view line, absl::string_view trimmed, IorRun* run,
+                              Section* section) {
+  if (trimmed.empty()) return absl::OkStatus();
+  std::string key;
+  std::string value;
+  if (SplitKeyValue(line, &key, &value) && key == "Finished") {
+    run->finished = value;
+    *section = Section::kDone;
+    return absl::OkStatus();
+  }
+  std::vector<absl::string_view> cells = Cells(trimmed);
+  if (cells[0] != "write" && cells[0] != "read") {
+    return LineError(n, absl::StrCat("unexpected text in the Summary table: \"", Excerpt(line), "\""));
+  }
+  FTA_ASSIGN_OR_RETURN(IorSummaryRow row, ParseSummaryRow(n, cells));
+  run->summary.push_back(row);
+  return absl::OkStatus();
+}
+
+// Advances `section` by one line of the document after its first.
+absl::Status ParseLine(size_t n, absl::string_view line, IorRun* run, Section* section) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+  std::string key;
+  std::string value;
+  switch (*section) {
+    case Section::kHeader:
+      if (trimmed == "Options:") {
+        *section = Section::kOptions;
+      } else if (SplitKeyValue(line, &key, &value)) {
+        if (key == "Began") run->began = value;
+        if (key == "Command line") run->command_line = value;
+        if (key == "Machine") run->machine = value;
+      }
+      return absl::OkStatus();
+    case Section::kOptions:
+      if (trimmed == "Results:") {
+        *section = Section::kBeforeTable;
+      } else if (!trimmed.empty() && SplitKeyValue(line, &key, &value)) {
+        run->options[key] = value;
+      }
+      return absl::OkStatus();
+    case Section::kBeforeTable:
+      if (trimmed.empty()) return absl::OkStatus();
+      if (!absl::StartsWith(trimmed, "access") || !absl::StrContains(trimmed, "bw(MiB/s)")) {
+        return LineError(n, absl::StrCat("expected the Results table header, got \"", Excerpt(line), "\""));
+      }
+      *section = Section::kRows;
+      return absl::OkStatus();
+    case Section::kRows:
+      return ParseResultsLine(n, line, trimmed, run, section);
+    case Section::kSummaryHeader:
+      if (!absl::StartsWith(trimmed, "Operation")) {
+        return LineError(n, absl::StrCat("expected the Summary table header, got \"", Excerpt(line), "\""));
+      }
+      *section = Section::kSummaryRows;
+      return absl::OkStatus();
+    case Section::kSummaryRows:
+      return ParseSummaryLine(n, line, trimmed, run, section);
+    case Section::kDone:
+      return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+// The error for a document that ends in `section` (OK once it is done).
+absl::Status CheckEnded(Section section, size_t last) {
+  switch (section) {
+    case Section::kDone:
+      return absl::OkStatus();
+    case Section::kHeader:
+    case Section::kOptions:
+      return LineError(last, "output ends before the Results table (truncated?)");
+    case Section::kBeforeTable:
+    case Section::kRows:
+      return LineError(last, "output ends inside the Results table, before \"Summary of all tests:\" (truncated?)");
+    case Section::kSummaryHeader:
+    case Section::kSummaryRows:
+      return LineError(last, "output ends inside the Summary table, before the \"Finished\" line (truncated?)");
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -168,109 +281,12 @@ absl::StatusOr<IorRun> ParseIorText(absl::string_view text) {
   IorRun run;
   run.format = IorRun::Format::kText;
   run.version = std::string(first.substr(4, colon - 4));
-
-  enum class Section { kHeader, kOptions, kBeforeTable, kRows, kSummaryHeader, kSummaryRows, kDone };
   Section section = Section::kHeader;
   for (size_t i = 1; i < lines.size() && section != Section::kDone; ++i) {
-    const size_t n = i + 1;
-    absl::string_view line = lines[i];
-    absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-    std::string key;
-    std::string value;
-    switch (section) {
-      case Section::kHeader:
-        if (trimmed == "Options:") {
-          section = Section::kOptions;
-        } else if (SplitKeyValue(line, &key, &value)) {
-          if (key == "Began") run.began = value;
-          if (key == "Command line") run.command_line = value;
-          if (key == "Machine") run.machine = value;
-        }
-        break;
-      case Section::kOptions:
-        if (trimmed == "Results:") {
-          section = Section::kBeforeTable;
-        } else if (!trimmed.empty() && SplitKeyValue(line, &key, &value)) {
-          run.options[key] = value;
-        }
-        break;
-      case Section::kBeforeTable:
-        if (trimmed.empty()) break;
-        if (!absl::StartsWith(trimmed, "access") || !absl::StrContains(trimmed, "bw(MiB/s)")) {
-          return LineError(n, absl::StrCat("expected the Results table header, got \"", Excerpt(line), "\""));
-        }
-        section = Section::kRows;
-        break;
-      case Section::kRows: {
-        if (trimmed.empty() || absl::StartsWith(trimmed, "------") || absl::StartsWith(trimmed, "WARNING:") ||
-            absl::StartsWith(trimmed, "stonewalling pairs") || absl::StartsWith(trimmed, "Pairs deadline")) {
-          break;
-        }
-        if (trimmed == "Summary of all tests:") {
-          section = Section::kSummaryHeader;
-          break;
-        }
-        if (absl::ConsumePrefix(&trimmed, "Max Write:")) {
-          FTA_ASSIGN_OR_RETURN(run.max_write, ParseMaxLine(n, trimmed));
-          break;
-        }
-        if (absl::ConsumePrefix(&trimmed, "Max Read:")) {
-          FTA_ASSIGN_OR_RETURN(run.max_read, ParseMaxLine(n, trimmed));
-          break;
-        }
-        std::vector<absl::string_view> cells = Cells(trimmed);
-        if (cells[0] == "write" || cells[0] == "read") {
-          FTA_ASSIGN_OR_RETURN(IorResultRow row, ParseResultRow(n, cells));
-          run.results.push_back(row);
-        } else if (cells[0] == "remove") {
-          FTA_ASSIGN_OR_RETURN(IorRemoveRow row, ParseRemoveRow(n, cells));
-          run.removes.push_back(row);
-        } else {
-          return LineError(n, absl::StrCat("unexpected text in the Results table: \"", Excerpt(line), "\""));
-        }
-        break;
-      }
-      case Section::kSummaryHeader:
-        if (!absl::StartsWith(trimmed, "Operation")) {
-          return LineError(n, absl::StrCat("expected the Summary table header, got \"", Excerpt(line), "\""));
-        }
-        section = Section::kSummaryRows;
-        break;
-      case Section::kSummaryRows:
-        if (trimmed.empty()) break;
-        if (SplitKeyValue(line, &key, &value) && key == "Finished") {
-          run.finished = value;
-          section = Section::kDone;
-          break;
-        }
-        {
-          std::vector<absl::string_view> cells = Cells(trimmed);
-          if (cells[0] != "write" && cells[0] != "read") {
-            return LineError(n, absl::StrCat("unexpected text in the Summary table: \"", Excerpt(line), "\""));
-          }
-          FTA_ASSIGN_OR_RETURN(IorSummaryRow row, ParseSummaryRow(n, cells));
-          run.summary.push_back(row);
-        }
-        break;
-      case Section::kDone:
-        break;
-    }
+    FTA_RETURN_IF_ERROR(ParseLine(i + 1, lines[i], &run, &section));
   }
-  const size_t last = lines.size();
-  switch (section) {
-    case Section::kDone:
-      break;
-    case Section::kHeader:
-    case Section::kOptions:
-      return LineError(last, "output ends before the Results table (truncated?)");
-    case Section::kBeforeTable:
-    case Section::kRows:
-      return LineError(last, "output ends inside the Results table, before \"Summary of all tests:\" (truncated?)");
-    case Section::kSummaryHeader:
-    case Section::kSummaryRows:
-      return LineError(last, "output ends inside the Summary table, before the \"Finished\" line (truncated?)");
-  }
-  FTA_RETURN_IF_ERROR(CheckComplete(run, last));
+  FTA_RETURN_IF_ERROR(CheckEnded(section, lines.size()));
+  FTA_RETURN_IF_ERROR(CheckComplete(run, lines.size()));
   return run;
 }
 

@@ -1,11 +1,32 @@
 #include "lib/ior/ior_spec.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/status_macros.h"
+#include "lib/core/units.h"
 
 namespace fta::ior {
+namespace {
+
+constexpr int kMaxRanksPerFta = 256;
+
+absl::StatusOr<uint64_t> CountField(const char* field, int64_t value, int64_t fallback) {
+  if (value < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be at least 1, got ", value));
+  }
+  return static_cast<uint64_t>(value == 0 ? fallback : value);
+}
+
+}  // namespace
 
 absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params) {
   for (auto [value, flag] : {std::pair{spec.random_seed(), "random_seed (--random-seed)"},
@@ -25,6 +46,70 @@ absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params)
   params->intra_test_barriers = spec.intra_test_barriers();
   params->unique_dir = spec.unique_dir();
   params->odirect = spec.odirect();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<IorParams> ResolveSpec(const fta::v1::IorSpec& spec) {
+  IorParams params;
+  if (!spec.transfer_size().empty()) {
+    FTA_ASSIGN_OR_RETURN(params.transfer_size, ParseSize("transfer_size (-t)", spec.transfer_size()));
+  }
+  if (!spec.block_size().empty()) {
+    FTA_ASSIGN_OR_RETURN(params.block_size, ParseSize("block_size (-b)", spec.block_size()));
+  }
+  FTA_ASSIGN_OR_RETURN(params.segments, CountField("segments (-s)", spec.segments(), 1));
+  FTA_ASSIGN_OR_RETURN(params.iterations, CountField("iterations (-i)", spec.iterations(), 1));
+  FTA_ASSIGN_OR_RETURN(params.task_offset, CountField("task_offset (-Q)", spec.task_offset(), 1));
+  // IOR: neither -w nor -r means both.
+  params.write = spec.write() || !spec.read();
+  params.read = spec.read() || !spec.write();
+  params.fsync = spec.fsync();
+  params.keep_files = spec.keep_files();
+  params.reorder_tasks = spec.reorder_tasks();
+  params.use_existing = spec.use_existing();
+  params.directory = spec.directory();
+  if (!spec.file_name().empty()) params.file_name = spec.file_name();
+  FTA_RETURN_IF_ERROR(ApplyEngineOptions(spec, &params));
+  if (params.directory.empty()) {
+    return absl::InvalidArgumentError("directory (-d): required (where the test files go)");
+  }
+  if (spec.ranks_per_fta() < 0 || spec.ranks_per_fta() > kMaxRanksPerFta) {
+    return absl::InvalidArgumentError(absl::StrCat("ranks_per_fta: must be between 1 and ", kMaxRanksPerFta,
+                                                   ", got ", spec.ranks_per_fta()));
+  }
+  if (!spec.engine().empty() && spec.engine() != "builtin" && spec.engine() != "ior") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("engine: \"", spec.engine(), "\" is not one of builtin, ior"));
+  }
+  FTA_RETURN_IF_ERROR(Validate(params));
+  return params;
+}
+
+absl::Status CheckDirectoryAbsolute(const std::string& field, const std::string& path) {
+  if (path.empty() || path[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": \"", path, "\" must be an absolute path"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path) {
+  FTA_RETURN_IF_ERROR(CheckDirectoryAbsolute(field, path));
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, " is not a directory"));
+  }
+  // access(W_OK) says yes to root everywhere; creating a file is the truth.
+  std::string probe = absl::StrCat(path, "/.fta-hostd-probe-XXXXXX");
+  int fd = mkstemp(probe.data());
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", path, " is not writable: ", std::strerror(errno)));
+  }
+  close(fd);
+  unlink(probe.c_str());
   return absl::OkStatus();
 }
 

@@ -186,45 +186,99 @@ uint64_t PosixEngine::TransferOffset(uint64_t k) const {
   return segment * params_.block_size + j * params_.transfer_size;
 }
 
+void PosixEngine::EnsurePermutation() {
+  if (!params_.random_offset || !permutation_.empty()) return;
+  permutation_.resize(params_.block_size / params_.transfer_size);
+  std::iota(permutation_.begin(), permutation_.end(), uint64_t{0});
+  const uint64_t seed = params_.random_seed != 0 ? params_.random_seed : static_cast<uint64_t>(signature_);
+  std::mt19937_64 generator(seed);
+  for (uint64_t i = permutation_.size() - 1; i > 0; --i) {
+    std::uniform_int_distribution<uint64_t> pick(0, i);
+    std::swap(permutation_[i], permutation_[pick(generator)]);
+  }
+}
+
+absl::Status PosixEngine::PrepareWrite(const std::string& path) {
+  // Refilled per phase (not per engine) because a read phase reuses the
+  // buffer; it is O(transfer size) and outside the timers.
+  FillPattern();
+  if (params_.unique_dir) {
+    const std::string directory = RankDirectory(params_, rank_);
+    if (::mkdir(directory.c_str(), 0775) != 0 && errno != EEXIST) {
+      return ErrnoError(errno, absl::StrCat("mkdir ", directory, " (-u)"));
+    }
+  }
+  if (!params_.use_existing && ::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return ErrnoError(errno, absl::StrCat("unlink ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PosixEngine::Transfer(const OpenPhase& phase, uint64_t k, PhaseMeasurement* m) {
+  const uint64_t transfer = params_.transfer_size;
+  const uint64_t offset = TransferOffset(k);
+  unsigned char* buffer = buffer_.get();
+  if (phase.writing) {
+    // The pattern's page stamps follow the offset (also under -z).
+    for (uint64_t page = 0; page < transfer; page += kPatternPageSize) {
+      uint64_t stamp = OffsetStamp(rank_, offset + page);
+      std::memcpy(buffer + page, &stamp, sizeof(stamp));
+    }
+    FTA_RETURN_IF_ERROR(WriteFully(phase.fd, buffer, transfer, offset, phase.path));
+    if (params_.fsync_per_write && ::fsync(phase.fd) != 0) {
+      return ErrnoError(errno, absl::StrCat("fsync ", phase.path, " (-Y)"));
+    }
+  } else {
+    FTA_RETURN_IF_ERROR(ReadFully(phase.fd, buffer, transfer, offset, phase.expected_size, phase.path));
+    if (params_.verify_read) FTA_RETURN_IF_ERROR(VerifyTransfer(buffer, offset, phase.path));
+  }
+  m->bytes += transfer;
+  ++m->ops;
+  Count(phase.counters, transfer);
+  if (Cancelled(phase.cancel)) {
+    return absl::CancelledError(absl::StrCat(phase.writing ? "write" : "read", " ", phase.path, " cancelled after ",
+                                             m->ops, " transfers"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PosixEngine::TransferAll(const OpenPhase& phase, uint64_t planned, const PhaseHooks& hooks,
+                                      PhaseMeasurement* m) {
+  const int64_t deadline_ns = static_cast<int64_t>(params_.deadline_seconds) * 1'000'000'000;
+  uint64_t k = 0;
+  for (; k < planned; ++k) {
+    FTA_RETURN_IF_ERROR(Transfer(phase, k, m));
+    if (deadline_ns > 0) {
+      const int64_t now = clock_->NowUnixNanos();
+      if (now - m->xfer_start_ns > deadline_ns && k + 1 < planned) {
+        m->stonewall_ops = k + 1;
+        m->stonewall_ns = now;
+        ++k;
+        break;
+      }
+    }
+  }
+  if (params_.stonewall_wear_out && deadline_ns > 0) {
+    uint64_t target = k;
+    if (hooks.sync != nullptr) {
+      FTA_ASSIGN_OR_RETURN(target, hooks.sync->AgreeTransferCount(k));
+    }
+    for (target = std::min(target, planned); k < target; ++k) FTA_RETURN_IF_ERROR(Transfer(phase, k, m));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PhaseMeasurement> PosixEngine::RunPhase(Direction direction, LiveCounters* counters,
                                                        const std::atomic<bool>* cancel,
                                                        const PhaseHooks& hooks) {
   FTA_RETURN_IF_ERROR(CheckRunnable());
   FTA_RETURN_IF_ERROR(EnsureBuffer());
+  EnsurePermutation();
   const bool writing = direction == Direction::kWrite;
-  const char* verb = writing ? "write" : "read";
-  if (params_.random_offset && permutation_.empty()) {
-    permutation_.resize(params_.block_size / params_.transfer_size);
-    std::iota(permutation_.begin(), permutation_.end(), uint64_t{0});
-    const uint64_t seed = params_.random_seed != 0 ? params_.random_seed : static_cast<uint64_t>(signature_);
-    std::mt19937_64 generator(seed);
-    for (uint64_t i = permutation_.size() - 1; i > 0; --i) {
-      std::uniform_int_distribution<uint64_t> pick(0, i);
-      std::swap(permutation_[i], permutation_[pick(generator)]);
-    }
-  }
   const std::string path = writing ? WritePath() : ReadPath();
-  if (writing) {
-    // Refilled per phase (not per engine) because a read phase reuses the
-    // buffer; it is O(transfer size) and outside the timers.
-    FillPattern();
-    if (params_.unique_dir) {
-      const std::string directory = RankDirectory(params_, rank_);
-      if (::mkdir(directory.c_str(), 0775) != 0 && errno != EEXIST) {
-        return ErrnoError(errno, absl::StrCat("mkdir ", directory, " (-u)"));
-      }
-    }
-    if (!params_.use_existing && ::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      return ErrnoError(errno, absl::StrCat("unlink ", path));
-    }
-  }
-
-  const uint64_t transfer = params_.transfer_size;
-  const uint64_t expected_size = BytesPerRank(params_);
+  if (writing) FTA_RETURN_IF_ERROR(PrepareWrite(path));
   uint64_t planned = TransfersPerRank(params_);
   if (hooks.max_transfers > 0) planned = std::min(planned, hooks.max_transfers);
-  const int64_t deadline_ns = static_cast<int64_t>(params_.deadline_seconds) * 1'000'000'000;
-  unsigned char* buffer = buffer_.get();
   PhaseMeasurement m;
 
   int flags = (writing ? O_CREAT | O_RDWR : O_RDONLY) | O_CLOEXEC;
@@ -246,50 +300,8 @@ absl::StatusOr<PhaseMeasurement> PosixEngine::RunPhase(Direction direction, Live
   }
 
   m.xfer_start_ns = clock_->NowUnixNanos();
-  // One transfer; the pattern's page stamps follow the offset (also under -z).
-  auto do_transfer = [&](uint64_t k) -> absl::Status {
-    const uint64_t offset = TransferOffset(k);
-    if (writing) {
-      for (uint64_t page = 0; page < transfer; page += kPatternPageSize) {
-        uint64_t stamp = OffsetStamp(rank_, offset + page);
-        std::memcpy(buffer + page, &stamp, sizeof(stamp));
-      }
-      FTA_RETURN_IF_ERROR(WriteFully(fd, buffer, transfer, offset, path));
-      if (params_.fsync_per_write && ::fsync(fd) != 0) {
-        return ErrnoError(errno, absl::StrCat("fsync ", path, " (-Y)"));
-      }
-    } else {
-      FTA_RETURN_IF_ERROR(ReadFully(fd, buffer, transfer, offset, expected_size, path));
-      if (params_.verify_read) FTA_RETURN_IF_ERROR(VerifyTransfer(buffer, offset, path));
-    }
-    m.bytes += transfer;
-    ++m.ops;
-    Count(counters, transfer);
-    if (Cancelled(cancel)) {
-      return absl::CancelledError(absl::StrCat(verb, " ", path, " cancelled after ", m.ops, " transfers"));
-    }
-    return absl::OkStatus();
-  };
-  uint64_t k = 0;
-  for (; k < planned; ++k) {
-    FTA_RETURN_IF_ERROR(do_transfer(k));
-    if (deadline_ns > 0) {
-      const int64_t now = clock_->NowUnixNanos();
-      if (now - m.xfer_start_ns > deadline_ns && k + 1 < planned) {
-        m.stonewall_ops = k + 1;
-        m.stonewall_ns = now;
-        ++k;
-        break;
-      }
-    }
-  }
-  if (params_.stonewall_wear_out && deadline_ns > 0) {
-    uint64_t target = k;
-    if (hooks.sync != nullptr) {
-      FTA_ASSIGN_OR_RETURN(target, hooks.sync->AgreeTransferCount(k));
-    }
-    for (target = std::min(target, planned); k < target; ++k) FTA_RETURN_IF_ERROR(do_transfer(k));
-  }
+  const OpenPhase phase{writing, fd, path, BytesPerRank(params_), counters, cancel};
+  FTA_RETURN_IF_ERROR(TransferAll(phase, planned, hooks, &m));
   // -e: one fsync inside the transfer interval, as IOR does.
   if (writing && params_.fsync && ::fsync(fd) != 0) {
     return ErrnoError(errno, absl::StrCat("fsync ", path));

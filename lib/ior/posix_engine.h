@@ -163,6 +163,23 @@ class PosixEngine {
   absl::Status VerifyTransfer(const unsigned char* data, uint64_t offset, const std::string& path) const;
   absl::StatusOr<PhaseMeasurement> RunPhase(Direction direction, LiveCounters* counters,
                                             const std::atomic<bool>* cancel, const PhaseHooks& hooks);
+  // One phase's open file and what its transfers report to.
+  struct OpenPhase {
+    bool writing;
+    int fd;
+    std::string path;
+    uint64_t expected_size;
+    LiveCounters* counters;
+    const std::atomic<bool>* cancel;
+  };
+  // -z: the shuffled transfer order inside a block, drawn once per engine.
+  void EnsurePermutation();
+  // Before a write phase, outside the timers: pattern, -u directory, old file.
+  absl::Status PrepareWrite(const std::string& path);
+  // Transfer number k of the phase.
+  absl::Status Transfer(const OpenPhase& phase, uint64_t k, PhaseMeasurement* m);
+  // The transfer loop: up to `planned` transfers, -D stonewall, wear-out.
+  absl::Status TransferAll(const OpenPhase& phase, uint64_t planned, const PhaseHooks& hooks, PhaseMeasurement* m);
 
   IorParams params_;
   int rank_;

@@ -49,32 +49,113 @@ double NiceStep(double max, int target_ticks) {
   return nice * magnitude;
 }
 
-std::string RenderLinePlot(const PlotSpec& plot) {
-  const double left = 80, top = 50, legend_width = 210, bottom = 60;
-  const double plot_w = plot.width - left - legend_width - 20;
-  const double plot_h = plot.height - top - bottom;
+namespace {
 
-  double x_max = 1, y_max = 0;
-  double x_min = 0;
+// Where the data lands: margins, the data ranges and the scales.
+struct Frame {
+  double left = 80, top = 50, plot_w = 0, plot_h = 0;
+  double x_min = 0, x_max = 1, x_step = 1, y_top = 1, y_step = 1;
+  double sx(double x) const { return left + (x - x_min) / (x_max - x_min) * plot_w; }
+  double sy(double y) const { return top + plot_h - y / y_top * plot_h; }
+};
+
+Frame FitFrame(const PlotSpec& plot) {
+  const double legend_width = 210, bottom = 60;
+  Frame f;
+  f.plot_w = plot.width - f.left - legend_width - 20;
+  f.plot_h = plot.height - f.top - bottom;
+  double y_max = 0;
   bool any = false;
   for (const PlotSeries& series : plot.series) {
     for (const auto& [x, y] : series.points) {
-      if (!any) x_min = x;
+      if (!any) f.x_min = x;
       any = true;
-      x_min = std::min(x_min, x);
-      x_max = std::max(x_max, x);
+      f.x_min = std::min(f.x_min, x);
+      f.x_max = std::max(f.x_max, x);
       y_max = std::max(y_max, y);
     }
   }
   // Axes start at 0 bandwidth and at the first FTA count the plot knows of.
-  x_min = any ? std::min(x_min, 1.0) : 0;
-  if (x_min >= x_max) x_max = x_min + 1;
-  double y_step = NiceStep(y_max > 0 ? y_max * 1.05 : 1);
-  double y_top = std::ceil((y_max > 0 ? y_max * 1.05 : 1) / y_step) * y_step;
-  double x_step = x_max - x_min <= 16 ? 1 : NiceStep(x_max - x_min, 8);
-  auto sx = [&](double x) { return left + (x - x_min) / (x_max - x_min) * plot_w; };
-  auto sy = [&](double y) { return top + plot_h - y / y_top * plot_h; };
+  f.x_min = any ? std::min(f.x_min, 1.0) : 0;
+  if (f.x_min >= f.x_max) f.x_max = f.x_min + 1;
+  f.y_step = NiceStep(y_max > 0 ? y_max * 1.05 : 1);
+  f.y_top = std::ceil((y_max > 0 ? y_max * 1.05 : 1) / f.y_step) * f.y_step;
+  f.x_step = f.x_max - f.x_min <= 16 ? 1 : NiceStep(f.x_max - f.x_min, 8);
+  return f;
+}
 
+// Native baselines are dashed, so they read apart from the FTA lines in grey print too.
+std::string Dash(const std::string& kind) {
+  return kind == "native" ? " stroke-dasharray=\"8 5\"" : kind == "native-matched" ? " stroke-dasharray=\"2 4\"" : "";
+}
+
+void AppendGridAndTicks(const Frame& f, std::string* svg) {
+  absl::StrAppend(svg, "<g class=\"grid\" stroke=\"#dddddd\" stroke-width=\"1\">\n");
+  for (double y = 0; y <= f.y_top + f.y_step / 2; y += f.y_step) {
+    absl::StrAppend(svg, "<line x1=\"", Num(f.left), "\" y1=\"", Num(f.sy(y)), "\" x2=\"", Num(f.left + f.plot_w),
+                    "\" y2=\"", Num(f.sy(y)), "\"/>\n");
+  }
+  absl::StrAppend(svg, "</g>\n<g class=\"ticks\" fill=\"#333333\">\n");
+  for (double y = 0; y <= f.y_top + f.y_step / 2; y += f.y_step) {
+    absl::StrAppend(svg, "<text x=\"", Num(f.left - 8), "\" y=\"", Num(f.sy(y) + 4), "\" text-anchor=\"end\">",
+                    TickLabel(y, f.y_step), "</text>\n");
+  }
+  for (double x = std::ceil(f.x_min / f.x_step) * f.x_step; x <= f.x_max + f.x_step / 2; x += f.x_step) {
+    absl::StrAppend(svg, "<text x=\"", Num(f.sx(x)), "\" y=\"", Num(f.top + f.plot_h + 20),
+                    "\" text-anchor=\"middle\">", TickLabel(x, f.x_step), "</text>\n");
+    absl::StrAppend(svg, "<line x1=\"", Num(f.sx(x)), "\" y1=\"", Num(f.top + f.plot_h), "\" x2=\"", Num(f.sx(x)),
+                    "\" y2=\"", Num(f.top + f.plot_h + 5), "\" stroke=\"#333333\"/>\n");
+  }
+  absl::StrAppend(svg, "</g>\n");
+}
+
+void AppendAxes(const PlotSpec& plot, const Frame& f, std::string* svg) {
+  absl::StrAppend(svg, "<g class=\"axes\" stroke=\"#333333\" stroke-width=\"1.5\">\n<line x1=\"", Num(f.left),
+                  "\" y1=\"", Num(f.top + f.plot_h), "\" x2=\"", Num(f.left + f.plot_w), "\" y2=\"",
+                  Num(f.top + f.plot_h), "\"/>\n<line x1=\"", Num(f.left), "\" y1=\"", Num(f.top), "\" x2=\"",
+                  Num(f.left), "\" y2=\"", Num(f.top + f.plot_h), "\"/>\n</g>\n");
+  absl::StrAppend(svg, "<text class=\"x-label\" x=\"", Num(f.left + f.plot_w / 2), "\" y=\"",
+                  Num(plot.height - 15), "\" text-anchor=\"middle\">", EscapeMarkup(plot.x_label), "</text>\n");
+  absl::StrAppend(svg, "<text class=\"y-label\" transform=\"translate(20,", Num(f.top + f.plot_h / 2),
+                  ") rotate(-90)\" text-anchor=\"middle\">", EscapeMarkup(plot.y_label), "</text>\n");
+}
+
+void AppendSeries(const PlotSeries& series, const Frame& f, std::string* svg) {
+  absl::StrAppend(svg, "<polyline class=\"series ", EscapeMarkup(series.kind), "\" id=\"", EscapeMarkup(series.id),
+                  "\" fill=\"none\" stroke=\"", EscapeMarkup(series.color), "\" stroke-width=\"2.5\"",
+                  Dash(series.kind), " points=\"");
+  for (size_t i = 0; i < series.points.size(); ++i) {
+    absl::StrAppend(svg, i ? " " : "", Num(f.sx(series.points[i].first)), ",", Num(f.sy(series.points[i].second)));
+  }
+  absl::StrAppend(svg, "\"><title>", EscapeMarkup(series.label), "</title></polyline>\n");
+  if (series.kind != "fta") return;
+  absl::StrAppend(svg, "<g class=\"markers\" fill=\"", EscapeMarkup(series.color), "\">");
+  for (const auto& [x, y] : series.points) {
+    absl::StrAppend(svg, "<circle cx=\"", Num(f.sx(x)), "\" cy=\"", Num(f.sy(y)), "\" r=\"3.5\"><title>",
+                    EscapeMarkup(series.label), ": N=", TickLabel(x, 1), ", ", Num(y), " MiB/s</title></circle>");
+  }
+  absl::StrAppend(svg, "</g>\n");
+}
+
+void AppendLegend(const PlotSpec& plot, const Frame& f, std::string* svg) {
+  const double legend_x = f.left + f.plot_w + 20;
+  absl::StrAppend(svg, "<g class=\"legend\">\n");
+  double legend_y = f.top + 10;
+  for (const PlotSeries& series : plot.series) {
+    if (series.points.empty()) continue;
+    absl::StrAppend(svg, "<line x1=\"", Num(legend_x), "\" y1=\"", Num(legend_y), "\" x2=\"", Num(legend_x + 30),
+                    "\" y2=\"", Num(legend_y), "\" stroke=\"", EscapeMarkup(series.color), "\" stroke-width=\"2.5\"",
+                    Dash(series.kind), "/>\n<text x=\"", Num(legend_x + 38), "\" y=\"", Num(legend_y + 4), "\">",
+                    EscapeMarkup(series.label), "</text>\n");
+    legend_y += 22;
+  }
+  absl::StrAppend(svg, "</g>\n");
+}
+
+}  // namespace
+
+std::string RenderLinePlot(const PlotSpec& plot) {
+  const Frame f = FitFrame(plot);
   std::string svg = absl::StrFormat(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
       "font-family=\"sans-serif\" font-size=\"13\">\n",
@@ -82,73 +163,17 @@ std::string RenderLinePlot(const PlotSpec& plot) {
   absl::StrAppend(&svg, "<title>", EscapeMarkup(plot.title), "</title>\n");
   absl::StrAppend(&svg, "<rect x=\"0\" y=\"0\" width=\"", plot.width, "\" height=\"", plot.height,
                   "\" fill=\"white\"/>\n");
-  absl::StrAppend(&svg, "<text class=\"plot-title\" x=\"", Num(left + plot_w / 2), "\" y=\"28\" text-anchor=\"middle\" "
-                  "font-size=\"16\" font-weight=\"bold\">", EscapeMarkup(plot.title), "</text>\n");
-
-  // Grid and ticks.
-  absl::StrAppend(&svg, "<g class=\"grid\" stroke=\"#dddddd\" stroke-width=\"1\">\n");
-  for (double y = 0; y <= y_top + y_step / 2; y += y_step) {
-    absl::StrAppend(&svg, "<line x1=\"", Num(left), "\" y1=\"", Num(sy(y)), "\" x2=\"", Num(left + plot_w), "\" y2=\"",
-                    Num(sy(y)), "\"/>\n");
-  }
-  absl::StrAppend(&svg, "</g>\n<g class=\"ticks\" fill=\"#333333\">\n");
-  for (double y = 0; y <= y_top + y_step / 2; y += y_step) {
-    absl::StrAppend(&svg, "<text x=\"", Num(left - 8), "\" y=\"", Num(sy(y) + 4), "\" text-anchor=\"end\">",
-                    TickLabel(y, y_step), "</text>\n");
-  }
-  for (double x = std::ceil(x_min / x_step) * x_step; x <= x_max + x_step / 2; x += x_step) {
-    absl::StrAppend(&svg, "<text x=\"", Num(sx(x)), "\" y=\"", Num(top + plot_h + 20), "\" text-anchor=\"middle\">",
-                    TickLabel(x, x_step), "</text>\n");
-    absl::StrAppend(&svg, "<line x1=\"", Num(sx(x)), "\" y1=\"", Num(top + plot_h), "\" x2=\"", Num(sx(x)),
-                    "\" y2=\"", Num(top + plot_h + 5), "\" stroke=\"#333333\"/>\n");
-  }
-  absl::StrAppend(&svg, "</g>\n");
-  // Axes and labels.
-  absl::StrAppend(&svg, "<g class=\"axes\" stroke=\"#333333\" stroke-width=\"1.5\">\n<line x1=\"", Num(left), "\" y1=\"",
-                  Num(top + plot_h), "\" x2=\"", Num(left + plot_w), "\" y2=\"", Num(top + plot_h), "\"/>\n<line x1=\"",
-                  Num(left), "\" y1=\"", Num(top), "\" x2=\"", Num(left), "\" y2=\"", Num(top + plot_h), "\"/>\n</g>\n");
-  absl::StrAppend(&svg, "<text class=\"x-label\" x=\"", Num(left + plot_w / 2), "\" y=\"", Num(plot.height - 15),
-                  "\" text-anchor=\"middle\">", EscapeMarkup(plot.x_label), "</text>\n");
-  absl::StrAppend(&svg, "<text class=\"y-label\" transform=\"translate(20,", Num(top + plot_h / 2),
-                  ") rotate(-90)\" text-anchor=\"middle\">", EscapeMarkup(plot.y_label), "</text>\n");
-
+  absl::StrAppend(&svg, "<text class=\"plot-title\" x=\"", Num(f.left + f.plot_w / 2),
+                  "\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">",
+                  EscapeMarkup(plot.title), "</text>\n");
+  AppendGridAndTicks(f, &svg);
+  AppendAxes(plot, f, &svg);
   // Data lines, then the legend.
   for (const PlotSeries& series : plot.series) {
-    if (series.points.empty()) continue;
-    std::string dash = series.kind == "native" ? " stroke-dasharray=\"8 5\""
-                       : series.kind == "native-matched" ? " stroke-dasharray=\"2 4\""
-                                                         : "";
-    absl::StrAppend(&svg, "<polyline class=\"series ", EscapeMarkup(series.kind), "\" id=\"", EscapeMarkup(series.id),
-                    "\" fill=\"none\" stroke=\"", EscapeMarkup(series.color), "\" stroke-width=\"2.5\"", dash,
-                    " points=\"");
-    for (size_t i = 0; i < series.points.size(); ++i) {
-      absl::StrAppend(&svg, i ? " " : "", Num(sx(series.points[i].first)), ",", Num(sy(series.points[i].second)));
-    }
-    absl::StrAppend(&svg, "\"><title>", EscapeMarkup(series.label), "</title></polyline>\n");
-    if (series.kind == "fta") {
-      absl::StrAppend(&svg, "<g class=\"markers\" fill=\"", EscapeMarkup(series.color), "\">");
-      for (const auto& [x, y] : series.points) {
-        absl::StrAppend(&svg, "<circle cx=\"", Num(sx(x)), "\" cy=\"", Num(sy(y)), "\" r=\"3.5\"><title>",
-                        EscapeMarkup(series.label), ": N=", TickLabel(x, 1), ", ", Num(y), " MiB/s</title></circle>");
-      }
-      absl::StrAppend(&svg, "</g>\n");
-    }
+    if (!series.points.empty()) AppendSeries(series, f, &svg);
   }
-  double legend_x = left + plot_w + 20;
-  absl::StrAppend(&svg, "<g class=\"legend\">\n");
-  double legend_y = top + 10;
-  for (const PlotSeries& series : plot.series) {
-    if (series.points.empty()) continue;
-    std::string dash = series.kind == "native" ? " stroke-dasharray=\"8 5\""
-                       : series.kind == "native-matched" ? " stroke-dasharray=\"2 4\""
-                                                         : "";
-    absl::StrAppend(&svg, "<line x1=\"", Num(legend_x), "\" y1=\"", Num(legend_y), "\" x2=\"", Num(legend_x + 30),
-                    "\" y2=\"", Num(legend_y), "\" stroke=\"", EscapeMarkup(series.color), "\" stroke-width=\"2.5\"",
-                    dash, "/>\n<text x=\"", Num(legend_x + 38), "\" y=\"", Num(legend_y + 4), "\">",
-                    EscapeMarkup(series.label), "</text>\n");
-    legend_y += 22;
-  }
-  absl::StrAppend(&svg, "</g>\n</svg>\n");
+  AppendLegend(plot, f, &svg);
+  absl::StrAppend(&svg, "</svg>\n");
   return svg;
 }
 

@@ -118,7 +118,7 @@ CREATE TABLE phase_summaries (
 ) WITHOUT ROWID;
 )sql";
 
-// Sweeps (lib/hostd/sweep_*): one row per sweep; one per IOR job it ran
+// Sweeps (lib/sweeps): one row per sweep; one per IOR job it ran
 // (sweep_runs, with the snapshot of what shaped the run); one per measured
 // phase (sweep_points, with transfer size, N and job id repeated so
 //   sqlite3 fta-hostd.db "SELECT * FROM sweep_points WHERE sweep_id='sweep-1'"

@@ -73,6 +73,42 @@ int Fail(const std::string& message) {
   return 255;
 }
 
+// IOR's JSON document for the phases run (FTA_IOR_DOUBLE_BW_MIB fixes the bandwidth).
+std::string JsonReport(const Run& run, long long bytes, const std::vector<std::pair<std::string, Times>>& results) {
+  const char* fixed_bw = std::getenv("FTA_IOR_DOUBLE_BW_MIB");
+  std::ostringstream json;
+  json << "{\n  \"Version\": \"4.1.0+dev\", \n  \"Began\": \"Thu Nov 26 07:00:00 2026\", \n"
+       << "  \"Command line\": \"" << run.command_line << "\", \n  \"Machine\": \"Linux double\", \n"
+       << "  \"tests\": [\n    {\n    \"TestID\": 0, \n    \"Options\": {\n      \"api\": \"POSIX\", \n"
+       << "      \"test filename\": \"" << run.base << "\", \n      \"tasks\": 1\n    }\n, \n    \"Results\": [\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Times& t = results[i].second;
+    double bw = fixed_bw ? std::atof(fixed_bw) : bytes / 1048576.0 / t.total;
+    json << "      {\n        \"access\": \"" << results[i].first << "\", \n        \"bwMiB\": " << Fixed4(bw)
+         << ", \n        \"blockKiB\": " << Fixed4(run.block / 1024.0) << ", \n        \"xferKiB\": "
+         << Fixed4(run.transfer / 1024.0) << ", \n        \"iops\": " << Fixed4(bw * 1048576.0 / run.transfer)
+         << ", \n        \"latency\": " << Fixed4(t.xfer / (bytes / run.transfer)) << ", \n        \"openTime\": "
+         << Fixed4(t.open) << ", \n        \"wrRdTime\": " << Fixed4(t.xfer) << ", \n        \"closeTime\": "
+         << Fixed4(t.close) << ", \n        \"totalTime\": " << Fixed4(t.total) << "\n      }\n"
+         << (i + 1 < results.size() ? ", \n" : "");
+  }
+  json << "]\n  }\n]\n, \n\"summary\": [\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Times& t = results[i].second;
+    double bw = fixed_bw ? std::atof(fixed_bw) : bytes / 1048576.0 / t.total;
+    json << "    {\n    \"operation\": \"" << results[i].first << "\", \n    \"API\": \"POSIX\", \n"
+         << "    \"segmentCount\": " << run.segments << ", \n    \"blockSize\": " << run.block
+         << ", \n    \"transferSize\": " << run.transfer << ", \n    \"numTasks\": 1, \n    \"tasksPerNode\": 1, \n"
+         << "    \"repetitions\": 1, \n    \"bwMaxMIB\": " << Fixed4(bw) << ", \n    \"bwMinMIB\": " << Fixed4(bw)
+         << ", \n    \"bwMeanMIB\": " << Fixed4(bw) << ", \n    \"bwStdMIB\": 0.0000, \n    \"OPsMax\": "
+         << Fixed4(bw) << ", \n    \"OPsMin\": " << Fixed4(bw) << ", \n    \"OPsMean\": " << Fixed4(bw)
+         << ", \n    \"OPsSD\": 0.0000, \n    \"MeanTime\": " << Fixed4(t.total) << ", \n    \"xsizeMiB\": "
+         << Fixed4(bytes / 1048576.0) << "\n  }\n" << (i + 1 < results.size() ? ", \n" : "");
+  }
+  json << "]\n, \n\"Finished\": \"Thu Nov 26 07:00:01 2026\"\n}\n";
+  return json.str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,42 +184,12 @@ int main(int argc, char** argv) {
     results.emplace_back(writing ? "write" : "read", t);
   }
 
-  const char* fixed_bw = std::getenv("FTA_IOR_DOUBLE_BW_MIB");
-  std::ostringstream json;
-  json << "{\n  \"Version\": \"4.1.0+dev\", \n  \"Began\": \"Thu Nov 26 07:00:00 2026\", \n"
-       << "  \"Command line\": \"" << run.command_line << "\", \n  \"Machine\": \"Linux double\", \n"
-       << "  \"tests\": [\n    {\n    \"TestID\": 0, \n    \"Options\": {\n      \"api\": \"POSIX\", \n"
-       << "      \"test filename\": \"" << run.base << "\", \n      \"tasks\": 1\n    }\n, \n    \"Results\": [\n";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const Times& t = results[i].second;
-    double bw = fixed_bw ? std::atof(fixed_bw) : bytes / 1048576.0 / t.total;
-    json << "      {\n        \"access\": \"" << results[i].first << "\", \n        \"bwMiB\": " << Fixed4(bw)
-         << ", \n        \"blockKiB\": " << Fixed4(run.block / 1024.0) << ", \n        \"xferKiB\": "
-         << Fixed4(run.transfer / 1024.0) << ", \n        \"iops\": " << Fixed4(bw * 1048576.0 / run.transfer)
-         << ", \n        \"latency\": " << Fixed4(t.xfer / (bytes / run.transfer)) << ", \n        \"openTime\": "
-         << Fixed4(t.open) << ", \n        \"wrRdTime\": " << Fixed4(t.xfer) << ", \n        \"closeTime\": "
-         << Fixed4(t.close) << ", \n        \"totalTime\": " << Fixed4(t.total) << "\n      }\n"
-         << (i + 1 < results.size() ? ", \n" : "");
-  }
-  json << "]\n  }\n]\n, \n\"summary\": [\n";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const Times& t = results[i].second;
-    double bw = fixed_bw ? std::atof(fixed_bw) : bytes / 1048576.0 / t.total;
-    json << "    {\n    \"operation\": \"" << results[i].first << "\", \n    \"API\": \"POSIX\", \n"
-         << "    \"segmentCount\": " << run.segments << ", \n    \"blockSize\": " << run.block
-         << ", \n    \"transferSize\": " << run.transfer << ", \n    \"numTasks\": 1, \n    \"tasksPerNode\": 1, \n"
-         << "    \"repetitions\": 1, \n    \"bwMaxMIB\": " << Fixed4(bw) << ", \n    \"bwMinMIB\": " << Fixed4(bw)
-         << ", \n    \"bwMeanMIB\": " << Fixed4(bw) << ", \n    \"bwStdMIB\": 0.0000, \n    \"OPsMax\": "
-         << Fixed4(bw) << ", \n    \"OPsMin\": " << Fixed4(bw) << ", \n    \"OPsMean\": " << Fixed4(bw)
-         << ", \n    \"OPsSD\": 0.0000, \n    \"MeanTime\": " << Fixed4(t.total) << ", \n    \"xsizeMiB\": "
-         << Fixed4(bytes / 1048576.0) << "\n  }\n" << (i + 1 < results.size() ? ", \n" : "");
-  }
-  json << "]\n, \n\"Finished\": \"Thu Nov 26 07:00:01 2026\"\n}\n";
+  const std::string json = JsonReport(run, bytes, results);
 
   if (run.summary_file.empty()) {
-    std::cout << json.str();
+    std::cout << json;
   } else {
-    std::ofstream(run.summary_file) << json.str();
+    std::ofstream(run.summary_file) << json;
     std::cout << "Writing output to " << run.summary_file << "\n";
   }
   return 0;

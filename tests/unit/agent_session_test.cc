@@ -230,7 +230,7 @@ TEST_F(AgentSessionTest, PartWithMissingDirectoryFailsNamingIt) {
   gateway().Send(Part("job-missing", missing, 65536, 1 << 20, 1, 100));
   std::optional<v1::AgentMessage> failed = gateway().Expect(v1::AgentMessage::kFailed, "job-missing");
   ASSERT_TRUE(failed.has_value());
-  EXPECT_THAT(failed->failed().message(), HasSubstr("directory " + missing));
+  EXPECT_THAT(failed->failed().message(), HasSubstr("directory (-d): " + missing));
   EXPECT_THAT(failed->failed().message(), HasSubstr("No such file or directory"));
 }
 

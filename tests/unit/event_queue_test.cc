@@ -1,6 +1,10 @@
-// Behaviour of core::EventQueue: order, close/drain, deadlines, and a
-// subscriber blocked in Pop woken by another thread's Push or Close.
+// Behaviour of core::EventQueue: order, close/drain, deadlines on its clock,
+// and a subscriber blocked in Pop woken by another thread's Push or Close.
 #include "lib/core/event_queue.h"
+
+#include <vector>
+
+#include "lib/core/broadcast.h"
 
 #include <string>
 #include <thread>
@@ -8,14 +12,17 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/unit/fakes/fake_clock.h"
 
 namespace fta::core {
 namespace {
 
-absl::Time Soon() { return absl::Now() + absl::Seconds(30); }
+// Real time for the wake-up tests; deadlines on a fake clock below.
+RealClock real_clock;
+absl::Time Soon() { return real_clock.Now() + absl::Seconds(30); }
 
 TEST(EventQueueTest, PopsInPushOrder) {
-  EventQueue<std::string> queue;
+  EventQueue<std::string> queue(&real_clock);
   queue.Push("started");
   queue.Push("progress");
   EXPECT_EQ(queue.Pop(Soon()), "started");
@@ -23,7 +30,7 @@ TEST(EventQueueTest, PopsInPushOrder) {
 }
 
 TEST(EventQueueTest, DrainsQueuedEventsAfterCloseThenReportsEnd) {
-  EventQueue<int> queue;
+  EventQueue<int> queue(&real_clock);
   queue.Push(1);
   queue.Close();
   EXPECT_FALSE(queue.closed_and_empty());
@@ -33,7 +40,7 @@ TEST(EventQueueTest, DrainsQueuedEventsAfterCloseThenReportsEnd) {
 }
 
 TEST(EventQueueTest, DropsPushesAfterClose) {
-  EventQueue<int> queue;
+  EventQueue<int> queue(&real_clock);
   queue.Close();
   queue.Push(7);
   EXPECT_TRUE(queue.closed_and_empty());
@@ -41,24 +48,59 @@ TEST(EventQueueTest, DropsPushesAfterClose) {
 }
 
 TEST(EventQueueTest, PassedDeadlineOnAnOpenEmptyQueueYieldsNothing) {
-  EventQueue<int> queue;
-  EXPECT_EQ(queue.Pop(absl::Now() - absl::Seconds(1)), std::nullopt);
+  EventQueue<int> queue(&real_clock);
+  EXPECT_EQ(queue.Pop(real_clock.Now() - absl::Seconds(1)), std::nullopt);
   EXPECT_FALSE(queue.closed_and_empty());
 }
 
 TEST(EventQueueTest, BlockedPopIsWokenByAnotherThreadsPush) {
-  EventQueue<int> queue;
+  EventQueue<int> queue(&real_clock);
   std::thread producer([&] { queue.Push(42); });
   EXPECT_EQ(queue.Pop(Soon()), 42);
   producer.join();
 }
 
 TEST(EventQueueTest, BlockedPopIsWokenByAnotherThreadsClose) {
-  EventQueue<int> queue;
+  EventQueue<int> queue(&real_clock);
   std::thread producer([&] { queue.Close(); });
   EXPECT_EQ(queue.Pop(Soon()), std::nullopt);
   EXPECT_TRUE(queue.closed_and_empty());
   producer.join();
+}
+
+TEST(EventQueueTest, ADeadlineOnAFakeClockPassesWhenTheClockIsAdvanced) {
+  testing::FakeClock clock;
+  EventQueue<int> queue(&clock);
+  const absl::Time deadline = clock.Now() + absl::Minutes(1);
+  std::thread advancer([&] { clock.Advance(absl::Minutes(2)); });
+  EXPECT_EQ(queue.Pop(deadline), std::nullopt);
+  EXPECT_FALSE(queue.closed_and_empty());
+  advancer.join();
+}
+
+TEST(BroadcastTest, EverySubscriberGetsThePublishedEventsAndTheLastOneClosesThem) {
+  Broadcast<int> broadcast(&real_clock);
+  auto first = broadcast.Subscribe(0);
+  broadcast.Publish(1);
+  auto second = broadcast.Subscribe(10);
+  broadcast.Publish(2);
+  broadcast.Finish(99);
+  auto drain = [](EventQueue<int>* queue) {
+    std::vector<int> got;
+    while (std::optional<int> event = queue->Pop(Soon())) got.push_back(*event);
+    return got;
+  };
+  EXPECT_EQ(drain(first.get()), (std::vector<int>{0, 1, 2, 99}));
+  EXPECT_EQ(drain(second.get()), (std::vector<int>{10, 2, 99}));
+}
+
+TEST(BroadcastTest, ASubscriberAfterTheEndGetsTheLastEventAndAClosedQueue) {
+  Broadcast<int> broadcast(&real_clock);
+  broadcast.Finish(99);
+  auto late = broadcast.Subscribe(0);
+  EXPECT_EQ(late->Pop(Soon()), 0);
+  EXPECT_EQ(late->Pop(Soon()), 99);
+  EXPECT_TRUE(late->closed_and_empty());
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ fta_test(ior_params_test LABEL unit
   SOURCES ior_params_test.cc
   DEPS fta_ior GTest::gmock)
 fta_test(posix_engine_test LABEL unit
-  SOURCES posix_engine_test.cc
+  SOURCES posix_engine_test.cc posix_engine_options_test.cc
   DEPS fta_ior GTest::gmock)
 fta_test(bandwidth_test LABEL unit
   SOURCES bandwidth_test.cc

@@ -1,4 +1,4 @@
-# IOR output -> imported job (lib/hostd/ior_import) and its all-or-nothing store.
+# IOR output -> imported job (lib/jobs/ior_import) and its all-or-nothing store.
 fta_test(ior_import_test LABEL unit
   SOURCES ior_import_test.cc
-  DEPS fta_hostd fta_store GTest::gmock)
+  DEPS fta_jobs fta_store GTest::gmock)

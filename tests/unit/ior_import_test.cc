@@ -1,6 +1,6 @@
 // `ftactl results import` on the daemon side: IOR output becomes a job with
 // IOR's own figures, and storing it is all or nothing.
-#include "lib/hostd/ior_import.h"
+#include "lib/jobs/ior_import.h"
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "lib/store/store.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::hostd {
 namespace {
@@ -68,18 +69,12 @@ TEST(IorImport, FailedRunIsRefusedQuotingIor) {
 class ImportStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ior_import_test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(dir_ + "/fta-hostd.db");
     ASSERT_TRUE(opened.ok()) << opened.status();
     store_ = *std::move(opened);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string dir_;
+  testing::TempDir temp_{"ior_import_test"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<store::Store> store_;
 };
 

@@ -1,6 +1,6 @@
 // A job's results from its agents' rank reports: the IOR aggregate of a
 // phase and the summaries over iterations.
-#include "lib/hostd/job_results.h"
+#include "lib/jobs/job_results.h"
 
 #include <cmath>
 

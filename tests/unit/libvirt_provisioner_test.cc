@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "lib/hostd/config.h"
-#include "lib/hostd/libvirt_backend.h"
+#include "lib/config/config.h"
+#include "lib/daemon/libvirt_backend.h"
 
 namespace fta::virt {
 namespace {

@@ -1,7 +1,7 @@
 // Link metering over fake sysfs trees in the kernel's layout: which ports a
 // job's VFs lead to, utilisation from the data counters (4-byte words) as
 // the test moves them, and the cross-check against the agents' bytes.
-#include "lib/hostd/link_meter.h"
+#include "lib/jobs/link_meter.h"
 
 #include <unistd.h>
 
@@ -13,6 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/unit/fake_sysfs.h"
+#include "tests/unit/fakes/temp_dir.h"
+#include "tests/unit/fakes/fake_clock.h"
 
 namespace fta::hostd {
 namespace {
@@ -20,18 +22,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class ManualClock final : public Clock {
- public:
-  int64_t NowUnixNanos() const override { return now_ns; }
-  int64_t now_ns = 1'000'000'000;
-};
-
 class LinkMeterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-link-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     tree_ = std::make_unique<testing::FakeSysfs>(dir_);
     // 0000:03:00.0 (mlx5_0) and 0000:81:00.0 (mlx5_1), 100 Gb/s, 4 VFs each.
     testing::BuildTwoNumaMlx5(*tree_);
@@ -40,7 +33,6 @@ class LinkMeterTest : public ::testing::Test {
     ASSERT_TRUE(inventory.ok()) << inventory.status();
     inventory_ = *inventory;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Sets mlx5_<n> port 1's data counters, in bytes (the files count words).
   void SetCounters(const std::string& ib_device, int64_t xmit_bytes, int64_t rcv_bytes) {
@@ -51,11 +43,12 @@ class LinkMeterTest : public ::testing::Test {
 
   std::string Vf(const std::string& pf, int index) { return testing::FakeSysfs::VfAddress(pf, index); }
 
-  std::string dir_;
+  testing::TempDir temp_{"fta-link"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<testing::FakeSysfs> tree_;
   std::unique_ptr<sriov::SysfsRoot> sysfs_;
   sriov::Inventory inventory_;
-  ManualClock clock_;
+  testing::FakeClock clock_{absl::ZeroDuration(), 1'000'000'000};
 };
 
 TEST_F(LinkMeterTest, OnePortPerPfBehindTheJobsVfs) {
@@ -82,11 +75,11 @@ TEST_F(LinkMeterTest, PhaseUtilisationAndCrossCheckFromTheCounters) {
   SetCounters("mlx5_1", 0, 0);
   meter.StartPhase();
   // Half a second later: mlx5_0 sent 1.25 GB (20 Gb/s of 100: 20 %).
-  clock_.now_ns += 500'000'000;
+  clock_.Advance(absl::Nanoseconds(500'000'000));
   SetCounters("mlx5_0", 4'000 + 1'250'000'000, 8'000);
   EXPECT_NEAR(meter.Sample(), 20.0, 1e-9);
   // Another half second: mlx5_1 sent 2.5 GB (40 %), mlx5_0 idle.
-  clock_.now_ns += 500'000'000;
+  clock_.Advance(absl::Nanoseconds(500'000'000));
   SetCounters("mlx5_1", 2'500'000'000, 4'000);
   EXPECT_NEAR(meter.Sample(), 40.0, 1e-9);
 
@@ -112,7 +105,7 @@ TEST_F(LinkMeterTest, ReadsAreJudgedByReceivedBytes) {
   LinkMeter meter(sysfs_.get(), &clock_, PortsBehind(inventory_, {{"fta-1", Vf("0000:03:00.0", 0)}}));
   SetCounters("mlx5_0", 0, 0);
   meter.StartPhase();
-  clock_.now_ns += 1'000'000'000;
+  clock_.Advance(absl::Nanoseconds(1'000'000'000));
   // Lots sent (requests, other tenants), little received: a read that did
   // not come over this port.
   SetCounters("mlx5_0", 9'000'000'000, 1'000);
@@ -128,7 +121,7 @@ TEST_F(LinkMeterTest, UnreadableCounterIsReportedPerPortAndTheOthersStillCount) 
   std::filesystem::remove(dir_ + "/class/infiniband/mlx5_0/ports/1/counters/port_rcv_data");
   SetCounters("mlx5_1", 0, 0);
   meter.StartPhase();
-  clock_.now_ns += 1'000'000'000;
+  clock_.Advance(absl::Nanoseconds(1'000'000'000));
   SetCounters("mlx5_1", 1'000, 1'000);
   EXPECT_GE(meter.Sample(), 0);
   std::vector<fta::v1::LinkUsage> links = meter.FinishPhase(fta::v1::PHASE_WRITE, {{"fta-1", 8}, {"fta-2", 8}});
@@ -143,7 +136,7 @@ TEST_F(LinkMeterTest, SaturatedCountersSayTheyCannotTell) {
   LinkMeter meter(sysfs_.get(), &clock_, PortsBehind(inventory_, {{"fta-1", Vf("0000:03:00.0", 0)}}));
   SetCounters("mlx5_0", 4294967295ll * 4, 0);
   meter.StartPhase();
-  clock_.now_ns += 1'000'000'000;
+  clock_.Advance(absl::Nanoseconds(1'000'000'000));
   std::vector<fta::v1::LinkUsage> links = meter.FinishPhase(fta::v1::PHASE_WRITE, {{"fta-1", 1 << 30}});
   ASSERT_EQ(links.size(), 1u);
   EXPECT_THAT(links[0].check(), HasSubstr("saturated"));

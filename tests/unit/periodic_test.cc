@@ -1,13 +1,13 @@
 // Periodic runs its tick again and again on its own thread and stops when
 // destroyed, even with a long interval ahead.
-#include "lib/hostd/periodic.h"
+#include "lib/core/periodic.h"
 
 #include <condition_variable>
 #include <mutex>
 
 #include <gtest/gtest.h>
 
-namespace fta::hostd {
+namespace fta::core {
 namespace {
 
 TEST(PeriodicTest, TicksRepeatedlyUntilDestroyed) {
@@ -35,4 +35,4 @@ TEST(PeriodicTest, DestructionDoesNotWaitForTheNextInterval) {
 }
 
 }  // namespace
-}  // namespace fta::hostd
+}  // namespace fta::core

@@ -6,7 +6,7 @@ fta_library(fta_fake_sysfs
 fta_test(sriov_test LABEL unit
   SOURCES sriov_discovery_test.cc sriov_configure_test.cc sriov_pool_test.cc sriov_pkeys_test.cc
   DEPS fta_sriov fta_fake_sysfs GTest::gmock)
-fta_test(sriov_config_test LABEL unit SOURCES sriov_config_test.cc DEPS fta_hostd GTest::gmock)
-fta_test(link_meter_test LABEL unit SOURCES link_meter_test.cc DEPS fta_hostd fta_fake_sysfs GTest::gmock)
+fta_test(sriov_config_test LABEL unit SOURCES sriov_config_test.cc DEPS fta_config GTest::gmock)
+fta_test(link_meter_test LABEL unit SOURCES link_meter_test.cc DEPS fta_jobs fta_fake_sysfs GTest::gmock)
 fta_test(verbs_test LABEL unit SOURCES verbs_test.cc DEPS fta_sriov)
-fta_test(vf_service_test LABEL unit SOURCES vf_service_test.cc DEPS fta_hostd fta_fake_sysfs GTest::gmock)
+fta_test(vf_service_test LABEL unit SOURCES vf_service_test.cc DEPS fta_services fta_fake_sysfs GTest::gmock)

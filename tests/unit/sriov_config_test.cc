@@ -1,7 +1,7 @@
 // The [sriov] keys of fta-hostd's configuration.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/hostd/config.h"
+#include "lib/config/config.h"
 
 namespace fta::hostd {
 namespace {

@@ -12,6 +12,7 @@
 #include "lib/sriov/guid.h"
 #include "lib/sriov/selector.h"
 #include "tests/unit/fake_sysfs.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::sriov {
 namespace {
@@ -26,13 +27,9 @@ using ::testing::Pair;
 class ConfigureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-sysfs-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     tree_ = std::make_unique<FakeSysfs>(dir_);
     sysfs_ = std::make_unique<FakeKernelSysfs>(tree_.get());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Discovers, resolves `selectors` and sets `num_vfs`.
   absl::StatusOr<std::vector<std::string>> SetVfs(const std::vector<std::string>& selectors, int num_vfs) {
@@ -58,7 +55,8 @@ class ConfigureTest : public ::testing::Test {
     return count;
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"fta-sysfs"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<FakeSysfs> tree_;
   std::unique_ptr<FakeKernelSysfs> sysfs_;
 };

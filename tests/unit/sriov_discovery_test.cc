@@ -10,6 +10,7 @@
 #include "lib/sriov/guid.h"
 #include "lib/sriov/selector.h"
 #include "tests/unit/fake_sysfs.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::sriov {
 namespace {
@@ -21,12 +22,8 @@ using ::testing::HasSubstr;
 class SriovTreeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-sysfs-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     tree_ = std::make_unique<FakeSysfs>(dir_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Inventory MustDiscover() {
     SysfsRoot sysfs(dir_);
@@ -35,7 +32,8 @@ class SriovTreeTest : public ::testing::Test {
     return inventory.ok() ? *inventory : Inventory{};
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"fta-sysfs"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<FakeSysfs> tree_;
 };
 

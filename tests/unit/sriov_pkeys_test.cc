@@ -12,6 +12,7 @@
 #include "lib/sriov/pkeys.h"
 #include "lib/sriov/selector.h"
 #include "tests/unit/fake_sysfs.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::sriov {
 namespace {
@@ -27,13 +28,9 @@ using ::testing::SizeIs;
 class PkeysTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-pkeys-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     tree_ = std::make_unique<FakeSysfs>(dir_);
     sysfs_ = std::make_unique<FakeKernelSysfs>(tree_.get());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   absl::StatusOr<std::vector<std::string>> Assign(const std::vector<std::string>& selectors,
                                                   const std::vector<uint16_t>& pkeys) {
@@ -53,7 +50,8 @@ class PkeysTest : public ::testing::Test {
     return absl::StrCat("class/infiniband/mlx4_0/iov/", vf, "/ports/1/pkey_idx/", n);
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"fta-pkeys"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<FakeSysfs> tree_;
   std::unique_ptr<FakeKernelSysfs> sysfs_;
 };

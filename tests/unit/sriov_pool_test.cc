@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "lib/sriov/vf_pool.h"
 #include "tests/unit/fake_sysfs.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::sriov {
 namespace {
@@ -22,13 +23,9 @@ using ::testing::IsEmpty;
 class VfPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-sysfs-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     tree_ = std::make_unique<FakeSysfs>(dir_);
     sysfs_ = std::make_unique<FakeKernelSysfs>(tree_.get());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<VfPool> MustCreate(VfPool::Options options = {}) {
     absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), options, &notes_);
@@ -36,7 +33,8 @@ class VfPoolTest : public ::testing::Test {
     return pool.ok() ? std::move(*pool) : nullptr;
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"fta-sysfs"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<FakeSysfs> tree_;
   std::unique_ptr<FakeKernelSysfs> sysfs_;
   std::vector<std::string> notes_;

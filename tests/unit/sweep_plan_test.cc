@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "lib/hostd/sweep_plan.h"
+#include "lib/sweeps/sweep_plan.h"
 
 namespace fta::hostd {
 namespace {

@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "lib/hostd/sweep_snapshot.h"
+#include "lib/sweeps/sweep_snapshot.h"
 
 namespace fta::hostd {
 namespace {

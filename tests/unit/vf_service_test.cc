@@ -1,7 +1,7 @@
 // The VF service's listing over a fake sysfs tree: libibverbs' view merged
 // into the PFs' ports (a fake reader stands in for RDMA hardware), and what
 // it says when libibverbs has nothing or was not consulted.
-#include "lib/hostd/vf_service.h"
+#include "lib/services/vf_service.h"
 
 #include <stdlib.h>
 
@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/fake_sysfs.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::hostd {
 namespace {
@@ -20,9 +21,6 @@ using ::testing::HasSubstr;
 class VfServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-vfsvc-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     tree_ = std::make_unique<testing::FakeSysfs>(dir_);
     testing::BuildTwoNumaMlx5(*tree_);  // mlx5_0 and mlx5_1, ports ACTIVE
     sysfs_ = std::make_unique<sriov::SysfsRoot>(dir_);
@@ -31,7 +29,6 @@ class VfServiceTest : public ::testing::Test {
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static sriov::VerbsPort Port(const std::string& device, const std::string& state) {
     sriov::VerbsPort port;
@@ -42,7 +39,8 @@ class VfServiceTest : public ::testing::Test {
     return port;
   }
 
-  std::string dir_;
+  testing::TempDir temp_{"fta-vfsvc"};
+  std::string dir_ = temp_.path();
   std::unique_ptr<testing::FakeSysfs> tree_;
   std::unique_ptr<sriov::SysfsRoot> sysfs_;
   std::unique_ptr<sriov::VfPool> pool_;

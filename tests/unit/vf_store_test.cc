@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/store/store.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::store {
 namespace {
@@ -17,9 +18,6 @@ using ::testing::HasSubstr;
 class VfStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-vfstore-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     path_ = dir_ + "/fta-hostd.db";
     absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
@@ -27,7 +25,6 @@ class VfStoreTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   static fta::v1::Fta Guest(const std::string& id, const std::string& vf) {
@@ -49,7 +46,9 @@ class VfStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_, path_;
+  testing::TempDir temp_{"fta-vfstore"};
+  std::string dir_ = temp_.path();
+  std::string path_;
   std::unique_ptr<Store> store_;
 };
 

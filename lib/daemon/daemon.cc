@@ -1,0 +1,390 @@
+#include "lib/daemon/daemon.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lib/core/status_macros.h"
+#include "lib/fleet/agent_gateway.h"
+#include "lib/fleet/agent_registry.h"
+#include "lib/services/control_services.h"
+#include "lib/fleet/fta_manager.h"
+#include "lib/jobs/job_coordinator.h"
+#include "lib/daemon/libvirt_backend.h"
+#include "lib/daemon/lxc_backend.h"
+#include "lib/services/results_service.h"
+#include "lib/sweeps/sweep_runner.h"
+#include "lib/services/sweep_service.h"
+#include "lib/sweeps/sweep_snapshot.h"
+#include "lib/core/periodic.h"
+#include "lib/services/vf_service.h"
+#include "lib/sriov/sysfs.h"
+#include "lib/sriov/vf_pool.h"
+#include "lib/store/store.h"
+#include "lib/virt/backend_router.h"
+#include "lib/virt/process_provisioner.h"
+#include "lib/virt/split_provisioner.h"
+#include "spdlog/spdlog.h"
+
+namespace fta::hostd {
+namespace {
+
+absl::Status MakeDirs(const std::string& path, const char* key) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) return absl::FailedPreconditionError(absl::StrCat(key, ": cannot create ", path, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+// The agent token: a random secret created once, readable by root only.
+absl::StatusOr<std::string> LoadOrCreateToken(const std::string& path) {
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string token(absl::StripAsciiWhitespace(buffer.str()));
+    if (!token.empty()) return token;
+  }
+  std::random_device random;
+  std::string token;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) token.push_back(kHex[random() % 16]);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: ", path, ": ", std::strerror(errno)));
+  std::string line = token + "\n";
+  bool written = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!written) return absl::InternalError(absl::StrCat("writing ", path, ": ", std::strerror(errno)));
+  return token;
+}
+
+// A socket file left by a crashed run would make bind() fail.
+absl::Status RemoveStaleSocket(const std::string& path, const char* key) {
+  struct stat info;
+  if (lstat(path.c_str(), &info) != 0) return absl::OkStatus();
+  if (!S_ISSOCK(info.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(key, ": ", path, " exists and is not a socket"));
+  }
+  unlink(path.c_str());
+  return absl::OkStatus();
+}
+
+// Installed: fta-agent sits beside fta-hostd. Build tree: in ../agent.
+// Else whatever PATH finds.
+std::string FindAgentBinary(const std::string& binary_dir) {
+  for (const std::string& candidate : {binary_dir + "/fta-agent", binary_dir + "/../agent/fta-agent"}) {
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  const char* path = getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
+    std::string candidate = absl::StrCat(dir, "/fta-agent");
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return binary_dir + "/fta-agent";  // reported as missing by the provisioner
+}
+
+class DaemonImpl final : public Daemon {
+ public:
+  absl::Status Init(const HostdConfig& config, const std::string& binary_dir);
+  void Shutdown(absl::Duration grace) override;
+  ~DaemonImpl() override { Shutdown(absl::Seconds(1)); }
+
+ private:
+  // Init's steps, in order; each builds what the next ones use.
+  absl::Status OpenState(const HostdConfig& config);
+  absl::Status MakeProvisioner(const HostdConfig& config, const std::string& binary_dir);
+  absl::Status MakeVfPool(const HostdConfig& config);
+  absl::Status MakeFleet(const HostdConfig& config, const std::string& token);
+  // The job and sweep engines, each recovering what a previous run left.
+  absl::Status MakeEngines(const HostdConfig& config);
+  absl::Status ServeAgents(const HostdConfig& config);
+  void StartBackgroundChecks(const HostdConfig& config);
+  absl::Status ServeControl(const HostdConfig& config);
+
+  RealClock clock_;
+  std::string token_file_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt/lxc backends; outlives the provisioners
+  std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
+  std::unique_ptr<virt::Provisioner> guests_;          // libvirt backend
+  std::unique_ptr<virt::Provisioner> containers_;      // lxc backend (container FTAs)
+  std::unique_ptr<virt::BackendRouter> router_;        // the FTA kinds this host offers
+  std::unique_ptr<virt::Provisioner> provisioner_;     // what FtaManager uses
+  std::unique_ptr<sriov::SysfsRoot> sysfs_;
+  std::unique_ptr<sriov::VfPool> vf_pool_;  // outlives ftas_
+  std::unique_ptr<FtaManager> ftas_;
+  std::unique_ptr<AgentRegistry> registry_;
+  std::unique_ptr<JobCoordinator> jobs_;
+  std::unique_ptr<SweepRunner> sweeps_;
+  std::unique_ptr<AgentGatewayService> gateway_;
+  std::unique_ptr<HostServiceImpl> host_service_;
+  std::unique_ptr<VmServiceImpl> vm_service_;
+  std::unique_ptr<JobServiceImpl> job_service_;
+  std::unique_ptr<ResultsServiceImpl> results_service_;
+  std::unique_ptr<SweepServiceImpl> sweep_service_;
+  std::unique_ptr<VfServiceImpl> vf_service_;
+  // Background checks; stopped before ftas_ goes.
+  std::unique_ptr<core::Periodic> vf_check_;
+  std::unique_ptr<core::Periodic> reconcile_;
+  std::unique_ptr<grpc::Server> agent_server_;
+  std::unique_ptr<grpc::Server> control_server_;
+  bool stopped_ = false;
+};
+
+absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& binary_dir) {
+  FTA_RETURN_IF_ERROR(OpenState(config));
+  FTA_ASSIGN_OR_RETURN(std::string token, LoadOrCreateToken(token_file_));
+  FTA_RETURN_IF_ERROR(MakeProvisioner(config, binary_dir));
+  FTA_RETURN_IF_ERROR(MakeVfPool(config));
+  FTA_RETURN_IF_ERROR(MakeFleet(config, token));
+  FTA_RETURN_IF_ERROR(MakeEngines(config));
+  FTA_RETURN_IF_ERROR(ServeAgents(config));
+  StartBackgroundChecks(config);
+  // Control endpoint, last.
+  FTA_RETURN_IF_ERROR(ServeControl(config));
+  spdlog::info("fta-hostd {} ready: control unix:{}, agents {}, state {}", kDaemonVersion, config.control_socket,
+               config.agent_listen, config.state_dir);
+  return absl::OkStatus();
+}
+
+absl::Status DaemonImpl::OpenState(const HostdConfig& config) {
+  FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir, "daemon.state_dir"));
+  FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir + "/logs", "daemon.state_dir"));
+  FTA_RETURN_IF_ERROR(
+      MakeDirs(std::filesystem::path(config.control_socket).parent_path().string(), "daemon.control_socket"));
+  FTA_ASSIGN_OR_RETURN(store_, store::Store::Open(config.state_dir + "/fta-hostd.db", &clock_));
+  token_file_ = config.token_file.empty() ? config.state_dir + "/agent.token" : config.token_file;
+  return absl::OkStatus();
+}
+
+absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::string& binary_dir) {
+  virt::ProcessProvisionerOptions process_options;
+  process_options.agent_binary = config.agent_binary.empty() ? FindAgentBinary(binary_dir) : config.agent_binary;
+  process_options.log_dir = config.state_dir + "/logs";
+  process_options.agent_endpoint = config.agent_listen;
+  FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
+  if (config.backend == "libvirt") {
+    FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
+    planner_ = std::move(libvirt.planner);
+    guests_ = std::move(libvirt.provisioner);
+  }
+  std::vector<virt::Provisioner*> kinds;
+  if (config.backend != "lxc") kinds.push_back(guests_ ? guests_.get() : host_processes_.get());
+  if (ContainersEnabled(config)) {
+    // Containers share the vm guests' cores when both run here.
+    FTA_ASSIGN_OR_RETURN(LxcBackend lxc, MakeLxcBackend(config, planner_.get(), process_options.agent_binary));
+    if (lxc.own_planner) planner_ = std::move(lxc.own_planner);
+    containers_ = std::move(lxc.provisioner);
+    kinds.push_back(containers_.get());
+  }
+  router_ = std::make_unique<virt::BackendRouter>(kinds);
+  // The native agent is the host's own baseline: a host process, never a guest.
+  provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), router_.get());
+  return absl::OkStatus();
+}
+
+// The VF pool: discover, then configure the PFs of sriov.* (numvfs, GUIDs).
+// A bad selector or bad hardware stops the start here, before any FTA is
+// touched.
+absl::Status DaemonImpl::MakeVfPool(const HostdConfig& config) {
+  sysfs_ = std::make_unique<sriov::SysfsRoot>(config.sysfs_root);
+  sriov::VfPool::Options pool_options;
+  pool_options.pfs = config.sriov_pfs;
+  pool_options.num_vfs = config.sriov_num_vfs;
+  pool_options.guid_prefix = config.sriov_guid_prefix;
+  pool_options.pkeys = config.sriov_pkeys;
+  std::vector<std::string> sriov_notes;
+  FTA_ASSIGN_OR_RETURN(vf_pool_, sriov::VfPool::Create(sysfs_.get(), pool_options, &sriov_notes));
+  for (const std::string& note : sriov_notes) spdlog::warn("sriov: {}", note);
+  return absl::OkStatus();
+}
+
+absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string& token) {
+  FtaManager::Options fta_options;
+  fta_options.agent_endpoint = config.agent_listen;
+  fta_options.token_file = token_file_;
+  fta_options.max_ftas = config.max_ftas;
+  fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
+  fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
+  if (planner_) fta_options.admit = [planner = planner_.get()](int requested) { return planner->CheckFits(requested); };
+  ftas_ = std::make_unique<FtaManager>(fta_options, store_.get(), provisioner_.get(), &clock_);
+  AgentRegistry::Options registry_options{token, config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
+  registry_ = std::make_unique<AgentRegistry>(registry_options, &clock_, ftas_.get());
+  ftas_->AttachRegistry(registry_.get());
+  ftas_->AttachVfPool(vf_pool_.get());
+  provisioner_->SetExitHandler([this](const virt::FtaExit& exit) { ftas_->OnFtaExit(exit); });
+  FTA_ASSIGN_OR_RETURN(std::vector<std::string> repairs, ftas_->Reconcile());
+  for (const std::string& repair : repairs) spdlog::info("reconcile: {}", repair);
+  return absl::OkStatus();
+}
+
+absl::Status DaemonImpl::MakeEngines(const HostdConfig& config) {
+  JobCoordinator::Options job_options;
+  job_options.ready_timeout = absl::Seconds(config.ready_timeout_s);
+  job_options.deadline = absl::Seconds(config.job_deadline_s);
+  job_options.sample_interval_ms = config.sample_interval_ms;
+  job_options.guests_share_host_filesystem = config.backend != "libvirt";
+  job_options.link_meter_for = [this](const std::map<std::string, std::string>& vf_by_fta)
+      -> std::unique_ptr<LinkMeter> {
+    absl::StatusOr<std::unique_ptr<sriov::VfPool::Snapshot>> snapshot = vf_pool_->Describe();
+    if (!snapshot.ok()) {
+      spdlog::warn("link metering off for this job: {}", std::string(snapshot.status().message()));
+      return nullptr;
+    }
+    std::vector<MeteredPort> ports = PortsBehind((*snapshot)->inventory, vf_by_fta);
+    if (ports.empty()) return nullptr;
+    return std::make_unique<LinkMeter>(sysfs_.get(), &clock_, std::move(ports));
+  };
+  jobs_ = std::make_unique<JobCoordinator>(job_options, store_.get(), ftas_.get(), registry_.get(), &clock_);
+  FTA_RETURN_IF_ERROR(jobs_->RecoverAfterRestart());
+  SweepRunner::Options sweep_options;
+  sweep_options.backend = config.backend;
+  sweep_options.backends = router_->Backends();
+  sweep_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
+  sweep_options.host = DescribeHost(config);
+  sweep_options.read_vf_inventory = [pool = vf_pool_.get()]() -> absl::StatusOr<sriov::Inventory> {
+    FTA_ASSIGN_OR_RETURN(std::unique_ptr<sriov::VfPool::Snapshot> snapshot, pool->Describe());
+    return std::move(snapshot->inventory);
+  };
+  sweeps_ = std::make_unique<SweepRunner>(sweep_options, store_.get(), ftas_.get(), jobs_.get(), &clock_);
+  return sweeps_->RecoverAfterRestart();
+}
+
+absl::Status DaemonImpl::ServeAgents(const HostdConfig& config) {
+  if (absl::StartsWith(config.agent_listen, "unix:")) {
+    std::string path = config.agent_listen.substr(5);
+    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "agents.listen"));
+    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "agents.listen"));
+  }
+  gateway_ = std::make_unique<AgentGatewayService>(registry_.get());
+  grpc::ServerBuilder agent_builder;
+  agent_builder.AddListeningPort(config.agent_listen, grpc::InsecureServerCredentials());
+  if (ContainersEnabled(config) && ContainerAgentEndpoint(config) != config.agent_listen) {
+    std::string path = ContainerAgentEndpoint(config).substr(5);
+    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "container.agent_listen"));
+    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "container.agent_listen"));
+    agent_builder.AddListeningPort(ContainerAgentEndpoint(config), grpc::InsecureServerCredentials());
+  }
+  agent_builder.RegisterService(gateway_.get());
+  // Agents sit idle between jobs for hours: keepalive finds dead peers that
+  // never closed their TCP connection (a guest that was destroyed).
+  agent_builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  agent_builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  agent_server_ = agent_builder.BuildAndStart();
+  if (!agent_server_) {
+    return absl::FailedPreconditionError(absl::StrCat("agents.listen: cannot listen on ", config.agent_listen));
+  }
+  return absl::OkStatus();
+}
+
+void DaemonImpl::StartBackgroundChecks(const HostdConfig& config) {
+  vf_check_ = std::make_unique<core::Periodic>("vf check", absl::Seconds(15), [ftas = ftas_.get()] {
+    for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
+  });
+  if (config.reconcile_interval_s > 0) {
+    reconcile_ = std::make_unique<core::Periodic>(
+        "reconcile", absl::Seconds(config.reconcile_interval_s), [ftas = ftas_.get()] {
+          for (const std::string& repair : ftas->ReconcileRunning()) spdlog::warn("reconcile: {}", repair);
+        });
+  }
+}
+
+absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
+  FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
+  HostFacts facts{kDaemonVersion,       config.backend,    config.state_dir, config.control_socket, config.agent_listen,
+                  DescribeSriov(config.sysfs_root), clock_.NowUnixMillis(), {}};
+  // libibverbs describes this machine; a fake sysfs root describes another.
+  const bool real_sysfs = config.sysfs_root == "/sys" || config.sysfs_root == "/sys/";
+  vf_service_ = std::make_unique<VfServiceImpl>(
+      vf_pool_.get(),
+      [ftas = ftas_.get()] {
+        for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
+      },
+      real_sysfs ? VfServiceImpl::VerbsReader(&sriov::ReadVerbsPorts) : VfServiceImpl::VerbsReader(),
+      absl::StrCat("not consulted: the sysfs root ", config.sysfs_root, " is not this machine's /sys"));
+  facts.describe_vfs = [vfs = vf_service_.get()](fta::v1::HostInfo* host) { vfs->DescribeHost(host); };
+  fta::v1::HostInfo sriov_view;
+  vf_service_->DescribeHost(&sriov_view);
+  spdlog::info("sriov: {}", sriov_view.sriov_status());
+  host_service_ = std::make_unique<HostServiceImpl>(facts, ftas_.get(), registry_.get());
+  vm_service_ = std::make_unique<VmServiceImpl>(ftas_.get());
+  job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), store_.get());
+  results_service_ = std::make_unique<ResultsServiceImpl>(store_.get(), &clock_);
+  sweep_service_ = std::make_unique<SweepServiceImpl>(sweeps_.get());
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder control_builder;
+  // Sync server threads poll their queue with this timeout; shutdown waits
+  // for the slowest poll, so the default 10 s would delay every stop.
+  control_builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 200);
+  control_builder.AddListeningPort("unix:" + config.control_socket, grpc::InsecureServerCredentials());
+  control_builder.RegisterService(host_service_.get());
+  control_builder.RegisterService(vm_service_.get());
+  control_builder.RegisterService(job_service_.get());
+  control_builder.RegisterService(results_service_.get());
+  control_builder.RegisterService(sweep_service_.get());
+  control_builder.RegisterService(vf_service_.get());
+  control_server_ = control_builder.BuildAndStart();
+  if (!control_server_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("daemon.control_socket: cannot listen on ", config.control_socket));
+  }
+  // Only root and the socket's group may drive the host.
+  chmod(config.control_socket.c_str(), 0660);
+  return absl::OkStatus();
+}
+
+void DaemonImpl::Shutdown(absl::Duration grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
+  if (control_server_) control_server_->Shutdown(deadline);
+  reconcile_.reset();
+  vf_check_.reset();
+  // Before the jobs: the sweep records itself INTERRUPTED, not failed.
+  if (sweeps_) sweeps_->Shutdown("interrupted: the daemon is shutting down");
+  if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");
+  // Agent streams never end by themselves and agents reconnect to the next
+  // daemon, so they are cut at once rather than waited for.
+  if (registry_) registry_->CloseAll("daemon shutting down");
+  if (agent_server_) agent_server_->Shutdown(std::chrono::system_clock::now());
+  spdlog::info("fta-hostd stopped");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const HostdConfig& config, const std::string& binary_dir) {
+  auto daemon = std::make_unique<DaemonImpl>();
+  FTA_RETURN_IF_ERROR(daemon->Init(config, binary_dir));
+  return daemon;
+}
+
+std::string DescribeSriov(const std::string& sysfs_root) {
+  std::string devices = sysfs_root + "/bus/pci/devices";
+  int pfs = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(devices, error)) {
+    if (std::filesystem::exists(entry.path() / "sriov_totalvfs")) ++pfs;
+  }
+  if (error) return absl::StrCat("cannot read ", devices, ": ", error.message());
+  if (pfs == 0) return absl::StrCat("no SR-IOV device under ", sysfs_root, "; FTAs run without a VF");
+  return absl::StrCat(pfs, " SR-IOV physical function(s) under ", sysfs_root, " (VF pool not managed yet)");
+}
+
+}  // namespace fta::hostd

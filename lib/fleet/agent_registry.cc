@@ -1,0 +1,211 @@
+#include "lib/fleet/agent_registry.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "spdlog/spdlog.h"
+
+namespace fta::hostd {
+
+AgentRegistry::AgentRegistry(Options options, const Clock* clock, AgentListener* listener)
+    : options_(std::move(options)), clock_(clock), listener_(listener) {
+  heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
+}
+
+AgentRegistry::~AgentRegistry() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  heartbeat_thread_.join();
+}
+
+void AgentRegistry::Expect(const std::string& fta_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  expected_.insert(fta_id);
+}
+
+void AgentRegistry::Forget(const std::string& fta_id, const std::string& reason) {
+  std::shared_ptr<AgentConnection> connection;
+  std::vector<std::shared_ptr<JobInbox>> affected;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    expected_.erase(fta_id);
+    auto it = sessions_.find(fta_id);
+    if (it != sessions_.end()) {
+      connection = it->second.connection;
+      sessions_.erase(it);
+    }
+    for (auto& [job_id, entry] : inboxes_) {
+      if (entry.fta_ids.count(fta_id) > 0) affected.push_back(entry.inbox);
+    }
+  }
+  // A job waiting on this FTA must hear it is gone: its stream's end is no
+  // longer reported once the session is erased.
+  for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
+  if (connection) connection->Close(reason);
+}
+
+bool AgentRegistry::IsConnected(const std::string& fta_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(fta_id);
+  return it != sessions_.end() && it->second.announced;
+}
+
+std::vector<std::string> AgentRegistry::ConnectedIds() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> ids;
+  for (const auto& [id, session] : sessions_) ids.push_back(id);
+  return ids;
+}
+
+absl::Status AgentRegistry::WaitConnected(const std::vector<std::string>& fta_ids, absl::Time deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    std::vector<std::string> missing;
+    for (const std::string& id : fta_ids) {
+      auto session = sessions_.find(id);
+      if (session == sessions_.end() || !session->second.announced) missing.push_back(id);
+    }
+    if (missing.empty()) return absl::OkStatus();
+    absl::Duration left = deadline - clock_->Now();
+    if (left <= absl::ZeroDuration() || stopping_) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(absl::StrJoin(missing, ", "), missing.size() == 1 ? " has" : " have",
+                       " not connected in time"));
+    }
+    connected_cv_.wait_for(lock, absl::ToChronoNanoseconds(left));
+  }
+}
+
+std::shared_ptr<AgentConnection> AgentRegistry::Find(const std::string& fta_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(fta_id);
+  return it == sessions_.end() ? nullptr : it->second.connection;
+}
+
+void AgentRegistry::CloseAll(const std::string& reason) {
+  std::vector<std::shared_ptr<AgentConnection>> connections;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, session] : sessions_) connections.push_back(session.connection);
+  }
+  for (auto& connection : connections) connection->Close(reason);
+}
+
+std::shared_ptr<JobInbox> AgentRegistry::OpenInbox(const std::string& job_id,
+                                                   const std::set<std::string>& fta_ids) {
+  auto inbox = std::make_shared<JobInbox>(clock_);
+  std::lock_guard<std::mutex> lock(mu_);
+  inboxes_[job_id] = InboxEntry{inbox, fta_ids};
+  return inbox;
+}
+
+void AgentRegistry::CloseInbox(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  inboxes_.erase(job_id);
+}
+
+absl::Status AgentRegistry::OnHello(const fta::v1::AgentHello& hello,
+                                    std::shared_ptr<AgentConnection> connection) {
+  std::shared_ptr<AgentConnection> replaced;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!options_.token.empty() && hello.token() != options_.token) {
+      return absl::PermissionDeniedError(absl::StrCat("agent ", hello.fta_id(), ": wrong token"));
+    }
+    if (expected_.count(hello.fta_id()) == 0) {
+      return absl::NotFoundError(absl::StrCat("agent ", hello.fta_id(), ": no such FTA on this host"));
+    }
+    Session& session = sessions_[hello.fta_id()];
+    replaced = std::move(session.connection);
+    session.connection = std::move(connection);
+    session.last_seen_ms = clock_->NowUnixMillis();
+  }
+  if (replaced) replaced->Close("replaced by a newer stream of the same agent");
+  spdlog::info("agent {} connected (host {}, pid {})", hello.fta_id(), hello.hostname(), hello.pid());
+  listener_->OnAgentConnected(hello);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(hello.fta_id());
+    if (it != sessions_.end()) it->second.announced = true;
+  }
+  connected_cv_.notify_all();
+  return absl::OkStatus();
+}
+
+std::string AgentRegistry::JobIdOf(const fta::v1::AgentMessage& message) {
+  switch (message.body_case()) {
+    case fta::v1::AgentMessage::kReady:
+      return message.ready().job_id();
+    case fta::v1::AgentMessage::kSample:
+      return message.sample().job_id();
+    case fta::v1::AgentMessage::kPhaseDone:
+      return message.phase_done().job_id();
+    case fta::v1::AgentMessage::kFailed:
+      return message.failed().job_id();
+    case fta::v1::AgentMessage::kSyncArrive:
+      return message.sync_arrive().job_id();
+    default:
+      return "";
+  }
+}
+
+void AgentRegistry::OnMessage(const std::string& fta_id, const fta::v1::AgentMessage& message) {
+  std::shared_ptr<JobInbox> inbox;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto session = sessions_.find(fta_id);
+    if (session != sessions_.end()) session->second.last_seen_ms = clock_->NowUnixMillis();
+    std::string job_id = JobIdOf(message);
+    if (job_id.empty()) return;  // heartbeat
+    auto it = inboxes_.find(job_id);
+    if (it == inboxes_.end() || it->second.fta_ids.count(fta_id) == 0) {
+      spdlog::debug("dropping message of {} for inactive job {}", fta_id, job_id);
+      return;
+    }
+    inbox = it->second.inbox;
+  }
+  inbox->Push(InboxEvent{fta_id, message, ""});
+}
+
+void AgentRegistry::OnDisconnect(const std::string& fta_id, const AgentConnection* connection,
+                                 const std::string& reason) {
+  std::vector<std::shared_ptr<JobInbox>> affected;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(fta_id);
+    // A stream that was already replaced or forgotten is not a loss.
+    if (it == sessions_.end() || it->second.connection.get() != connection) return;
+    sessions_.erase(it);
+    for (auto& [job_id, entry] : inboxes_) {
+      if (entry.fta_ids.count(fta_id) > 0) affected.push_back(entry.inbox);
+    }
+  }
+  spdlog::warn("agent {} lost: {}", fta_id, reason);
+  // Recorded before any job hears of it: a job that ends because of this
+  // loss must never leave its caller looking at the FTA as still ready.
+  listener_->OnAgentLost(fta_id, reason);
+  for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
+}
+
+void AgentRegistry::HeartbeatLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(std::max(50, options_.heartbeat_interval_ms / 2)));
+    if (stopping_) break;
+    int64_t now = clock_->NowUnixMillis();
+    std::vector<std::shared_ptr<AgentConnection>> silent;
+    for (auto& [id, session] : sessions_) {
+      if (now - session.last_seen_ms > options_.heartbeat_timeout_ms) silent.push_back(session.connection);
+    }
+    lock.unlock();
+    // Closing ends the stream; OnDisconnect then reports the loss.
+    for (auto& connection : silent) connection->Close("no heartbeat within agents.heartbeat_timeout_ms");
+    lock.lock();
+  }
+}
+
+}  // namespace fta::hostd

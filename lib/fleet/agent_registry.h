@@ -1,0 +1,109 @@
+// AgentRegistry: who is connected, and where their messages go.
+//
+// The AgentGateway hands every stream's messages here. The registry checks
+// each hello (known FTA id, right token), tracks heartbeats, and routes job
+// messages to the job that owns them through a JobInbox (fleet_ports.h), so the gRPC
+// callback threads never block on job logic.
+//
+//   registry.Expect("fta-3");                 // FtaManager, before launch
+//   registry.WaitConnected({"fta-3"}, deadline);
+//   auto inbox = registry.OpenInbox("job-7"); // JobCoordinator
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "fta/v1/agent.pb.h"
+#include "lib/core/clock.h"
+#include "lib/fleet/fleet_ports.h"
+
+namespace fta::hostd {
+
+// Told about connection changes (FtaManager keeps the store up to date).
+class AgentListener {
+ public:
+  virtual ~AgentListener() = default;
+  virtual void OnAgentConnected(const fta::v1::AgentHello& hello) = 0;
+  virtual void OnAgentLost(const std::string& fta_id, const std::string& reason) = 0;
+};
+
+class AgentRegistry final : public AgentLinks {
+ public:
+  struct Options {
+    std::string token;               // "" disables the check
+    int heartbeat_interval_ms = 1000;
+    int heartbeat_timeout_ms = 10000;
+  };
+  // `clock` and `listener` are not owned and must outlive the registry.
+  AgentRegistry(Options options, const Clock* clock, AgentListener* listener);
+  ~AgentRegistry() override;
+
+  // ---- FTA lifecycle (FtaManager) ----
+  void Expect(const std::string& fta_id);
+  // Forgets the id and closes its stream if connected.
+  void Forget(const std::string& fta_id, const std::string& reason);
+  bool IsConnected(const std::string& fta_id);
+  std::vector<std::string> ConnectedIds();
+  // OK when all are connected; DEADLINE_EXCEEDED naming the missing ones.
+  absl::Status WaitConnected(const std::vector<std::string>& fta_ids, absl::Time deadline);
+  std::shared_ptr<AgentConnection> Find(const std::string& fta_id) override;
+  // Daemon stop: ends every stream so the server can shut down at once; the
+  // agents keep retrying and reconnect to the next daemon.
+  void CloseAll(const std::string& reason);
+
+  // ---- Jobs (JobCoordinator) ----
+  // Messages carrying this job id, and the loss of any agent, go to the inbox.
+  std::shared_ptr<JobInbox> OpenInbox(const std::string& job_id, const std::set<std::string>& fta_ids) override;
+  void CloseInbox(const std::string& job_id) override;
+
+  // ---- Streams (AgentGateway) ----
+  // Validates the hello. On success the connection becomes the FTA's
+  // current one (a previous stream of the same FTA is closed).
+  absl::Status OnHello(const fta::v1::AgentHello& hello, std::shared_ptr<AgentConnection> connection);
+  void OnMessage(const std::string& fta_id, const fta::v1::AgentMessage& message);
+  // The stream of `connection` ended.
+  void OnDisconnect(const std::string& fta_id, const AgentConnection* connection, const std::string& reason);
+
+  int heartbeat_interval_ms() const { return options_.heartbeat_interval_ms; }
+
+ private:
+  struct Session {
+    std::shared_ptr<AgentConnection> connection;
+    int64_t last_seen_ms = 0;
+    // Set once the listener recorded the connection: waiters must not see an
+    // agent as connected before `vm list` does.
+    bool announced = false;
+  };
+  struct InboxEntry {
+    std::shared_ptr<JobInbox> inbox;
+    std::set<std::string> fta_ids;
+  };
+  void HeartbeatLoop();
+  static std::string JobIdOf(const fta::v1::AgentMessage& message);
+
+  const Options options_;
+  const Clock* clock_;
+  AgentListener* listener_;
+
+  std::mutex mu_;
+  std::condition_variable connected_cv_;
+  std::set<std::string> expected_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Session> sessions_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, InboxEntry> inboxes_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable stop_cv_;
+  std::thread heartbeat_thread_;
+};
+
+}  // namespace fta::hostd

@@ -1,0 +1,139 @@
+// FtaManager: the FTAs of this host, from decision to process.
+//
+// It decides (capacity, ids), records every decision in the store before
+// acting on it, asks the Provisioner to make it real, and follows the agents'
+// connections and exits so `vm list` tells the truth. All public methods are
+// thread-safe.
+//
+//   absl::StatusOr<std::vector<Fta>> ftas = manager.Allocate(4, absl::Seconds(60));
+//   manager.Release({"fta-2"}, /*all=*/false);
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "fta/v1/common.pb.h"
+#include "lib/core/clock.h"
+#include "lib/fleet/agent_registry.h"
+#include "lib/sriov/vf_pool.h"
+#include "lib/store/store.h"
+#include "lib/virt/provisioner.h"
+
+namespace fta::hostd {
+
+class FtaManager final : public AgentListener, public JobFleet, public SweepFleet {
+ public:
+  struct Options {
+    std::string agent_endpoint;
+    std::string token_file;
+    int max_ftas = 16;
+    absl::Duration connect_timeout = absl::Seconds(60);
+    absl::Duration stop_grace = absl::Seconds(10);
+    // Backend capacity on top of max_ftas (libvirt: the CapacityPlanner):
+    // OK, or RESOURCE_EXHAUSTED saying how many more fit and why.
+    std::function<absl::Status(int requested)> admit;
+  };
+  // Nothing is owned. Call AttachRegistry before use (the registry needs this
+  // object as its listener, so it is built after).
+  FtaManager(Options options, store::Store* store, virt::Provisioner* provisioner, const Clock* clock);
+  void AttachRegistry(AgentRegistry* registry) { registry_ = registry; }
+  // The VF pool (not owned; may stay unset: no SR-IOV, FTAs get no VF).
+  // Attach before Reconcile. When it manages VFs, every guest FTA gets one
+  // (fta_vfs.cc), held in the store in the FTA row's transaction.
+  void AttachVfPool(sriov::VfPool* pool) { vf_pool_ = pool; }
+  // Periodically and before `vf list`: FTAs whose VF vanished from sysfs
+  // since the last look are marked degraded, ones whose VF came back are
+  // healthy again. One line per change, for the log.
+  std::vector<std::string> CheckVfs();
+
+  // Daemon start: adopt FTAs a previous run left running, mark the rest
+  // FAILED. Returns one line per repair for the log.
+  absl::StatusOr<std::vector<std::string>> Reconcile();
+  // The same, for a running daemon (hostd calls it every
+  // provisioner.reconcile_interval_s): instances carrying our mark that no
+  // active FTA owns are stopped (ReconcileOrphans' policy), and a guest FTA
+  // whose instance is gone (an event missed while libvirtd was away, a
+  // domain undefined behind hostd's back) fails and frees its VF, as if it
+  // had exited. FTAs still STARTING are left to their connect deadline. A
+  // round is skipped while an allocation or release runs. Returns the repairs.
+  std::vector<std::string> ReconcileRunning();
+
+  // Starts `count` FTAs and waits until their agents connected. On any
+  // failure every FTA of this call is stopped and released again.
+  // `backend`: which of the host's backends starts them ("lxc" for
+  // container FTAs; "" = the default one).
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
+                                                     const std::string& backend = "") override;
+  // NOT_FOUND for unknown ids, FAILED_PRECONDITION for busy ones; checked for
+  // every id before anything is stopped.
+  absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all) override;
+  absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released) override;
+  absl::StatusOr<fta::v1::Fta> Get(const std::string& id) override;
+  // Waits until the FTAs (every active guest when `ids` is empty) have
+  // connected agents. NOT_FOUND for unknown ids, DEADLINE_EXCEEDED naming
+  // the missing ones.
+  absl::StatusOr<std::vector<fta::v1::Fta>> WaitReady(const std::vector<std::string>& ids, absl::Duration timeout) override;
+
+  // Starts the host's own agent if it is not connected, and waits for it.
+  absl::Status EnsureNative(absl::Time deadline) override;
+
+  // Ids of guest FTAs whose agent is connected and not busy.
+  std::vector<std::string> ReadyGuestIds() override;
+  // Job bookkeeping: an FTA takes part in one job at a time.
+  absl::Status MarkBusy(const std::vector<std::string>& ids, const std::string& job_id) override;
+  void MarkIdle(const std::vector<std::string>& ids) override;
+  std::string BusyWith(const std::string& id);
+
+  int max_ftas() const override { return options_.max_ftas; }
+  int ActiveCount();
+
+  // Provisioner exit handler.
+  void OnFtaExit(const virt::FtaExit& exit);
+  // AgentListener
+  void OnAgentConnected(const fta::v1::AgentHello& hello) override;
+  void OnAgentLost(const std::string& fta_id, const std::string& reason) override;
+
+ private:
+  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind,
+                                            const std::string& backend = "")
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
+  // Updates the cached record and the store.
+  absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);
+  absl::Status StopAndRelease(const std::string& id, const std::string& why);
+  absl::Status ReconcileOrphans(std::vector<std::string>* repairs);
+  // ---- VFs (fta_vfs.cc) ----
+  bool UsesVfs() const;
+  // RESOURCE_EXHAUSTED when fewer than `count` VFs are free.
+  absl::Status CheckVfCapacity(int count);
+  // Gives a new guest FTA its VF (the pool's choice) before it is recorded.
+  absl::Status ClaimVf(fta::v1::Fta* fta);
+  // Store write of the FTA with its VF assignment; a VF the FTA no longer
+  // holds (released, failed) goes back to the pool.
+  absl::Status PersistWithVf(const fta::v1::Fta& fta);
+  // After adoption: pool ownership from the store; VFs of FTAs that are
+  // gone come back, FTAs whose VF vanished are marked degraded.
+  absl::Status ReconcileVfs(const std::vector<store::Store::VfAssignment>& held_before,
+                            std::vector<std::string>* repairs);
+  int ActiveCountLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const Options options_;
+  store::Store* store_;
+  virt::Provisioner* provisioner_;
+  const Clock* clock_;
+  AgentRegistry* registry_ = nullptr;
+  sriov::VfPool* vf_pool_ = nullptr;
+
+  std::mutex allocate_mu_;  // one allocation/release at a time: capacity stays exact
+  std::mutex mu_;
+  std::map<std::string, fta::v1::Fta> ftas_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> busy_ ABSL_GUARDED_BY(mu_);  // fta id -> job id
+};
+
+}  // namespace fta::hostd

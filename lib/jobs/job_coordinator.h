@@ -1,0 +1,142 @@
+// JobCoordinator: runs synchronised IOR jobs over FTAs.
+//
+// One thread per running job drives the agents through the same steps IOR's
+// ranks go through under MPI: parts out, READY from all (deadline), then per
+// iteration and phase a GO with a common start time and a wait for every
+// rank's result, the barrier between phases included (job_phases.cc).
+// Results are stored as they arrive; the aggregate is computed the IOR way
+// from the ranks' own timestamps. An agent that fails, disconnects or misses
+// the deadline ends the job FAILED (nothing measured) or PARTIAL (earlier
+// phases kept), the others are cancelled, and the culprit is named.
+//
+// It reaches the fleet, the agents and time only through JobFleet,
+// AgentLinks and Clock, so unit tests drive it with fakes.
+//
+//   absl::StatusOr<StartedJob> started = coordinator.Start(request);
+//   while (auto event = started->events->PopFor(absl::Seconds(1))) { ... }
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "fta/v1/job.pb.h"
+#include "lib/core/broadcast.h"
+#include "lib/core/clock.h"
+#include "lib/fleet/fleet_ports.h"
+#include "lib/ior/ior_params.h"
+#include "lib/jobs/job_launcher.h"
+#include "lib/jobs/link_meter.h"
+#include "lib/store/store.h"
+
+namespace fta::hostd {
+
+class JobCoordinator final : public JobLauncher {
+ public:
+  struct Options {
+    absl::Duration ready_timeout = absl::Seconds(60);
+    absl::Duration deadline = absl::Hours(24);
+    int sample_interval_ms = 250;
+    absl::Duration native_start_timeout = absl::Seconds(30);
+    // False for the libvirt backend: guests have their own filesystems, so
+    // the host cannot check a guest job's directory (the agents do, and
+    // fail their part naming it). Native jobs are always checked here.
+    bool guests_share_host_filesystem = true;
+    // The meter for the IB ports behind a job's VFs (FTA id -> VF address,
+    // "" for none); null, or returning null, when there is nothing to meter.
+    std::function<std::unique_ptr<LinkMeter>(const std::map<std::string, std::string>& vf_by_fta)> link_meter_for;
+  };
+  using Started = StartedJob;
+
+  // Nothing is owned.
+  JobCoordinator(Options options, store::Store* store, JobFleet* fleet, AgentLinks* links, const Clock* clock);
+  ~JobCoordinator() override;  // Shutdown()
+
+  // Daemon start: jobs a previous run left unfinished are marked FAILED
+  // (their agents are gone or were restarted; nothing can be resumed).
+  absl::Status RecoverAfterRestart();
+
+  // The returned queue already holds the `started` event.
+  absl::StatusOr<Started> Start(const fta::v1::RunIorRequest& request) override;
+  // Events of a running job from now on; a finished job yields its
+  // finished event only.
+  absl::StatusOr<std::shared_ptr<JobEventQueue>> Watch(const std::string& job_id);
+  absl::StatusOr<fta::v1::Job> Cancel(const std::string& job_id) override;
+  // Daemon stop: cancels every running job and waits for their threads.
+  void Shutdown(const std::string& reason);
+
+  int RunningCount();
+
+ private:
+  struct AgentPlan {
+    std::string fta_id;
+    std::vector<int> ranks;
+    std::string state = "ok";
+    std::string error;
+  };
+  struct RunningJob {
+    explicit RunningJob(const Clock* clock) : events(clock) {}
+    fta::v1::Job job;
+    ior::IorParams params;
+    std::vector<AgentPlan> agents;
+    int total_ranks = 0;
+    int64_t signature = 0;
+    absl::Time deadline;
+    absl::Time ready_deadline;
+    std::shared_ptr<JobInbox> inbox;
+    std::atomic<bool> cancel_requested{false};
+    std::string cancel_reason;
+    core::Broadcast<fta::v1::JobEvent> events;
+    std::thread thread;
+    std::unique_ptr<LinkMeter> link_meter;  // null: no VF behind the job
+  };
+  class PhaseCollector;  // job_phases.cc
+
+  absl::StatusOr<std::vector<std::string>> ResolveTargets(const fta::v1::RunIorRequest& request,
+                                                          absl::Time deadline);
+  // The job as first stored, the parts planned; validation included.
+  absl::StatusOr<std::unique_ptr<RunningJob>> Plan(const fta::v1::RunIorRequest& request);
+  absl::StatusOr<Started> Launch(std::unique_ptr<RunningJob> job, const std::vector<std::string>& targets);
+  void Run(RunningJob* job);
+  absl::Status Drive(RunningJob* job);
+  void SendParts(RunningJob* job);
+  // Waits until every agent in `pending` sent what `accept` takes. Samples go
+  // to progress on the way. On failure the agent's plan entry says why.
+  absl::Status Collect(RunningJob* job, std::set<std::string> pending, absl::Time deadline,
+                       const std::string& waiting_for,
+                       const std::function<bool(const std::string&, const fta::v1::AgentMessage&)>& accept);
+  // ---- job_phases.cc ----
+  absl::Status RunPhase(RunningJob* job, int iteration, fta::v1::Phase phase);
+  fta::v1::HostMessage MakeGo(const RunningJob& job, int iteration, fta::v1::Phase phase);
+  // Stores the ranks' results and the phase's aggregate, and publishes it.
+  absl::Status RecordPhase(RunningJob* job, int iteration, fta::v1::Phase phase,
+                           std::vector<fta::v1::RankPhaseResult> results);
+  void Finalize(RunningJob* job, const absl::Status& outcome);
+  void SendToAll(RunningJob* job, const fta::v1::HostMessage& message);
+
+  const Options options_;
+  store::Store* store_;
+  JobFleet* fleet_;
+  AgentLinks* links_;
+  const Clock* clock_;
+
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<RunningJob>> running_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> finished_threads_ ABSL_GUARDED_BY(mu_);
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable job_finished_cv_;  // a job left running_
+};
+
+// "write", "read", "remove".
+std::string PhaseName(fta::v1::Phase phase);
+
+}  // namespace fta::hostd

@@ -1,0 +1,137 @@
+#include "lib/services/control_services.h"
+
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/rpc_status.h"
+#include "lib/services/stream_events.h"
+
+namespace fta::hostd {
+namespace {
+
+std::string Hostname() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+}  // namespace
+
+grpc::Status HostServiceImpl::GetHost(grpc::ServerContext*, const fta::v1::GetHostRequest*,
+                                      fta::v1::HostInfo* response) {
+  response->set_hostname(Hostname());
+  response->set_daemon_version(facts_.daemon_version);
+  response->set_backend(facts_.backend);
+  response->set_cpu_cores(static_cast<int32_t>(std::thread::hardware_concurrency()));
+  response->set_memory_bytes(static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE));
+  response->set_max_ftas(ftas_->max_ftas());
+  response->set_ftas_active(ftas_->ActiveCount());
+  response->set_agents_connected(static_cast<int32_t>(registry_->ConnectedIds().size()));
+  response->set_state_dir(facts_.state_dir);
+  response->set_control_socket(facts_.control_socket);
+  response->set_agent_endpoint(facts_.agent_endpoint);
+  response->set_started_unix_ms(facts_.started_unix_ms);
+  response->set_sriov_status(facts_.sriov_status);
+  if (facts_.describe_vfs) facts_.describe_vfs(response);
+  return grpc::Status::OK;
+}
+
+grpc::Status VmServiceImpl::Allocate(grpc::ServerContext*, const fta::v1::AllocateRequest* request,
+                                     fta::v1::AllocateResponse* response) {
+  if (request->connect_timeout_s() < 0) {
+    return Invalid(absl::StrCat("connect_timeout_s: must not be negative, got ", request->connect_timeout_s()));
+  }
+  absl::StatusOr<std::vector<fta::v1::Fta>> ftas =
+      ftas_->Allocate(request->count(), absl::Seconds(request->connect_timeout_s()), "");
+  if (!ftas.ok()) return ToGrpcStatus(ftas.status());
+  for (auto& fta : *ftas) *response->add_ftas() = fta;
+  return grpc::Status::OK;
+}
+
+grpc::Status VmServiceImpl::List(grpc::ServerContext*, const fta::v1::ListFtasRequest* request,
+                                 fta::v1::ListFtasResponse* response) {
+  absl::StatusOr<std::vector<fta::v1::Fta>> ftas = ftas_->List(request->include_released());
+  if (!ftas.ok()) return ToGrpcStatus(ftas.status());
+  for (auto& fta : *ftas) *response->add_ftas() = fta;
+  return grpc::Status::OK;
+}
+
+grpc::Status VmServiceImpl::Get(grpc::ServerContext*, const fta::v1::GetFtaRequest* request,
+                                fta::v1::Fta* response) {
+  if (request->id().empty()) return Invalid("id: required");
+  absl::StatusOr<fta::v1::Fta> fta = ftas_->Get(request->id());
+  if (!fta.ok()) return ToGrpcStatus(fta.status());
+  *response = *fta;
+  return grpc::Status::OK;
+}
+
+grpc::Status VmServiceImpl::Release(grpc::ServerContext*, const fta::v1::ReleaseRequest* request,
+                                    fta::v1::ReleaseResponse* response) {
+  std::vector<std::string> ids(request->ids().begin(), request->ids().end());
+  absl::StatusOr<std::vector<std::string>> released = ftas_->Release(ids, request->all());
+  if (!released.ok()) return ToGrpcStatus(released.status());
+  for (auto& id : *released) response->add_released(id);
+  return grpc::Status::OK;
+}
+
+grpc::Status VmServiceImpl::WaitReady(grpc::ServerContext*, const fta::v1::WaitReadyRequest* request,
+                                      fta::v1::ListFtasResponse* response) {
+  if (request->timeout_s() < 0) {
+    return Invalid(absl::StrCat("timeout_s: must not be negative, got ", request->timeout_s()));
+  }
+  std::vector<std::string> ids(request->ids().begin(), request->ids().end());
+  absl::StatusOr<std::vector<fta::v1::Fta>> ftas = ftas_->WaitReady(ids, absl::Seconds(request->timeout_s()));
+  if (!ftas.ok()) return ToGrpcStatus(ftas.status());
+  for (auto& fta : *ftas) *response->add_ftas() = fta;
+  return grpc::Status::OK;
+}
+
+grpc::Status JobServiceImpl::RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
+                                    grpc::ServerWriter<fta::v1::JobEvent>* writer) {
+  absl::StatusOr<JobCoordinator::Started> started = jobs_->Start(*request);
+  if (!started.ok()) return ToGrpcStatus(started.status());
+  return StreamEvents(context, started->events.get(), writer);
+}
+
+grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
+                                      grpc::ServerWriter<fta::v1::JobEvent>* writer) {
+  if (request->id().empty()) return Invalid("id: required");
+  absl::StatusOr<std::shared_ptr<JobEventQueue>> events = jobs_->Watch(request->id());
+  if (!events.ok()) return ToGrpcStatus(events.status());
+  return StreamEvents(context, events->get(), writer);
+}
+
+grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,
+                                      fta::v1::ListJobsResponse* response) {
+  if (request->limit() < 0) return Invalid(absl::StrCat("limit: must not be negative, got ", request->limit()));
+  absl::StatusOr<std::vector<fta::v1::Job>> jobs = store_->ListJobs(request->limit() == 0 ? 50 : request->limit());
+  if (!jobs.ok()) return ToGrpcStatus(jobs.status());
+  for (auto& job : *jobs) *response->add_jobs() = job;
+  return grpc::Status::OK;
+}
+
+grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const fta::v1::GetJobRequest* request,
+                                    fta::v1::Job* response) {
+  if (request->id().empty()) return Invalid("id: required");
+  absl::StatusOr<fta::v1::Job> job = store_->GetJob(request->id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response = *job;
+  return grpc::Status::OK;
+}
+
+grpc::Status JobServiceImpl::CancelJob(grpc::ServerContext*, const fta::v1::CancelJobRequest* request,
+                                       fta::v1::Job* response) {
+  if (request->id().empty()) return Invalid("id: required");
+  absl::StatusOr<fta::v1::Job> job = jobs_->Cancel(request->id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  *response = *job;
+  return grpc::Status::OK;
+}
+
+}  // namespace fta::hostd

@@ -1,0 +1,83 @@
+// The control API on the daemon's unix socket: HostService, VmService and
+// JobService. Thin: they validate shapes, call FtaManager/JobCoordinator and
+// convert absl::Status to gRPC status in one place (lib/core/rpc_status.h).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "fta/v1/host.grpc.pb.h"
+#include "fta/v1/job.grpc.pb.h"
+#include "fta/v1/vm.grpc.pb.h"
+#include "lib/core/clock.h"
+#include "lib/fleet/agent_registry.h"
+#include "lib/fleet/fta_manager.h"
+#include "lib/jobs/job_coordinator.h"
+#include "lib/store/store.h"
+
+namespace fta::hostd {
+
+struct HostFacts {
+  std::string daemon_version;
+  std::string backend;
+  std::string state_dir;
+  std::string control_socket;
+  std::string agent_endpoint;
+  std::string sriov_status;
+  int64_t started_unix_ms = 0;
+  // Fills the VF pool's part of HostInfo (PFs, VFs used/free, a live
+  // sriov_status); unset: sriov_status above stays.
+  std::function<void(fta::v1::HostInfo*)> describe_vfs;
+};
+
+class HostServiceImpl final : public fta::v1::HostService::Service {
+ public:
+  HostServiceImpl(HostFacts facts, FtaManager* ftas, AgentRegistry* registry)
+      : facts_(std::move(facts)), ftas_(ftas), registry_(registry) {}
+  grpc::Status GetHost(grpc::ServerContext* context, const fta::v1::GetHostRequest* request,
+                       fta::v1::HostInfo* response) override;
+
+ private:
+  const HostFacts facts_;
+  FtaManager* ftas_;
+  AgentRegistry* registry_;
+};
+
+class VmServiceImpl final : public fta::v1::VmService::Service {
+ public:
+  explicit VmServiceImpl(FtaManager* ftas) : ftas_(ftas) {}
+  grpc::Status Allocate(grpc::ServerContext* context, const fta::v1::AllocateRequest* request,
+                        fta::v1::AllocateResponse* response) override;
+  grpc::Status List(grpc::ServerContext* context, const fta::v1::ListFtasRequest* request,
+                    fta::v1::ListFtasResponse* response) override;
+  grpc::Status Get(grpc::ServerContext* context, const fta::v1::GetFtaRequest* request,
+                   fta::v1::Fta* response) override;
+  grpc::Status Release(grpc::ServerContext* context, const fta::v1::ReleaseRequest* request,
+                       fta::v1::ReleaseResponse* response) override;
+  grpc::Status WaitReady(grpc::ServerContext* context, const fta::v1::WaitReadyRequest* request,
+                         fta::v1::ListFtasResponse* response) override;
+
+ private:
+  FtaManager* ftas_;
+};
+
+class JobServiceImpl final : public fta::v1::JobService::Service {
+ public:
+  JobServiceImpl(JobCoordinator* jobs, store::Store* store) : jobs_(jobs), store_(store) {}
+  grpc::Status RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
+                      grpc::ServerWriter<fta::v1::JobEvent>* writer) override;
+  grpc::Status WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
+                        grpc::ServerWriter<fta::v1::JobEvent>* writer) override;
+  grpc::Status ListJobs(grpc::ServerContext* context, const fta::v1::ListJobsRequest* request,
+                        fta::v1::ListJobsResponse* response) override;
+  grpc::Status GetJob(grpc::ServerContext* context, const fta::v1::GetJobRequest* request,
+                      fta::v1::Job* response) override;
+  grpc::Status CancelJob(grpc::ServerContext* context, const fta::v1::CancelJobRequest* request,
+                         fta::v1::Job* response) override;
+
+ private:
+  JobCoordinator* jobs_;
+  store::Store* store_;
+};
+
+}  // namespace fta::hostd

@@ -1,0 +1,104 @@
+// The job protocol as JobCoordinator drives it, against scripted agents and a
+// fake clock: parts, the READY deadline, GO with one common start time, the
+// barrier inside a phase, completion and cancel.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/fakes/coordinator_fixture.h"
+
+namespace fta::testing {
+namespace {
+
+using JobProtocolTest = CoordinatorFixture;
+
+TEST_F(JobProtocolTest, EachAgentGetsItsRanksAndTheResolvedSizes) {
+  hostd::JobCoordinator::Started started = Start(Request());
+  const std::string job = started.job.id();
+  fta::v1::JobPart first = Ready(job, "fta-1");
+  fta::v1::JobPart second = Ready(job, "fta-2");
+  EXPECT_THAT(first.ranks(), ::testing::ElementsAre(0));
+  EXPECT_THAT(second.ranks(), ::testing::ElementsAre(1));
+  EXPECT_EQ(first.total_ranks(), 2);
+  EXPECT_EQ(first.transfer_size_bytes(), 4096);
+  EXPECT_EQ(first.block_size_bytes(), 8192);
+  EXPECT_EQ(first.signature(), second.signature());
+  ASSERT_TRUE(jobs().Cancel(job).ok());
+}
+
+TEST_F(JobProtocolTest, AnAgentMissingTheReadyDeadlineFailsTheJobAndIsNamed) {
+  options_.ready_timeout = absl::Seconds(5);
+  hostd::JobCoordinator::Started started = Start(Request());
+  const std::string job = started.job.id();
+  Ready(job, "fta-1");
+  ASSERT_TRUE(links_.NextSent("fta-2").has_part());  // never answers
+  clock_.Advance(absl::Seconds(6));
+  fta::v1::Job finished = Finished(started.events.get());
+  EXPECT_EQ(finished.state(), fta::v1::JOB_STATE_FAILED);
+  EXPECT_THAT(finished.error(), HasSubstr("fta-2: no READY before the deadline"));
+  EXPECT_EQ(AgentState(finished, "fta-2"), "timeout");
+  EXPECT_EQ(AgentState(finished, "fta-1"), "cancelled");
+  EXPECT_TRUE(links_.NextSent("fta-1").has_cancel());
+  EXPECT_FALSE(fleet_.busy("fta-1"));
+  EXPECT_FALSE(fleet_.busy("fta-2"));
+}
+
+TEST_F(JobProtocolTest, GoCarriesOneCommonStartTimeAheadOfNow) {
+  hostd::JobCoordinator::Started started;
+  const std::string job = StartReady(&started);
+  fta::v1::Go first = NextGo("fta-1");
+  fta::v1::Go second = NextGo("fta-2");
+  EXPECT_EQ(first.phase(), fta::v1::PHASE_WRITE);
+  EXPECT_EQ(first.start_at_unix_ns(), second.start_at_unix_ns());
+  EXPECT_GT(first.start_at_unix_ns(), clock_.NowUnixNanos());
+  PhaseDone(job, "fta-1", 0, first);
+  PhaseDone(job, "fta-2", 1, second);
+  fta::v1::Job finished = Finished(started.events.get());
+  EXPECT_EQ(finished.state(), fta::v1::JOB_STATE_COMPLETED);
+  ASSERT_EQ(finished.aggregates_size(), 1);
+  EXPECT_EQ(finished.aggregates(0).bytes(), 2 * 8192);
+  EXPECT_TRUE(links_.NextSent("fta-1").has_finish());
+  EXPECT_EQ(store_->GetJob(job)->state(), fta::v1::JOB_STATE_COMPLETED);
+}
+
+TEST_F(JobProtocolTest, TheBarrierReleasesEveryoneOnceAllArrivedWithTheLargestCount) {
+  hostd::JobCoordinator::Started started;
+  const std::string job = StartReady(&started);
+  fta::v1::Go go = NextGo("fta-1");
+  NextGo("fta-2");
+  for (auto [fta_id, transfers] : {std::pair<const char*, int64_t>{"fta-1", 3}, {"fta-2", 7}}) {
+    fta::v1::AgentMessage arrive;
+    fta::v1::SyncArrive* body = arrive.mutable_sync_arrive();
+    body->set_job_id(job);
+    body->set_iteration(go.iteration());
+    body->set_phase(go.phase());
+    body->set_point(fta::v1::SYNC_POINT_STONEWALL);
+    body->set_transfers(transfers);
+    links_.Reply(job, fta_id, arrive);
+  }
+  // A release after the first arrival alone would carry 3.
+  for (const char* fta_id : {"fta-1", "fta-2"}) {
+    fta::v1::HostMessage release = links_.NextSent(fta_id);
+    ASSERT_TRUE(release.has_sync_release()) << release.DebugString();
+    EXPECT_EQ(release.sync_release().point(), fta::v1::SYNC_POINT_STONEWALL);
+    EXPECT_EQ(release.sync_release().transfers(), 7);
+  }
+  ASSERT_TRUE(jobs().Cancel(job).ok());
+}
+
+TEST_F(JobProtocolTest, CancelStopsTheJobAndTellsTheAgents) {
+  hostd::JobCoordinator::Started started = Start(Request());
+  const std::string job = started.job.id();
+  Ready(job, "fta-1");
+  absl::StatusOr<fta::v1::Job> cancelled = jobs().Cancel(job);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state(), fta::v1::JOB_STATE_CANCELLED);
+  EXPECT_EQ(cancelled->error(), "cancelled by operator");
+  ASSERT_TRUE(links_.NextSent("fta-2").has_part());
+  EXPECT_TRUE(links_.NextSent("fta-2").has_cancel());
+  EXPECT_FALSE(links_.inbox_open(job));
+  EXPECT_FALSE(fleet_.busy("fta-1"));
+  EXPECT_EQ(jobs().Cancel(job).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace fta::testing

@@ -1,0 +1,11 @@
+# The job and sweep engines against fakes of the fleet, the agents and the
+# job launcher (tests/unit/fakes/), one fake clock, and a real SQLite store.
+fta_library(fta_test_fakes
+  SOURCES fakes/fake_fleet.cc
+  DEPS fta_fleet fta_core GTest::gtest)
+fta_test(job_coordinator_test LABEL unit
+  SOURCES job_protocol_test.cc job_failure_test.cc
+  DEPS fta_jobs fta_test_fakes GTest::gmock)
+fta_test(sweep_runner_test LABEL unit
+  SOURCES sweep_execution_test.cc sweep_control_test.cc
+  DEPS fta_sweeps fta_test_fakes GTest::gmock)
