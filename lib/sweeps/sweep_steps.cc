@@ -125,7 +125,9 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, cons
   FTA_ASSIGN_OR_RETURN(listed, fleet_->List(false));
   std::vector<std::string> usable;  // List sorts by id number
   for (const fta::v1::Fta& fta : listed) {
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST && fta.backend() == backend &&
+    // A record without a backend is the default's (records from before kinds).
+    const std::string& of = fta.backend().empty() ? options_.backend : fta.backend();
+    if (fta.kind() == fta::v1::FTA_KIND_GUEST && of == backend &&
         (fta.state() == fta::v1::FTA_STATE_READY || fta.state() == fta::v1::FTA_STATE_BUSY)) {
       usable.push_back(fta.id());
     }
