@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <iostream>
 
-#include "absl/strings/str_cat.h"
 #include "client/follow_stream.h"
-#include "client/print_json.h"
 #include "lib/cli/args.h"
 #include "lib/cli/job_format.h"
 #include "lib/cli/job_stream.h"
-#include "lib/cli/json.h"
-#include "lib/core/rpc_status.h"
+#include "lib/cli/paging.h"
 
 namespace fta::client {
 namespace {
@@ -24,101 +21,82 @@ constexpr std::chrono::seconds kAllocateDefault{600};
 
 }  // namespace
 
-Client::Client(ClientOptions options)
-    : options_(std::move(options)),
-      channel_(grpc::CreateChannel(options_.target, grpc::InsecureChannelCredentials())),
-      hosts_(v1::HostService::NewStub(channel_)),
-      vms_(v1::VmService::NewStub(channel_)),
-      jobs_(v1::JobService::NewStub(channel_)) {}
-
-void Client::SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) const {
-  context.set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-int Client::Emit(const google::protobuf::Message& message,
-                 const std::function<std::string()>& table) {
-  if (!options_.json) {
-    std::cout << table() << std::flush;
-    return cli::kExitOk;
-  }
-  return PrintJson(message);
-}
-
-int Client::Fail(const grpc::Status& status, const std::string& hint) {
-  std::cerr << cli::FormatError(FromGrpcStatus(status)) << hint << '\n';
-  return cli::kExitError;
-}
+Client::Client(cli::ConnectionOptions options)
+    : connection_(std::move(options)),
+      hosts_(v1::HostService::NewStub(connection_.channel())),
+      ftas_(v1::FtaService::NewStub(connection_.channel())),
+      jobs_(v1::JobService::NewStub(connection_.channel())) {}
 
 int Client::HostShow() {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
+  connection_.SetDeadline(context);
   v1::HostInfo host;
   grpc::Status status = hosts_->GetHost(&context, v1::GetHostRequest(), &host);
-  if (!status.ok()) return Fail(status);
-  return Emit(host, [&] { return cli::RenderHost(host, format_); });
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(host, [&] { return cli::RenderHost(host, connection_.format()); });
 }
 
-int Client::VmAllocate(int32_t count, int32_t connect_timeout_s) {
+int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind kind) {
   grpc::ClientContext context;
-  std::chrono::milliseconds timeout = options_.timeout;
-  if (!options_.timeout_given) {
+  std::chrono::milliseconds timeout = connection_.options().timeout;
+  if (!connection_.options().timeout_given) {
     std::chrono::milliseconds wait =
         connect_timeout_s > 0 ? std::chrono::seconds(connect_timeout_s) + kAllocateMargin
                               : std::chrono::milliseconds(kAllocateDefault);
     timeout = std::max(timeout, wait);
   }
-  SetDeadline(context, timeout);
-  v1::AllocateRequest request;
+  connection_.SetDeadline(context, timeout);
+  v1::AllocateFtasRequest request;
   request.set_count(count);
   request.set_connect_timeout_s(connect_timeout_s);
-  v1::AllocateResponse response;
-  grpc::Status status = vms_->Allocate(&context, request, &response);
-  if (!status.ok()) return Fail(status);
-  return Emit(response, [&] { return cli::RenderFtaList(response.ftas(), format_); });
+  request.set_kind(kind);
+  v1::AllocateFtasResponse response;
+  grpc::Status status = ftas_->AllocateFtas(&context, request, &response);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(response, [&] { return cli::RenderFtaList(response.ftas(), connection_.format()); });
 }
 
-int Client::VmList(bool include_released) {
-  grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
+int Client::FtaList(bool include_released) {
   v1::ListFtasRequest request;
   request.set_include_released(include_released);
-  v1::ListFtasResponse response;
-  grpc::Status status = vms_->List(&context, request, &response);
-  if (!status.ok()) return Fail(status);
-  return Emit(response, [&] { return cli::RenderFtaList(response.ftas(), format_); });
+  v1::ListFtasResponse all;
+  grpc::Status status = cli::ListAll(connection_, 0, request, &v1::FtaService::Stub::ListFtas, *ftas_,
+                                     [](v1::ListFtasResponse& page) { return page.mutable_ftas(); }, &all);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(all, [&] { return cli::RenderFtaList(all.ftas(), connection_.format()); });
 }
 
-int Client::VmShow(const std::string& id) {
+int Client::FtaShow(const std::string& id) {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
+  connection_.SetDeadline(context);
   v1::GetFtaRequest request;
   request.set_id(id);
   v1::Fta fta;
-  grpc::Status status = vms_->Get(&context, request, &fta);
-  if (!status.ok()) return Fail(status);
-  return Emit(fta, [&] { return cli::RenderFtaDetail(fta, format_); });
+  grpc::Status status = ftas_->GetFta(&context, request, &fta);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(fta, [&] { return cli::RenderFtaDetail(fta, connection_.format()); });
 }
 
-int Client::VmRelease(const std::vector<std::string>& ids, bool all) {
+int Client::FtaRelease(const std::vector<std::string>& ids, bool all) {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
-  v1::ReleaseRequest request;
+  connection_.SetDeadline(context);
+  v1::ReleaseFtasRequest request;
   for (const std::string& id : ids) request.add_ids(id);
   request.set_all(all);
-  v1::ReleaseResponse response;
-  grpc::Status status = vms_->Release(&context, request, &response);
-  if (!status.ok()) return Fail(status);
-  return Emit(response, [&] { return cli::RenderReleased(response); });
+  v1::ReleaseFtasResponse response;
+  grpc::Status status = ftas_->ReleaseFtas(&context, request, &response);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(response, [&] { return cli::RenderReleased(response); });
 }
 
 int Client::FollowJob(grpc::ClientReader<v1::JobEvent>& reader) {
-  cli::JobEventView view(std::cerr, options_.live ? cli::JobEventView::Mode::kLive
-                                                  : cli::JobEventView::Mode::kQuiet);
+  cli::JobEventView view(std::cerr, connection_.options().live ? cli::JobEventView::Mode::kLive
+                                                               : cli::JobEventView::Mode::kQuiet);
   grpc::Status status = ReadEvents(reader, view);
   if (!view.finished()) return ReportUnfinished(status, "job", view.job_id());
   // The finished event is the verdict; a transport error after it changes nothing.
   const v1::Job& job = *view.finished();
-  int printed = Emit(job, [&] { return cli::RenderJobDetail(job, format_); });
+  int printed = connection_.Emit(job, [&] { return cli::RenderJobDetail(job, connection_.format()); });
   if (printed != cli::kExitOk) return printed;
   return ReportEnding(cli::ExitCodeForJob(job), "job", job.id(), cli::JobStateName(job.state()), job.error());
 }
@@ -138,36 +116,33 @@ int Client::JobWatch(const std::string& id) {
 }
 
 int Client::JobList(int32_t limit) {
-  grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
-  v1::ListJobsRequest request;
-  request.set_limit(limit);
-  v1::ListJobsResponse response;
-  grpc::Status status = jobs_->ListJobs(&context, request, &response);
-  if (!status.ok()) return Fail(status);
-  return Emit(response, [&] { return cli::RenderJobList(response.jobs(), format_); });
+  v1::ListJobsResponse all;
+  grpc::Status status = cli::ListAll(connection_, limit, v1::ListJobsRequest(), &v1::JobService::Stub::ListJobs,
+                                     *jobs_, [](v1::ListJobsResponse& page) { return page.mutable_jobs(); }, &all);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(all, [&] { return cli::RenderJobList(all.jobs(), connection_.format()); });
 }
 
 int Client::JobShow(const std::string& id) {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
+  connection_.SetDeadline(context);
   v1::GetJobRequest request;
   request.set_id(id);
   v1::Job job;
   grpc::Status status = jobs_->GetJob(&context, request, &job);
-  if (!status.ok()) return Fail(status);
-  return Emit(job, [&] { return cli::RenderJobDetail(job, format_); });
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(job, [&] { return cli::RenderJobDetail(job, connection_.format()); });
 }
 
 int Client::JobCancel(const std::string& id) {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
+  connection_.SetDeadline(context);
   v1::CancelJobRequest request;
   request.set_id(id);
   v1::Job job;
   grpc::Status status = jobs_->CancelJob(&context, request, &job);
-  if (!status.ok()) return Fail(status);
-  return Emit(job, [&] { return cli::RenderJobDetail(job, format_); });
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(job, [&] { return cli::RenderJobDetail(job, connection_.format()); });
 }
 
 }  // namespace fta::client

@@ -11,7 +11,7 @@ namespace {
 struct EngineFlagValues {
   bool fsync_per_write = false, random_offset = false, wear_out = false, barriers = false, unique_dir = false,
        odirect = false;
-  int64_t random_seed = 0, deadline_s = 0, delay_s = 0, max_minutes = 0;
+  int64_t random_seed = 0, stonewall_s = 0, delay_s = 0, max_minutes = 0;
 };
 
 }  // namespace
@@ -22,7 +22,7 @@ std::function<void(fta::v1::IorSpec*)> AddEngineOptionFlags(CLI::App* run) {
   run->add_flag("-z,--random-offset", v->random_offset,
                 "Shuffled transfer order inside each block (same for every segment)");
   run->add_option("--random-seed", v->random_seed, "Seed of the -z shuffle (0: the job's signature)");
-  run->add_option("-D,--deadline-stonewall", v->deadline_s,
+  run->add_option("-D,--deadline-stonewall", v->stonewall_s,
                   "Stonewalling: stop each phase's transfer loop after N seconds (0: off)");
   run->add_flag("--stonewall-wear-out", v->wear_out,
                 "With -D: every rank continues to the largest transfer count of all ranks");
@@ -37,7 +37,7 @@ std::function<void(fta::v1::IorSpec*)> AddEngineOptionFlags(CLI::App* run) {
     spec->set_fsync_per_write(v->fsync_per_write);
     spec->set_random_offset(v->random_offset);
     spec->set_random_seed(v->random_seed);
-    spec->set_deadline_s(v->deadline_s);
+    spec->set_stonewall_s(v->stonewall_s);
     spec->set_stonewall_wear_out(v->wear_out);
     spec->set_inter_test_delay_s(v->delay_s);
     spec->set_max_minutes(v->max_minutes);

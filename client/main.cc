@@ -1,10 +1,11 @@
 // ftactl: the operator's command line for fta-hostd. This file maps verbs and
 // flags to Client calls and nothing else; formatting lives in lib/cli.
 //
-// The verbs and flags are a contract (docs/ARCHITECTURE.md): scripts call
-// them, so rename nothing. IOR's own letters are kept for `ior run`, except
-// IOR's -o (test file name), which is --file-name because -o is the global
-// output flag.
+// The verbs and flags are a contract: scripts call them, so a renamed noun
+// keeps its old name as an alias (`vm` for `fta`, `results` for the sweep
+// result verbs and `job import`). IOR's own letters are kept for `ior run`,
+// except IOR's -o (test file name), which is --file-name because -o is the
+// global output flag.
 #include <unistd.h>
 
 #include <cstdint>
@@ -19,9 +20,10 @@
 #include "client/client.h"
 #include "client/sweep_verbs.h"
 #include "client/engine_flags.h"
-#include "client/results_import_verbs.h"
+#include "client/import_verbs.h"
 #include "client/vf_verbs.h"
 #include "lib/cli/args.h"
+#include "lib/cli/enum_words.h"
 
 namespace {
 
@@ -37,41 +39,48 @@ void AddHostVerbs(CLI::App& app, Action& action) {
       ->callback([&action] { action = [](Client& c) { return c.HostShow(); }; });
 }
 
-void AddVmVerbs(CLI::App& app, Action& action) {
-  CLI::App* vm = app.add_subcommand("vm", "File transfer agents (KVM guests or processes)");
-  vm->require_subcommand(1);
+void AddFtaVerbs(CLI::App& app, Action& action) {
+  CLI::App* fta = app.add_subcommand("fta", "File transfer agents: processes, VMs or containers");
+  fta->alias("vm");  // the noun's old name, for scripts
+  fta->require_subcommand(1);
 
   CLI::App* allocate =
-      vm->add_subcommand("allocate", "Start N FTAs; returns when their agents have connected");
+      fta->add_subcommand("allocate", "Start N FTAs; returns when their agents have connected");
   auto count = std::make_shared<int32_t>(0);
   auto connect_timeout = std::make_shared<int32_t>(0);
+  auto kind = std::make_shared<std::string>();
   // Numbers go to the daemon as given, negative ones included: it owns the
   // rules and names the field when it refuses.
   allocate->add_option("-n,--count", *count, "Number of FTAs to start")->required();
   allocate->add_option("--timeout-connect", *connect_timeout,
                        "Seconds to wait for the agents to connect (0: daemon default)");
-  allocate->callback([&action, count, connect_timeout] {
-    action = [count, connect_timeout](Client& c) { return c.VmAllocate(*count, *connect_timeout); };
+  allocate->add_option("--kind", *kind, "process | vm | container (default: the backend's kind)");
+  allocate->callback([&action, count, connect_timeout, kind] {
+    absl::StatusOr<fta::v1::FtaKind> parsed = fta::cli::FtaKindFromName(*kind, "--kind");
+    if (!parsed.ok()) throw CLI::ValidationError(std::string(parsed.status().message()));
+    action = [count, connect_timeout, kind = *parsed](Client& c) {
+      return c.FtaAllocate(*count, *connect_timeout, kind);
+    };
   });
 
-  CLI::App* list = vm->add_subcommand("list", "List FTAs");
+  CLI::App* list = fta->add_subcommand("list", "List FTAs");
   auto all = std::make_shared<bool>(false);
   list->add_flag("--all", *all, "Include released FTAs");
-  list->callback([&action, all] { action = [all](Client& c) { return c.VmList(*all); }; });
+  list->callback([&action, all] { action = [all](Client& c) { return c.FtaList(*all); }; });
 
-  CLI::App* show = vm->add_subcommand("show", "Show one FTA");
+  CLI::App* show = fta->add_subcommand("show", "Show one FTA");
   auto id = std::make_shared<std::string>();
   show->add_option("ID", *id, "FTA id")->required();
-  show->callback([&action, id] { action = [id](Client& c) { return c.VmShow(*id); }; });
+  show->callback([&action, id] { action = [id](Client& c) { return c.FtaShow(*id); }; });
 
-  CLI::App* release = vm->add_subcommand("release", "Stop FTAs and free their VFs");
+  CLI::App* release = fta->add_subcommand("release", "Stop FTAs and free their VFs");
   auto ids = std::make_shared<std::vector<std::string>>();
   auto release_all = std::make_shared<bool>(false);
   CLI::Option* ids_option = release->add_option("ID", *ids, "FTA ids");
   release->add_flag("--all", *release_all, "Release every FTA")->excludes(ids_option);
   release->callback([&action, ids, release_all] {
     if (ids->empty() && !*release_all) throw CLI::ValidationError("release: give FTA ids or --all");
-    action = [ids, release_all](Client& c) { return c.VmRelease(*ids, *release_all); };
+    action = [ids, release_all](Client& c) { return c.FtaRelease(*ids, *release_all); };
   });
 }
 
@@ -87,7 +96,7 @@ void AddIorVerbs(CLI::App& app, Action& action) {
   struct Flags {
     std::string transfer, block, directory, file_name, engine;
     int64_t segments = 0, iterations = 0, task_offset = 0, ranks_per_fta = 0;
-    int32_t ready_timeout = 0, deadline = 0;
+    int32_t ready_timeout = 0, job_deadline = 0;
     bool write = false, read = false, fsync = false, keep = false, reorder = false,
          existing = false;
   };
@@ -110,12 +119,14 @@ void AddIorVerbs(CLI::App& app, Action& action) {
   run->add_option("--ranks-per-fta", f->ranks_per_fta, "Processes per FTA (0: default 1)");
   run->add_option("--ready-timeout", f->ready_timeout,
                   "Seconds for all agents to report ready (0: daemon default)");
-  run->add_option("--deadline", f->deadline, "Seconds for the whole job (0: daemon default)");
+  run->add_option("--deadline", f->job_deadline, "Seconds for the whole job (0: daemon default)");
   auto apply_engine_options = fta::cli::AddEngineOptionFlags(run);  // -Y -z -D -T -g -u ...
 
   run->callback([&action, request, on, f, apply_engine_options] {
     absl::StatusOr<std::vector<std::string>> targets = fta::cli::ParseTargets(*on);
     if (!targets.ok()) throw CLI::ValidationError(std::string(targets.status().message()));
+    absl::StatusOr<fta::v1::Engine> engine = fta::cli::EngineFromName(f->engine, "--engine");
+    if (!engine.ok()) throw CLI::ValidationError(std::string(engine.status().message()));
     for (const std::string& target : *targets) request->add_on(target);
     fta::v1::IorSpec& spec = *request->mutable_spec();
     spec.set_transfer_size(f->transfer);
@@ -131,11 +142,11 @@ void AddIorVerbs(CLI::App& app, Action& action) {
     spec.set_reorder_tasks(f->reorder);
     spec.set_task_offset(f->task_offset);
     spec.set_use_existing(f->existing);
-    spec.set_engine(f->engine);
+    spec.set_engine(*engine);
     apply_engine_options(&spec);
     spec.set_ranks_per_fta(f->ranks_per_fta);
     request->set_ready_timeout_s(f->ready_timeout);
-    request->set_deadline_s(f->deadline);
+    request->set_job_deadline_s(f->job_deadline);
     action = [request](Client& c) { return c.IorRun(*request); };
   });
 }
@@ -146,7 +157,7 @@ void AddJobVerbs(CLI::App& app, Action& action) {
 
   CLI::App* list = job->add_subcommand("list", "List jobs, newest first");
   auto limit = std::make_shared<int32_t>(0);
-  list->add_option("--limit", *limit, "At most N jobs (0: daemon default)");
+  list->add_option("--limit", *limit, "At most N jobs, newest first (0: all)");
   list->callback([&action, limit] { action = [limit](Client& c) { return c.JobList(*limit); }; });
 
   using Verb = int (Client::*)(const std::string&);
@@ -187,12 +198,12 @@ int main(int argc, char** argv) {
 
   Action action;
   AddHostVerbs(app, action);
-  AddVmVerbs(app, action);
+  AddFtaVerbs(app, action);
   AddIorVerbs(app, action);
   AddJobVerbs(app, action);
   fta::client::AddSweepVerbs(app, action);
   fta::client::AddVfVerbs(app, action);
-  fta::client::AddResultsImportVerb(app, action);
+  fta::client::AddImportVerbs(app, action);
 
   try {
     app.parse(argc, argv);
@@ -209,7 +220,7 @@ int main(int argc, char** argv) {
   }
   if (!action) return fta::cli::kExitUsage;  // unreachable: a verb is required
 
-  fta::client::ClientOptions options;
+  fta::cli::ConnectionOptions options;
   options.target = *target;
   options.json = output == "json";
   options.live = !options.json && isatty(STDERR_FILENO) == 1;

@@ -1,6 +1,7 @@
-// The `ftactl results ...` subcommand, shared by the files that add verbs to
-// it (results_import_verbs.cc, and the results list/show/export/compare
-// verbs): whoever comes first creates it, the others attach to it.
+// The `ftactl results ...` noun: the old name of `sweep list|show|export|
+// compare` and `job import`, kept for scripts. Shared by the files that add
+// verbs to it (import_verbs.cc, sweep_verbs.cc): whoever comes first creates
+// it, the others attach to it.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/follow_stream.h"
-#include "client/print_json.h"
+#include "lib/cli/paging.h"
 #include "lib/cli/args.h"
 #include "lib/cli/json.h"
 #include "lib/cli/sweep_format.h"
@@ -17,32 +17,24 @@
 
 namespace fta::client {
 
-SweepClient::SweepClient(const ClientOptions& options)
-    : options_(options),
-      sweeps_(v1::SweepService::NewStub(grpc::CreateChannel(options_.target, grpc::InsecureChannelCredentials()))) {}
-
-int SweepClient::Fail(const grpc::Status& status, const std::string& hint) {
-  std::cerr << cli::FormatError(FromGrpcStatus(status)) << hint << '\n';
-  return cli::kExitError;
-}
-
-int SweepClient::EmitJson(const google::protobuf::Message& message) { return PrintJson(message); }
+SweepClient::SweepClient(const cli::Connection& connection)
+    : connection_(connection), sweeps_(v1::SweepService::NewStub(connection.channel())) {}
 
 grpc::Status SweepClient::Fetch(const std::string& id, v1::Sweep* sweep) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+  connection_.SetDeadline(context);
   v1::GetSweepRequest request;
   request.set_id(id);
   return sweeps_->GetSweep(&context, request, sweep);
 }
 
 int SweepClient::Follow(grpc::ClientReader<v1::SweepEvent>& reader) {
-  cli::SweepEventView view(std::cerr, options_.live ? cli::SweepEventView::Mode::kLive
+  cli::SweepEventView view(std::cerr, connection_.options().live ? cli::SweepEventView::Mode::kLive
                                                     : cli::SweepEventView::Mode::kQuiet);
   grpc::Status status = ReadEvents(reader, view);
   if (!view.finished()) return ReportUnfinished(status, "sweep", view.sweep_id());
   const v1::Sweep& sweep = *view.finished();
-  int printed = options_.json ? EmitJson(sweep) : (std::cout << cli::RenderSweepDetail(sweep, format_), cli::kExitOk);
+  int printed = connection_.Emit(sweep, [&] { return cli::RenderSweepDetail(sweep, connection_.format()); });
   if (printed != cli::kExitOk) return printed;
   return ReportEnding(cli::ExitCodeForSweep(sweep), "sweep", sweep.id(), cli::SweepStateName(sweep.state()),
                       sweep.error());
@@ -75,52 +67,41 @@ int SweepClient::Resume(const std::string& id) {
 int SweepClient::Cancel(const std::string& id) {
   grpc::ClientContext context;
   // Cancelling waits for the running job to stop.
-  context.set_deadline(std::chrono::system_clock::now() + std::max(options_.timeout, std::chrono::milliseconds(120000)));
+  connection_.SetDeadline(context, std::max(connection_.options().timeout, std::chrono::milliseconds(120000)));
   v1::CancelSweepRequest request;
   request.set_id(id);
   v1::Sweep sweep;
   grpc::Status status = sweeps_->CancelSweep(&context, request, &sweep);
-  if (!status.ok()) return Fail(status);
-  if (options_.json) return EmitJson(sweep);
-  std::cout << cli::RenderSweepDetail(sweep, format_);
-  return cli::kExitOk;
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(sweep, [&] { return cli::RenderSweepDetail(sweep, connection_.format()); });
 }
 
-int SweepClient::ResultsList(int32_t limit) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
-  v1::ListSweepsRequest request;
-  request.set_limit(limit);
-  v1::ListSweepsResponse response;
-  grpc::Status status = sweeps_->ListSweeps(&context, request, &response);
-  if (!status.ok()) return Fail(status);
-  if (options_.json) return EmitJson(response);
-  std::cout << cli::RenderSweepList(response.sweeps(), format_);
-  return cli::kExitOk;
+int SweepClient::List(int32_t limit) {
+  v1::ListSweepsResponse all;
+  grpc::Status status =
+      cli::ListAll(connection_, limit, v1::ListSweepsRequest(), &v1::SweepService::Stub::ListSweeps, *sweeps_,
+                   [](v1::ListSweepsResponse& page) { return page.mutable_sweeps(); }, &all);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(all, [&] { return cli::RenderSweepList(all.sweeps(), connection_.format()); });
 }
 
-int SweepClient::ResultsShow(const std::string& id) {
+int SweepClient::Show(const std::string& id) {
   v1::Sweep sweep;
   grpc::Status status = Fetch(id, &sweep);
-  if (!status.ok()) return Fail(status);
-  if (options_.json) return EmitJson(sweep);
-  std::cout << cli::RenderSweepDetail(sweep, format_);
-  return cli::kExitOk;
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(sweep, [&] { return cli::RenderSweepDetail(sweep, connection_.format()); });
 }
 
-int SweepClient::ResultsExport(const std::string& id, const std::string& format, const std::string& out_file) {
+int SweepClient::Export(const std::string& id, const std::string& format, const std::string& out_file) {
   v1::Sweep sweep;
   grpc::Status status = Fetch(id, &sweep);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return connection_.Fail(status);
   std::string text;
   if (format == "csv") {
     text = cli::SweepToCsv(sweep);
   } else {
     absl::StatusOr<std::string> json = cli::ToJson(sweep);
-    if (!json.ok()) {
-      std::cerr << cli::FormatError(json.status()) << '\n';
-      return cli::kExitError;
-    }
+    if (!json.ok()) return connection_.Fail(json.status());
     text = *json;
   }
   if (out_file.empty()) {
@@ -137,13 +118,13 @@ int SweepClient::ResultsExport(const std::string& id, const std::string& format,
   return cli::kExitOk;
 }
 
-int SweepClient::ResultsCompare(const std::string& a, const std::string& b) {
+int SweepClient::Compare(const std::string& a, const std::string& b) {
   v1::Sweep first, second;
   grpc::Status status = Fetch(a, &first);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return connection_.Fail(status);
   status = Fetch(b, &second);
-  if (!status.ok()) return Fail(status);
-  if (options_.json) {
+  if (!status.ok()) return connection_.Fail(status);
+  if (connection_.options().json) {
     // Both sweeps' summaries, so a script can do its own arithmetic.
     v1::ListSweepsResponse both;
     *both.add_sweeps() = first;
@@ -152,27 +133,26 @@ int SweepClient::ResultsCompare(const std::string& a, const std::string& b) {
       sweep.clear_runs();
       sweep.clear_points();
     }
-    return EmitJson(both);
+    return connection_.Emit(both, [] { return std::string(); });
   }
   std::cout << cli::RenderSweepComparison(first, second);
   return cli::kExitOk;
 }
 
-int SweepClient::Report(const std::string& id, const std::string& out_dir) {
-  v1::Sweep sweep;
-  grpc::Status status = Fetch(id, &sweep);
-  if (!status.ok()) return Fail(status);
-  absl::StatusOr<report::ReportFiles> files = report::WriteReport(sweep, out_dir);
-  if (!files.ok()) {
-    std::cerr << cli::FormatError(files.status()) << '\n';
-    return cli::kExitError;
+int SweepClient::Report(const std::vector<std::string>& ids, const std::string& out_dir) {
+  std::vector<v1::Sweep> sweeps(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    grpc::Status status = Fetch(ids[i], &sweeps[i]);
+    if (!status.ok()) return connection_.Fail(status);
   }
-  if (options_.json) {
+  absl::StatusOr<report::ReportFiles> files = report::WriteReport(sweeps, out_dir);
+  if (!files.ok()) return connection_.Fail(files.status());
+  if (connection_.options().json) {
     google::protobuf::Struct paths;
     (*paths.mutable_fields())["write_svg"].set_string_value(files->write_svg);
     (*paths.mutable_fields())["read_svg"].set_string_value(files->read_svg);
     (*paths.mutable_fields())["html"].set_string_value(files->html);
-    return EmitJson(paths);
+    return connection_.Emit(paths, [] { return std::string(); });
   } else {
     std::cout << files->write_svg << '\n' << files->read_svg << '\n' << files->html << '\n';
   }

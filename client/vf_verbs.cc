@@ -1,6 +1,7 @@
 #include "client/vf_verbs.h"
 
 #include "fta/v1/vf.grpc.pb.h"
+#include "lib/cli/paging.h"
 #include "lib/cli/vf_format.h"
 
 namespace fta::client {
@@ -13,13 +14,12 @@ void AddVfVerbs(CLI::App& app, std::function<int(Client&)>& action) {
 }
 
 int Client::VfList() {
-  grpc::ClientContext context;
-  SetDeadline(context, options_.timeout);
-  std::unique_ptr<v1::VfService::Stub> vfs = v1::VfService::NewStub(channel_);
-  v1::ListVfsResponse response;
-  grpc::Status status = vfs->ListVfs(&context, v1::ListVfsRequest(), &response);
-  if (!status.ok()) return Fail(status);
-  return Emit(response, [&] { return cli::RenderVfList(response); });
+  std::unique_ptr<v1::VfService::Stub> vfs = v1::VfService::NewStub(connection_.channel());
+  v1::ListVfsResponse all;
+  grpc::Status status = cli::ListAll(connection_, 0, v1::ListVfsRequest(), &v1::VfService::Stub::ListVfs, *vfs,
+                                     [](v1::ListVfsResponse& page) { return page.mutable_vfs(); }, &all);
+  if (!status.ok()) return connection_.Fail(status);
+  return connection_.Emit(all, [&] { return cli::RenderVfList(all); });
 }
 
 }  // namespace fta::client

@@ -22,7 +22,7 @@ export FTA_HOST=unix:$RUN_DIR/control.sock
   --agent-listen "unix:$RUN_DIR/agent.sock" >"$RUN_DIR/fta-hostd.log" 2>&1 &
 HOSTD_PID=$!
 cleanup() {
-  "$BIN/client/ftactl" vm release --all >/dev/null 2>&1 || true
+  "$BIN/client/ftactl" fta release --all >/dev/null 2>&1 || true
   kill -TERM "$HOSTD_PID" 2>/dev/null && wait "$HOSTD_PID" 2>/dev/null || true
   rm -rf "$RUN_DIR"
 }
@@ -36,6 +36,6 @@ for _ in $(seq 1 300); do
 done
 
 "$BIN/client/ftactl" host show
-"$BIN/client/ftactl" vm allocate -n "$FTAS"
+"$BIN/client/ftactl" fta allocate -n "$FTAS"
 "$BIN/client/ftactl" ior run --on all -t "$XFER" -b "$BLOCK" -d "$DATA_DIR" -w -r -e
 "$BIN/client/ftactl" ior run --on native --ranks-per-fta "$FTAS" -t "$XFER" -b "$BLOCK" -d "$DATA_DIR" -w -r -e

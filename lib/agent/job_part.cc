@@ -18,7 +18,7 @@ absl::StatusOr<uint64_t> Size(int64_t value, const char* flag) {
 
 absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
   PartPlan plan;
-  plan.engine = part.spec().engine() == "ior" ? "ior" : "builtin";
+  plan.engine = part.spec().engine() == v1::ENGINE_IOR ? "ior" : "builtin";
   // The same reading of the spec as the daemon's (ior::ResolveSpec); the
   // sizes it parsed travel as numbers and are taken as sent.
   FTA_ASSIGN_OR_RETURN(plan.params, ior::ResolveSpec(part.spec()));

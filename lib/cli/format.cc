@@ -14,15 +14,6 @@
 namespace fta::cli {
 namespace {
 
-// Generated enum names carry the type as prefix ("FTA_STATE_READY"); the
-// table only needs the distinguishing tail. Unknown values (a newer daemon)
-// fall back to the number instead of an empty cell.
-std::string EnumTail(const std::string& full, const std::string& prefix, int value) {
-  if (full.empty()) return absl::StrCat("unknown(", value, ")");
-  std::string tail = absl::StartsWith(full, prefix) ? full.substr(prefix.size()) : full;
-  return absl::AsciiStrToLower(tail);
-}
-
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 std::string OrDash(int64_t number) { return number == 0 ? "-" : absl::StrCat(number); }
@@ -34,19 +25,6 @@ std::string IorOf(const v1::Fta& fta) {
 }
 
 }  // namespace
-
-std::string FtaStateName(v1::FtaState state) {
-  return EnumTail(v1::FtaState_Name(state), "FTA_STATE_", state);
-}
-std::string FtaKindName(v1::FtaKind kind) {
-  return EnumTail(v1::FtaKind_Name(kind), "FTA_KIND_", kind);
-}
-std::string JobStateName(v1::JobState state) {
-  return EnumTail(v1::JobState_Name(state), "JOB_STATE_", state);
-}
-std::string PhaseName(v1::Phase phase) {
-  return EnumTail(v1::Phase_Name(phase), "PHASE_", phase);
-}
 
 std::string FormatUnixMs(int64_t unix_ms, absl::TimeZone zone) {
   if (unix_ms == 0) return "-";
@@ -78,7 +56,7 @@ std::string RenderHost(const v1::HostInfo& host, const FormatOptions& options) {
   FieldList fields;
   fields.Add("Hostname", OrDash(host.hostname()));
   fields.Add("Daemon version", OrDash(host.daemon_version()));
-  fields.Add("Backend", OrDash(host.backend()));
+  fields.Add("Backend", OrDash(BackendName(host.backend())));
   fields.Add("CPU cores", absl::StrCat(host.cpu_cores()));
   fields.Add("Memory", HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, host.memory_bytes()))));
   fields.Add("FTAs active", absl::StrCat(host.ftas_active(), " of ", host.max_ftas()));
@@ -102,7 +80,7 @@ std::string RenderFtaList(const google::protobuf::RepeatedPtrField<v1::Fta>& fta
                "ERROR"});
   table.AlignRight(4);
   for (const v1::Fta& fta : ftas) {
-    table.AddRow({fta.id(), FtaKindName(fta.kind()), OrDash(fta.backend()),
+    table.AddRow({fta.id(), FtaKindName(fta.kind()), OrDash(BackendName(fta.backend())),
                   FtaStateName(fta.state()), OrDash(fta.pid()), OrDash(fta.hostname()),
                   OrDash(fta.vf()), IorOf(fta), FormatUnixMs(fta.connected_unix_ms(), options.zone),
                   OrDash(fta.last_error())});
@@ -114,7 +92,7 @@ std::string RenderFtaDetail(const v1::Fta& fta, const FormatOptions& options) {
   FieldList fields;
   fields.Add("ID", fta.id());
   fields.Add("Kind", FtaKindName(fta.kind()));
-  fields.Add("Backend", OrDash(fta.backend()));
+  fields.Add("Backend", OrDash(BackendName(fta.backend())));
   fields.Add("State", FtaStateName(fta.state()));
   fields.Add("PID", OrDash(fta.pid()));
   fields.Add("Hostname", OrDash(fta.hostname()));
@@ -131,7 +109,7 @@ std::string RenderFtaDetail(const v1::Fta& fta, const FormatOptions& options) {
   return fields.Render();
 }
 
-std::string RenderReleased(const v1::ReleaseResponse& response) {
+std::string RenderReleased(const v1::ReleaseFtasResponse& response) {
   if (response.released().empty()) return "nothing released\n";
   std::string out;
   for (const std::string& id : response.released()) absl::StrAppend(&out, "released ", id, "\n");

@@ -13,7 +13,8 @@
 #include "absl/time/time.h"
 #include "fta/v1/host.grpc.pb.h"
 #include "fta/v1/job.grpc.pb.h"
-#include "fta/v1/vm.grpc.pb.h"
+#include "fta/v1/fta.grpc.pb.h"
+#include "lib/cli/enum_words.h"
 
 namespace fta::cli {
 
@@ -21,12 +22,6 @@ struct FormatOptions {
   // Timestamps are shown in this zone; tests pin UTC.
   absl::TimeZone zone = absl::LocalTimeZone();
 };
-
-// Enum values without their type prefix, lower case: FTA_STATE_READY -> "ready".
-std::string FtaStateName(v1::FtaState state);
-std::string FtaKindName(v1::FtaKind kind);
-std::string JobStateName(v1::JobState state);
-std::string PhaseName(v1::Phase phase);
 
 // "2024-05-01 13:04:05" in `zone`, "-" for 0 (never set).
 std::string FormatUnixMs(int64_t unix_ms, absl::TimeZone zone);
@@ -46,7 +41,7 @@ std::string RenderHost(const v1::HostInfo& host, const FormatOptions& options);
 std::string RenderFtaList(const google::protobuf::RepeatedPtrField<v1::Fta>& ftas,
                           const FormatOptions& options);
 std::string RenderFtaDetail(const v1::Fta& fta, const FormatOptions& options);
-std::string RenderReleased(const v1::ReleaseResponse& response);
+std::string RenderReleased(const v1::ReleaseFtasResponse& response);
 std::string RenderJobList(const google::protobuf::RepeatedPtrField<v1::Job>& jobs,
                           const FormatOptions& options);
 

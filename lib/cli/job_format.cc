@@ -18,9 +18,9 @@ std::string RenderHeader(const v1::Job& job, const FormatOptions& options) {
   FieldList fields;
   fields.Add("Job", job.id());
   fields.Add("State", JobStateName(job.state()));
-  std::string engine = !job.engine().empty() ? job.engine()
-                       : !spec.engine().empty() ? spec.engine()
-                                                : "auto";
+  std::string engine = job.engine() != v1::ENGINE_UNSPECIFIED    ? EngineName(job.engine())
+                       : spec.engine() != v1::ENGINE_UNSPECIFIED ? EngineName(spec.engine())
+                                                                 : "auto";
   if (!job.ior_version().empty()) absl::StrAppend(&engine, " (IOR ", job.ior_version(), ")");
   fields.Add("Engine", engine);
   if (!job.timestamp_source().empty()) fields.Add("Timestamps", job.timestamp_source());
@@ -107,7 +107,7 @@ std::string RenderAgents(const v1::Job& job) {
   Table table({"FTA", "RANKS", "STATE", "ERROR"});
   for (const v1::JobAgent& agent : job.agents()) {
     std::vector<int32_t> ranks(agent.ranks().begin(), agent.ranks().end());
-    table.AddRow({agent.fta_id(), FormatRanks(ranks), agent.state().empty() ? "-" : agent.state(),
+    table.AddRow({agent.fta_id(), FormatRanks(ranks), agent.state() == v1::JOB_AGENT_STATE_UNSPECIFIED ? "-" : JobAgentStateName(agent.state()),
                   agent.error().empty() ? "-" : agent.error()});
   }
   return table.Render();
@@ -156,7 +156,7 @@ std::string IorArguments(const v1::Job& job) {
   if (spec.fsync_per_write()) args.push_back("-Y");
   if (spec.random_offset()) args.push_back("-z");
   if (spec.random_seed() != 0) args.push_back(absl::StrCat("--random-seed ", spec.random_seed()));
-  if (spec.deadline_s() != 0) args.push_back(absl::StrCat("-D ", spec.deadline_s()));
+  if (spec.stonewall_s() != 0) args.push_back(absl::StrCat("-D ", spec.stonewall_s()));
   if (spec.stonewall_wear_out()) args.push_back("--stonewall-wear-out");
   if (spec.inter_test_delay_s() != 0) args.push_back(absl::StrCat("--delay ", spec.inter_test_delay_s()));
   if (spec.max_minutes() != 0) args.push_back(absl::StrCat("-T ", spec.max_minutes()));

@@ -3,7 +3,8 @@
 // Field names are the proto names (snake_case, as in the .proto files and in
 // grpcurl's output) and fields at their default value are printed too, so a
 // script can read `state` or `bytes` without guarding against absence. As in
-// proto3 JSON, 64-bit integers are strings and enums their full names.
+// proto3 JSON, 64-bit integers are strings; enums are ftactl's words
+// (lib/cli/enum_words.h: "completed", "process"), as in the tables.
 #pragma once
 
 #include <string>

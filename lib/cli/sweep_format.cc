@@ -15,10 +15,6 @@
 namespace fta::cli {
 namespace {
 
-std::string Tail(const std::string& name, const std::string& prefix) {
-  return name.rfind(prefix, 0) == 0 ? absl::AsciiStrToLower(name.substr(prefix.size())) : name;
-}
-
 std::string MibOrDash(double value) { return value > 0 ? FormatRate(value) : "-"; }
 std::string PctOrDash(double value) { return value > 0 ? absl::StrFormat("%.0f%%", value) : "-"; }
 std::string CountOrDash(int value) { return value > 0 ? absl::StrCat(value) : "-"; }
@@ -41,26 +37,11 @@ std::string SpecLine(const v1::SweepSpec& spec) {
   if (spec.native()) absl::StrAppend(&line, " --native");
   if (spec.repetitions() > 1) absl::StrAppend(&line, " --reps ", spec.repetitions());
   if (spec.fsync()) absl::StrAppend(&line, " -e");
-  if (!spec.backend().empty()) absl::StrAppend(&line, " --backend ", spec.backend());
+  if (spec.backend() != v1::BACKEND_UNSPECIFIED) absl::StrAppend(&line, " --backend ", BackendName(spec.backend()));
   return line;
 }
 
 }  // namespace
-
-std::string SweepStateName(v1::SweepState state) { return Tail(v1::SweepState_Name(state), "SWEEP_STATE_"); }
-
-std::string SweepTargetName(v1::SweepTarget target) {
-  switch (target) {
-    case v1::SWEEP_TARGET_FTAS:
-      return "fta";
-    case v1::SWEEP_TARGET_NATIVE_SINGLE:
-      return "native-1";
-    case v1::SWEEP_TARGET_NATIVE_MATCHED:
-      return "native-N";
-    default:
-      return "-";
-  }
-}
 
 std::string RenderSweepList(const google::protobuf::RepeatedPtrField<v1::Sweep>& sweeps,
                             const FormatOptions& options) {
@@ -116,7 +97,7 @@ std::string RenderSweepDetail(const v1::Sweep& sweep, const FormatOptions& optio
     for (const auto& run : sweep.runs()) {
       runs.AddRow({absl::StrCat(run.step()), Size(run.transfer_size_bytes()), Size(run.block_size_bytes()),
                    SweepTargetName(run.target()), absl::StrCat(run.fta_count()), absl::StrCat(run.ranks()),
-                   absl::StrCat(run.repetition() + 1), run.job_id().empty() ? "-" : run.job_id(), run.state(),
+                   absl::StrCat(run.repetition() + 1), run.job_id().empty() ? "-" : run.job_id(), SweepRunStateName(run.state()),
                    MibOrDash(run.write_mib()), MibOrDash(run.read_mib()),
                    run.error().empty() ? (run.note().empty() ? "-" : run.note()) : run.error()});
     }
@@ -151,12 +132,12 @@ std::string SweepToCsv(const v1::Sweep& sweep) {
                                        absl::StrCat(point.bytes()),
                                        absl::StrFormat("%.6f", point.seconds()),
                                        point.job_id(),
-                                       s.backend(),
+                                       BackendName(s.backend()),
                                        s.cpu_model(),
                                        absl::StrCat(s.cpu_count()),
                                        absl::StrCat(s.memory_bytes()),
                                        s.kernel(),
-                                       s.engine(),
+                                       EngineName(s.engine()),
                                        s.engine_version(),
                                        s.ib_link_rate(),
                                        absl::StrJoin(s.vfs(), " "),
@@ -251,7 +232,7 @@ void SweepEventView::Consume(const v1::SweepEvent& event) {
       Clear();
       out_ << "run " << run.step() + 1 << "/" << steps_total_ << "  -t " << Size(run.transfer_size_bytes()) << "  "
            << SweepTargetName(run.target()) << " N=" << run.fta_count() << "  write " << MibOrDash(run.write_mib())
-           << "  read " << MibOrDash(run.read_mib()) << " MiB/s  " << run.job_id() << "  " << run.state() << '\n';
+           << "  read " << MibOrDash(run.read_mib()) << " MiB/s  " << run.job_id() << "  " << SweepRunStateName(run.state()) << '\n';
       break;
     }
     case v1::SweepEvent::kFinished:

@@ -1,5 +1,5 @@
-// Table, CSV and progress views of sweeps (`ftactl sweep`, `sweep watch`,
-// `results list|show|export|compare`).
+// Table, CSV and progress views of sweeps (`ftactl sweep start|watch|list|show|
+// export|compare`, and their `results` aliases).
 //
 // RenderSweepDetail sections: header (id, state, spec, runs done), then per
 // transfer size the summary table (N, write and read MiB/s, % of the native
@@ -15,9 +15,6 @@
 #include "lib/cli/format.h"
 
 namespace fta::cli {
-
-std::string SweepStateName(v1::SweepState state);
-std::string SweepTargetName(v1::SweepTarget target);
 
 std::string RenderSweepList(const google::protobuf::RepeatedPtrField<v1::Sweep>& sweeps,
                             const FormatOptions& options);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/cli/enum_words.h"
 #include "lib/cli/table.h"
 
 namespace fta::cli {
@@ -29,7 +30,7 @@ std::string RenderVfList(const v1::ListVfsResponse& response) {
     std::string note = vf.unusable();
     if (note.empty() && !vf.healthy() && vf.managed()) note = "port not active";
     table.AddRow({vf.pci_address(), pf, absl::StrCat(vf.index()), Numa(vf.numa_node()), Dash(vf.driver()),
-                  Dash(vf.node_guid()), Dash(vf.port_guid()), Dash(vf.guid_state()), Dash(vf.port_state()),
+                  Dash(vf.node_guid()), Dash(vf.port_guid()), Dash(GuidStateName(vf.guid_state())), Dash(PortStateName(vf.port_state())),
                   vf.managed() ? "yes" : "no", Dash(vf.owner_fta()), Dash(note)});
   }
   return absl::StrCat(table.Render(), Dash(response.status()), "\n");
@@ -44,17 +45,17 @@ std::string RenderPfSection(const google::protobuf::RepeatedPtrField<v1::Pf>& pf
   for (const v1::Pf& pf : pfs) {
     std::vector<std::string> ports;
     for (const v1::IbPortInfo& port : pf.ports()) {
-      std::string text = absl::StrCat(port.port(), ": ", Dash(port.state()), " ", Dash(port.rate()));
+      std::string text = absl::StrCat(port.port(), ": ", Dash(PortStateName(port.state())), " ", Dash(port.rate()));
       // Only a disagreement is worth the column's width.
-      if (!port.verbs_state().empty() && port.verbs_state() != port.state()) {
-        absl::StrAppend(&text, " (verbs: ", port.verbs_state(), ")");
+      if (port.verbs_state() != v1::PORT_STATE_UNSPECIFIED && port.verbs_state() != port.state()) {
+        absl::StrAppend(&text, " (verbs: ", PortStateName(port.verbs_state()), ")");
       }
       ports.push_back(std::move(text));
     }
     std::string managed = !pf.error().empty() ? absl::StrCat("no (", pf.error(), ")")
                           : pf.managed()      ? "yes"
                                               : "no";
-    table.AddRow({pf.pci_address(), Dash(pf.ib_device()), Dash(pf.family()), Numa(pf.numa_node()),
+    table.AddRow({pf.pci_address(), Dash(pf.ib_device()), Dash(DeviceFamilyName(pf.family())), Numa(pf.numa_node()),
                   absl::StrCat(pf.num_vfs(), "/", pf.total_vfs()), absl::StrCat(pf.vfs_used()),
                   absl::StrCat(pf.vfs_free()), managed, ports.empty() ? "-" : absl::StrJoin(ports, ", ")});
   }

@@ -28,7 +28,7 @@
 #include "lib/jobs/job_coordinator.h"
 #include "lib/daemon/libvirt_backend.h"
 #include "lib/daemon/lxc_backend.h"
-#include "lib/services/results_service.h"
+#include "lib/services/import_service.h"
 #include "lib/sweeps/sweep_runner.h"
 #include "lib/services/sweep_service.h"
 #include "lib/sweeps/sweep_snapshot.h"
@@ -134,9 +134,9 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<SweepRunner> sweeps_;
   std::unique_ptr<AgentGatewayService> gateway_;
   std::unique_ptr<HostServiceImpl> host_service_;
-  std::unique_ptr<VmServiceImpl> vm_service_;
+  std::unique_ptr<FtaServiceImpl> fta_service_;
   std::unique_ptr<JobServiceImpl> job_service_;
-  std::unique_ptr<ResultsServiceImpl> results_service_;
+  std::unique_ptr<ImportServiceImpl> import_service_;
   std::unique_ptr<SweepServiceImpl> sweep_service_;
   std::unique_ptr<VfServiceImpl> vf_service_;
   // Background checks; stopped before ftas_ goes.
@@ -222,7 +222,13 @@ absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string&
   fta_options.max_ftas = config.max_ftas;
   fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
-  if (planner_) fta_options.admit = [planner = planner_.get()](int requested) { return planner->CheckFits(requested); };
+  if (planner_) {
+    // Guests and containers hold cores of the planner; process FTAs do not.
+    fta_options.admit = [planner = planner_.get()](int requested, fta::v1::FtaKind kind) {
+      return kind == fta::v1::FTA_KIND_PROCESS ? absl::OkStatus() : planner->CheckFits(requested);
+    };
+  }
+  fta_options.backends = router_->Backends();  // containers beside the default backend
   ftas_ = std::make_unique<FtaManager>(fta_options, store_.get(), provisioner_.get(), &clock_);
   AgentRegistry::Options registry_options{token, config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
   registry_ = std::make_unique<AgentRegistry>(registry_options, &clock_, ftas_.get());
@@ -323,9 +329,9 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   vf_service_->DescribeHost(&sriov_view);
   spdlog::info("sriov: {}", sriov_view.sriov_status());
   host_service_ = std::make_unique<HostServiceImpl>(facts, ftas_.get(), registry_.get());
-  vm_service_ = std::make_unique<VmServiceImpl>(ftas_.get());
+  fta_service_ = std::make_unique<FtaServiceImpl>(ftas_.get());
   job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), store_.get());
-  results_service_ = std::make_unique<ResultsServiceImpl>(store_.get(), &clock_);
+  import_service_ = std::make_unique<ImportServiceImpl>(store_.get(), &clock_);
   sweep_service_ = std::make_unique<SweepServiceImpl>(sweeps_.get());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -335,9 +341,9 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   control_builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 200);
   control_builder.AddListeningPort("unix:" + config.control_socket, grpc::InsecureServerCredentials());
   control_builder.RegisterService(host_service_.get());
-  control_builder.RegisterService(vm_service_.get());
+  control_builder.RegisterService(fta_service_.get());
   control_builder.RegisterService(job_service_.get());
-  control_builder.RegisterService(results_service_.get());
+  control_builder.RegisterService(import_service_.get());
   control_builder.RegisterService(sweep_service_.get());
   control_builder.RegisterService(vf_service_.get());
   control_server_ = control_builder.BuildAndStart();

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
+#include "lib/fleet/fta_kinds.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -82,7 +83,7 @@ std::vector<std::string> FtaManager::ReconcileRunning() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, fta] : ftas_) {
-      if (fta.kind() != fta::v1::FTA_KIND_GUEST || fta.state() == fta::v1::FTA_STATE_STARTING) continue;
+      if (!IsAllocatedKind(fta.kind()) || fta.state() == fta::v1::FTA_STATE_STARTING) continue;
       if (running.count(id) == 0) vanished.push_back(id);
     }
   }
@@ -102,7 +103,7 @@ std::vector<std::string> FtaManager::ReconcileRunning() {
 // active (a crash between Start and the store write, or a release whose
 // Stop failed): nobody decided it should run, so it is stopped and its
 // resources freed, and the store keeps a RELEASED record saying so
-// (`ftactl vm list --all` shows it).
+// (`ftactl fta list --all` shows it).
 absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
   absl::StatusOr<std::vector<std::string>> owned = provisioner_->ListOwned();
   if (!owned.ok()) {
@@ -119,8 +120,8 @@ absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
     Fta record = known.ok() ? *known : Fta();
     if (!known.ok()) {
       record.set_id(id);
-      record.set_kind(fta::v1::FTA_KIND_GUEST);
-      record.set_backend(provisioner_->Backend());
+      record.set_kind(KindOf(provisioner_->Backend()));
+      record.set_backend(BackendOf(provisioner_->Backend()));
       record.set_created_unix_ms(clock_->NowUnixMillis());
     }
     record.set_state(fta::v1::FTA_STATE_RELEASED);
@@ -136,7 +137,7 @@ absl::Status FtaManager::ReconcileOrphans(std::vector<std::string>* repairs) {
 int FtaManager::ActiveCountLocked() {
   int count = 0;
   for (const auto& [id, fta] : ftas_) {
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST && IsActive(fta)) ++count;
+    if (IsAllocatedKind(fta.kind()) && IsActive(fta)) ++count;
   }
   return count;
 }
@@ -164,10 +165,10 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   Fta fta;
   fta.set_id(id);
   fta.set_kind(kind);
-  fta.set_backend(backend.empty() ? provisioner_->Backend() : backend);
+  fta.set_backend(BackendOf(backend));
   fta.set_state(fta::v1::FTA_STATE_STARTING);
   fta.set_created_unix_ms(clock_->NowUnixMillis());
-  if (kind == fta::v1::FTA_KIND_GUEST) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
+  if (IsAllocatedKind(kind)) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
   // Decision first: a crash right after Start leaves a record to reconcile.
   if (absl::Status recorded = PersistWithVf(fta); !recorded.ok()) {
     if (!fta.vf().empty()) (void)vf_pool_->Release(fta.vf(), id);
@@ -195,7 +196,11 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
 }
 
 absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout,
-                                                      const std::string& backend) {
+                                                      fta::v1::FtaKind requested_kind) {
+  std::vector<std::string> backends = options_.backends;
+  if (backends.empty()) backends.push_back(provisioner_->Backend());
+  FTA_ASSIGN_OR_RETURN(std::string backend, AllocationBackend(backends, requested_kind));
+  const fta::v1::FtaKind kind = KindOf(backend);
   if (count < 1) {
     return absl::InvalidArgumentError(absl::StrCat("count: must be at least 1, got ", count));
   }
@@ -211,7 +216,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
         "count: ", count, " FTAs requested but only ", std::max(0, options_.max_ftas - active),
         " more fit (provisioner.max_ftas = ", options_.max_ftas, ", ", active, " allocated)"));
   }
-  if (options_.admit) FTA_RETURN_IF_ERROR(options_.admit(count));
+  if (options_.admit) FTA_RETURN_IF_ERROR(options_.admit(count, kind));
   FTA_RETURN_IF_ERROR(CheckVfCapacity(count));
   absl::Time deadline = clock_->Now() + connect_timeout;
   std::vector<std::string> ids;
@@ -222,7 +227,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
       failure = id.status();
       break;
     }
-    absl::StatusOr<Fta> launched = LaunchLocked(*id, fta::v1::FTA_KIND_GUEST, backend);
+    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind, backend);
     if (!launched.ok()) {
       failure = launched.status();
       break;
@@ -291,15 +296,22 @@ absl::StatusOr<std::vector<std::string>> FtaManager::Release(const std::vector<s
 absl::StatusOr<std::vector<Fta>> FtaManager::List(bool include_released) {
   FTA_ASSIGN_OR_RETURN(std::vector<Fta> ftas, store_->ListFtas(include_released));
   std::sort(ftas.begin(), ftas.end(), [](const Fta& a, const Fta& b) { return ByIdNumber(a.id(), b.id()); });
+  WithLiveState(ftas);
+  return ftas;
+}
+
+absl::StatusOr<Page<Fta>> FtaManager::List(bool include_released, const PageQuery& query) {
+  FTA_ASSIGN_OR_RETURN(Page<Fta> page, store_->ListFtas(include_released, query));
+  WithLiveState(page.items);
+  return page;
+}
+
+void FtaManager::WithLiveState(std::vector<Fta>& ftas) {
   std::lock_guard<std::mutex> lock(mu_);
   for (Fta& fta : ftas) {
-    auto live = ftas_.find(fta.id());
-    if (live != ftas_.end()) fta = live->second;
-    if (busy_.count(fta.id()) > 0 && fta.state() == fta::v1::FTA_STATE_READY) {
-      fta.set_state(fta::v1::FTA_STATE_BUSY);
-    }
+    if (auto live = ftas_.find(fta.id()); live != ftas_.end()) fta = live->second;
+    if (busy_.count(fta.id()) > 0 && fta.state() == fta::v1::FTA_STATE_READY) fta.set_state(fta::v1::FTA_STATE_BUSY);
   }
-  return ftas;
 }
 
 absl::StatusOr<Fta> FtaManager::Get(const std::string& id) {
@@ -326,7 +338,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::WaitReady(const std::vector<std::st
     std::lock_guard<std::mutex> lock(mu_);
     if (targets.empty()) {
       for (const auto& [id, fta] : ftas_) {
-        if (fta.kind() == fta::v1::FTA_KIND_GUEST) targets.push_back(id);
+        if (IsAllocatedKind(fta.kind())) targets.push_back(id);
       }
     }
     for (const std::string& id : targets) {
@@ -349,7 +361,7 @@ absl::Status FtaManager::EnsureNative(absl::Time deadline) {
   {
     std::lock_guard<std::mutex> allocation(allocate_mu_);
     if (!provisioner_->IsRunning(kNativeFtaId)) {
-      FTA_ASSIGN_OR_RETURN(Fta launched, LaunchLocked(kNativeFtaId, fta::v1::FTA_KIND_NATIVE));
+      FTA_ASSIGN_OR_RETURN(Fta launched, LaunchLocked(kNativeFtaId, fta::v1::FTA_KIND_NATIVE, provisioner_->Backend()));
       (void)launched;
     }
   }
@@ -365,7 +377,7 @@ std::vector<std::string> FtaManager::ReadyGuestIds() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, fta] : ftas_) {
-      if (fta.kind() == fta::v1::FTA_KIND_GUEST && fta.state() == fta::v1::FTA_STATE_READY &&
+      if (IsAllocatedKind(fta.kind()) && fta.state() == fta::v1::FTA_STATE_READY &&
           busy_.count(id) == 0) {
         ids.push_back(id);
       }

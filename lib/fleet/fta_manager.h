@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "fta/v1/common.pb.h"
 #include "lib/core/clock.h"
+#include "lib/core/paging.h"
 #include "lib/fleet/agent_registry.h"
 #include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
@@ -38,7 +39,11 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
     absl::Duration stop_grace = absl::Seconds(10);
     // Backend capacity on top of max_ftas (libvirt: the CapacityPlanner):
     // OK, or RESOURCE_EXHAUSTED saying how many more fit and why.
-    std::function<absl::Status(int requested)> admit;
+    // `kind`: what is being started (process FTAs hold no cores).
+    std::function<absl::Status(int requested, fta::v1::FtaKind kind)> admit;
+    // Every backend this host offers, the default first (containers add
+    // "lxc"); empty = the provisioner's Backend() alone.
+    std::vector<std::string> backends;
   };
   // Nothing is owned. Call AttachRegistry before use (the registry needs this
   // object as its listener, so it is built after).
@@ -65,16 +70,21 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // round is skipped while an allocation or release runs. Returns the repairs.
   std::vector<std::string> ReconcileRunning();
 
-  // Starts `count` FTAs and waits until their agents connected. On any
-  // failure every FTA of this call is stopped and released again.
-  // `backend`: which of the host's backends starts them ("lxc" for
-  // container FTAs; "" = the default one).
+  // Starts `count` FTAs of `kind` and waits until their agents connected.
+  // UNSPECIFIED is the default backend's kind; on a host with several
+  // backends (containers beside processes or guests) the one starting
+  // `kind` does it; a kind none starts is FAILED_PRECONDITION naming `kind`
+  // (fta_kinds.h). On any failure every FTA of this call is stopped and
+  // released again.
   absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
-                                                     const std::string& backend = "") override;
+                                                     fta::v1::FtaKind kind) override;
   // NOT_FOUND for unknown ids, FAILED_PRECONDITION for busy ones; checked for
   // every id before anything is stopped.
   absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all) override;
   absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released) override;
+  // One page of the same list, in creation order (keyset paging through the
+  // store, lib/core/paging.h), with the live state of active FTAs.
+  absl::StatusOr<Page<fta::v1::Fta>> List(bool include_released, const PageQuery& query);
   absl::StatusOr<fta::v1::Fta> Get(const std::string& id) override;
   // Waits until the FTAs (every active guest when `ids` is empty) have
   // connected agents. NOT_FOUND for unknown ids, DEADLINE_EXCEEDED naming
@@ -101,8 +111,11 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   void OnAgentLost(const std::string& fta_id, const std::string& reason) override;
 
  private:
-  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind,
-                                            const std::string& backend = "")
+  // Active FTAs as the fleet sees them now (the store lags), READY ones in a
+  // job shown BUSY.
+  void WithLiveState(std::vector<fta::v1::Fta>& ftas);
+  // `backend`: which of the host's backends starts it ("process", "libvirt", "lxc").
+  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind, const std::string& backend)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
   // Updates the cached record and the store.
   absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);

@@ -30,7 +30,7 @@ absl::StatusOr<uint64_t> CountField(const char* field, int64_t value, int64_t fa
 
 absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params) {
   for (auto [value, flag] : {std::pair{spec.random_seed(), "random_seed (--random-seed)"},
-                             std::pair{spec.deadline_s(), "deadline_s (-D)"},
+                             std::pair{spec.stonewall_s(), "stonewall_s (-D)"},
                              std::pair{spec.inter_test_delay_s(), "inter_test_delay_s (--delay)"},
                              std::pair{spec.max_minutes(), "max_minutes (-T)"}}) {
     if (value < 0)
@@ -39,7 +39,7 @@ absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params)
   params->fsync_per_write = spec.fsync_per_write();
   params->random_offset = spec.random_offset();
   params->random_seed = static_cast<uint64_t>(spec.random_seed());
-  params->deadline_seconds = static_cast<uint64_t>(spec.deadline_s());
+  params->deadline_seconds = static_cast<uint64_t>(spec.stonewall_s());
   params->stonewall_wear_out = spec.stonewall_wear_out();
   params->inter_test_delay_seconds = static_cast<uint64_t>(spec.inter_test_delay_s());
   params->max_minutes = static_cast<uint64_t>(spec.max_minutes());
@@ -77,9 +77,11 @@ absl::StatusOr<IorParams> ResolveSpec(const fta::v1::IorSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat("ranks_per_fta: must be between 1 and ", kMaxRanksPerFta,
                                                    ", got ", spec.ranks_per_fta()));
   }
-  if (!spec.engine().empty() && spec.engine() != "builtin" && spec.engine() != "ior") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("engine: \"", spec.engine(), "\" is not one of builtin, ior"));
+  if (spec.engine() != fta::v1::ENGINE_UNSPECIFIED && spec.engine() != fta::v1::ENGINE_BUILTIN &&
+      spec.engine() != fta::v1::ENGINE_IOR) {
+    return absl::InvalidArgumentError(absl::StrCat("engine: ", fta::v1::Engine_Name(spec.engine()), " (",
+                                                   static_cast<int>(spec.engine()),
+                                                   ") cannot run a job (ENGINE_BUILTIN, ENGINE_IOR or unspecified)"));
   }
   FTA_RETURN_IF_ERROR(Validate(params));
   return params;

@@ -12,7 +12,7 @@ namespace {
 // per rank and phase has no MPI to meet the other agents' ranks), or "".
 std::string UnsupportedByIor(const ior::IorParams& params) {
   if (params.intra_test_barriers) return "intra_test_barriers (-g)";
-  if (params.deadline_seconds != 0) return "deadline_s (-D)";
+  if (params.deadline_seconds != 0) return "stonewall_s (-D)";
   if (params.stonewall_wear_out) return "stonewall_wear_out";
   if (params.unique_dir) return "unique_dir (-u)";
   if (params.verify_read) return "read verification";
@@ -23,8 +23,8 @@ std::string UnsupportedByIor(const ior::IorParams& params) {
 
 absl::StatusOr<EngineChoice> ChooseEngine(const fta::v1::IorSpec& spec, const ior::IorParams& params,
                                           const std::vector<fta::v1::Fta>& targets) {
-  EngineChoice builtin{"builtin", "", "engine"};
-  if (spec.engine() == "builtin") return builtin;
+  EngineChoice builtin{fta::v1::ENGINE_BUILTIN, "", "engine"};
+  if (spec.engine() == fta::v1::ENGINE_BUILTIN) return builtin;
   std::string without_ior;
   std::set<std::string> versions;
   for (const fta::v1::Fta& fta : targets) {
@@ -35,7 +35,7 @@ absl::StatusOr<EngineChoice> ChooseEngine(const fta::v1::IorSpec& spec, const io
     versions.insert(fta.ior_version());
   }
   std::string unsupported = UnsupportedByIor(params);
-  if (spec.engine() == "ior") {
+  if (spec.engine() == fta::v1::ENGINE_IOR) {
     if (!without_ior.empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "engine: ior requested but ", without_ior,
@@ -48,7 +48,7 @@ absl::StatusOr<EngineChoice> ChooseEngine(const fta::v1::IorSpec& spec, const io
   } else if (targets.empty() || !without_ior.empty() || !unsupported.empty()) {
     return builtin;
   }
-  return EngineChoice{"ior", absl::StrJoin(versions, ","), "agent-wallclock"};
+  return EngineChoice{fta::v1::ENGINE_IOR, absl::StrJoin(versions, ","), "agent-wallclock"};
 }
 
 }  // namespace fta::hostd

@@ -1,12 +1,12 @@
 // Which engine runs a job: the built-in IOR engine or the real `ior` binary
 // on every agent (lib/agent/ior_runner.h).
 //
-//   spec.engine "builtin": built-in.
-//   spec.engine "ior":     real ior; FAILED_PRECONDITION naming the first FTA
+//   ENGINE_BUILTIN:        built-in.
+//   ENGINE_IOR:            real ior; FAILED_PRECONDITION naming the first FTA
 //                          that reported no ior binary at registration, and
 //                          INVALID_ARGUMENT naming an option the real-ior
 //                          engine cannot honour across agents.
-//   spec.engine "":        real ior when every target has it and the options
+//   ENGINE_UNSPECIFIED:    real ior when every target has it and the options
 //                          allow it, else built-in.
 #pragma once
 
@@ -20,7 +20,7 @@
 namespace fta::hostd {
 
 struct EngineChoice {
-  std::string engine;       // "builtin" | "ior"
+  fta::v1::Engine engine = fta::v1::ENGINE_BUILTIN;  // BUILTIN | IOR
   std::string ior_version;  // real ior: the agents' version(s), comma-joined when they differ
   std::string timestamp_source;  // what the agents will report ("engine" | "agent-wallclock")
 };

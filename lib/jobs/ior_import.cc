@@ -40,7 +40,7 @@ absl::StatusOr<fta::v1::Job> JobFromIorOutput(absl::string_view content, const s
 
   fta::v1::Job job;
   job.set_state(fta::v1::JOB_STATE_COMPLETED);
-  job.set_engine(kIorImportEngine);
+  job.set_engine(fta::v1::ENGINE_IOR_IMPORT);
   job.set_timestamp_source("ior-reported");
   job.set_source(name);
   job.set_ior_version(run.version);
@@ -54,7 +54,7 @@ absl::StatusOr<fta::v1::Job> JobFromIorOutput(absl::string_view content, const s
   spec.set_block_size(absl::StrCat(first.block_size));
   spec.set_segments(first.segments);
   spec.set_iterations(first.repetitions);
-  spec.set_engine(kIorImportEngine);
+  spec.set_engine(fta::v1::ENGINE_IOR_IMPORT);
   if (auto it = run.options.find("test filename"); it != run.options.end()) spec.set_file_name(it->second);
   for (const ior::IorResultRow& row : run.results) {
     if (row.access == "write") spec.set_write(true);

@@ -14,8 +14,6 @@
 
 namespace fta::hostd {
 
-inline constexpr char kIorImportEngine[] = "ior-import";
-
 // Parses `content` (IOR text or JSON). Errors are INVALID_ARGUMENT prefixed
 // with `name`: "run.txt: line 36: output ends inside the Results table ...";
 // the output of a failed IOR run is refused too, quoting IOR. The job has no

@@ -56,7 +56,7 @@ absl::StatusOr<std::vector<std::string>> JobCoordinator::ResolveTargets(
     std::vector<std::string> ready = fleet_->ReadyGuestIds();
     if (ready.empty()) {
       return absl::FailedPreconditionError(
-          "on: no FTA is ready (allocate some first: ftactl vm allocate -n N)");
+          "on: no FTA is ready (allocate some first: ftactl fta allocate -n N)");
     }
     return ready;
   }
@@ -87,12 +87,14 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
     return absl::InvalidArgumentError(absl::StrCat("ready_timeout_s: must not be negative, got ",
                                                    request.ready_timeout_s()));
   }
-  if (request.deadline_s() < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("deadline_s: must not be negative, got ", request.deadline_s()));
+  if (request.job_deadline_s() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("job_deadline_s: must not be negative, got ", request.job_deadline_s()));
   }
   absl::Duration ready_timeout =
       request.ready_timeout_s() > 0 ? absl::Seconds(request.ready_timeout_s()) : options_.ready_timeout;
-  absl::Duration deadline = request.deadline_s() > 0 ? absl::Seconds(request.deadline_s()) : options_.deadline;
+  absl::Duration deadline =
+      request.job_deadline_s() > 0 ? absl::Seconds(request.job_deadline_s()) : options_.deadline;
   FTA_ASSIGN_OR_RETURN(std::vector<std::string> targets,
                        ResolveTargets(request, clock_->Now() + options_.native_start_timeout));
 
@@ -125,7 +127,7 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
     fta::v1::JobAgent* agent = record.add_agents();
     agent->set_fta_id(plan.fta_id);
     for (int rank : plan.ranks) agent->add_ranks(rank);
-    agent->set_state("running");
+    agent->set_state(fta::v1::JOB_AGENT_STATE_RUNNING);
   }
   job->signature = clock_->NowUnixNanos() / 1'000'000'000;
   job->ready_deadline = clock_->Now() + ready_timeout;
@@ -321,7 +323,7 @@ absl::Status JobCoordinator::Collect(
     if (!event) {
       for (const std::string& id : pending) {
         AgentPlan* plan = plan_of(id);
-        plan->state = "timeout";
+        plan->state = fta::v1::JOB_AGENT_STATE_TIMEOUT;
         plan->error = absl::StrCat("no ", waiting_for, " before the deadline");
       }
       return absl::DeadlineExceededError(
@@ -330,14 +332,14 @@ absl::Status JobCoordinator::Collect(
     AgentPlan* plan = plan_of(event->fta_id);
     if (plan == nullptr) continue;
     if (!event->message) {
-      plan->state = "lost";
+      plan->state = fta::v1::JOB_AGENT_STATE_LOST;
       plan->error = event->lost_reason;
       return absl::UnavailableError(
           absl::StrCat(event->fta_id, " lost while waiting for ", waiting_for, ": ", event->lost_reason));
     }
     const AgentMessage& message = *event->message;
     if (message.has_failed()) {
-      plan->state = "failed";
+      plan->state = fta::v1::JOB_AGENT_STATE_FAILED;
       plan->error = message.failed().message();
       return absl::AbortedError(absl::StrCat(event->fta_id, " failed: ", message.failed().message()));
     }
@@ -352,15 +354,15 @@ void JobCoordinator::Finalize(RunningJob* job, const absl::Status& outcome) {
   if (outcome.ok()) {
     message.mutable_finish()->set_job_id(record.id());
     record.set_state(fta::v1::JOB_STATE_COMPLETED);
-    for (AgentPlan& plan : job->agents) plan.state = "ok";
+    for (AgentPlan& plan : job->agents) plan.state = fta::v1::JOB_AGENT_STATE_OK;
   } else {
     message.mutable_cancel()->set_job_id(record.id());
     message.mutable_cancel()->set_reason(std::string(outcome.message()));
     std::vector<std::string> failed;
     std::vector<std::string> cancelled;
     for (AgentPlan& plan : job->agents) {
-      if (plan.state == "ok" || plan.state == "running") {
-        plan.state = "cancelled";
+      if (plan.state == fta::v1::JOB_AGENT_STATE_OK || plan.state == fta::v1::JOB_AGENT_STATE_RUNNING) {
+        plan.state = fta::v1::JOB_AGENT_STATE_CANCELLED;
         cancelled.push_back(plan.fta_id);
       } else {
         failed.push_back(plan.fta_id);

@@ -80,7 +80,7 @@ class JobCoordinator final : public JobLauncher {
   struct AgentPlan {
     std::string fta_id;
     std::vector<int> ranks;
-    std::string state = "ok";
+    fta::v1::JobAgentState state = fta::v1::JOB_AGENT_STATE_OK;
     std::string error;
   };
   struct RunningJob {

@@ -1,7 +1,10 @@
 #include "lib/report/html_report.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -11,6 +14,16 @@
 
 namespace fta::report {
 namespace {
+
+// An enum value as ftactl prints it ("BACKEND_LIBVIRT" -> "libvirt"; lib/cli
+// sits above this library, so its word helpers are out of reach); "" for
+// UNSPECIFIED, which the table shows as "-".
+std::string LowerTail(const std::string& name, absl::string_view prefix) {
+  if (!absl::StartsWith(name, prefix) || absl::EndsWith(name, "_UNSPECIFIED")) return "";
+  std::string tail = absl::AsciiStrToLower(name.substr(prefix.size()));
+  std::replace(tail.begin(), tail.end(), '_', '-');
+  return tail;
+}
 
 std::string Mib(double value) { return value > 0 ? absl::StrFormat("%.1f", value) : "-"; }
 std::string Pct(double value) { return value > 0 ? absl::StrFormat("%.0f%%", value) : "-"; }
@@ -81,27 +94,27 @@ std::string RenderHtmlReport(const fta::v1::Sweep& sweep, const std::string& wri
     absl::StrAppend(&html, Row({absl::StrCat(run.step()), FormatSize(run.transfer_size_bytes()),
                                 FormatSize(run.block_size_bytes()), TargetName(run.target()),
                                 absl::StrCat(run.fta_count()), absl::StrCat(run.ranks()),
-                                absl::StrCat(run.repetition() + 1), run.job_id(), run.state(), Mib(run.write_mib()),
+                                absl::StrCat(run.repetition() + 1), run.job_id(), LowerTail(fta::v1::SweepRunState_Name(run.state()), "SWEEP_RUN_STATE_"), Mib(run.write_mib()),
                                 Mib(run.read_mib()), run.error().empty() ? run.note() : run.error()}));
   }
   absl::StrAppend(&html, "</table>\n");
   if (sweep.runs_size() > 0) {
     const fta::v1::RunSnapshot& snapshot = sweep.runs(0).snapshot();
     absl::StrAppend(&html, "<h2>What shaped the runs</h2>\n<p>As recorded with the first run; every run carries its "
-                    "own snapshot (ftactl results show / export).</p>\n<table>\n");
+                    "own snapshot (ftactl sweep show / export).</p>\n<table>\n");
     auto field = [&](const char* name, const std::string& value) {
       absl::StrAppend(&html, "<tr><th>", name, "</th><td style=\"text-align:left\">",
                       EscapeMarkup(value.empty() ? "-" : value), "</td></tr>\n");
     };
     field("host", snapshot.hostname());
-    field("backend", snapshot.backend());
+    field("backend", LowerTail(fta::v1::Backend_Name(snapshot.backend()), "BACKEND_"));
     field("guest template", snapshot.guest_template());
     field("CPU", absl::StrCat(snapshot.cpu_model(), " x ", snapshot.cpu_count()));
     field("memory", HumanBytes(static_cast<uint64_t>(snapshot.memory_bytes())));
     field("VFs", absl::StrJoin(snapshot.vfs(), ", "));
     field("PF", snapshot.pf());
     field("IB link rate", snapshot.ib_link_rate());
-    field("engine", absl::StrCat(snapshot.engine(), " ", snapshot.engine_version()));
+    field("engine", absl::StrCat(LowerTail(fta::v1::Engine_Name(snapshot.engine()), "ENGINE_"), " ", snapshot.engine_version()));
     field("kernel", snapshot.kernel());
     field("config hash", snapshot.config_hash());
     absl::StrAppend(&html, "</table>\n");

@@ -10,21 +10,24 @@ namespace {
 constexpr const char* kKindPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                         "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
-std::string KindOfBackend(const std::string& backend) {
-  if (backend == "lxc") return "container";
-  if (backend == "libvirt") return "vm";
-  return backend;
+std::string KindOfBackend(fta::v1::Backend backend) {
+  switch (backend) {
+    case fta::v1::BACKEND_LXC: return "container";
+    case fta::v1::BACKEND_LIBVIRT: return "vm";
+    case fta::v1::BACKEND_PROCESS: return "process";
+    default: return "";
+  }
 }
 
 }  // namespace
 
 std::string SweepKind(const fta::v1::Sweep& sweep) {
   for (const fta::v1::SweepRun& run : sweep.runs()) {
-    if (run.target() == fta::v1::SWEEP_TARGET_FTAS && !run.snapshot().backend().empty()) {
+    if (run.target() == fta::v1::SWEEP_TARGET_FTAS && run.snapshot().backend() != fta::v1::BACKEND_UNSPECIFIED) {
       return KindOfBackend(run.snapshot().backend());
     }
   }
-  if (!sweep.spec().backend().empty()) return KindOfBackend(sweep.spec().backend());
+  if (sweep.spec().backend() != fta::v1::BACKEND_UNSPECIFIED) return KindOfBackend(sweep.spec().backend());
   return sweep.id();
 }
 

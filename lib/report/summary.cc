@@ -63,7 +63,7 @@ fta::v1::SweepSummary SummarizeSweep(const fta::v1::Sweep& sweep) {
   std::map<int64_t, int64_t> block_of;
   std::map<std::tuple<int64_t, int, int>, Mean> means;  // (t, target, N)
   for (const SweepRun& run : sweep.runs()) {
-    if (run.state() != "completed") continue;
+    if (run.state() != fta::v1::SWEEP_RUN_STATE_COMPLETED) continue;
     if (std::find(transfer_order.begin(), transfer_order.end(), run.transfer_size_bytes()) ==
         transfer_order.end()) {
       transfer_order.push_back(run.transfer_size_bytes());

@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/fleet/fta_kinds.h"
+#include "lib/services/paged_response.h"
 #include "lib/services/stream_events.h"
 
 namespace fta::hostd {
@@ -27,7 +29,7 @@ grpc::Status HostServiceImpl::GetHost(grpc::ServerContext*, const fta::v1::GetHo
                                       fta::v1::HostInfo* response) {
   response->set_hostname(Hostname());
   response->set_daemon_version(facts_.daemon_version);
-  response->set_backend(facts_.backend);
+  response->set_backend(BackendOf(facts_.backend));
   response->set_cpu_cores(static_cast<int32_t>(std::thread::hardware_concurrency()));
   response->set_memory_bytes(static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE));
   response->set_max_ftas(ftas_->max_ftas());
@@ -42,28 +44,31 @@ grpc::Status HostServiceImpl::GetHost(grpc::ServerContext*, const fta::v1::GetHo
   return grpc::Status::OK;
 }
 
-grpc::Status VmServiceImpl::Allocate(grpc::ServerContext*, const fta::v1::AllocateRequest* request,
-                                     fta::v1::AllocateResponse* response) {
+grpc::Status FtaServiceImpl::AllocateFtas(grpc::ServerContext*, const fta::v1::AllocateFtasRequest* request,
+                                           fta::v1::AllocateFtasResponse* response) {
   if (request->connect_timeout_s() < 0) {
     return Invalid(absl::StrCat("connect_timeout_s: must not be negative, got ", request->connect_timeout_s()));
   }
   absl::StatusOr<std::vector<fta::v1::Fta>> ftas =
-      ftas_->Allocate(request->count(), absl::Seconds(request->connect_timeout_s()), "");
+      ftas_->Allocate(request->count(), absl::Seconds(request->connect_timeout_s()), request->kind());
   if (!ftas.ok()) return ToGrpcStatus(ftas.status());
   for (auto& fta : *ftas) *response->add_ftas() = fta;
   return grpc::Status::OK;
 }
 
-grpc::Status VmServiceImpl::List(grpc::ServerContext*, const fta::v1::ListFtasRequest* request,
-                                 fta::v1::ListFtasResponse* response) {
-  absl::StatusOr<std::vector<fta::v1::Fta>> ftas = ftas_->List(request->include_released());
-  if (!ftas.ok()) return ToGrpcStatus(ftas.status());
-  for (auto& fta : *ftas) *response->add_ftas() = fta;
-  return grpc::Status::OK;
+grpc::Status FtaServiceImpl::ListFtas(grpc::ServerContext*, const fta::v1::ListFtasRequest* request,
+                                      fta::v1::ListFtasResponse* response) {
+  // The filter is part of the token's scope: a token of the live list does
+  // not continue the list with released FTAs.
+  return ServePage<fta::v1::Fta>(
+      *request, request->include_released() ? "ftas:all" : "ftas:active",
+      [&](const PageQuery& query) { return ftas_->List(request->include_released(), query); },
+      [](fta::v1::ListFtasResponse* r) { return r->add_ftas(); }, [](const fta::v1::Fta& fta) { return fta.id(); },
+      response);
 }
 
-grpc::Status VmServiceImpl::Get(grpc::ServerContext*, const fta::v1::GetFtaRequest* request,
-                                fta::v1::Fta* response) {
+grpc::Status FtaServiceImpl::GetFta(grpc::ServerContext*, const fta::v1::GetFtaRequest* request,
+                                    fta::v1::Fta* response) {
   if (request->id().empty()) return Invalid("id: required");
   absl::StatusOr<fta::v1::Fta> fta = ftas_->Get(request->id());
   if (!fta.ok()) return ToGrpcStatus(fta.status());
@@ -71,8 +76,8 @@ grpc::Status VmServiceImpl::Get(grpc::ServerContext*, const fta::v1::GetFtaReque
   return grpc::Status::OK;
 }
 
-grpc::Status VmServiceImpl::Release(grpc::ServerContext*, const fta::v1::ReleaseRequest* request,
-                                    fta::v1::ReleaseResponse* response) {
+grpc::Status FtaServiceImpl::ReleaseFtas(grpc::ServerContext*, const fta::v1::ReleaseFtasRequest* request,
+                                          fta::v1::ReleaseFtasResponse* response) {
   std::vector<std::string> ids(request->ids().begin(), request->ids().end());
   absl::StatusOr<std::vector<std::string>> released = ftas_->Release(ids, request->all());
   if (!released.ok()) return ToGrpcStatus(released.status());
@@ -80,8 +85,8 @@ grpc::Status VmServiceImpl::Release(grpc::ServerContext*, const fta::v1::Release
   return grpc::Status::OK;
 }
 
-grpc::Status VmServiceImpl::WaitReady(grpc::ServerContext*, const fta::v1::WaitReadyRequest* request,
-                                      fta::v1::ListFtasResponse* response) {
+grpc::Status FtaServiceImpl::WaitFtasReady(grpc::ServerContext*, const fta::v1::WaitFtasReadyRequest* request,
+                                            fta::v1::WaitFtasReadyResponse* response) {
   if (request->timeout_s() < 0) {
     return Invalid(absl::StrCat("timeout_s: must not be negative, got ", request->timeout_s()));
   }
@@ -109,11 +114,10 @@ grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,
                                       fta::v1::ListJobsResponse* response) {
-  if (request->limit() < 0) return Invalid(absl::StrCat("limit: must not be negative, got ", request->limit()));
-  absl::StatusOr<std::vector<fta::v1::Job>> jobs = store_->ListJobs(request->limit() == 0 ? 50 : request->limit());
-  if (!jobs.ok()) return ToGrpcStatus(jobs.status());
-  for (auto& job : *jobs) *response->add_jobs() = job;
-  return grpc::Status::OK;
+  return ServePage<fta::v1::Job>(
+      *request, "jobs", [&](const PageQuery& query) { return store_->ListJobs(query); },
+      [](fta::v1::ListJobsResponse* r) { return r->add_jobs(); }, [](const fta::v1::Job& job) { return job.id(); },
+      response);
 }
 
 grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const fta::v1::GetJobRequest* request,

@@ -1,14 +1,15 @@
-// The control API on the daemon's unix socket: HostService, VmService and
+// The control API on the daemon's unix socket: HostService, FtaService and
 // JobService. Thin: they validate shapes, call FtaManager/JobCoordinator and
 // convert absl::Status to gRPC status in one place (lib/core/rpc_status.h).
+// List calls page (lib/core/paging.h).
 #pragma once
 
 #include <functional>
 #include <string>
 
+#include "fta/v1/fta.grpc.pb.h"
 #include "fta/v1/host.grpc.pb.h"
 #include "fta/v1/job.grpc.pb.h"
-#include "fta/v1/vm.grpc.pb.h"
 #include "lib/core/clock.h"
 #include "lib/fleet/agent_registry.h"
 #include "lib/fleet/fta_manager.h"
@@ -43,19 +44,19 @@ class HostServiceImpl final : public fta::v1::HostService::Service {
   AgentRegistry* registry_;
 };
 
-class VmServiceImpl final : public fta::v1::VmService::Service {
+class FtaServiceImpl final : public fta::v1::FtaService::Service {
  public:
-  explicit VmServiceImpl(FtaManager* ftas) : ftas_(ftas) {}
-  grpc::Status Allocate(grpc::ServerContext* context, const fta::v1::AllocateRequest* request,
-                        fta::v1::AllocateResponse* response) override;
-  grpc::Status List(grpc::ServerContext* context, const fta::v1::ListFtasRequest* request,
-                    fta::v1::ListFtasResponse* response) override;
-  grpc::Status Get(grpc::ServerContext* context, const fta::v1::GetFtaRequest* request,
-                   fta::v1::Fta* response) override;
-  grpc::Status Release(grpc::ServerContext* context, const fta::v1::ReleaseRequest* request,
-                       fta::v1::ReleaseResponse* response) override;
-  grpc::Status WaitReady(grpc::ServerContext* context, const fta::v1::WaitReadyRequest* request,
-                         fta::v1::ListFtasResponse* response) override;
+  explicit FtaServiceImpl(FtaManager* ftas) : ftas_(ftas) {}
+  grpc::Status AllocateFtas(grpc::ServerContext* context, const fta::v1::AllocateFtasRequest* request,
+                            fta::v1::AllocateFtasResponse* response) override;
+  grpc::Status ListFtas(grpc::ServerContext* context, const fta::v1::ListFtasRequest* request,
+                        fta::v1::ListFtasResponse* response) override;
+  grpc::Status GetFta(grpc::ServerContext* context, const fta::v1::GetFtaRequest* request,
+                      fta::v1::Fta* response) override;
+  grpc::Status ReleaseFtas(grpc::ServerContext* context, const fta::v1::ReleaseFtasRequest* request,
+                           fta::v1::ReleaseFtasResponse* response) override;
+  grpc::Status WaitFtasReady(grpc::ServerContext* context, const fta::v1::WaitFtasReadyRequest* request,
+                             fta::v1::WaitFtasReadyResponse* response) override;
 
  private:
   FtaManager* ftas_;

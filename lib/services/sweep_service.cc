@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/paged_response.h"
 #include "lib/services/stream_events.h"
 
 namespace fta::hostd {
@@ -45,11 +46,10 @@ grpc::Status SweepServiceImpl::GetSweep(grpc::ServerContext*, const fta::v1::Get
 
 grpc::Status SweepServiceImpl::ListSweeps(grpc::ServerContext*, const fta::v1::ListSweepsRequest* request,
                                           fta::v1::ListSweepsResponse* response) {
-  if (request->limit() < 0) return Invalid(absl::StrCat("limit: must not be negative, got ", request->limit()));
-  absl::StatusOr<std::vector<fta::v1::Sweep>> sweeps = sweeps_->List(request->limit() == 0 ? 50 : request->limit());
-  if (!sweeps.ok()) return ToGrpcStatus(sweeps.status());
-  for (auto& sweep : *sweeps) *response->add_sweeps() = sweep;
-  return grpc::Status::OK;
+  return ServePage<fta::v1::Sweep>(
+      *request, "sweeps", [&](const PageQuery& query) { return sweeps_->List(query); },
+      [](fta::v1::ListSweepsResponse* r) { return r->add_sweeps(); },
+      [](const fta::v1::Sweep& sweep) { return sweep.id(); }, response);
 }
 
 grpc::Status SweepServiceImpl::CancelSweep(grpc::ServerContext*, const fta::v1::CancelSweepRequest* request,

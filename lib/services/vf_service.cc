@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/paging.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/vf_words.h"
 
 namespace fta::hostd {
 namespace {
@@ -15,8 +17,8 @@ namespace {
 fta::v1::IbPortInfo PortToProto(const sriov::IbPort& port) {
   fta::v1::IbPortInfo info;
   info.set_port(port.number);
-  info.set_state(port.state);
-  info.set_phys_state(port.phys_state);
+  info.set_state(PortStateOf(port.state));
+  info.set_phys_state(PortPhysStateOf(port.phys_state));
   info.set_rate(port.rate);
   info.set_rate_gbps(port.rate_gbps);
   info.set_link_layer(port.link_layer);
@@ -39,7 +41,7 @@ fta::v1::Vf VfToProto(const sriov::VfPool::VfView& view) {
   out.set_pf_pci_address(pf.pci.address);
   out.set_pf_ib_device(pf.pci.ib ? pf.pci.ib->name : "");
   out.set_index(vf.index);
-  out.set_family(sriov::FamilyName(pf.family));
+  out.set_family(DeviceFamilyOf(pf.family));
   out.set_numa_node(vf.pci.numa_node);
   out.set_driver(vf.pci.driver);
   out.set_vendor_id(absl::StrFormat("0x%04x", vf.pci.vendor));
@@ -49,12 +51,12 @@ fta::v1::Vf VfToProto(const sriov::VfPool::VfView& view) {
   out.set_ib_device(vf.pci.ib ? vf.pci.ib->name : "");
   out.set_node_guid(vf.node_guid);
   out.set_port_guid(vf.port_guid);
-  out.set_guid_state(view.guid_state);
+  out.set_guid_state(GuidStateOf(view.guid_state));
   // The VF's own port when the host driver shows it, else the PF's: the
   // link its traffic crosses.
   const sriov::IbPort* port = FirstPort(vf.pci);
   if (port == nullptr) port = FirstPort(pf.pci);
-  out.set_port_state(port ? port->state : "");
+  out.set_port_state(port ? PortStateOf(port->state) : fta::v1::PORT_STATE_UNSPECIFIED);
   const sriov::IbPort* pf_port = FirstPort(pf.pci);
   out.set_link_rate(pf_port ? pf_port->rate : "");
   out.set_managed(view.managed);
@@ -109,7 +111,7 @@ absl::StatusOr<fta::v1::ListVfsResponse> VfServiceImpl::List() {
   for (const sriov::PhysicalFunction& pf : view.inventory.pfs) {
     fta::v1::Pf* out = response.add_pfs();
     out->set_pci_address(pf.pci.address);
-    out->set_family(sriov::FamilyName(pf.family));
+    out->set_family(DeviceFamilyOf(pf.family));
     out->set_ib_device(pf.pci.ib ? pf.pci.ib->name : "");
     for (const std::string& netdev : pf.pci.netdevs) out->add_netdevs(netdev);
     out->set_numa_node(pf.pci.numa_node);
@@ -163,11 +165,11 @@ void VfServiceImpl::MergeVerbs(fta::v1::ListVfsResponse* response) {
         disagreements.push_back(absl::StrCat(pf.ib_device(), "/", info.port(), " missing"));
         continue;
       }
-      info.set_verbs_state(found->second->state);
+      info.set_verbs_state(PortStateOf(found->second->state));
       info.set_verbs_rate(found->second->rate);
-      if (found->second->state != info.state()) {
-        disagreements.push_back(
-            absl::StrCat(pf.ib_device(), "/", info.port(), " ", found->second->state, " (sysfs ", info.state(), ")"));
+      if (info.verbs_state() != info.state()) {
+        disagreements.push_back(absl::StrCat(pf.ib_device(), "/", info.port(), " ", found->second->state, " (sysfs ",
+                                             PortStateText(info.state()), ")"));
       }
     }
   }
@@ -180,11 +182,21 @@ void VfServiceImpl::MergeVerbs(fta::v1::ListVfsResponse* response) {
   response->set_verbs_status(status);
 }
 
-grpc::Status VfServiceImpl::ListVfs(grpc::ServerContext*, const fta::v1::ListVfsRequest*,
+grpc::Status VfServiceImpl::ListVfs(grpc::ServerContext*, const fta::v1::ListVfsRequest* request,
                                     fta::v1::ListVfsResponse* response) {
+  absl::StatusOr<PageQuery> query = ResolvePage(request->page_size(), request->page_token(), "vfs");
+  if (!query.ok()) return ToGrpcStatus(query.status());
   absl::StatusOr<fta::v1::ListVfsResponse> listed = List();
   if (!listed.ok()) return ToGrpcStatus(listed.status());
+  // VFs come from sysfs, not the store: paged in memory, keyed by address.
+  std::vector<fta::v1::Vf> all(listed->vfs().begin(), listed->vfs().end());
+  auto address = [](const fta::v1::Vf& vf) { return vf.pci_address(); };
+  absl::StatusOr<Page<fta::v1::Vf>> page = PageOf(all, *query, address);
+  if (!page.ok()) return ToGrpcStatus(page.status());
   *response = std::move(*listed);
+  response->clear_vfs();
+  response->set_next_page_token(NextPageToken("vfs", *page, address));  // before the items move out
+  for (auto& vf : page->items) *response->add_vfs() = std::move(vf);
   return grpc::Status::OK;
 }
 

@@ -17,7 +17,7 @@ void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state,
       .BindText(6, job.error())
       .BindInt(7, job.transfer_size_bytes())
       .BindInt(8, job.block_size_bytes())
-      .BindText(9, job.engine())
+      .BindText(9, fta::v1::Engine_Name(job.engine()))
       .BindText(10, job.timestamp_source())
       .BindText(11, job.source())
       .BindText(12, job.ior_version())

@@ -75,7 +75,10 @@ absl::StatusOr<Fta> FtaFromRow(const Statement& row) {
       fta::v1::FtaKind kind,
       EnumFromName<fta::v1::FtaKind>(row.ColumnText(1), absl::StrCat("fta ", fta.id(), " kind")));
   fta.set_kind(kind);
-  fta.set_backend(row.ColumnText(2));
+  FTA_ASSIGN_OR_RETURN(
+      fta::v1::Backend backend,
+      EnumFromName<fta::v1::Backend>(row.ColumnText(2), absl::StrCat("fta ", fta.id(), " backend")));
+  fta.set_backend(backend);
   FTA_ASSIGN_OR_RETURN(
       fta::v1::FtaState state,
       EnumFromName<fta::v1::FtaState>(row.ColumnText(3), absl::StrCat("fta ", fta.id(), " state")));
@@ -110,7 +113,9 @@ absl::StatusOr<Job> JobFromRow(const Statement& row) {
   job.set_error(row.ColumnText(5));
   job.set_transfer_size_bytes(row.ColumnInt(6));
   job.set_block_size_bytes(row.ColumnInt(7));
-  job.set_engine(row.ColumnText(8));
+  FTA_ASSIGN_OR_RETURN(fta::v1::Engine engine,
+                       EnumFromName<fta::v1::Engine>(row.ColumnText(8), absl::StrCat("job ", job.id(), " engine")));
+  job.set_engine(engine);
   job.set_timestamp_source(row.ColumnText(9));
   job.set_source(row.ColumnText(10));
   job.set_ior_version(row.ColumnText(11));
@@ -128,7 +133,9 @@ absl::StatusOr<JobAgent> JobAgentFromRow(const Statement& row) {
   FTA_ASSIGN_OR_RETURN(std::vector<int32_t> ranks,
                        ParseRanks(row.ColumnText(2), row.ColumnText(0)));
   agent.mutable_ranks()->Add(ranks.begin(), ranks.end());
-  agent.set_state(row.ColumnText(3));
+  FTA_ASSIGN_OR_RETURN(fta::v1::JobAgentState state,
+                       EnumFromName<fta::v1::JobAgentState>(row.ColumnText(3), "job agent state"));
+  agent.set_state(state);
   agent.set_error(row.ColumnText(4));
   return agent;
 }
@@ -231,6 +238,22 @@ absl::StatusOr<RankPhaseResult> RankResultFromRow(const Statement& row) {
   r.set_bytes(row.ColumnInt(11));
   r.set_ops(row.ColumnInt(12));
   return r;
+}
+
+std::string AfterRowCondition(const std::string& table, int param, bool newest_first) {
+  return absl::StrCat("(?", param, " = '' OR (created_unix_ms, seq) ", newest_first ? "<" : ">",
+                      " (SELECT created_unix_ms, seq FROM ", table, " WHERE id = ?", param, "))");
+}
+
+absl::Status CheckPageAfter(sqlite3* db, const std::string& table, const std::string& after) {
+  if (after.empty()) return absl::OkStatus();
+  FTA_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, absl::StrCat("SELECT 1 FROM ", table, " WHERE id = ?1"),
+                                                          absl::StrCat("page of ", table)));
+  stmt.BindText(1, after);
+  FTA_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (found) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("page_token: continues after ", after, ", which ", table, " does not hold"));
 }
 
 }  // namespace fta::store

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "fta/v1/common.pb.h"
 #include "fta/v1/job.pb.h"
+#include "lib/core/paging.h"
 #include "lib/core/status_macros.h"
 #include "lib/store/sqlite_util.h"
 
@@ -79,6 +80,25 @@ absl::StatusOr<fta::v1::PhaseSummary> SummaryFromRow(const Statement& row);
 
 extern const char kSelectRankResults[];
 absl::StatusOr<fta::v1::RankPhaseResult> RankResultFromRow(const Statement& row);
+
+// Keyset paging (lib/core/paging.h) over a table with `id`, `created_unix_ms`
+// and `seq`: the condition that keeps the rows after the row whose id is
+// bound to parameter `param` ('' = all rows), in creation order or, with
+// `newest_first`, in reverse.
+std::string AfterRowCondition(const std::string& table, int param, bool newest_first);
+// INVALID_ARGUMENT naming page_token when `after` is not empty and names no
+// row of `table`.
+absl::Status CheckPageAfter(sqlite3* db, const std::string& table, const std::string& after);
+
+// Rows read with LIMIT size + 1 as a page of `size`.
+template <typename T>
+Page<T> ToPage(std::vector<T> rows, int size) {
+  Page<T> page;
+  page.more = static_cast<int>(rows.size()) > size;
+  if (page.more) rows.resize(static_cast<size_t>(size));
+  page.items = std::move(rows);
+  return page;
+}
 
 // Steps `stmt` to the end, converting every row.
 template <typename T>

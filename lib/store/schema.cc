@@ -241,9 +241,41 @@ constexpr char kMigration7[] = R"sql(
 ALTER TABLE sweep_points ADD COLUMN link_utilisation_pct REAL DEFAULT -1;
 )sql";
 
+// API enums (issue 13): FTA kinds say what an FTA runs in (GUEST covered
+// processes and guests), and backends, engines, job agent and sweep run
+// states, once free text, are stored by enum name like every other enum.
+// IorSpec's -D field is stonewall_s (was deadline_s). JSON1 is built into
+// Debian's SQLite.
+constexpr char kMigration8[] = R"sql(
+UPDATE ftas SET kind = CASE backend WHEN 'libvirt' THEN 'FTA_KIND_VM' ELSE 'FTA_KIND_PROCESS' END
+  WHERE kind = 'FTA_KIND_GUEST';
+UPDATE ftas SET backend = CASE backend WHEN 'process' THEN 'BACKEND_PROCESS' WHEN 'libvirt' THEN 'BACKEND_LIBVIRT'
+  ELSE 'BACKEND_UNSPECIFIED' END;
+UPDATE jobs SET engine = CASE engine WHEN 'builtin' THEN 'ENGINE_BUILTIN' WHEN 'ior' THEN 'ENGINE_IOR'
+  WHEN 'ior-import' THEN 'ENGINE_IOR_IMPORT' ELSE 'ENGINE_UNSPECIFIED' END;
+UPDATE jobs SET spec = json_remove(json_set(spec, '$.stonewall_s', json_extract(spec, '$.deadline_s')), '$.deadline_s')
+  WHERE json_valid(spec) AND json_type(spec, '$.deadline_s') IS NOT NULL;
+UPDATE jobs SET spec = json_set(spec, '$.engine', CASE json_extract(spec, '$.engine') WHEN 'builtin' THEN 'ENGINE_BUILTIN'
+  WHEN 'ior' THEN 'ENGINE_IOR' ELSE 'ENGINE_UNSPECIFIED' END)
+  WHERE json_valid(spec) AND json_type(spec, '$.engine') IS NOT NULL;
+UPDATE job_agents SET state = CASE state WHEN 'ok' THEN 'JOB_AGENT_STATE_OK' WHEN 'failed' THEN 'JOB_AGENT_STATE_FAILED'
+  WHEN 'cancelled' THEN 'JOB_AGENT_STATE_CANCELLED' WHEN 'lost' THEN 'JOB_AGENT_STATE_LOST'
+  WHEN 'running' THEN 'JOB_AGENT_STATE_RUNNING' WHEN 'timeout' THEN 'JOB_AGENT_STATE_TIMEOUT'
+  ELSE 'JOB_AGENT_STATE_UNSPECIFIED' END;
+UPDATE sweep_runs SET
+  state = CASE state WHEN 'completed' THEN 'SWEEP_RUN_STATE_COMPLETED' WHEN 'failed' THEN 'SWEEP_RUN_STATE_FAILED'
+    WHEN 'cancelled' THEN 'SWEEP_RUN_STATE_CANCELLED' ELSE 'SWEEP_RUN_STATE_UNSPECIFIED' END,
+  backend = CASE backend WHEN 'process' THEN 'BACKEND_PROCESS' WHEN 'libvirt' THEN 'BACKEND_LIBVIRT'
+    ELSE 'BACKEND_UNSPECIFIED' END,
+  engine = CASE engine WHEN 'builtin' THEN 'ENGINE_BUILTIN' WHEN 'ior' THEN 'ENGINE_IOR' ELSE 'ENGINE_UNSPECIFIED' END;
+UPDATE sweeps SET spec = json_set(spec, '$.backend', CASE json_extract(spec, '$.backend') WHEN 'process'
+  THEN 'BACKEND_PROCESS' WHEN 'libvirt' THEN 'BACKEND_LIBVIRT' ELSE 'BACKEND_UNSPECIFIED' END)
+  WHERE json_valid(spec) AND json_type(spec, '$.backend') IS NOT NULL;
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                       kMigration5, kMigration6, kMigration7};
+                                                       kMigration5, kMigration6, kMigration7, kMigration8};
   return kMigrations;
 }
 

@@ -148,7 +148,7 @@ absl::Status Store::PutFtaLocked(const Fta& fta) {
           absl::StrCat("PutFta ", fta.id())));
   stmt.BindText(1, fta.id())
       .BindText(2, kind)
-      .BindText(3, fta.backend())
+      .BindText(3, fta::v1::Backend_Name(fta.backend()))
       .BindText(4, state)
       .BindInt(5, fta.pid())
       .BindText(6, fta.hostname())
@@ -191,6 +191,25 @@ absl::StatusOr<std::vector<Fta>> Store::ListFtas(bool include_released) {
     ftas.push_back(std::move(fta));
   }
   return ftas;
+}
+
+absl::StatusOr<Page<Fta>> Store::ListFtas(bool include_released, const PageQuery& query) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::BeginRead(db_, "ListFtas"));
+  FTA_RETURN_IF_ERROR(CheckPageAfter(db_, "ftas", query.after));
+  FTA_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db_,
+                         absl::StrCat(kSelectFta, " WHERE (?1 OR state <> ?2) AND ",
+                                      AfterRowCondition("ftas", 3, /*newest_first=*/false),
+                                      " ORDER BY created_unix_ms, seq LIMIT ?4"),
+                         "ListFtas"));
+  stmt.BindInt(1, include_released ? 1 : 0)
+      .BindText(2, fta::v1::FtaState_Name(fta::v1::FTA_STATE_RELEASED))
+      .BindText(3, query.after)
+      .BindInt(4, query.size + 1);
+  FTA_ASSIGN_OR_RETURN(std::vector<Fta> ftas, ReadRows<Fta>(stmt, FtaFromRow));
+  return ToPage(std::move(ftas), query.size);
 }
 
 absl::StatusOr<std::string> Store::NextJobId() { return NextId(kJobCounter); }

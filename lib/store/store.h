@@ -33,6 +33,7 @@
 #include "fta/v1/job.pb.h"
 #include "fta/v1/sweep.pb.h"
 #include "lib/core/clock.h"
+#include "lib/core/paging.h"
 
 struct sqlite3;
 
@@ -67,6 +68,9 @@ class Store {
   absl::StatusOr<fta::v1::Fta> GetFta(const std::string& id);  // NOT_FOUND names the id
   // Ordered by creation; released ones only when asked.
   absl::StatusOr<std::vector<fta::v1::Fta>> ListFtas(bool include_released);
+  // The same list, one page (keyset: the FTAs created after query.after).
+  // An `after` that names no FTA is INVALID_ARGUMENT naming page_token.
+  absl::StatusOr<Page<fta::v1::Fta>> ListFtas(bool include_released, const PageQuery& query);
 
   // ---- VF assignments (store_vfs.cc) --------------------------------------
   // PutFta and the FTA's VF assignment in one transaction. An FTA that is
@@ -109,9 +113,10 @@ class Store {
   // The whole job: row + aggregates (by iteration, phase) + summaries + rank
   // results (by iteration, phase, rank). NOT_FOUND names the id.
   absl::StatusOr<fta::v1::Job> GetJob(const std::string& id);
-  // Newest first (by created_unix_ms, then insertion), without rank results
-  // (agents, aggregates and summaries included). limit <= 0: all jobs.
-  absl::StatusOr<std::vector<fta::v1::Job>> ListJobs(int limit);
+  // One page of jobs, newest first (by created_unix_ms, then insertion),
+  // without rank results (agents, aggregates and summaries included); keyset
+  // paging as ListFtas'.
+  absl::StatusOr<Page<fta::v1::Job>> ListJobs(const PageQuery& query);
   // At daemon start: jobs left PENDING/RUNNING by a previous run become
   // FAILED with `reason` as their error and the clock's time as finished
   // time; returns their ids, oldest first.
@@ -131,8 +136,9 @@ class Store {
   // completed runs. The summary is the caller's (lib/report). NOT_FOUND
   // names the id.
   absl::StatusOr<fta::v1::Sweep> GetSweep(const std::string& id);
-  // Newest first, with runs, without points. limit <= 0: all.
-  absl::StatusOr<std::vector<fta::v1::Sweep>> ListSweeps(int limit);
+  // One page of sweeps, newest first, with runs, without points; keyset
+  // paging as ListFtas'.
+  absl::StatusOr<Page<fta::v1::Sweep>> ListSweeps(const PageQuery& query);
   // At daemon start: RUNNING sweeps become INTERRUPTED with `reason`;
   // returns their ids, oldest first.
   absl::StatusOr<std::vector<std::string>> InterruptRunningSweeps(const std::string& reason);

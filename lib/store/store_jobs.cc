@@ -70,7 +70,7 @@ absl::Status Store::PutJob(const Job& job) {
         .BindInt(2, i)
         .BindText(3, agent.fta_id())
         .BindText(4, absl::StrJoin(agent.ranks(), ","))
-        .BindText(5, agent.state())
+        .BindText(5, fta::v1::JobAgentState_Name(agent.state()))
         .BindText(6, agent.error());
     FTA_RETURN_IF_ERROR(insert.Run());
   }
@@ -273,27 +273,23 @@ absl::StatusOr<Job> Store::GetJob(const std::string& id) {
   return job;
 }
 
-absl::StatusOr<std::vector<Job>> Store::ListJobs(int limit) {
+absl::StatusOr<Page<Job>> Store::ListJobs(const PageQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::BeginRead(db_, "ListJobs"));
+  FTA_RETURN_IF_ERROR(CheckPageAfter(db_, "jobs", query.after));
   FTA_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(
-          db_, absl::StrCat(kSelectJob, " ORDER BY created_unix_ms DESC, seq DESC LIMIT ?1"),
-          "ListJobs"));
-  // SQLite treats a negative LIMIT as no limit.
-  stmt.BindInt(1, limit > 0 ? limit : -1);
-  std::vector<Job> jobs;
-  for (;;) {
-    FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    FTA_ASSIGN_OR_RETURN(Job job, JobFromRow(stmt));
-    jobs.push_back(std::move(job));
-  }
-  for (Job& job : jobs) {
+      Statement::Prepare(db_,
+                         absl::StrCat(kSelectJob, " WHERE ", AfterRowCondition("jobs", 1, /*newest_first=*/true),
+                                      " ORDER BY created_unix_ms DESC, seq DESC LIMIT ?2"),
+                         "ListJobs"));
+  stmt.BindText(1, query.after).BindInt(2, query.size + 1);
+  FTA_ASSIGN_OR_RETURN(std::vector<Job> jobs, ReadRows<Job>(stmt, JobFromRow));
+  Page<Job> page = ToPage(std::move(jobs), query.size);
+  for (Job& job : page.items) {
     FTA_RETURN_IF_ERROR(LoadJobDetails(job, /*with_rank_results=*/false));
   }
-  return jobs;
+  return page;
 }
 
 absl::StatusOr<std::vector<std::string>> Store::FailUnfinishedJobs(const std::string& reason) {

@@ -82,14 +82,18 @@ absl::StatusOr<SweepRun> RunFromRow(const Statement& row) {
   run.set_ranks(static_cast<int32_t>(row.ColumnInt(5)));
   run.set_repetition(static_cast<int32_t>(row.ColumnInt(6)));
   run.set_job_id(row.ColumnText(7));
-  run.set_state(row.ColumnText(8));
+  FTA_ASSIGN_OR_RETURN(fta::v1::SweepRunState state,
+                       EnumFromName<fta::v1::SweepRunState>(row.ColumnText(8), "sweep run state"));
+  run.set_state(state);
   run.set_error(row.ColumnText(9));
   run.set_note(row.ColumnText(10));
   run.set_finished_unix_ms(row.ColumnInt(11));
   run.set_write_mib(FiniteOrZero(row.ColumnDouble(12)));
   run.set_read_mib(FiniteOrZero(row.ColumnDouble(13)));
   fta::v1::RunSnapshot* snapshot = run.mutable_snapshot();
-  snapshot->set_backend(row.ColumnText(14));
+  FTA_ASSIGN_OR_RETURN(fta::v1::Backend backend,
+                       EnumFromName<fta::v1::Backend>(row.ColumnText(14), "sweep run backend"));
+  snapshot->set_backend(backend);
   snapshot->set_guest_template(row.ColumnText(15));
   snapshot->set_cpu_model(row.ColumnText(16));
   snapshot->set_cpu_count(static_cast<int32_t>(row.ColumnInt(17)));
@@ -99,7 +103,8 @@ absl::StatusOr<SweepRun> RunFromRow(const Statement& row) {
   }
   snapshot->set_pf(row.ColumnText(20));
   snapshot->set_ib_link_rate(row.ColumnText(21));
-  snapshot->set_engine(row.ColumnText(22));
+  FTA_ASSIGN_OR_RETURN(fta::v1::Engine engine, EnumFromName<fta::v1::Engine>(row.ColumnText(22), "sweep run engine"));
+  snapshot->set_engine(engine);
   snapshot->set_engine_version(row.ColumnText(23));
   snapshot->set_kernel(row.ColumnText(24));
   snapshot->set_config_hash(row.ColumnText(25));
@@ -204,13 +209,13 @@ absl::Status Store::PutSweepRun(const std::string& sweep_id, const SweepRun& run
       .BindInt(7, run.ranks())
       .BindInt(8, run.repetition())
       .BindText(9, run.job_id())
-      .BindText(10, run.state())
+      .BindText(10, fta::v1::SweepRunState_Name(run.state()))
       .BindText(11, run.error())
       .BindText(12, run.note())
       .BindInt(13, run.finished_unix_ms())
       .BindDouble(14, run.write_mib())
       .BindDouble(15, run.read_mib())
-      .BindText(16, snapshot.backend())
+      .BindText(16, fta::v1::Backend_Name(snapshot.backend()))
       .BindText(17, snapshot.guest_template())
       .BindText(18, snapshot.cpu_model())
       .BindInt(19, snapshot.cpu_count())
@@ -218,7 +223,7 @@ absl::Status Store::PutSweepRun(const std::string& sweep_id, const SweepRun& run
       .BindText(21, absl::StrJoin(snapshot.vfs(), ","))
       .BindText(22, snapshot.pf())
       .BindText(23, snapshot.ib_link_rate())
-      .BindText(24, snapshot.engine())
+      .BindText(24, fta::v1::Engine_Name(snapshot.engine()))
       .BindText(25, snapshot.engine_version())
       .BindText(26, snapshot.kernel())
       .BindText(27, snapshot.config_hash())
@@ -259,7 +264,7 @@ absl::Status Store::LoadSweepRuns(Sweep& sweep) {
   FTA_ASSIGN_OR_RETURN(std::vector<SweepRun> rows, ReadRows<SweepRun>(runs, RunFromRow));
   int done = 0;
   for (SweepRun& run : rows) {
-    if (run.state() == "completed") ++done;
+    if (run.state() == fta::v1::SWEEP_RUN_STATE_COMPLETED) ++done;
     *sweep.add_runs() = std::move(run);
   }
   sweep.set_steps_done(done);
@@ -289,18 +294,22 @@ absl::StatusOr<Sweep> Store::GetSweep(const std::string& id) {
   return sweep;
 }
 
-absl::StatusOr<std::vector<Sweep>> Store::ListSweeps(int limit) {
+absl::StatusOr<Page<Sweep>> Store::ListSweeps(const PageQuery& query) {
   const std::string operation = "ListSweeps";
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::BeginRead(db_, operation));
+  FTA_RETURN_IF_ERROR(CheckPageAfter(db_, "sweeps", query.after));
   FTA_ASSIGN_OR_RETURN(
       Statement stmt,
-      Statement::Prepare(db_, absl::StrCat(kSelectSweep, "ORDER BY created_unix_ms DESC, seq DESC LIMIT ?1"),
+      Statement::Prepare(db_,
+                         absl::StrCat(kSelectSweep, "WHERE ", AfterRowCondition("sweeps", 1, /*newest_first=*/true),
+                                      " ORDER BY created_unix_ms DESC, seq DESC LIMIT ?2"),
                          operation));
-  stmt.BindInt(1, limit > 0 ? limit : -1);
+  stmt.BindText(1, query.after).BindInt(2, query.size + 1);
   FTA_ASSIGN_OR_RETURN(std::vector<Sweep> sweeps, ReadRows<Sweep>(stmt, SweepFromRow));
-  for (Sweep& sweep : sweeps) FTA_RETURN_IF_ERROR(LoadSweepRuns(sweep));
-  return sweeps;
+  Page<Sweep> page = ToPage(std::move(sweeps), query.size);
+  for (Sweep& sweep : page.items) FTA_RETURN_IF_ERROR(LoadSweepRuns(sweep));
+  return page;
 }
 
 absl::StatusOr<std::vector<std::string>> Store::InterruptRunningSweeps(const std::string& reason) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
+#include "lib/fleet/fta_kinds.h"
 #include "lib/ior/ior_spec.h"
 #include "lib/report/summary.h"
 #include "spdlog/spdlog.h"
@@ -35,12 +36,15 @@ absl::Status SweepRunner::RecoverAfterRestart() {
 }
 
 absl::Status SweepRunner::CheckCapacity(const fta::v1::SweepSpec& spec) {
-  const std::string& backend = spec.backend().empty() ? options_.backend : spec.backend();
-  if (backend != options_.backend &&
+  const fta::v1::Backend wanted =
+      spec.backend() == fta::v1::BACKEND_UNSPECIFIED ? BackendOf(options_.backend) : spec.backend();
+  const std::string backend = BackendWord(wanted);
+  if (wanted != BackendOf(options_.backend) &&
       std::find(options_.backends.begin(), options_.backends.end(), backend) == options_.backends.end()) {
-    return absl::FailedPreconditionError(absl::StrCat("--backend: this daemon runs the \"", options_.backend,
-                                                      "\" backend", options_.backends.size() > 1 ? " (and others)" : "",
-                                                      ", not \"", spec.backend(), "\""));
+    return absl::FailedPreconditionError(absl::StrCat("backend (--backend/--kind): this daemon runs the \"",
+                                                      options_.backend, "\" backend",
+                                                      options_.backends.size() > 1 ? " (and others)" : "", ", not ",
+                                                      fta::v1::Backend_Name(spec.backend())));
   }
   int largest = *std::max_element(spec.fta_counts().begin(), spec.fta_counts().end());
   if (largest > fleet_->max_ftas()) {
@@ -202,13 +206,13 @@ absl::StatusOr<Sweep> SweepRunner::Get(const std::string& id) {
   return sweep;
 }
 
-absl::StatusOr<std::vector<Sweep>> SweepRunner::List(int limit) {
-  FTA_ASSIGN_OR_RETURN(std::vector<Sweep> sweeps, store_->ListSweeps(limit));
-  for (Sweep& sweep : sweeps) {
+absl::StatusOr<Page<Sweep>> SweepRunner::List(const PageQuery& query) {
+  FTA_ASSIGN_OR_RETURN(Page<Sweep> page, store_->ListSweeps(query));
+  for (Sweep& sweep : page.items) {
     *sweep.mutable_summary() = report::SummarizeSweep(sweep);
     sweep.clear_runs();
   }
-  return sweeps;
+  return page;
 }
 
 void SweepRunner::Run(ActiveSweep* active) {
@@ -217,7 +221,7 @@ void SweepRunner::Run(ActiveSweep* active) {
     FTA_ASSIGN_OR_RETURN(Sweep stored, store_->GetSweep(sweep.id()));
     std::set<int> done;
     for (const auto& run : stored.runs()) {
-      if (run.state() == "completed") done.insert(run.step());
+      if (run.state() == fta::v1::SWEEP_RUN_STATE_COMPLETED) done.insert(run.step());
     }
     for (const SweepStep& step : active->plan) {
       if (done.count(step.step) > 0) continue;

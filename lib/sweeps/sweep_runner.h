@@ -76,7 +76,7 @@ class SweepRunner {
   // The stored sweep with its summary.
   absl::StatusOr<fta::v1::Sweep> Get(const std::string& id);
   // Newest first, summaries included, runs and points left out.
-  absl::StatusOr<std::vector<fta::v1::Sweep>> List(int limit);
+  absl::StatusOr<Page<fta::v1::Sweep>> List(const PageQuery& query);
   // Daemon stop: the running sweep is recorded INTERRUPTED (resumable).
   void Shutdown(const std::string& reason);
 
@@ -106,9 +106,9 @@ class SweepRunner {
   // ---- sweep_steps.cc ----
   // Runs one step and stores its run (also when the job failed).
   absl::Status RunStep(ActiveSweep* active, const SweepStep& step, int steps_done);
-  // `count` ready FTAs of `backend` ("" = the default), allocating or
-  // releasing FTAs of that backend only.
-  absl::StatusOr<std::vector<std::string>> EnsureFtas(int count, const std::string& backend);
+  // `count` ready FTAs of `backend` (UNSPECIFIED = the default), allocating
+  // or releasing FTAs of that backend only.
+  absl::StatusOr<std::vector<std::string>> EnsureFtas(int count, fta::v1::Backend backend);
   // The step's job, followed to its end (cancelled when the sweep stops).
   absl::StatusOr<fta::v1::Job> RunJob(ActiveSweep* active, const SweepStep& step,
                                       const std::vector<std::string>& targets, int steps_done, fta::v1::SweepRun* run);

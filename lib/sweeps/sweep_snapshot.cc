@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/fleet/fta_kinds.h"
 
 namespace fta::hostd {
 namespace {
@@ -72,7 +73,7 @@ std::string IbLinkRate(const std::string& sysfs_root) {
 
 fta::v1::RunSnapshot DescribeHost(const HostdConfig& config) {
   fta::v1::RunSnapshot snapshot;
-  snapshot.set_backend(config.backend);
+  snapshot.set_backend(BackendOf(config.backend));
   snapshot.set_cpu_model(CpuModelFromCpuinfo(ReadText("/proc/cpuinfo")));
   snapshot.set_cpu_count(static_cast<int32_t>(std::thread::hardware_concurrency()));
   snapshot.set_memory_bytes(static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE));
@@ -87,11 +88,11 @@ fta::v1::RunSnapshot DescribeHost(const HostdConfig& config) {
 }
 
 fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std::vector<fta::v1::Fta>& ftas,
-                                    const std::string& engine, const sriov::Inventory* inventory) {
+                                    fta::v1::Engine engine, const sriov::Inventory* inventory) {
   fta::v1::RunSnapshot snapshot = host;
   // On a host with several kinds the run's FTAs say which one it measured.
   for (const fta::v1::Fta& fta : ftas) {
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST && !fta.backend().empty()) snapshot.set_backend(fta.backend());
+    if (IsAllocatedKind(fta.kind()) && fta.backend() != fta::v1::BACKEND_UNSPECIFIED) snapshot.set_backend(fta.backend());
   }
   std::set<std::string> versions;
   std::set<std::string> pfs, rates;  // sorted and unique: stable text
@@ -105,8 +106,9 @@ fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std:
         if (!rate.empty()) rates.insert(rate);
       }
     }
-    std::string version = engine == "ior" ? fta.ior_version() : fta.agent_version();
-    if (!version.empty()) versions.insert(engine == "ior" ? version : absl::StrCat("fta-agent ", version));
+    const bool ior = engine == fta::v1::ENGINE_IOR;
+    std::string version = ior ? fta.ior_version() : fta.agent_version();
+    if (!version.empty()) versions.insert(ior ? version : absl::StrCat("fta-agent ", version));
   }
   if (!pfs.empty()) snapshot.set_pf(absl::StrJoin(pfs, ", "));
   if (!rates.empty()) snapshot.set_ib_link_rate(absl::StrJoin(rates, ", "));

@@ -36,6 +36,6 @@ fta::v1::RunSnapshot DescribeHost(const HostdConfig& config);
 // link replace the host's first port rate: on a host with several cards
 // that is the link the run actually shared.
 fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std::vector<fta::v1::Fta>& ftas,
-                                    const std::string& engine, const sriov::Inventory* inventory = nullptr);
+                                    fta::v1::Engine engine, const sriov::Inventory* inventory = nullptr);
 
 }  // namespace fta::hostd

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
+#include "lib/fleet/fta_kinds.h"
 #include "lib/report/summary.h"
 #include "lib/sweeps/sweep_runner.h"
 #include "lib/sweeps/sweep_snapshot.h"
@@ -100,12 +101,12 @@ void SweepRunner::PublishProgress(ActiveSweep* active, const SweepStep& step, in
   active->events.Publish(event);
 }
 
-absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, const std::string& requested) {
-  const std::string& backend = requested.empty() ? options_.backend : requested;
+absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, fta::v1::Backend requested) {
+  const fta::v1::Backend backend = requested == fta::v1::BACKEND_UNSPECIFIED ? BackendOf(options_.backend) : requested;
   FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> listed, fleet_->List(/*include_released=*/false));
   std::vector<std::string> starting, broken;
   for (const fta::v1::Fta& fta : listed) {
-    if (fta.kind() != fta::v1::FTA_KIND_GUEST) continue;
+    if (!IsAllocatedKind(fta.kind())) continue;
     if (fta.state() == fta::v1::FTA_STATE_STARTING) starting.push_back(fta.id());
     if (fta.state() == fta::v1::FTA_STATE_FAILED || fta.state() == fta::v1::FTA_STATE_LOST) broken.push_back(fta.id());
   }
@@ -126,15 +127,16 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, cons
   std::vector<std::string> usable;  // List sorts by id number
   for (const fta::v1::Fta& fta : listed) {
     // A record without a backend is the default's (records from before kinds).
-    const std::string& of = fta.backend().empty() ? options_.backend : fta.backend();
-    if (fta.kind() == fta::v1::FTA_KIND_GUEST && of == backend &&
+    const fta::v1::Backend of = fta.backend() == fta::v1::BACKEND_UNSPECIFIED ? BackendOf(options_.backend) : fta.backend();
+    if (IsAllocatedKind(fta.kind()) && of == backend &&
         (fta.state() == fta::v1::FTA_STATE_READY || fta.state() == fta::v1::FTA_STATE_BUSY)) {
       usable.push_back(fta.id());
     }
   }
   if (static_cast<int>(usable.size()) < count) {
     FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> added,
-                         fleet_->Allocate(count - static_cast<int>(usable.size()), options_.connect_timeout, backend));
+                         fleet_->Allocate(count - static_cast<int>(usable.size()), options_.connect_timeout,
+                                          KindOf(BackendWord(backend))));
     for (const fta::v1::Fta& fta : added) usable.push_back(fta.id());
   } else if (static_cast<int>(usable.size()) > count) {
     std::vector<std::string> extra(usable.begin() + count, usable.end());
@@ -147,10 +149,10 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, cons
 
 absl::Status SweepRunner::RecordFailure(const std::string& sweep_id, fta::v1::SweepRun* run,
                                         const absl::Status& status) {
-  run->set_state(absl::IsCancelled(status) ? "cancelled" : "failed");
+  run->set_state(absl::IsCancelled(status) ? fta::v1::SWEEP_RUN_STATE_CANCELLED : fta::v1::SWEEP_RUN_STATE_FAILED);
   run->set_error(std::string(status.message()));
   run->set_finished_unix_ms(clock_->NowUnixMillis());
-  *run->mutable_snapshot() = SnapshotForRun(options_.host, {}, "");
+  *run->mutable_snapshot() = SnapshotForRun(options_.host, {}, fta::v1::ENGINE_UNSPECIFIED);
   absl::Status stored = store_->PutSweepRun(sweep_id, *run, {});
   if (!stored.ok()) spdlog::error("{}: storing run {}: {}", sweep_id, run->step(), std::string(stored.message()));
   return status;
@@ -257,13 +259,13 @@ absl::Status SweepRunner::RecordRun(ActiveSweep* active, const SweepStep& step,
   }
   absl::Status outcome = absl::OkStatus();
   if (finished.state() == fta::v1::JOB_STATE_COMPLETED) {
-    run->set_state("completed");
+    run->set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
   } else if (finished.state() == fta::v1::JOB_STATE_CANCELLED) {
-    run->set_state("cancelled");
+    run->set_state(fta::v1::SWEEP_RUN_STATE_CANCELLED);
     run->set_error(finished.error());
     outcome = absl::CancelledError(StopRequested(active).value_or(finished.error()));
   } else {
-    run->set_state("failed");
+    run->set_state(fta::v1::SWEEP_RUN_STATE_FAILED);
     run->set_error(finished.error());
     outcome = absl::AbortedError(absl::StrCat(StepName(step), ": ", finished.id(), " ",
                                               fta::v1::JobState_Name(finished.state()), ": ", finished.error()));
@@ -274,7 +276,7 @@ absl::Status SweepRunner::RecordRun(ActiveSweep* active, const SweepStep& step,
   *event.mutable_run_finished() = *run;
   active->events.Publish(event);
   spdlog::info("{} step {}: {} write {:.1f} MiB/s, read {:.1f} MiB/s ({})", sweep_id, step.step + 1, StepName(step),
-               run->write_mib(), run->read_mib(), run->state());
+               run->write_mib(), run->read_mib(), fta::v1::SweepRunState_Name(run->state()));
   return outcome;
 }
 

@@ -19,20 +19,20 @@ class BadInputTest : public ::testing::Test {
     ASSERT_TRUE(hostd_->Start());
     data_dir_ = root_->path() + "/data";
     std::filesystem::create_directories(data_dir_);
-    fta::v1::AllocateRequest request;
+    fta::v1::AllocateFtasRequest request;
     request.set_count(2);
-    fta::v1::AllocateResponse response;
+    fta::v1::AllocateFtasResponse response;
     auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
+    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message() << hostd_->log();
   }
 
   static void TearDownTestSuite() {
-    fta::v1::ReleaseRequest release;
+    fta::v1::ReleaseFtasRequest release;
     release.set_all(true);
-    fta::v1::ReleaseResponse released;
+    fta::v1::ReleaseFtasResponse released;
     auto context = ContextWithDeadline(60);
-    (void)hostd_->vms().Release(context.get(), release, &released);
+    (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
     delete hostd_;
     delete root_;
   }
@@ -54,7 +54,7 @@ class BadInputTest : public ::testing::Test {
   static int ActiveFtas() {
     fta::v1::ListFtasResponse listed;
     auto context = ContextWithDeadline(30);
-    EXPECT_TRUE(hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
+    EXPECT_TRUE(hostd_->ftas().ListFtas(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
     return listed.ftas_size();
   }
 
@@ -82,11 +82,11 @@ TEST_F(BadInputTest, AllocateCountsAreChecked) {
   for (Case c : {Case{0, grpc::StatusCode::INVALID_ARGUMENT}, Case{-1, grpc::StatusCode::INVALID_ARGUMENT},
                  Case{1000000, grpc::StatusCode::INVALID_ARGUMENT},
                  Case{3, grpc::StatusCode::RESOURCE_EXHAUSTED}}) {
-    fta::v1::AllocateRequest request;
+    fta::v1::AllocateFtasRequest request;
     request.set_count(c.count);
-    fta::v1::AllocateResponse response;
+    fta::v1::AllocateFtasResponse response;
     auto context = ContextWithDeadline(60);
-    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
+    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
     EXPECT_EQ(status.error_code(), c.code) << c.count << ": " << status.error_message();
     EXPECT_NE(status.error_message().find("count"), std::string::npos) << status.error_message();
   }
@@ -128,7 +128,7 @@ TEST_F(BadInputTest, IorSpecErrorsNameTheField) {
       {"unknown FTA", [](auto* r) { r->clear_on(); r->add_on("fta-99"); },
        grpc::StatusCode::INVALID_ARGUMENT, "fta-99"},
       {"no target", [](auto* r) { r->clear_on(); }, grpc::StatusCode::INVALID_ARGUMENT, "on"},
-      {"unknown engine", [](auto* r) { r->mutable_spec()->set_engine("mpiio"); },
+      {"unknown engine", [](auto* r) { r->mutable_spec()->set_engine(fta::v1::ENGINE_IOR_IMPORT); },
        grpc::StatusCode::INVALID_ARGUMENT, "engine"},
   };
   for (const Case& c : cases) {
@@ -151,14 +151,14 @@ TEST_F(BadInputTest, UnknownIdsAreNotFound) {
   get.set_id("fta-99");
   fta::v1::Fta fta;
   auto context = ContextWithDeadline(30);
-  EXPECT_REFUSED(hostd_->vms().Get(context.get(), get, &fta), NOT_FOUND, "fta-99");
+  EXPECT_REFUSED(hostd_->ftas().GetFta(context.get(), get, &fta), NOT_FOUND, "fta-99");
 
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   release.add_ids("fta-1");
   release.add_ids("fta-99");
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto release_context = ContextWithDeadline(30);
-  EXPECT_REFUSED(hostd_->vms().Release(release_context.get(), release, &released), NOT_FOUND, "fta-99");
+  EXPECT_REFUSED(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released), NOT_FOUND, "fta-99");
   EXPECT_EQ(ActiveFtas(), 2) << "fta-1 must not be released when another id is unknown";
 
   fta::v1::GetJobRequest job;
@@ -185,7 +185,7 @@ TEST_F(BadInputTest, FtactlJsonRunHasAggregatesAgentsAndSkew) {
                                   "--on", "all", "-t", "1m", "-b", "16m", "-d", data_dir_});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json job = nlohmann::json::parse(run.out);
-  EXPECT_EQ(job["state"], "JOB_STATE_COMPLETED");
+  EXPECT_EQ(job["state"], "completed");
   EXPECT_EQ(job["agents"].size(), 2u);
   ASSERT_EQ(job["aggregates"].size(), 2u);
   std::set<std::string> phases;
@@ -194,7 +194,7 @@ TEST_F(BadInputTest, FtactlJsonRunHasAggregatesAgentsAndSkew) {
     EXPECT_GT(aggregate["bandwidth_mib"].get<double>(), 0.0);
     EXPECT_TRUE(aggregate.contains("start_skew_seconds"));
   }
-  EXPECT_EQ(phases, (std::set<std::string>{"PHASE_WRITE", "PHASE_READ"}));
+  EXPECT_EQ(phases, (std::set<std::string>{"write", "read"}));  // ftactl's words, as in its tables
 }
 
 }  // namespace

@@ -15,8 +15,11 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
+#include <map>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/integration/container_probe.h"
 #include "tests/integration/hostd_harness.h"
@@ -28,8 +31,6 @@ namespace {
 using fta::v1::Fta;
 
 constexpr char kLxcDriver[] = "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_lxc.so";
-
-std::string SourceDir() { return FTA_SOURCE_DIR; }
 
 // RunCommand does not search PATH (and root's PATH may lack sbin).
 std::string Tool(const std::string& name) {
@@ -45,16 +46,13 @@ class ContainerTest : public ::testing::Test {
     if (geteuid() != 0 || !std::filesystem::exists(kLxcDriver)) return;
     suite_root_ = new TempDir();
     libvirt_dir_ = suite_root_->path() + "/libvirt";
-    CommandResult daemon = RunCommand({SourceDir() + "/tests/integration/vm/private-libvirtd.sh", "start", libvirt_dir_});
-    if (daemon.exit_code != 0) {
-      setup_error_ = "starting the private libvirtd failed:\n" + daemon.out + daemon.err;
-      return;
-    }
+    std::string qemu_uri;
+    setup_error_ = StartPrivateLibvirtd(libvirt_dir_, &qemu_uri);
     uri_ = "lxc+unix:///system?socket=" + libvirt_dir_ + "/run/libvirt-sock";
   }
 
   static void TearDownTestSuite() {
-    if (!libvirt_dir_.empty()) RunCommand({SourceDir() + "/tests/integration/vm/private-libvirtd.sh", "stop", libvirt_dir_});
+    StopPrivateLibvirtd(libvirt_dir_);
     delete suite_root_;
     suite_root_ = nullptr;
   }
@@ -78,8 +76,14 @@ class ContainerTest : public ::testing::Test {
     }
     data_dir_ = root_.path() + "/data";
     std::filesystem::create_directories(data_dir_);
+    WriteConfig("lxc");
+  }
+
+  // Container FTAs on `backend`'s host: "lxc" (containers only) or
+  // "process" with containers beside (mixed kinds).
+  void WriteConfig(const std::string& backend) {
     std::ofstream(root_.path() + "/hostd.toml")
-        << "[provisioner]\nbackend = \"lxc\"\nstop_grace_s = 2\nreconcile_interval_s = 1\n"
+        << "[provisioner]\nbackend = \"" << backend << "\"\nstop_grace_s = 2\nreconcile_interval_s = 1\n"
         << "[guest]\nreserve_cores = 0\nreserve_memory_gib = 0\n"
         << "[container]\nuri = \"" << uri_ << "\"\nmemory_mib = 256\n"
         << "bind = [\"" << data_dir_ << "\"]\n"
@@ -88,11 +92,7 @@ class ContainerTest : public ::testing::Test {
 
   void TearDown() override {
     if (hostd_) {
-      fta::v1::ReleaseRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseResponse released;
-      auto context = ContextWithDeadline(120);
-      (void)hostd_->vms().Release(context.get(), release, &released);
+      (void)ReleaseFtas(hostd_->ftas(), {});
       if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
       hostd_->Stop();
     }
@@ -107,24 +107,12 @@ class ContainerTest : public ::testing::Test {
     return hostd;
   }
 
-  std::vector<Fta> Allocate(int count, grpc::Status* status) {
-    fta::v1::AllocateRequest request;
-    request.set_count(count);
-    request.set_connect_timeout_s(60);
-    fta::v1::AllocateResponse response;
-    auto context = ContextWithDeadline(120);
-    *status = hostd_->vms().Allocate(context.get(), request, &response);
-    return {response.ftas().begin(), response.ftas().end()};
+  std::vector<Fta> Allocate(int count, grpc::Status* status,
+                            fta::v1::FtaKind kind = fta::v1::FTA_KIND_CONTAINER) {
+    return AllocateFtas(hostd_->ftas(), count, kind, 60, status);
   }
 
-  grpc::Status Release(const std::vector<std::string>& ids) {
-    fta::v1::ReleaseRequest release;
-    for (const std::string& id : ids) release.add_ids(id);
-    if (ids.empty()) release.set_all(true);
-    fta::v1::ReleaseResponse released;
-    auto context = ContextWithDeadline(120);
-    return hostd_->vms().Release(context.get(), release, &released);
-  }
+  grpc::Status Release(const std::vector<std::string>& ids) { return ReleaseFtas(hostd_->ftas(), ids); }
 
   std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
 
@@ -162,18 +150,12 @@ std::string ContainerTest::setup_error_;
 TEST_F(ContainerTest, TwoContainersEachInItsOwnNetnsRunAJobAndLeaveNothingWhenReleased) {
   hostd_ = StartHostd();
   ASSERT_NE(hostd_, nullptr);
-  auto allocate_start = std::chrono::steady_clock::now();
-  grpc::Status status;
-  std::vector<Fta> ftas = Allocate(2, &status);
-  double allocate_seconds = SecondsSince(allocate_start);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(ftas.size(), 2u);
-  std::vector<double> start_to_connected;
-  for (const Fta& fta : ftas) {
-    EXPECT_EQ(fta.backend(), "lxc");
-    EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY);
-    start_to_connected.push_back((fta.connected_unix_ms() - fta.created_unix_ms()) / 1000.0);
-  }
+  TimedAllocation allocation =
+      AllocateReady(hostd_->ftas(), 2, fta::v1::FTA_KIND_CONTAINER, fta::v1::BACKEND_LXC, 60);
+  ASSERT_FALSE(HasFailure());
+  const std::vector<Fta>& ftas = allocation.ftas;
+  const std::vector<double>& start_to_connected = allocation.start_to_connected_seconds;
+  const double allocate_seconds = allocation.seconds;
   EXPECT_EQ(DomainNames().size(), 2u);
 
   // Each agent is a container's init in a network namespace of its own,
@@ -215,7 +197,7 @@ TEST_F(ContainerTest, TwoContainersEachInItsOwnNetnsRunAJobAndLeaveNothingWhenRe
   request.mutable_spec()->set_transfer_size("256k");
   request.mutable_spec()->set_block_size("4m");
   request.mutable_spec()->set_directory(data_dir_);
-  request.mutable_spec()->set_engine("builtin");
+  request.mutable_spec()->set_engine(fta::v1::ENGINE_BUILTIN);
   request.set_ready_timeout_s(60);
   std::vector<fta::v1::JobEvent> events;
   ASSERT_TRUE(RunJob(hostd_->jobs(), request, &events).ok());
@@ -259,12 +241,12 @@ TEST_F(ContainerTest, AfterKillNineTheRestartedDaemonAdoptsTheContainerAndDestro
   auto restart = std::chrono::steady_clock::now();
   hostd_ = StartHostd();
   ASSERT_NE(hostd_, nullptr);
-  fta::v1::WaitReadyRequest wait;
+  fta::v1::WaitFtasReadyRequest wait;
   wait.add_ids(id);
   wait.set_timeout_s(60);
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   auto context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->vms().WaitReady(context.get(), wait, &ready).ok());
+  ASSERT_TRUE(hostd_->ftas().WaitFtasReady(context.get(), wait, &ready).ok());
   double readopt_seconds = SecondsSince(restart);
   ASSERT_EQ(ready.ftas_size(), 1);
   EXPECT_EQ(ready.ftas(0).state(), fta::v1::FTA_STATE_READY);
@@ -277,6 +259,89 @@ TEST_F(ContainerTest, AfterKillNineTheRestartedDaemonAdoptsTheContainerAndDestro
   EXPECT_NE(kill(agent, 0), 0);
   std::cout << "container-bench: {\"restart_to_adopted_agent_ready_seconds\": " << readopt_seconds << "}"
             << std::endl;
+}
+
+// Mixed kinds on one host: the process backend with containers beside it.
+// Each allocation starts the kind asked for and lists as that kind; a kind
+// the host has no backend for is refused naming `kind`.
+TEST_F(ContainerTest, ProcessAndContainerFtasShareOneDaemonWithinCapacity) {
+  WriteConfig("process");
+  hostd_ = StartHostd();
+  ASSERT_NE(hostd_, nullptr);
+  grpc::Status status;
+  std::vector<Fta> process = Allocate(1, &status, fta::v1::FTA_KIND_PROCESS);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<Fta> containers = Allocate(2, &status, fta::v1::FTA_KIND_CONTAINER);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  Allocate(1, &status, fta::v1::FTA_KIND_VM);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("kind"), std::string::npos) << status.error_message();
+  // Process FTAs hold no cores: one more still fits beside two containers.
+  std::vector<Fta> second_process = Allocate(1, &status);  // UNSPECIFIED: the default backend's kind
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  fta::v1::ListFtasRequest request;
+  fta::v1::ListFtasResponse listed;
+  auto context = ContextWithDeadline(60);
+  ASSERT_TRUE(hostd_->ftas().ListFtas(context.get(), request, &listed).ok());
+  std::map<std::string, fta::v1::FtaKind> kinds;
+  for (const Fta& fta : listed.ftas()) kinds[fta.id()] = fta.kind();
+  EXPECT_EQ(kinds[process[0].id()], fta::v1::FTA_KIND_PROCESS);
+  EXPECT_EQ(kinds[second_process[0].id()], fta::v1::FTA_KIND_PROCESS);
+  for (const Fta& fta : containers) {
+    EXPECT_EQ(kinds[fta.id()], fta::v1::FTA_KIND_CONTAINER) << fta.id();
+    EXPECT_EQ(fta.backend(), fta::v1::BACKEND_LXC) << fta.id();
+  }
+  EXPECT_EQ(DomainNames().size(), 2u);  // the process FTAs are no domains
+  ASSERT_TRUE(Release({}).ok());
+  EXPECT_TRUE(DomainNames().empty());
+  EXPECT_TRUE(AgentPids().empty());
+}
+
+// The poster's comparison through ftactl: a tiny sweep over container FTAs
+// and one over process FTAs in the same daemon's store, compared side by
+// side, and one report drawing a line per kind.
+TEST_F(ContainerTest, ContainerAndProcessSweepsCompareAndReportOneLinePerKind) {
+  WriteConfig("process");
+  hostd_ = StartHostd();
+  ASSERT_NE(hostd_, nullptr);
+  auto ftactl = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {FtactlBinary(), "--host", hostd_->control_target()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  };
+  std::vector<std::string> ids;
+  for (const char* kind : {"container", "process"}) {
+    CommandResult swept =
+        ftactl({"sweep", "--kind", kind, "--vms", "1,2", "-t", "64k", "-b", "1m", "-d", data_dir_, "-o", "json"});
+    ASSERT_EQ(swept.exit_code, 0) << kind << ": " << swept.out << swept.err;
+    nlohmann::json sweep = nlohmann::json::parse(swept.out);
+    EXPECT_EQ(sweep["state"], "completed") << swept.out;
+    ids.push_back(sweep["id"]);
+  }
+  ASSERT_NE(ids[0], ids[1]);
+  CommandResult refused = ftactl({"sweep", "--kind", "vm", "--vms", "1", "-t", "64k", "-b", "1m", "-d", data_dir_});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("FAILED_PRECONDITION"), std::string::npos) << refused.err;
+
+  CommandResult compared = ftactl({"results", "compare", ids[0], ids[1]});
+  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  EXPECT_NE(compared.out.find(ids[0]), std::string::npos) << compared.out;
+  EXPECT_NE(compared.out.find(ids[1]), std::string::npos) << compared.out;
+
+  std::string out = root_.path() + "/report";
+  CommandResult report = ftactl({"report", ids[0], ids[1], "--out", out});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  for (const char* figure : {"/write.svg", "/read.svg"}) {
+    std::ifstream in(out + figure);
+    std::stringstream svg;
+    svg << in.rdbuf();
+    EXPECT_NE(svg.str().find("container -t 64"), std::string::npos) << figure;
+    EXPECT_NE(svg.str().find("process -t 64"), std::string::npos) << figure;
+  }
+  EXPECT_TRUE(std::filesystem::exists(out + "/report.html"));
+  ASSERT_TRUE(Release({}).ok());
+  EXPECT_TRUE(DomainNames().empty());
 }
 
 }  // namespace

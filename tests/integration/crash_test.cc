@@ -44,11 +44,11 @@ class CrashTest : public ::testing::Test {
     std::filesystem::create_directories(root_.path() + "/data");
   }
   void TearDown() override {
-    fta::v1::ReleaseRequest release;
+    fta::v1::ReleaseFtasRequest release;
     release.set_all(true);
-    fta::v1::ReleaseResponse released;
+    fta::v1::ReleaseFtasResponse released;
     auto context = ContextWithDeadline(60);
-    if (hostd_) (void)hostd_->vms().Release(context.get(), release, &released);
+    if (hostd_) (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
     if (hostd_) hostd_->Stop();
     for (const auto& [id, pid] : AgentProcesses(endpoint_)) kill(pid, SIGKILL);
   }
@@ -63,11 +63,11 @@ class CrashTest : public ::testing::Test {
     return request;
   }
 
-  grpc::Status WaitReady(fta::v1::ListFtasResponse* ready) {
-    fta::v1::WaitReadyRequest wait;
+  grpc::Status WaitReady(fta::v1::WaitFtasReadyResponse* ready) {
+    fta::v1::WaitFtasReadyRequest wait;
     wait.set_timeout_s(60);
     auto context = ContextWithDeadline(90);
-    return hostd_->vms().WaitReady(context.get(), wait, ready);
+    return hostd_->ftas().WaitFtasReady(context.get(), wait, ready);
   }
 
   TempDir root_;
@@ -76,11 +76,11 @@ class CrashTest : public ::testing::Test {
 };
 
 TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
-  fta::v1::AllocateRequest allocate;
+  fta::v1::AllocateFtasRequest allocate;
   allocate.set_count(2);
-  fta::v1::AllocateResponse allocated;
+  fta::v1::AllocateFtasResponse allocated;
   auto context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->vms().Allocate(context.get(), allocate, &allocated).ok());
+  ASSERT_TRUE(hostd_->ftas().AllocateFtas(context.get(), allocate, &allocated).ok());
 
   auto job_context = ContextWithDeadline(300);
   auto reader = hostd_->jobs().RunIor(job_context.get(), LongJob());
@@ -105,7 +105,7 @@ TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
   EXPECT_NE(job.error().find("interrupted"), std::string::npos) << job.error();
   EXPECT_GE(job.aggregates_size(), 1) << "what was measured before the crash is kept";
 
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   grpc::Status waited = WaitReady(&ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 2);
@@ -124,11 +124,11 @@ TEST_F(CrashTest, CrashDuringAllocationLeavesNoOrphanAgent) {
   // Allocate from another thread and kill the daemon as soon as the first
   // agent process exists: its pid may or may not be recorded yet.
   std::thread allocating([this] {
-    fta::v1::AllocateRequest allocate;
+    fta::v1::AllocateFtasRequest allocate;
     allocate.set_count(3);
-    fta::v1::AllocateResponse allocated;
+    fta::v1::AllocateFtasResponse allocated;
     auto context = ContextWithDeadline(60);
-    (void)hostd_->vms().Allocate(context.get(), allocate, &allocated);
+    (void)hostd_->ftas().AllocateFtas(context.get(), allocate, &allocated);
   });
   bool spawned = false;
   for (int attempt = 0; attempt < 2'000'000 && !spawned; ++attempt) {
@@ -140,7 +140,7 @@ TEST_F(CrashTest, CrashDuringAllocationLeavesNoOrphanAgent) {
   ASSERT_TRUE(spawned) << "no agent was ever started";
 
   ASSERT_TRUE(hostd_->Start());
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   grpc::Status waited = WaitReady(&ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   std::set<std::string> active;
@@ -152,7 +152,7 @@ TEST_F(CrashTest, CrashDuringAllocationLeavesNoOrphanAgent) {
   fta::v1::ListFtasRequest list;
   list.set_include_released(true);
   auto list_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(list_context.get(), list, &all).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), list, &all).ok());
   for (const auto& [id, pid] : AgentProcesses(endpoint_)) {
     if (active.count(id) > 0) continue;
     // A refused agent exits on its own; wait for it (bounded) via its pidfd-free

@@ -93,7 +93,7 @@ TEST_F(EngineOptionsTest, IntraTestBarriersHoldAcrossThreeAgents) {
 TEST_F(EngineOptionsTest, StonewallWearOutEqualisesTransferCountsAcrossAgents) {
   ASSERT_NO_FATAL_FAILURE(Allocate(3));
   fta::v1::RunIorRequest request = Request("64k", "4g");
-  request.mutable_spec()->set_deadline_s(1);
+  request.mutable_spec()->set_stonewall_s(1);
   request.mutable_spec()->set_stonewall_wear_out(true);
   request.mutable_spec()->set_fsync_per_write(true);
   Job job = RunToEnd(request);
@@ -137,7 +137,7 @@ TEST_F(EngineOptionsTest, StonewallWearOutEqualisesTransferCountsAcrossAgents) {
 TEST_F(EngineOptionsTest, StonewallWithoutWearOutReadsOnlyWhatEveryRankWrote) {
   ASSERT_NO_FATAL_FAILURE(Allocate(2));
   fta::v1::RunIorRequest request = Request("64k", "4g");
-  request.mutable_spec()->set_deadline_s(1);
+  request.mutable_spec()->set_stonewall_s(1);
   request.mutable_spec()->set_fsync_per_write(true);
   request.mutable_spec()->set_reorder_tasks(true);
   Job job = RunToEnd(request);
@@ -201,7 +201,7 @@ TEST_F(EngineOptionsTest, BadOptionsAreRefusedBeforeAnythingRuns) {
        "multiple of 4096"},
       {"-z with b == t", [](fta::v1::IorSpec* s) { s->set_random_offset(true); }, "1m", "1m", "-z"},
       {"wear-out without -D", [](fta::v1::IorSpec* s) { s->set_stonewall_wear_out(true); }, "1m", "4m", "-D"},
-      {"negative -D", [](fta::v1::IorSpec* s) { s->set_deadline_s(-1); }, "1m", "4m", "deadline_s (-D)"},
+      {"negative -D", [](fta::v1::IorSpec* s) { s->set_stonewall_s(-1); }, "1m", "4m", "stonewall_s (-D)"},
   };
   for (const Case& c : cases) {
     fta::v1::RunIorRequest request = Request(c.t, c.b);

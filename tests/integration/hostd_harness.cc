@@ -116,7 +116,7 @@ HostdProcess::~HostdProcess() { Stop(); }
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
   channel_ = grpc::CreateCustomChannel(control_target(), grpc::InsecureChannelCredentials(), arguments);
-  vms_ = fta::v1::VmService::NewStub(channel_);
+  ftas_ = fta::v1::FtaService::NewStub(channel_);
   jobs_ = fta::v1::JobService::NewStub(channel_);
   host_ = fta::v1::HostService::NewStub(channel_);
   // Ready means this daemon answers a call; one that died instead is
@@ -144,7 +144,7 @@ int HostdProcess::Stop() {
   if (pid_ < 0) return -1;
   // Drop our connection first: the daemon's shutdown otherwise waits for an
   // idle client connection to go away.
-  vms_.reset();
+  ftas_.reset();
   jobs_.reset();
   host_.reset();
   channel_.reset();

@@ -13,7 +13,7 @@
 
 #include "fta/v1/host.grpc.pb.h"
 #include "fta/v1/job.grpc.pb.h"
-#include "fta/v1/vm.grpc.pb.h"
+#include "fta/v1/fta.grpc.pb.h"
 
 namespace fta::testing {
 
@@ -60,7 +60,7 @@ class HostdProcess {
   std::string state_dir() const { return root_ + "/state"; }
   std::string log() const;
 
-  fta::v1::VmService::Stub& vms() { return *vms_; }
+  fta::v1::FtaService::Stub& ftas() { return *ftas_; }
   fta::v1::JobService::Stub& jobs() { return *jobs_; }
   fta::v1::HostService::Stub& host() { return *host_; }
 
@@ -69,7 +69,7 @@ class HostdProcess {
   std::vector<std::string> extra_flags_;
   pid_t pid_ = -1;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<fta::v1::VmService::Stub> vms_;
+  std::unique_ptr<fta::v1::FtaService::Stub> ftas_;
   std::unique_ptr<fta::v1::JobService::Stub> jobs_;
   std::unique_ptr<fta::v1::HostService::Stub> host_;
 };

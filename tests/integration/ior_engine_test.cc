@@ -51,7 +51,7 @@ class IorEngineTest : public HostdJobTest {
     unsetenv("FTA_IOR_DOUBLE_LOG");
   }
 
-  fta::v1::RunIorRequest Request(const std::string& engine) {
+  fta::v1::RunIorRequest Request(fta::v1::Engine engine) {
     fta::v1::RunIorRequest request;
     request.add_on("all");
     fta::v1::IorSpec& spec = *request.mutable_spec();
@@ -91,9 +91,9 @@ TEST_F(IorEngineTest, AgentsReportIorAndItsVersionAtRegistration) {
 
 TEST_F(IorEngineTest, TwoAgentsRunRealIorWithAgentTimestamps) {
   ASSERT_EQ(Allocate(2).size(), 2u);
-  Job job = RunToEnd(Request("ior"));
+  Job job = RunToEnd(Request(fta::v1::ENGINE_IOR));
   ASSERT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
-  EXPECT_EQ(job.engine(), "ior");
+  EXPECT_EQ(job.engine(), fta::v1::ENGINE_IOR);
   EXPECT_EQ(job.timestamp_source(), "agent-wallclock");
   EXPECT_EQ(job.ior_version(), "4.1.0+dev");
 
@@ -131,25 +131,25 @@ TEST_F(IorEngineTest, TwoAgentsRunRealIorWithAgentTimestamps) {
   Job stored;
   auto context = ContextWithDeadline(30);
   ASSERT_TRUE(hostd_->jobs().GetJob(context.get(), get, &stored).ok());
-  EXPECT_EQ(stored.engine(), "ior");
+  EXPECT_EQ(stored.engine(), fta::v1::ENGINE_IOR);
   EXPECT_EQ(stored.timestamp_source(), "agent-wallclock");
   EXPECT_EQ(stored.ior_version(), "4.1.0+dev");
 }
 
 TEST_F(IorEngineTest, DefaultEngineIsIorWhenEveryAgentHasIt) {
   ASSERT_EQ(Allocate(2).size(), 2u);
-  Job automatic = RunToEnd(Request(""));
+  Job automatic = RunToEnd(Request(fta::v1::ENGINE_UNSPECIFIED));
   ASSERT_EQ(automatic.state(), fta::v1::JOB_STATE_COMPLETED) << automatic.error();
-  EXPECT_EQ(automatic.engine(), "ior");
-  Job builtin = RunToEnd(Request("builtin"));
+  EXPECT_EQ(automatic.engine(), fta::v1::ENGINE_IOR);
+  Job builtin = RunToEnd(Request(fta::v1::ENGINE_BUILTIN));
   ASSERT_EQ(builtin.state(), fta::v1::JOB_STATE_COMPLETED) << builtin.error();
-  EXPECT_EQ(builtin.engine(), "builtin");
+  EXPECT_EQ(builtin.engine(), fta::v1::ENGINE_BUILTIN);
   EXPECT_EQ(builtin.timestamp_source(), "engine");
 }
 
 TEST_F(IorEngineTest, IorFailureFailsTheJobQuotingIor) {
   ASSERT_EQ(Allocate(2).size(), 2u);
-  fta::v1::RunIorRequest request = Request("ior");
+  fta::v1::RunIorRequest request = Request(fta::v1::ENGINE_IOR);
   request.mutable_spec()->set_read(true);  // read only: the files do not exist
   request.mutable_spec()->set_iterations(1);
   Job job = RunToEnd(request);
@@ -159,7 +159,7 @@ TEST_F(IorEngineTest, IorFailureFailsTheJobQuotingIor) {
 
 TEST_F(IorEngineTest, OptionsIorCannotRunAcrossAgentsAreRefused) {
   ASSERT_EQ(Allocate(1).size(), 1u);
-  fta::v1::RunIorRequest request = Request("ior");
+  fta::v1::RunIorRequest request = Request(fta::v1::ENGINE_IOR);
   request.mutable_spec()->set_intra_test_barriers(true);
   std::vector<JobEvent> events;
   grpc::Status status = RunJob(hostd_->jobs(), request, &events);
@@ -168,7 +168,7 @@ TEST_F(IorEngineTest, OptionsIorCannotRunAcrossAgentsAreRefused) {
 }
 
 TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {
-  CommandResult text = Ftactl({"results", "import", kFixtures + "posix-nn-np2-t1m-b64m-i3.txt"});
+  CommandResult text = Ftactl({"job", "import", kFixtures + "posix-nn-np2-t1m-b64m-i3.txt"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("ior-import"));
 

@@ -54,7 +54,7 @@ TEST_F(IorJobTest, ThreeAgentsWriteAndReadWithIorAggregate) {
   ASSERT_EQ(job.agents_size(), 3);
   std::set<int> ranks;
   for (const auto& agent : job.agents()) {
-    EXPECT_EQ(agent.state(), "ok");
+    EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_OK);
     ASSERT_EQ(agent.ranks_size(), 1);
     ranks.insert(agent.ranks(0));
   }
@@ -123,11 +123,11 @@ TEST_F(IorJobTest, AgentsSurviveDaemonRestartAndRunAgain) {
   hostd_->Kill();  // a crash, not a clean stop
   ASSERT_TRUE(hostd_->Start());
   // Reconcile adopted them; each agent reconnects on its own backoff.
-  fta::v1::WaitReadyRequest wait;
+  fta::v1::WaitFtasReadyRequest wait;
   wait.set_timeout_s(60);
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   auto context = ContextWithDeadline(90);
-  grpc::Status waited = hostd_->vms().WaitReady(context.get(), wait, &ready);
+  grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 2);
   for (const auto& fta : ready.ftas()) {
@@ -145,7 +145,7 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   fta::v1::RunIorRequest request = WriteReadRequest("64k", "8m");
   // Many iterations: the job is certainly still running after the first.
   request.mutable_spec()->set_iterations(5000);
-  request.set_deadline_s(120);
+  request.set_job_deadline_s(120);
 
   auto context = ContextWithDeadline(300);
   auto reader = hostd_->jobs().RunIor(context.get(), request);
@@ -170,9 +170,10 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   EXPECT_LT(finished.finished_unix_ms() - finished.created_unix_ms(), 120'000);
   for (const auto& agent : finished.agents()) {
     if (agent.fta_id() == victim.id()) {
-      EXPECT_TRUE(agent.state() == "lost" || agent.state() == "failed") << agent.state();
+      EXPECT_TRUE(agent.state() == fta::v1::JOB_AGENT_STATE_LOST || agent.state() == fta::v1::JOB_AGENT_STATE_FAILED)
+          << fta::v1::JobAgentState_Name(agent.state());
     } else {
-      EXPECT_EQ(agent.state(), "cancelled") << agent.fta_id();
+      EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_CANCELLED) << agent.fta_id();
     }
   }
 
@@ -181,7 +182,7 @@ TEST_F(IorJobTest, KilledAgentEndsJobNamingIt) {
   get.set_id(victim.id());
   fta::v1::Fta dead;
   auto get_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().Get(get_context.get(), get, &dead).ok());
+  ASSERT_TRUE(hostd_->ftas().GetFta(get_context.get(), get, &dead).ok());
   EXPECT_NE(dead.state(), fta::v1::FTA_STATE_READY);
   fta::v1::RunIorRequest again = WriteReadRequest("1m", "4m");
   again.clear_on();
@@ -216,7 +217,7 @@ TEST_F(IorJobTest, CancelStopsAJobAndFreesItsFtas) {
   }
   ASSERT_TRUE(reader->Finish().ok());
   EXPECT_EQ(cancelled.state(), fta::v1::JOB_STATE_CANCELLED);
-  for (const auto& agent : cancelled.agents()) EXPECT_EQ(agent.state(), "cancelled") << agent.fta_id();
+  for (const auto& agent : cancelled.agents()) EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_CANCELLED) << agent.fta_id();
 
   // Cancelling again is refused, and the FTAs take the next job.
   fta::v1::CancelJobRequest again;

@@ -6,11 +6,11 @@
 namespace fta::testing {
 
 std::vector<fta::v1::Fta> AllocateFtas(HostdProcess& hostd, int count) {
-  fta::v1::AllocateRequest request;
+  fta::v1::AllocateFtasRequest request;
   request.set_count(count);
-  fta::v1::AllocateResponse response;
+  fta::v1::AllocateFtasResponse response;
   auto context = ContextWithDeadline(120);
-  grpc::Status status = hostd.vms().Allocate(context.get(), request, &response);
+  grpc::Status status = hostd.ftas().AllocateFtas(context.get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return {response.ftas().begin(), response.ftas().end()};
 }
@@ -19,14 +19,14 @@ void ReleaseAllAndStop(HostdProcess& hostd) {
   std::vector<int64_t> pids;
   fta::v1::ListFtasResponse listed;
   auto context = ContextWithDeadline(30);
-  if (hostd.vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
+  if (hostd.ftas().ListFtas(context.get(), fta::v1::ListFtasRequest(), &listed).ok()) {
     for (const auto& fta : listed.ftas()) pids.push_back(fta.pid());
   }
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   release.set_all(true);
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto release_context = ContextWithDeadline(60);
-  (void)hostd.vms().Release(release_context.get(), release, &released);
+  (void)hostd.ftas().ReleaseFtas(release_context.get(), release, &released);
   hostd.Stop();
   KillAgents(pids);
 }

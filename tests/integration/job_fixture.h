@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "fta/v1/job.grpc.pb.h"
-#include "fta/v1/vm.grpc.pb.h"
+#include "fta/v1/fta.grpc.pb.h"
 #include "tests/integration/hostd_harness.h"
 
 namespace fta::testing {

@@ -3,6 +3,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "tests/integration/hostd_harness.h"
+
 namespace fta::testing {
 namespace {
 
@@ -14,6 +16,58 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 }
 
 }  // namespace
+
+std::string StartPrivateLibvirtd(const std::string& dir, std::string* uri) {
+  CommandResult daemon = RunCommand({std::string(FTA_SOURCE_DIR) + "/tests/integration/vm/private-libvirtd.sh", "start", dir});
+  if (daemon.exit_code == 0) {
+    *uri = daemon.out.substr(0, daemon.out.find('\n'));
+    return "";
+  }
+  return "starting the private libvirtd failed:\n" + daemon.out + daemon.err;
+}
+
+void StopPrivateLibvirtd(const std::string& dir) {
+  if (!dir.empty()) RunCommand({std::string(FTA_SOURCE_DIR) + "/tests/integration/vm/private-libvirtd.sh", "stop", dir});
+}
+
+std::vector<fta::v1::Fta> AllocateFtas(fta::v1::FtaService::Stub& ftas, int count, fta::v1::FtaKind kind,
+                                       int connect_timeout_s, grpc::Status* status) {
+  fta::v1::AllocateFtasRequest request;
+  request.set_count(count);
+  request.set_kind(kind);
+  request.set_connect_timeout_s(connect_timeout_s);
+  fta::v1::AllocateFtasResponse response;
+  auto context = ContextWithDeadline(connect_timeout_s + 60);
+  *status = ftas.AllocateFtas(context.get(), request, &response);
+  return {response.ftas().begin(), response.ftas().end()};
+}
+
+TimedAllocation AllocateReady(fta::v1::FtaService::Stub& ftas, int count, fta::v1::FtaKind kind,
+                              fta::v1::Backend backend, int connect_timeout_s) {
+  TimedAllocation allocation;
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status status;
+  allocation.ftas = AllocateFtas(ftas, count, kind, connect_timeout_s, &status);
+  allocation.seconds = SecondsSince(start);
+  if (!status.ok()) ADD_FAILURE() << "allocating " << count << ": " << status.error_message();
+  if (static_cast<int>(allocation.ftas.size()) != count) ADD_FAILURE() << allocation.ftas.size() << " FTAs allocated";
+  for (const fta::v1::Fta& fta : allocation.ftas) {
+    EXPECT_EQ(fta.kind(), kind) << fta.id();
+    EXPECT_EQ(fta.backend(), backend) << fta.id();
+    EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY) << fta.id();
+    allocation.start_to_connected_seconds.push_back((fta.connected_unix_ms() - fta.created_unix_ms()) / 1000.0);
+  }
+  return allocation;
+}
+
+grpc::Status ReleaseFtas(fta::v1::FtaService::Stub& ftas, const std::vector<std::string>& ids) {
+  fta::v1::ReleaseFtasRequest release;
+  for (const std::string& id : ids) release.add_ids(id);
+  release.set_all(ids.empty());
+  fta::v1::ReleaseFtasResponse released;
+  auto context = ContextWithDeadline(120);
+  return ftas.ReleaseFtas(context.get(), release, &released);
+}
 
 std::vector<std::string> DomainNames(virConnectPtr connection) {
   std::vector<std::string> names;

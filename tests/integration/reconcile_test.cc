@@ -32,10 +32,10 @@ class ReconcileTest : public ::testing::Test {
       waitpid(stray_, nullptr, 0);
     }
     auto context = ContextWithDeadline(60);
-    fta::v1::ReleaseRequest release;
+    fta::v1::ReleaseFtasRequest release;
     release.set_all(true);
-    fta::v1::ReleaseResponse released;
-    (void)hostd_->vms().Release(context.get(), release, &released);
+    fta::v1::ReleaseFtasResponse released;
+    (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
     if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
     hostd_->Stop();
   }
@@ -55,11 +55,11 @@ class ReconcileTest : public ::testing::Test {
 
 TEST_F(ReconcileTest, StrayAgentOnTheDaemonsEndpointIsStoppedAndRecorded) {
   // An FTA the daemon runs, which must survive every round.
-  fta::v1::AllocateRequest request;
+  fta::v1::AllocateFtasRequest request;
   request.set_count(1);
-  fta::v1::AllocateResponse allocated;
+  fta::v1::AllocateFtasResponse allocated;
   auto context = ContextWithDeadline(60);
-  ASSERT_TRUE(hostd_->vms().Allocate(context.get(), request, &allocated).ok());
+  ASSERT_TRUE(hostd_->ftas().AllocateFtas(context.get(), request, &allocated).ok());
   ASSERT_EQ(allocated.ftas_size(), 1);
 
   // A stray agent (say, one started by hand) with a wrong token: the daemon
@@ -77,12 +77,12 @@ TEST_F(ReconcileTest, StrayAgentOnTheDaemonsEndpointIsStoppedAndRecorded) {
   ASSERT_EQ(waitpid(stray_, &status, 0), stray_);  // returns once the reconcile stopped it
   stray_ = -1;
 
-  nlohmann::json listed = Ftactl({"vm", "list", "--all"});
+  nlohmann::json listed = Ftactl({"fta", "list", "--all"});
   bool recorded = false;
   for (const auto& fta : listed["ftas"]) {
     if (fta["id"] != "fta-77") continue;
     recorded = true;
-    EXPECT_EQ(fta["state"], "FTA_STATE_RELEASED") << fta.dump();
+    EXPECT_EQ(fta["state"], "released") << fta.dump();
     EXPECT_NE(fta["last_error"].get<std::string>().find("orphan"), std::string::npos) << fta.dump();
   }
   EXPECT_TRUE(recorded) << listed.dump(2);
@@ -90,7 +90,7 @@ TEST_F(ReconcileTest, StrayAgentOnTheDaemonsEndpointIsStoppedAndRecorded) {
 
   // The daemon's own FTA is untouched and still answers.
   nlohmann::json shown = Ftactl({"vm", "show", allocated.ftas(0).id()});
-  EXPECT_EQ(shown["state"], "FTA_STATE_READY") << shown.dump();
+  EXPECT_EQ(shown["state"], "ready") << shown.dump();
 }
 
 }  // namespace

@@ -115,7 +115,7 @@ CommandResult* SweepTest::result_ = nullptr;
 
 TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   json sweep = Sweep();
-  EXPECT_EQ(sweep["state"], "SWEEP_STATE_COMPLETED") << sweep["error"];
+  EXPECT_EQ(sweep["state"], "completed") << sweep["error"];
   // Per transfer size: native 1 rank, then N = 1, 2, 3 FTAs, and native with
   // 2 and 3 ranks: 6 runs, each measuring write and read.
   ASSERT_EQ(sweep["runs"].size(), 12u);
@@ -134,7 +134,7 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
     EXPECT_EQ(run["snapshot"]["config_hash"].get<std::string>().size(), 16u);
     EXPECT_GT(run["snapshot"]["cpu_count"].get<int>(), 0);
     jobs.insert(run["job_id"].get<std::string>());
-    if (run["target"] == "SWEEP_TARGET_NATIVE_MATCHED") {
+    if (run["target"] == "native-N") {
       EXPECT_EQ(run["ranks"], run["fta_count"]);
     }
   }
@@ -142,12 +142,12 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   for (const json& point : sweep["points"]) {
     EXPECT_GT(point["bandwidth_mib"].get<double>(), 0);
     EXPECT_TRUE(jobs.count(point["job_id"].get<std::string>()));
-    EXPECT_TRUE(point["phase"] == "PHASE_WRITE" || point["phase"] == "PHASE_READ");
+    EXPECT_TRUE(point["phase"] == "write" || point["phase"] == "read");
     EXPECT_EQ(point["link_utilisation_pct"], -1);  // no VF behind these FTAs: nothing metered
   }
   // The jobs are real jobs: `job show` knows them, with the FTAs they ran on.
   // Step 2 is N = 2 FTAs for 64k (after native 1 rank and N = 1).
-  ASSERT_EQ(sweep["runs"][2]["target"], "SWEEP_TARGET_FTAS");
+  ASSERT_EQ(sweep["runs"][2]["target"], "fta");
   CommandResult job = Ftactl({"job", "show", sweep["runs"][2]["job_id"], "-o", "json"});
   ASSERT_EQ(job.exit_code, 0) << job.err;
   json job_json = json::parse(job.out);
@@ -155,9 +155,9 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   // FTAs left running at the end: the last N.
   fta::v1::ListFtasResponse listed;
   auto context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
   int guests = 0;
-  for (const auto& fta : listed.ftas()) guests += fta.kind() == fta::v1::FTA_KIND_GUEST;
+  for (const auto& fta : listed.ftas()) guests += fta.kind() == fta::v1::FTA_KIND_PROCESS;
   EXPECT_EQ(guests, 3);
 }
 
@@ -185,19 +185,23 @@ TEST_F(SweepTest, SummaryPerTransferSizeRelatesToNative) {
     int saturation = transfer["write_saturation_n"];
     EXPECT_TRUE(saturation == 0 || (saturation >= 1 && saturation <= 2)) << saturation;
   }
-  CommandResult shown = Ftactl({"results", "show", sweep["id"]});
+  CommandResult shown = Ftactl({"sweep", "show", sweep["id"]});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("SUMMARY -t 64k -b 8m"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("saturation"), std::string::npos);
-  CommandResult listed = Ftactl({"results", "list"});
+  CommandResult listed = Ftactl({"sweep", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(sweep["id"].get<std::string>()), std::string::npos) << listed.out;
+  // `results list`, the verb's old name, stays for scripts.
+  CommandResult alias = Ftactl({"results", "list"});
+  ASSERT_EQ(alias.exit_code, 0) << alias.err;
+  EXPECT_EQ(alias.out, listed.out);
 }
 
 TEST_F(SweepTest, ExportAsCsvAndJson) {
   json sweep = Sweep();
   std::string id = sweep["id"];
-  CommandResult csv = Ftactl({"results", "export", id, "--format", "csv"});
+  CommandResult csv = Ftactl({"sweep", "export", id, "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   std::vector<std::string> lines;
   std::stringstream stream(csv.out);
@@ -219,7 +223,7 @@ TEST_F(SweepTest, ExportAsCsvAndJson) {
   EXPECT_EQ(from_file["points"].size(), 24u);
   EXPECT_EQ(from_file["summary"], sweep["summary"]);
 
-  CommandResult compared = Ftactl({"results", "compare", id, id});
+  CommandResult compared = Ftactl({"sweep", "compare", id, id});
   ASSERT_EQ(compared.exit_code, 0) << compared.err;
   EXPECT_NE(compared.out.find("+0.0%"), std::string::npos) << compared.out;
   CommandResult missing = Ftactl({"results", "export", "sweep-999"});
@@ -328,7 +332,7 @@ TEST(SweepRestartTest, KilledDaemonKeepsFinishedRunsAndResumes) {
       if (event.has_started()) id = event.started().id();
       if (event.has_run_finished()) {
         first_job = event.run_finished().job_id();
-        ASSERT_EQ(event.run_finished().state(), "completed") << event.run_finished().error();
+        ASSERT_EQ(event.run_finished().state(), fta::v1::SWEEP_RUN_STATE_COMPLETED) << event.run_finished().error();
         hostd.Kill();  // the first run is stored before its event is sent
         break;
       }
@@ -376,7 +380,7 @@ TEST(SweepRestartTest, KilledDaemonKeepsFinishedRunsAndResumes) {
   EXPECT_EQ(finished.steps_done(), 3);
   EXPECT_EQ(finished.runs(0).job_id(), first_job);  // kept, not re-run
   EXPECT_EQ(finished.points_size(), 6);
-  for (const auto& run : finished.runs()) EXPECT_EQ(run.state(), "completed") << run.error();
+  for (const auto& run : finished.runs()) EXPECT_EQ(run.state(), fta::v1::SWEEP_RUN_STATE_COMPLETED) << run.error();
 
   // A completed sweep is not resumed again.
   {

@@ -68,10 +68,10 @@ class VfPoolTest : public ::testing::Test {
   void TearDown() override {
     if (hostd_) {
       auto context = ContextWithDeadline(60);
-      fta::v1::ReleaseRequest release;
+      fta::v1::ReleaseFtasRequest release;
       release.set_all(true);
-      fta::v1::ReleaseResponse released;
-      (void)hostd_->vms().Release(context.get(), release, &released);
+      fta::v1::ReleaseFtasResponse released;
+      (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
       hostd_->Stop();
     }
     std::vector<int64_t> pids;
@@ -100,11 +100,11 @@ class VfPoolTest : public ::testing::Test {
   }
 
   std::vector<fta::v1::Fta> Allocate(int count) {
-    fta::v1::AllocateRequest request;
+    fta::v1::AllocateFtasRequest request;
     request.set_count(count);
-    fta::v1::AllocateResponse response;
+    fta::v1::AllocateFtasResponse response;
     auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->vms().Allocate(context.get(), request, &response);
+    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message() << hostd_->log();
     return {response.ftas().begin(), response.ftas().end()};
   }
@@ -112,7 +112,7 @@ class VfPoolTest : public ::testing::Test {
   std::vector<fta::v1::Fta> ActiveFtas() {
     fta::v1::ListFtasResponse listed;
     auto context = ContextWithDeadline(30);
-    EXPECT_TRUE(hostd_->vms().List(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
+    EXPECT_TRUE(hostd_->ftas().ListFtas(context.get(), fta::v1::ListFtasRequest(), &listed).ok());
     return {listed.ftas().begin(), listed.ftas().end()};
   }
 
@@ -128,7 +128,7 @@ class VfPoolTest : public ::testing::Test {
     }
     std::set<std::string> active;
     for (const fta::v1::Fta& fta : ActiveFtas()) {
-      if (fta.kind() != fta::v1::FTA_KIND_GUEST) continue;
+      if (fta.kind() != fta::v1::FTA_KIND_PROCESS) continue;
       active.insert(fta.id());
       ASSERT_FALSE(fta.vf().empty()) << fta.id() << " has no VF";
       if (!fta.degraded().empty()) continue;  // its VF vanished; it keeps the claim
@@ -218,20 +218,20 @@ TEST_F(VfPoolTest, AllocateGivesEachFtaItsOwnVfAndReleaseReturnsIt) {
   ExpectPoolConsistent();
 
   // 3 more fit, 4 do not: refused whole, nothing started.
-  fta::v1::AllocateRequest request;
+  fta::v1::AllocateFtasRequest request;
   request.set_count(4);
-  fta::v1::AllocateResponse response;
+  fta::v1::AllocateFtasResponse response;
   auto context = ContextWithDeadline(60);
-  grpc::Status refused = hostd_->vms().Allocate(context.get(), request, &response);
+  grpc::Status refused = hostd_->ftas().AllocateFtas(context.get(), request, &response);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(refused.error_message().find("3 VF(s) are free"), std::string::npos) << refused.error_message();
   EXPECT_EQ(ActiveFtas().size(), 3u);
 
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   release.add_ids(ftas[1].id());
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto release_context = ContextWithDeadline(60);
-  ASSERT_TRUE(hostd_->vms().Release(release_context.get(), release, &released).ok());
+  ASSERT_TRUE(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released).ok());
   EXPECT_EQ(Owners()[ftas[1].vf()], "");
   nlohmann::json host = Ftactl({"host", "show"});
   EXPECT_EQ(host["vfs_used"], 2);
@@ -246,7 +246,7 @@ TEST_F(VfPoolTest, SweepRunsRecordThePfAndLinkOfTheirVfs) {
   std::string data = root_.path() + "/data";
   std::filesystem::create_directories(data);
   nlohmann::json sweep = Ftactl({"sweep", "--vms", "1..2", "-t", "64k", "-b", "1m", "-d", data});
-  ASSERT_EQ(sweep["state"], "SWEEP_STATE_COMPLETED") << sweep.dump(2);
+  ASSERT_EQ(sweep["state"], "completed") << sweep.dump(2);
   ASSERT_EQ(sweep["runs"].size(), 2u);
   for (const auto& run : sweep["runs"]) {
     const auto& snapshot = run["snapshot"];
@@ -270,7 +270,7 @@ TEST_F(VfPoolTest, JobPhasesRecordTheLinkBehindTheirVfsAndCrossCheckTheBytes) {
   std::string data = root_.path() + "/data";
   std::filesystem::create_directories(data);
   nlohmann::json job = Ftactl({"ior", "run", "--on", "all", "-t", "64k", "-b", "1m", "-d", data, "-w", "-r"});
-  ASSERT_EQ(job["state"], "JOB_STATE_COMPLETED") << job.dump(2);
+  ASSERT_EQ(job["state"], "completed") << job.dump(2);
   ASSERT_EQ(job["aggregates"].size(), 2u) << job.dump(2);
   for (const auto& aggregate : job["aggregates"]) {
     ASSERT_EQ(aggregate["links"].size(), 1u) << aggregate.dump(2);
@@ -311,7 +311,7 @@ TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   get.set_id(ftas[1].id());
   fta::v1::Fta degraded;
   auto get_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().Get(get_context.get(), get, &degraded).ok());
+  ASSERT_TRUE(hostd_->ftas().GetFta(get_context.get(), get, &degraded).ok());
   EXPECT_NE(degraded.degraded().find(ftas[1].vf()), std::string::npos) << degraded.degraded();
   EXPECT_NE(hostd_->log().find(ftas[1].id() + ": marked degraded"), std::string::npos) << hostd_->log();
   ExpectPoolConsistent();
@@ -321,7 +321,7 @@ TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   EXPECT_EQ(Owners().count(ftas[2].vf()), 0u);
   get.set_id(ftas[2].id());
   auto get_again = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().Get(get_again.get(), get, &degraded).ok());
+  ASSERT_TRUE(hostd_->ftas().GetFta(get_again.get(), get, &degraded).ok());
   EXPECT_NE(degraded.degraded().find(ftas[2].vf()), std::string::npos) << degraded.degraded();
   EXPECT_NE(hostd_->log().find("vf check: " + ftas[2].id() + ": marked degraded"), std::string::npos);
   ExpectPoolConsistent();
@@ -330,11 +330,11 @@ TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   // its FTAs, SIGKILL.
   const size_t held_before = Query(db(), "SELECT vf FROM vf_assignments").size();
   std::thread allocation([this] {
-    fta::v1::AllocateRequest request;
+    fta::v1::AllocateFtasRequest request;
     request.set_count(2);
-    fta::v1::AllocateResponse response;
+    fta::v1::AllocateFtasResponse response;
     auto context = ContextWithDeadline(60);
-    (void)hostd_->vms().Allocate(context.get(), request, &response);
+    (void)hostd_->ftas().AllocateFtas(context.get(), request, &response);
   });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (Query(db(), "SELECT vf FROM vf_assignments").size() == held_before &&
@@ -348,11 +348,11 @@ TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   ExpectPoolConsistent();
 
   // Everything released: every managed VF is free again.
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   release.set_all(true);
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto release_context = ContextWithDeadline(60);
-  ASSERT_TRUE(hostd_->vms().Release(release_context.get(), release, &released).ok());
+  ASSERT_TRUE(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released).ok());
   for (const auto& [vf, owner] : Owners()) EXPECT_EQ(owner, "") << vf;
   EXPECT_TRUE(Query(db(), "SELECT vf FROM vf_assignments").empty());
   nlohmann::json host = Ftactl({"host", "show"});
@@ -373,17 +373,17 @@ TEST_F(VfPoolTest, WithoutSriovTheProcessBackendStillWorksAndSaysSo) {
   EXPECT_NE(info.sriov_status().find("FTAs run without a VF"), std::string::npos);
   // libibverbs describes this machine, not the fake tree.
   EXPECT_NE(info.verbs_status().find("not consulted: the sysfs root"), std::string::npos) << info.verbs_status();
-  fta::v1::AllocateRequest request;
+  fta::v1::AllocateFtasRequest request;
   request.set_count(1);
-  fta::v1::AllocateResponse response;
+  fta::v1::AllocateFtasResponse response;
   auto allocate_context = ContextWithDeadline(120);
-  ASSERT_TRUE(plain.vms().Allocate(allocate_context.get(), request, &response).ok()) << plain.log();
+  ASSERT_TRUE(plain.ftas().AllocateFtas(allocate_context.get(), request, &response).ok()) << plain.log();
   EXPECT_EQ(response.ftas(0).vf(), "");
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   release.set_all(true);
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto release_context = ContextWithDeadline(60);
-  EXPECT_TRUE(plain.vms().Release(release_context.get(), release, &released).ok());
+  EXPECT_TRUE(plain.ftas().ReleaseFtas(release_context.get(), release, &released).ok());
   hostd_.reset();
 }
 

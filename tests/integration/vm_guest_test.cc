@@ -55,18 +55,11 @@ class VmGuestTest : public ::testing::Test {
       return;
     }
     libvirt_dir_ = suite_root_->path() + "/libvirt";
-    CommandResult daemon = RunCommand({SourceDir() + "/tests/integration/vm/private-libvirtd.sh", "start", libvirt_dir_});
-    if (daemon.exit_code != 0) {
-      setup_error_ = "starting the private libvirtd failed:\n" + daemon.out + daemon.err;
-      return;
-    }
-    uri_ = daemon.out.substr(0, daemon.out.find('\n'));
+    setup_error_ = StartPrivateLibvirtd(libvirt_dir_, &uri_);
   }
 
   static void TearDownTestSuite() {
-    if (!libvirt_dir_.empty()) {
-      RunCommand({SourceDir() + "/tests/integration/vm/private-libvirtd.sh", "stop", libvirt_dir_});
-    }
+    StopPrivateLibvirtd(libvirt_dir_);
     delete suite_root_;
     suite_root_ = nullptr;
   }
@@ -96,11 +89,7 @@ class VmGuestTest : public ::testing::Test {
 
   void TearDown() override {
     if (hostd_) {
-      fta::v1::ReleaseRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseResponse released;
-      auto context = ContextWithDeadline(120);
-      (void)hostd_->vms().Release(context.get(), release, &released);
+      (void)ReleaseFtas(hostd_->ftas(), {});
       if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
       hostd_->Stop();
     }
@@ -127,13 +116,7 @@ class VmGuestTest : public ::testing::Test {
   }
 
   std::vector<Fta> Allocate(int count, grpc::Status* status) {
-    fta::v1::AllocateRequest request;
-    request.set_count(count);
-    request.set_connect_timeout_s(180);
-    fta::v1::AllocateResponse response;
-    auto context = ContextWithDeadline(240);
-    *status = hostd_->vms().Allocate(context.get(), request, &response);
-    return {response.ftas().begin(), response.ftas().end()};
+    return AllocateFtas(hostd_->ftas(), count, fta::v1::FTA_KIND_VM, 180, status);
   }
 
   std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
@@ -169,19 +152,12 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   hostd_ = StartHostd();
   ASSERT_NE(hostd_, nullptr);
 
-  auto allocate_start = std::chrono::steady_clock::now();
-  grpc::Status status;
-  std::vector<Fta> ftas = Allocate(2, &status);
-  double allocate_seconds = SecondsSince(allocate_start);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(ftas.size(), 2u);
-  std::vector<double> boot_to_connected;
-  for (const Fta& fta : ftas) {
-    EXPECT_EQ(fta.backend(), "libvirt");
-    EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY);
-    EXPECT_EQ(fta.hostname(), fta.id());  // the guest's init named itself after its FTA id
-    boot_to_connected.push_back((fta.connected_unix_ms() - fta.created_unix_ms()) / 1000.0);
-  }
+  TimedAllocation allocation = AllocateReady(hostd_->ftas(), 2, fta::v1::FTA_KIND_VM, fta::v1::BACKEND_LIBVIRT, 180);
+  ASSERT_FALSE(HasFailure());
+  const std::vector<Fta>& ftas = allocation.ftas;
+  const std::vector<double>& boot_to_connected = allocation.start_to_connected_seconds;
+  const double allocate_seconds = allocation.seconds;
+  for (const Fta& fta : ftas) EXPECT_EQ(fta.hostname(), fta.id());  // the guest's init named itself after its FTA id
   std::vector<std::string> domains = DomainNames();
   EXPECT_EQ(domains.size(), 2u);
   EXPECT_EQ(Overlays().size(), 2u);
@@ -239,11 +215,11 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   EXPECT_EQ(DomainNames().size(), 2u);
 
   auto release_start = std::chrono::steady_clock::now();
-  fta::v1::ReleaseRequest release;
+  fta::v1::ReleaseFtasRequest release;
   for (const Fta& fta : ftas) release.add_ids(fta.id());
-  fta::v1::ReleaseResponse released;
+  fta::v1::ReleaseFtasResponse released;
   auto context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->vms().Release(context.get(), release, &released).ok());
+  ASSERT_TRUE(hostd_->ftas().ReleaseFtas(context.get(), release, &released).ok());
   double release_seconds = SecondsSince(release_start);
   EXPECT_EQ(released.released_size(), 2);
   EXPECT_TRUE(DomainNames().empty());
@@ -252,7 +228,7 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   list_request.set_include_released(true);
   fta::v1::ListFtasResponse listed;
   auto list_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(list_context.get(), list_request, &listed).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), list_request, &listed).ok());
   for (const Fta& fta : listed.ftas()) {
     if (fta.kind() == fta::v1::FTA_KIND_NATIVE) continue;  // the host agent stays
     EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_RELEASED) << fta.id();
@@ -285,12 +261,12 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   auto restart = std::chrono::steady_clock::now();
   hostd_ = StartHostd();
   ASSERT_NE(hostd_, nullptr);
-  fta::v1::WaitReadyRequest wait;
+  fta::v1::WaitFtasReadyRequest wait;
   wait.add_ids(id);
   wait.set_timeout_s(120);
-  fta::v1::ListFtasResponse ready;
+  fta::v1::WaitFtasReadyResponse ready;
   auto context = ContextWithDeadline(180);
-  grpc::Status waited = hostd_->vms().WaitReady(context.get(), wait, &ready);
+  grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
   double readopt_seconds = SecondsSince(restart);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 1);
@@ -304,7 +280,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   list_request.set_include_released(true);
   fta::v1::ListFtasResponse listed;
   auto list_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->vms().List(list_context.get(), list_request, &listed).ok());
+  ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), list_request, &listed).ok());
   bool orphan_listed = false;
   for (const Fta& fta : listed.ftas()) {
     if (fta.id() != "orphan-9") continue;
@@ -314,11 +290,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   }
   EXPECT_TRUE(orphan_listed);
 
-  fta::v1::ReleaseRequest release;
-  release.set_all(true);
-  fta::v1::ReleaseResponse released;
-  auto release_context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->vms().Release(release_context.get(), release, &released).ok());
+  ASSERT_TRUE(ReleaseFtas(hostd_->ftas(), {}).ok());
   EXPECT_TRUE(DomainNames().empty());
   EXPECT_TRUE(Overlays().empty());
   std::cout << "vm-bench: {\"restart_to_adopted_agent_ready_seconds\": " << readopt_seconds << "}" << std::endl;

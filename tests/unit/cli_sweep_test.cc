@@ -55,7 +55,7 @@ v1::Sweep SmallSweep(const std::string& id, double scale) {
     run->set_fta_count(n);
     run->set_ranks(n);
     run->set_job_id("job-" + std::to_string(step + 1));
-    run->set_state("completed");
+    run->set_state(v1::SWEEP_RUN_STATE_COMPLETED);
     run->set_write_mib(write);
     run->set_read_mib(write * 2);
     run->mutable_snapshot()->set_cpu_model("Some CPU, 2 cores");

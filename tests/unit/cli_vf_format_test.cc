@@ -23,8 +23,8 @@ v1::ListVfsResponse TwoVfs() {
   held->set_driver("mlx5_core");
   held->set_node_guid("02:c9:fa:00:03:00:00:00");
   held->set_port_guid("02:c9:fa:00:03:00:00:01");
-  held->set_guid_state("accepted");
-  held->set_port_state("ACTIVE");
+  held->set_guid_state(v1::GUID_STATE_ACCEPTED);
+  held->set_port_state(v1::PORT_STATE_ACTIVE);
   held->set_managed(true);
   held->set_healthy(true);
   held->set_owner_fta("fta-7");
@@ -70,7 +70,7 @@ TEST(VfFormatTest, HostShowListsPfsWithLinkRatesAndVfCounts) {
   v1::Pf* pf = host.add_pfs();
   pf->set_pci_address("0000:03:00.0");
   pf->set_ib_device("mlx5_0");
-  pf->set_family("mlx5");
+  pf->set_family(v1::DEVICE_FAMILY_MLX5);
   pf->set_numa_node(0);
   pf->set_num_vfs(8);
   pf->set_total_vfs(16);
@@ -79,7 +79,7 @@ TEST(VfFormatTest, HostShowListsPfsWithLinkRatesAndVfCounts) {
   pf->set_managed(true);
   v1::IbPortInfo* port = pf->add_ports();
   port->set_port(1);
-  port->set_state("ACTIVE");
+  port->set_state(v1::PORT_STATE_ACTIVE);
   port->set_rate("100 Gb/sec (4X EDR)");
   FormatOptions options;
   options.zone = absl::UTCTimeZone();

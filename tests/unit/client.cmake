@@ -8,3 +8,9 @@ fta_test(cli_args_test LABEL unit
 fta_test(cli_job_stream_test LABEL unit
   SOURCES cli_job_stream_test.cc
   DEPS fta_cli GTest::gmock)
+fta_test(cli_enum_words_test LABEL unit
+  SOURCES cli_enum_words_test.cc
+  DEPS fta_cli GTest::gmock)
+fta_test(cli_paging_test LABEL unit
+  SOURCES cli_paging_test.cc
+  DEPS fta_cli GTest::gmock)

@@ -27,7 +27,7 @@ std::string Fixture(const std::string& name) {
 TEST(IorImport, TextRunBecomesAJobWithIorsFigures) {
   absl::StatusOr<fta::v1::Job> job = JobFromIorOutput(Fixture("posix-nn-np2-t1m-b64m-i3.txt"), "i3.txt", 42);
   ASSERT_TRUE(job.ok()) << job.status();
-  EXPECT_EQ(job->engine(), "ior-import");
+  EXPECT_EQ(job->engine(), fta::v1::ENGINE_IOR_IMPORT);
   EXPECT_EQ(job->timestamp_source(), "ior-reported");
   EXPECT_EQ(job->source(), "i3.txt");
   EXPECT_EQ(job->ior_version(), "4.1.0+dev");
@@ -85,7 +85,7 @@ TEST_F(ImportStoreTest, StoredJobReadsBackWhole) {
   ASSERT_TRUE(store_->PutImportedJob(*job).ok());
   absl::StatusOr<fta::v1::Job> stored = store_->GetJob("job-1");
   ASSERT_TRUE(stored.ok()) << stored.status();
-  EXPECT_EQ(stored->engine(), "ior-import");
+  EXPECT_EQ(stored->engine(), fta::v1::ENGINE_IOR_IMPORT);
   EXPECT_EQ(stored->source(), "v.json");
   EXPECT_EQ(stored->ior_version(), "4.1.0+dev");
   EXPECT_EQ(stored->timestamp_source(), "ior-reported");
@@ -106,9 +106,9 @@ TEST_F(ImportStoreTest, FailureHalfWayStoresNothing) {
   *job->add_aggregates() = job->aggregates(0);
   EXPECT_FALSE(store_->PutImportedJob(*job).ok());
   EXPECT_EQ(store_->GetJob("job-1").status().code(), absl::StatusCode::kNotFound);
-  absl::StatusOr<std::vector<fta::v1::Job>> listed = store_->ListJobs(0);
+  absl::StatusOr<Page<fta::v1::Job>> listed = store_->ListJobs(PageQuery{});
   ASSERT_TRUE(listed.ok());
-  EXPECT_TRUE(listed->empty());
+  EXPECT_TRUE(listed->items.empty());
 }
 
 }  // namespace

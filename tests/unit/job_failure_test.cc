@@ -23,7 +23,7 @@ TEST_F(JobFailureTest, AnAgentLostMidPhaseFailsTheJobAndTheOthersAreCancelled) {
   EXPECT_THAT(finished.error(), HasSubstr("1 of 2 agents failed (fta-2)"));
   EXPECT_THAT(finished.error(), HasSubstr("fta-2 lost while waiting for write result (iteration 0): stream closed"));
   EXPECT_THAT(finished.error(), HasSubstr("cancelled: fta-1"));
-  EXPECT_EQ(AgentState(finished, "fta-2"), "lost");
+  EXPECT_EQ(AgentState(finished, "fta-2"), fta::v1::JOB_AGENT_STATE_LOST);
   EXPECT_EQ(finished.aggregates_size(), 0);
   EXPECT_TRUE(links_.NextSent("fta-1").has_cancel());
 }

@@ -35,8 +35,8 @@ TEST_F(JobProtocolTest, AnAgentMissingTheReadyDeadlineFailsTheJobAndIsNamed) {
   fta::v1::Job finished = Finished(started.events.get());
   EXPECT_EQ(finished.state(), fta::v1::JOB_STATE_FAILED);
   EXPECT_THAT(finished.error(), HasSubstr("fta-2: no READY before the deadline"));
-  EXPECT_EQ(AgentState(finished, "fta-2"), "timeout");
-  EXPECT_EQ(AgentState(finished, "fta-1"), "cancelled");
+  EXPECT_EQ(AgentState(finished, "fta-2"), fta::v1::JOB_AGENT_STATE_TIMEOUT);
+  EXPECT_EQ(AgentState(finished, "fta-1"), fta::v1::JOB_AGENT_STATE_CANCELLED);
   EXPECT_TRUE(links_.NextSent("fta-1").has_cancel());
   EXPECT_FALSE(fleet_.busy("fta-1"));
   EXPECT_FALSE(fleet_.busy("fta-2"));

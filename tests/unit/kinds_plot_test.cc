@@ -16,7 +16,7 @@ int Count(const std::string& text, const std::string& pattern) {
   return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
 }
 
-fta::v1::Sweep SweepOf(const std::string& id, const std::string& backend, double scale) {
+fta::v1::Sweep SweepOf(const std::string& id, fta::v1::Backend backend, double scale) {
   fta::v1::Sweep sweep;
   sweep.set_id(id);
   int step = 0;
@@ -41,8 +41,8 @@ fta::v1::Sweep SweepOf(const std::string& id, const std::string& backend, double
 }
 
 TEST(KindsPlotTest, OneLinePerKindAndTransferSizeWithTheNativeBaselineOnce) {
-  fta::v1::Sweep containers = SweepOf("sweep-1", "lxc", 90);
-  fta::v1::Sweep guests = SweepOf("sweep-2", "libvirt", 60);
+  fta::v1::Sweep containers = SweepOf("sweep-1", fta::v1::BACKEND_LXC, 90);
+  fta::v1::Sweep guests = SweepOf("sweep-2", fta::v1::BACKEND_LIBVIRT, 60);
   EXPECT_EQ(SweepKind(containers), "container");
   EXPECT_EQ(SweepKind(guests), "vm");
   PlotSpec plot = KindsPlot({containers, guests}, fta::v1::PHASE_WRITE);
@@ -64,7 +64,7 @@ TEST(KindsPlotTest, FallsBackToTheSpecAndThenTheId) {
   fta::v1::Sweep sweep;
   sweep.set_id("sweep-9");
   EXPECT_EQ(SweepKind(sweep), "sweep-9");
-  sweep.mutable_spec()->set_backend("process");
+  sweep.mutable_spec()->set_backend(fta::v1::BACKEND_PROCESS);
   EXPECT_EQ(SweepKind(sweep), "process");
 }
 

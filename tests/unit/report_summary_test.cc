@@ -12,7 +12,7 @@ namespace {
 using fta::v1::SweepRun;
 
 SweepRun MakeRun(int64_t t, fta::v1::SweepTarget target, int n, double write, double read, int repetition = 0,
-             const std::string& state = "completed") {
+             fta::v1::SweepRunState state = fta::v1::SWEEP_RUN_STATE_COMPLETED) {
   SweepRun run;
   run.set_transfer_size_bytes(t);
   run.set_block_size_bytes(t * 100);
@@ -69,7 +69,7 @@ TEST(SummarizeSweepTest, AveragesRepetitionsAndRelatesToNative) {
   *sweep.add_runs() = MakeRun(t, fta::v1::SWEEP_TARGET_FTAS, 2, 200, 300);
   *sweep.add_runs() = MakeRun(t, fta::v1::SWEEP_TARGET_NATIVE_MATCHED, 2, 150, 250);
   *sweep.add_runs() = MakeRun(t, fta::v1::SWEEP_TARGET_FTAS, 2, 220, 320, 1);  // repetition 2
-  *sweep.add_runs() = MakeRun(t, fta::v1::SWEEP_TARGET_FTAS, 3, 999, 999, 0, "failed");  // ignored
+  *sweep.add_runs() = MakeRun(t, fta::v1::SWEEP_TARGET_FTAS, 3, 999, 999, 0, fta::v1::SWEEP_RUN_STATE_FAILED);  // ignored
 
   fta::v1::SweepSummary summary = SummarizeSweep(sweep);
   ASSERT_EQ(summary.transfers_size(), 1);

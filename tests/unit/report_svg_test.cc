@@ -36,7 +36,7 @@ fta::v1::Sweep TwoSizeSweep() {
       run->set_fta_count(n);
       run->set_write_mib(mib);
       run->set_read_mib(mib * 2);
-      run->set_state("completed");
+      run->set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
     };
     add(fta::v1::SWEEP_TARGET_NATIVE_SINGLE, 1, 100);
     for (int n = 1; n <= 3; ++n) {

@@ -66,8 +66,8 @@ class StoreTest : public ::testing::Test {
   static Fta MakeFta(const std::string& id, fta::v1::FtaState state, int64_t created_ms) {
     Fta fta;
     fta.set_id(id);
-    fta.set_kind(fta::v1::FTA_KIND_GUEST);
-    fta.set_backend("process");
+    fta.set_kind(fta::v1::FTA_KIND_PROCESS);
+    fta.set_backend(fta::v1::BACKEND_PROCESS);
     fta.set_state(state);
     fta.set_pid(4242);
     fta.set_hostname("guest-1");
@@ -99,18 +99,18 @@ class StoreTest : public ::testing::Test {
     a1->set_fta_id("fta-2");
     a1->add_ranks(0);
     a1->add_ranks(1);
-    a1->set_state("ok");
+    a1->set_state(fta::v1::JOB_AGENT_STATE_OK);
     fta::v1::JobAgent* a2 = job.add_agents();
     a2->set_fta_id("fta-1");
     a2->add_ranks(2);
     a2->add_ranks(3);
-    a2->set_state("failed");
+    a2->set_state(fta::v1::JOB_AGENT_STATE_FAILED);
     a2->set_error("agent stream dropped");
     job.set_created_unix_ms(created_ms);
     job.set_finished_unix_ms(0);
     job.set_transfer_size_bytes(1 << 20);
     job.set_block_size_bytes(int64_t{48} << 30);
-    job.set_engine("builtin");
+    job.set_engine(fta::v1::ENGINE_BUILTIN);
     return job;
   }
 

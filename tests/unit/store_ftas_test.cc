@@ -43,7 +43,7 @@ TEST_F(StoreTest, FtaStateIsStoredByName) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_TRUE(store->PutFta(MakeFta("fta-1", fta::v1::FTA_STATE_READY, 1000)).ok());
   EXPECT_EQ(QueryDirectly(path_, "SELECT state FROM ftas WHERE id = 'fta-1'"), "FTA_STATE_READY");
-  EXPECT_EQ(QueryDirectly(path_, "SELECT kind FROM ftas WHERE id = 'fta-1'"), "FTA_KIND_GUEST");
+  EXPECT_EQ(QueryDirectly(path_, "SELECT kind FROM ftas WHERE id = 'fta-1'"), "FTA_KIND_PROCESS");
 }
 
 TEST_F(StoreTest, ListFtasExcludesReleasedUnlessAsked) {

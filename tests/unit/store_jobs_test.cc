@@ -115,7 +115,7 @@ TEST_F(StoreTest, PutJobReplacesTheAgents) {
   Job job = MakeJob("job-1", fta::v1::JOB_STATE_RUNNING, 5000);
   ASSERT_TRUE(store->PutJob(job).ok());
   job.mutable_agents()->RemoveLast();
-  job.mutable_agents(0)->set_state("cancelled");
+  job.mutable_agents(0)->set_state(fta::v1::JOB_AGENT_STATE_CANCELLED);
   job.set_state(fta::v1::JOB_STATE_CANCELLED);
   ASSERT_TRUE(store->PutJob(job).ok());
 
@@ -132,20 +132,22 @@ TEST_F(StoreTest, ListJobsIsNewestFirstWithoutRankResults) {
   ASSERT_TRUE(store->AddAggregate("job-2", MakeAggregate(0, fta::v1::PHASE_WRITE)).ok());
   ASSERT_TRUE(store->AddRankResults("job-2", {MakeRankResult(0, fta::v1::PHASE_WRITE, 0)}).ok());
 
-  absl::StatusOr<std::vector<Job>> jobs = store->ListJobs(0);
+  absl::StatusOr<Page<Job>> jobs = store->ListJobs(PageQuery{});
   ASSERT_TRUE(jobs.ok()) << jobs.status();
-  ASSERT_EQ(jobs->size(), 3u);
-  EXPECT_EQ((*jobs)[0].id(), "job-2");
-  EXPECT_EQ((*jobs)[1].id(), "job-3");
-  EXPECT_EQ((*jobs)[2].id(), "job-1");
-  EXPECT_EQ((*jobs)[0].aggregates_size(), 1);
-  EXPECT_EQ((*jobs)[0].agents_size(), 2);
-  EXPECT_EQ((*jobs)[0].rank_results_size(), 0);
+  ASSERT_EQ(jobs->items.size(), 3u);
+  EXPECT_FALSE(jobs->more);
+  EXPECT_EQ(jobs->items[0].id(), "job-2");
+  EXPECT_EQ(jobs->items[1].id(), "job-3");
+  EXPECT_EQ(jobs->items[2].id(), "job-1");
+  EXPECT_EQ(jobs->items[0].aggregates_size(), 1);
+  EXPECT_EQ(jobs->items[0].agents_size(), 2);
+  EXPECT_EQ(jobs->items[0].rank_results_size(), 0);
 
-  absl::StatusOr<std::vector<Job>> limited = store->ListJobs(2);
+  absl::StatusOr<Page<Job>> limited = store->ListJobs(PageQuery{2, ""});
   ASSERT_TRUE(limited.ok()) << limited.status();
-  ASSERT_EQ(limited->size(), 2u);
-  EXPECT_EQ((*limited)[1].id(), "job-3");
+  ASSERT_EQ(limited->items.size(), 2u);
+  EXPECT_TRUE(limited->more);
+  EXPECT_EQ(limited->items[1].id(), "job-3");
 }
 
 TEST_F(StoreTest, ReplacingAnAggregateReplacesItsLinks) {

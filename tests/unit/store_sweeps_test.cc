@@ -39,7 +39,7 @@ class StoreSweepsTest : public ::testing::Test {
     return sweep;
   }
 
-  static fta::v1::SweepRun MakeRun(int step, const std::string& state) {
+  static fta::v1::SweepRun MakeRun(int step, fta::v1::SweepRunState state) {
     fta::v1::SweepRun run;
     run.set_step(step);
     run.set_transfer_size_bytes(65536);
@@ -53,14 +53,14 @@ class StoreSweepsTest : public ::testing::Test {
     run.set_write_mib(123.5);
     run.set_read_mib(456.25);
     fta::v1::RunSnapshot* s = run.mutable_snapshot();
-    s->set_backend("process");
+    s->set_backend(fta::v1::BACKEND_PROCESS);
     s->set_cpu_model("Test CPU");
     s->set_cpu_count(12);
     s->set_memory_bytes(int64_t{48} << 30);
     s->add_vfs("0000:03:00.1");
     s->add_vfs("0000:03:00.2");
     s->set_ib_link_rate("mlx4_0/1: 56 Gb/sec (4X FDR)");
-    s->set_engine("builtin");
+    s->set_engine(fta::v1::ENGINE_BUILTIN);
     s->set_engine_version("fta-agent 0.1.0");
     s->set_kernel("Linux 6.1");
     s->set_config_hash("0123456789abcdef");
@@ -92,7 +92,7 @@ TEST_F(StoreSweepsTest, RunsSnapshotsAndPointsRoundTrip) {
   EXPECT_EQ(sweep.id(), "sweep-1");
   ASSERT_TRUE(store_->PutSweep(sweep).ok());
   // Read before write: points come back in run order regardless.
-  ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(1, "completed"),
+  ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(1, fta::v1::SWEEP_RUN_STATE_COMPLETED),
                                   {Point(1, fta::v1::PHASE_READ, 456.25), [] {
                                      fta::v1::SweepPoint metered = Point(1, fta::v1::PHASE_WRITE, 123.5);
                                      metered.set_link_utilisation_pct(42.5);
@@ -107,7 +107,7 @@ TEST_F(StoreSweepsTest, RunsSnapshotsAndPointsRoundTrip) {
   EXPECT_EQ(got->steps_total(), 3);
   EXPECT_EQ(got->steps_done(), 1);
   ASSERT_EQ(got->runs_size(), 1);
-  fta::v1::SweepRun expected = MakeRun(1, "completed");
+  fta::v1::SweepRun expected = MakeRun(1, fta::v1::SWEEP_RUN_STATE_COMPLETED);
   EXPECT_EQ(got->runs(0).SerializeAsString(), expected.SerializeAsString()) << got->runs(0).DebugString();
   ASSERT_EQ(got->points_size(), 2);
   EXPECT_EQ(got->points(0).phase(), fta::v1::PHASE_WRITE);
@@ -120,18 +120,18 @@ TEST_F(StoreSweepsTest, RunsSnapshotsAndPointsRoundTrip) {
 TEST_F(StoreSweepsTest, ARerunReplacesTheStepsRunAndPoints) {
   fta::v1::Sweep sweep = NewSweep();
   ASSERT_TRUE(store_->PutSweep(sweep).ok());
-  ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(0, "failed"), {}).ok());
-  ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(0, "completed"), {Point(0, fta::v1::PHASE_WRITE, 1)}).ok());
+  ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(0, fta::v1::SWEEP_RUN_STATE_FAILED), {}).ok());
+  ASSERT_TRUE(store_->PutSweepRun(sweep.id(), MakeRun(0, fta::v1::SWEEP_RUN_STATE_COMPLETED), {Point(0, fta::v1::PHASE_WRITE, 1)}).ok());
   auto got = store_->GetSweep(sweep.id());
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->runs_size(), 1);
-  EXPECT_EQ(got->runs(0).state(), "completed");
+  EXPECT_EQ(got->runs(0).state(), fta::v1::SWEEP_RUN_STATE_COMPLETED);
   EXPECT_EQ(got->points_size(), 1);
 }
 
 TEST_F(StoreSweepsTest, UnknownSweepIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(store_->GetSweep("sweep-404").status()));
-  EXPECT_TRUE(absl::IsNotFound(store_->PutSweepRun("sweep-404", MakeRun(0, "completed"), {})));
+  EXPECT_TRUE(absl::IsNotFound(store_->PutSweepRun("sweep-404", MakeRun(0, fta::v1::SWEEP_RUN_STATE_COMPLETED), {})));
 }
 
 TEST_F(StoreSweepsTest, RunningSweepsBecomeInterruptedWithReason) {
@@ -146,10 +146,11 @@ TEST_F(StoreSweepsTest, RunningSweepsBecomeInterruptedWithReason) {
   EXPECT_EQ(store_->GetSweep(running.id())->state(), fta::v1::SWEEP_STATE_INTERRUPTED);
   EXPECT_EQ(store_->GetSweep(running.id())->error(), "daemon stopped");
   EXPECT_EQ(store_->GetSweep(done.id())->state(), fta::v1::SWEEP_STATE_COMPLETED);
-  auto listed = store_->ListSweeps(0);
+  auto listed = store_->ListSweeps(PageQuery{10, ""});
   ASSERT_TRUE(listed.ok());
-  ASSERT_EQ(listed->size(), 2u);
-  EXPECT_EQ((*listed)[0].id(), done.id());  // newest first (same time: later insert first)
+  ASSERT_EQ(listed->items.size(), 2u);
+  EXPECT_FALSE(listed->more);
+  EXPECT_EQ(listed->items[0].id(), done.id());  // newest first (same time: later insert first)
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ TEST_F(SweepControlTest, CancelStopsTheRunningJobAndKeepsTheSweepResumable) {
   EXPECT_EQ(cancelled->state(), fta::v1::SWEEP_STATE_CANCELLED);
   EXPECT_EQ(cancelled->error(), "cancelled by operator");
   ASSERT_EQ(cancelled->runs_size(), 1);
-  EXPECT_EQ(cancelled->runs(0).state(), "cancelled");
+  EXPECT_EQ(cancelled->runs(0).state(), fta::v1::SWEEP_RUN_STATE_CANCELLED);
   EXPECT_EQ(jobs_.requests().size(), 1u);
 }
 
@@ -38,7 +38,7 @@ TEST_F(SweepControlTest, ASweepLeftRunningIsInterruptedAtStartAndResumesWhereItS
   done.set_step(0);
   done.set_fta_count(1);
   done.set_target(fta::v1::SWEEP_TARGET_FTAS);
-  done.set_state("completed");
+  done.set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
   ASSERT_TRUE(store_->PutSweepRun("sweep-1", done, {}).ok());
 
   ASSERT_TRUE(runner().RecoverAfterRestart().ok());

@@ -56,7 +56,7 @@ TEST_F(SweepExecutionTest, EveryRunIsStoredWithItsBandwidths) {
   absl::StatusOr<fta::v1::Sweep> stored = store_->GetSweep(started->sweep.id());
   ASSERT_TRUE(stored.ok()) << stored.status();
   ASSERT_EQ(stored->runs_size(), 2);
-  EXPECT_EQ(stored->runs(0).state(), "completed");
+  EXPECT_EQ(stored->runs(0).state(), fta::v1::SWEEP_RUN_STATE_COMPLETED);
   EXPECT_DOUBLE_EQ(stored->runs(0).write_mib(), 100);
   EXPECT_DOUBLE_EQ(stored->runs(1).read_mib(), 200);
   EXPECT_EQ(stored->runs(1).job_id(), "job-2");

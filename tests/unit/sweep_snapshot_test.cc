@@ -36,19 +36,34 @@ TEST(IbLinkRateTest, ReadsThePortRateFromSysfs) {
 
 TEST(SnapshotForRunTest, VfsAndEngineVersionFromTheFtas) {
   fta::v1::RunSnapshot host;
-  host.set_backend("process");
+  host.set_backend(fta::v1::BACKEND_PROCESS);
   host.set_kernel("Linux 6.1");
   fta::v1::Fta a, b;
   a.set_vf("0000:03:00.1");
   a.set_agent_version("0.1.0");
   b.set_vf("0000:03:00.2");
   b.set_agent_version("0.1.0");
-  fta::v1::RunSnapshot run = SnapshotForRun(host, {a, b}, "builtin");
-  EXPECT_EQ(run.backend(), "process");
+  fta::v1::RunSnapshot run = SnapshotForRun(host, {a, b}, fta::v1::ENGINE_BUILTIN);
+  EXPECT_EQ(run.backend(), fta::v1::BACKEND_PROCESS);
   EXPECT_EQ(run.kernel(), "Linux 6.1");
   EXPECT_THAT(run.vfs(), ::testing::ElementsAre("0000:03:00.1", "0000:03:00.2"));
-  EXPECT_EQ(run.engine(), "builtin");
+  EXPECT_EQ(run.engine(), fta::v1::ENGINE_BUILTIN);
   EXPECT_EQ(run.engine_version(), "fta-agent 0.1.0");
+}
+
+// On a host with processes and containers the run records the backend of
+// the FTAs it measured, not the daemon's default.
+TEST(SnapshotForRunTest, ContainerFtasRecordTheLxcBackend) {
+  fta::v1::RunSnapshot host;
+  host.set_backend(fta::v1::BACKEND_PROCESS);
+  fta::v1::Fta container;
+  container.set_kind(fta::v1::FTA_KIND_CONTAINER);
+  container.set_backend(fta::v1::BACKEND_LXC);
+  EXPECT_EQ(SnapshotForRun(host, {container}, fta::v1::ENGINE_BUILTIN).backend(), fta::v1::BACKEND_LXC);
+  fta::v1::Fta native;
+  native.set_kind(fta::v1::FTA_KIND_NATIVE);
+  native.set_backend(fta::v1::BACKEND_LXC);  // never: the native agent is a host process
+  EXPECT_EQ(SnapshotForRun(host, {native}, fta::v1::ENGINE_BUILTIN).backend(), fta::v1::BACKEND_PROCESS);
 }
 
 sriov::PhysicalFunction PfWithVfs(const std::string& address, const std::string& ib_name, const std::string& rate,
@@ -79,14 +94,14 @@ TEST(SnapshotForRunTest, PfAndLinkRateComeFromTheVfsOfTheRun) {
   host.set_ib_link_rate("mlx5_0/1: 100 Gb/sec (4X EDR)");  // the host's first port
   fta::v1::Fta on_second_card;
   on_second_card.set_vf("0000:81:00.1");
-  fta::v1::RunSnapshot run = SnapshotForRun(host, {on_second_card}, "builtin", &inventory);
+  fta::v1::RunSnapshot run = SnapshotForRun(host, {on_second_card}, fta::v1::ENGINE_BUILTIN, &inventory);
   EXPECT_EQ(run.pf(), "0000:81:00.0 (mlx5_2)");
   EXPECT_EQ(run.ib_link_rate(), "mlx5_2/1: 200 Gb/sec (4X HDR)");
 
   fta::v1::Fta first, second;
   first.set_vf("0000:03:00.2");
   second.set_vf("0000:03:00.1");
-  run = SnapshotForRun(host, {first, second, on_second_card}, "builtin", &inventory);
+  run = SnapshotForRun(host, {first, second, on_second_card}, fta::v1::ENGINE_BUILTIN, &inventory);
   EXPECT_EQ(run.pf(), "0000:03:00.0 (mlx5_0), 0000:81:00.0 (mlx5_2)");
   EXPECT_EQ(run.ib_link_rate(), "mlx5_0/1: 100 Gb/sec (4X EDR), mlx5_2/1: 200 Gb/sec (4X HDR)");
 }
@@ -97,7 +112,7 @@ TEST(SnapshotForRunTest, VfsUnknownToTheInventoryKeepTheHostRate) {
   host.set_ib_link_rate("mlx4_0/1: 56 Gb/sec (4X FDR)");
   fta::v1::Fta gone;
   gone.set_vf("0000:03:00.7");
-  fta::v1::RunSnapshot run = SnapshotForRun(host, {gone}, "builtin", &inventory);
+  fta::v1::RunSnapshot run = SnapshotForRun(host, {gone}, fta::v1::ENGINE_BUILTIN, &inventory);
   EXPECT_EQ(run.pf(), "");
   EXPECT_EQ(run.ib_link_rate(), "mlx4_0/1: 56 Gb/sec (4X FDR)");
   EXPECT_THAT(run.vfs(), ::testing::ElementsAre("0000:03:00.7"));
@@ -106,7 +121,7 @@ TEST(SnapshotForRunTest, VfsUnknownToTheInventoryKeepTheHostRate) {
 TEST(DescribeHostTest, HostFactsAndConfigHash) {
   HostdConfig config = DefaultConfig();
   fta::v1::RunSnapshot snapshot = DescribeHost(config);
-  EXPECT_EQ(snapshot.backend(), config.backend);
+  EXPECT_EQ(snapshot.backend(), fta::v1::BACKEND_PROCESS);  // config.backend "process"
   EXPECT_GT(snapshot.cpu_count(), 0);
   EXPECT_GT(snapshot.memory_bytes(), 0);
   EXPECT_THAT(snapshot.kernel(), ::testing::StartsWith("Linux "));

@@ -54,9 +54,9 @@ TEST_F(VfServiceTest, VerbsViewIsMergedAndDisagreementsNamed) {
   absl::StatusOr<fta::v1::ListVfsResponse> listed = service.List();
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->pfs_size(), 2);
-  EXPECT_EQ(listed->pfs(0).ports(0).verbs_state(), "ACTIVE");
+  EXPECT_EQ(listed->pfs(0).ports(0).verbs_state(), fta::v1::PORT_STATE_ACTIVE);
   EXPECT_EQ(listed->pfs(0).ports(0).verbs_rate(), "100 Gb/sec (4X EDR)");
-  EXPECT_EQ(listed->pfs(1).ports(0).verbs_state(), "DOWN");
+  EXPECT_EQ(listed->pfs(1).ports(0).verbs_state(), fta::v1::PORT_STATE_DOWN);
   EXPECT_EQ(listed->verbs_status(), "libibverbs: 2 RDMA device(s), disagrees with sysfs: mlx5_1/1 DOWN (sysfs ACTIVE)");
   fta::v1::HostInfo host;
   service.DescribeHost(&host);
@@ -85,7 +85,7 @@ TEST_F(VfServiceTest, NoDevicesFailureOrNotConsultedAreSaid) {
   VfServiceImpl off(pool_.get(), {}, {}, "not consulted: the sysfs root /tmp/x is not this machine's /sys");
   absl::StatusOr<fta::v1::ListVfsResponse> listed = off.List();
   EXPECT_EQ(listed->verbs_status(), "libibverbs not consulted: the sysfs root /tmp/x is not this machine's /sys");
-  EXPECT_EQ(listed->pfs(0).ports(0).verbs_state(), "");
+  EXPECT_EQ(listed->pfs(0).ports(0).verbs_state(), fta::v1::PORT_STATE_UNSPECIFIED);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ class VfStoreTest : public ::testing::Test {
   static fta::v1::Fta Guest(const std::string& id, const std::string& vf) {
     fta::v1::Fta fta;
     fta.set_id(id);
-    fta.set_kind(fta::v1::FTA_KIND_GUEST);
+    fta.set_kind(fta::v1::FTA_KIND_PROCESS);
     fta.set_state(fta::v1::FTA_STATE_STARTING);
     fta.set_vf(vf);
     return fta;

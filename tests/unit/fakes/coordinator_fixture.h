@@ -117,11 +117,11 @@ class CoordinatorFixture : public ::testing::Test {
 
   static fta::v1::Job Finished(hostd::JobEventQueue* events) { return FinishedOf(events); }
 
-  static std::string AgentState(const fta::v1::Job& job, const std::string& fta_id) {
+  static fta::v1::JobAgentState AgentState(const fta::v1::Job& job, const std::string& fta_id) {
     for (const auto& agent : job.agents()) {
       if (agent.fta_id() == fta_id) return agent.state();
     }
-    return "";
+    return fta::v1::JOB_AGENT_STATE_UNSPECIFIED;
   }
 
   TempDir temp_{"coordinator_test"};

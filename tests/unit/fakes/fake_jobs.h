@@ -36,7 +36,7 @@ class FakeJobs final : public hostd::JobLauncher {
       requests_.push_back(request);
       started.job.set_id(absl::StrCat("job-", requests_.size()));
       started.job.set_state(fta::v1::JOB_STATE_RUNNING);
-      started.job.set_engine("builtin");
+      started.job.set_engine(fta::v1::ENGINE_BUILTIN);
       if (hold_) {
         held_[started.job.id()] = {started.job, started.events};
         return started;

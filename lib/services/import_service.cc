@@ -1,4 +1,4 @@
-#include "lib/services/results_service.h"
+#include "lib/services/import_service.h"
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
@@ -7,8 +7,8 @@
 
 namespace fta::hostd {
 
-grpc::Status ResultsServiceImpl::ImportIorOutput(grpc::ServerContext*, const fta::v1::ImportIorOutputRequest* request,
-                                                 fta::v1::Job* response) {
+grpc::Status ImportServiceImpl::ImportIorOutput(grpc::ServerContext*, const fta::v1::ImportIorOutputRequest* request,
+                                                fta::v1::Job* response) {
   const std::string name = request->name().empty() ? "(unnamed)" : request->name();
   if (request->content().empty()) {
     return fta::ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("content: ", name, " is empty")));

@@ -1,5 +1,6 @@
-// `ftactl results import FILE...`: IOR output written elsewhere (text or
-// JSON) into fta-hostd's results store (ResultsService.ImportIorOutput), one
+// `ftactl job import FILE...` (also `results import`, its old name, for
+// scripts): IOR output written elsewhere (text or JSON) stored as jobs by
+// fta-hostd (ImportService.ImportIorOutput), one
 // job per file, printed like `ftactl job show` (or as JSON with -o json: the
 // job for one file, {"jobs": [...]} for several). A file that does not parse
 // is reported as "ftactl: INVALID_ARGUMENT: FILE: line N: ..." and nothing of
@@ -15,6 +16,7 @@
 
 namespace fta::client {
 
-void AddResultsImportVerb(CLI::App& app, std::function<int(Client&)>& action);
+// Adds `import` under `job` (which must exist) and under `results`.
+void AddImportVerbs(CLI::App& app, std::function<int(Client&)>& action);
 
 }  // namespace fta::client
