@@ -28,7 +28,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "fta/v1/agent.grpc.pb.h"
+#include "fta/agent/v1/agent.grpc.pb.h"
 #include "lib/agent/job_runner.h"
 #include "lib/agent/rank_engine.h"
 #include "lib/core/clock.h"

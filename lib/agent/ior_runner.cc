@@ -84,10 +84,10 @@ class IorRankEngine final : public RankEngine {
       : params_(params), rank_(rank), total_ranks_(total_ranks), clock_(clock), ior_path_(std::move(ior_path)) {}
 
   absl::StatusOr<ior::PhaseMeasurement> Write(ior::LiveCounters* counters, const std::atomic<bool>* cancel) override {
-    return RunPhase(v1::PHASE_WRITE, counters, cancel);
+    return RunPhase(fta::v1::PHASE_WRITE, counters, cancel);
   }
   absl::StatusOr<ior::PhaseMeasurement> Read(ior::LiveCounters* counters, const std::atomic<bool>* cancel) override {
-    return RunPhase(v1::PHASE_READ, counters, cancel);
+    return RunPhase(fta::v1::PHASE_READ, counters, cancel);
   }
   absl::Status Remove() override {
     std::string path = IorRankFile(params_, rank_);
@@ -100,7 +100,7 @@ class IorRankEngine final : public RankEngine {
   double reported_bandwidth_mib() const override { return reported_bandwidth_mib_; }
 
  private:
-  absl::StatusOr<ior::PhaseMeasurement> RunPhase(v1::Phase phase, ior::LiveCounters* counters,
+  absl::StatusOr<ior::PhaseMeasurement> RunPhase(fta::v1::Phase phase, ior::LiveCounters* counters,
                                                  const std::atomic<bool>* cancel) {
     reported_bandwidth_mib_ = 0;
     FTA_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
@@ -108,7 +108,7 @@ class IorRankEngine final : public RankEngine {
     std::vector<std::string> args = IorPhaseArgs(params_, rank_, total_ranks_, phase, summary_file);
     // Live samples while ior runs: the bytes it moved so far in this phase's
     // direction, in whole transfers; replaced by the exact count at the end.
-    const bool writing = phase == v1::PHASE_WRITE;
+    const bool writing = phase == fta::v1::PHASE_WRITE;
     const int64_t expected = static_cast<int64_t>(params_.segments * params_.block_size);
     int64_t live_bytes = 0;
     auto on_io = [&](const ProcessIo& io) {
@@ -124,7 +124,7 @@ class IorRankEngine final : public RankEngine {
     FTA_RETURN_IF_ERROR(
         ior::IorExitStatus(process.exit_code, process.signal, process.stdout_text, process.stderr_text));
     FTA_ASSIGN_OR_RETURN(ior::IorRun run, ParseRun(process, summary_file));
-    const char* access = phase == v1::PHASE_WRITE ? "write" : "read";
+    const char* access = phase == fta::v1::PHASE_WRITE ? "write" : "read";
     const ior::IorResultRow* row = nullptr;
     for (const ior::IorResultRow& r : run.results) {
       if (r.access == access) row = &r;
@@ -161,20 +161,20 @@ class IorRankEngine final : public RankEngine {
 
 std::string IorRankFile(const ior::IorParams& params, int rank) { return FileBase(params, rank) + ".00000000"; }
 
-std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, int total_ranks, v1::Phase phase,
+std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, int total_ranks, fta::v1::Phase phase,
                                       const std::string& summary_file) {
-  std::vector<std::string> args = {"-a", "POSIX", "-F", phase == v1::PHASE_WRITE ? "-w" : "-r",
+  std::vector<std::string> args = {"-a", "POSIX", "-F", phase == fta::v1::PHASE_WRITE ? "-w" : "-r",
                                    "-t", absl::StrCat(params.transfer_size),
                                    "-b", absl::StrCat(params.block_size),
                                    "-s", absl::StrCat(params.segments),
                                    "-i", "1", "-k"};
   int file_rank = rank;
-  if (phase == v1::PHASE_READ) {
+  if (phase == fta::v1::PHASE_READ) {
     args.push_back("-E");
     file_rank = ior::ReadTargetRank(params, rank, total_ranks);
   }
-  if (phase == v1::PHASE_WRITE && params.fsync) args.push_back("-e");
-  if (phase == v1::PHASE_WRITE && params.fsync_per_write) args.push_back("-Y");
+  if (phase == fta::v1::PHASE_WRITE && params.fsync) args.push_back("-e");
+  if (phase == fta::v1::PHASE_WRITE && params.fsync_per_write) args.push_back("-Y");
   if (params.random_offset) args.push_back("-z");
   if (params.odirect) args.push_back("--posix.odirect");
   args.push_back("-o");

@@ -79,7 +79,7 @@ absl::StatusOr<IorProcessResult> RunIorProcess(const std::string& ior_path, cons
                                                const std::function<void(const ProcessIo&)>& on_io = {});
 
 // The argv (without argv[0]) for one rank's write or read phase.
-std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, int total_ranks, v1::Phase phase,
+std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, int total_ranks, fta::v1::Phase phase,
                                       const std::string& summary_file);
 
 // The file IOR uses for `rank`'s own data: <dir>/<file>.<rank %08d>.00000000.

@@ -1,31 +1,22 @@
 #include "lib/agent/job_part.h"
 
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 #include "lib/ior/ior_spec.h"
+#include "lib/ior/resolved_params.h"
 
 namespace fta::agent {
-namespace {
-
-absl::StatusOr<uint64_t> Size(int64_t value, const char* flag) {
-  if (value <= 0) return absl::InvalidArgumentError(absl::StrCat(flag, " must be positive"));
-  return static_cast<uint64_t>(value);
-}
-
-}  // namespace
 
 absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
+  if (!part.has_params()) return absl::InvalidArgumentError("params: missing (is fta-hostd of the same version?)");
   PartPlan plan;
-  plan.engine = part.spec().engine() == v1::ENGINE_IOR ? "ior" : "builtin";
-  // The same reading of the spec as the daemon's (ior::ResolveSpec); the
-  // sizes it parsed travel as numbers and are taken as sent.
-  FTA_ASSIGN_OR_RETURN(plan.params, ior::ResolveSpec(part.spec()));
+  FTA_ASSIGN_OR_RETURN(ior::ResolvedParams resolved, ior::DecodeParams(part.params()));
+  plan.engine = resolved.engine;
+  plan.params = std::move(resolved.params);
   ior::IorParams& p = plan.params;
-  FTA_ASSIGN_OR_RETURN(p.transfer_size, Size(part.transfer_size_bytes(), "-t"));
-  FTA_ASSIGN_OR_RETURN(p.block_size, Size(part.block_size_bytes(), "-b"));
-  FTA_RETURN_IF_ERROR(ior::Validate(p));
 
   if (part.total_ranks() <= 0) return absl::InvalidArgumentError("total_ranks must be positive");
   if (part.ranks_size() == 0) return absl::InvalidArgumentError("no ranks assigned to this agent");

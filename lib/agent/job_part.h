@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "fta/v1/agent.pb.h"
+#include "fta/agent/v1/agent.pb.h"
 #include "lib/ior/ior_params.h"
 
 namespace fta::agent {
@@ -23,14 +23,15 @@ struct PartPlan {
   std::vector<int> ranks;  // global rank numbers run by this agent
   int total_ranks = 0;
   int64_t signature = 0;
-  std::string engine = "builtin";  // "builtin" | "ior" (the real binary)
+  fta::v1::Engine engine = fta::v1::ENGINE_BUILTIN;  // or ENGINE_IOR (the real binary)
   std::chrono::milliseconds sample_interval = kDefaultSampleInterval;
 };
 
-// The spec read by ior::ResolveSpec (the daemon's reading: IOR's defaults,
-// engine options), sizes from the *_bytes fields the daemon parsed, the rank
-// list checked against total_ranks, then what only this host can check: the
-// directory (ior::CheckDirectoryWritable).
+// The parameters fta-hostd resolved, taken as sent (ior::DecodeParams refuses
+// an inconsistent set: no default is applied here), the rank list checked
+// against total_ranks, then what only this host can decide: IOR's rules on
+// these numbers again (O_DIRECT alignment) and the directory as this host
+// sees it (ior::CheckDirectoryWritable).
 absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part);
 
 }  // namespace fta::agent

@@ -40,12 +40,12 @@ struct JobRunner::Job {
   absl::Mutex sync_mu;
   std::shared_ptr<AgentPhaseSync> sync ABSL_GUARDED_BY(sync_mu);
   int sync_iteration ABSL_GUARDED_BY(sync_mu) = -1;
-  v1::Phase sync_phase ABSL_GUARDED_BY(sync_mu) = v1::PHASE_UNSPECIFIED;
+  fta::v1::Phase sync_phase ABSL_GUARDED_BY(sync_mu) = fta::v1::PHASE_UNSPECIFIED;
 };
 
 namespace {
 
-v1::AgentMessage FailedMessage(const std::string& job_id, const std::string& text, v1::Phase phase,
+v1::AgentMessage FailedMessage(const std::string& job_id, const std::string& text, fta::v1::Phase phase,
                                int iteration) {
   v1::AgentMessage message;
   v1::PartFailed* failed = message.mutable_failed();
@@ -126,25 +126,25 @@ void JobRunner::OnPart(const v1::JobPart& part) {
   }
   if (!busy_with.empty()) {
     spdlog::warn("job {}: refused, busy with job {}", part.job_id(), busy_with);
-    SendFailed(part.job_id(), absl::StrCat("agent busy with job ", busy_with), v1::PHASE_UNSPECIFIED, 0);
+    SendFailed(part.job_id(), absl::StrCat("agent busy with job ", busy_with), fta::v1::PHASE_UNSPECIFIED, 0);
     return;
   }
   if (part.job_id().empty()) {
-    SendFailed(part.job_id(), "job part without job_id", v1::PHASE_UNSPECIFIED, 0);
+    SendFailed(part.job_id(), "job part without job_id", fta::v1::PHASE_UNSPECIFIED, 0);
     return;
   }
   absl::StatusOr<PartPlan> plan = PlanFromJobPart(part);
   if (!plan.ok()) {
     spdlog::warn("job {}: part rejected: {}", part.job_id(), std::string(plan.status().message()));
-    SendFailed(part.job_id(), std::string(plan.status().message()), v1::PHASE_UNSPECIFIED, 0);
+    SendFailed(part.job_id(), std::string(plan.status().message()), fta::v1::PHASE_UNSPECIFIED, 0);
     return;
   }
-  if (plan->engine == "ior" && !ior_engine_factory_) {
+  if (plan->engine == fta::v1::ENGINE_IOR && !ior_engine_factory_) {
     SendFailed(part.job_id(), "engine ior: this agent has no ior binary (fta-agent --ior, or ior in PATH)",
-               v1::PHASE_UNSPECIFIED, 0);
+               fta::v1::PHASE_UNSPECIFIED, 0);
     return;
   }
-  const EngineFactory& factory = plan->engine == "ior" ? ior_engine_factory_ : engine_factory_;
+  const EngineFactory& factory = plan->engine == fta::v1::ENGINE_IOR ? ior_engine_factory_ : engine_factory_;
   auto job = std::make_shared<Job>();
   job->id = part.job_id();
   job->plan = *std::move(plan);
@@ -168,11 +168,11 @@ void JobRunner::OnGo(const v1::Go& go) {
   if (job == nullptr) return;
   std::string refusal;
   if (!IsRunnablePhase(go.phase())) {
-    refusal = absl::StrCat("cannot run phase ", v1::Phase_Name(go.phase()));
+    refusal = absl::StrCat("cannot run phase ", fta::v1::Phase_Name(go.phase()));
   } else if (job->Failed()) {
     return;  // its PartFailed is already out; the host will cancel it
   } else if (job->phase_running.exchange(true)) {
-    refusal = absl::StrCat("go for ", v1::Phase_Name(go.phase()), " iteration ", go.iteration(),
+    refusal = absl::StrCat("go for ", fta::v1::Phase_Name(go.phase()), " iteration ", go.iteration(),
                            " while a phase is still running");
   }
   if (!refusal.empty()) {
@@ -221,7 +221,7 @@ void JobRunner::OnSyncRelease(const v1::SyncRelease& release) {
   }
   if (sync == nullptr) {
     spdlog::debug("job {}: stale sync release for {} iteration {} ignored", job->id,
-                  v1::Phase_Name(release.phase()), release.iteration());
+                  fta::v1::Phase_Name(release.phase()), release.iteration());
     return;
   }
   sync->Release(release.point(), static_cast<uint64_t>(std::max<int64_t>(release.transfers(), 0)));
@@ -286,7 +286,7 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
     }
     if (job->dropped) return;
   }
-  spdlog::info("job {}: {} iteration {} starting", job->id, v1::Phase_Name(go.phase()), go.iteration());
+  spdlog::info("job {}: {} iteration {} starting", job->id, fta::v1::Phase_Name(go.phase()), go.iteration());
 
   auto sync = std::make_shared<AgentPhaseSync>(
       static_cast<int>(job->engines.size()),
@@ -333,7 +333,7 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
     absl::MutexLock gate(&job->gate_mu);
     if (job->dropped || job->failed) return;
     job->failed = true;
-    spdlog::error("job {}: {} iteration {} failed: {}", job->id, v1::Phase_Name(go.phase()), go.iteration(),
+    spdlog::error("job {}: {} iteration {} failed: {}", job->id, fta::v1::Phase_Name(go.phase()), go.iteration(),
                   std::string(error->message()));
     sink_(FailedMessage(job->id, std::string(error->message()), go.phase(), go.iteration()));
     return;
@@ -345,7 +345,7 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
   uint64_t total_bytes = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     const ior::PhaseMeasurement& m = *results[i];
-    v1::RankPhaseResult* r = done->add_ranks();
+    fta::v1::RankPhaseResult* r = done->add_ranks();
     r->set_fta_id(fta_id_);
     r->set_rank(job->plan.ranks[i]);
     r->set_iteration(go.iteration());
@@ -364,7 +364,7 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
     r->set_ior_bandwidth_mib(job->engines[i]->reported_bandwidth_mib());
     total_bytes += m.bytes;
   }
-  spdlog::info("job {}: {} iteration {} done, {} bytes", job->id, v1::Phase_Name(go.phase()), go.iteration(),
+  spdlog::info("job {}: {} iteration {} done, {} bytes", job->id, fta::v1::Phase_Name(go.phase()), go.iteration(),
                total_bytes);
   job->phase_running = false;
   SendForJob(*job, message);
@@ -376,7 +376,7 @@ void JobRunner::SendForJob(Job& job, const v1::AgentMessage& message) {
   sink_(message);
 }
 
-void JobRunner::SendFailed(const std::string& job_id, const std::string& text, v1::Phase phase, int iteration) {
+void JobRunner::SendFailed(const std::string& job_id, const std::string& text, fta::v1::Phase phase, int iteration) {
   sink_(FailedMessage(job_id, text, phase, iteration));
 }
 

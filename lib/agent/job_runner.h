@@ -1,4 +1,4 @@
-// The agent's half of the job protocol (proto/fta/v1/agent.proto): takes
+// The agent's half of the job protocol (proto/fta/agent/v1/agent.proto): takes
 // JobPart / Go / Cancel / Finish / SyncRelease from fta-hostd and answers
 // with PartReady, ThroughputSample, SyncArrive, PhaseDone and PartFailed
 // through a MessageSink.
@@ -23,7 +23,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "fta/v1/agent.pb.h"
+#include "fta/agent/v1/agent.pb.h"
 #include "lib/agent/rank_engine.h"
 #include "lib/core/clock.h"
 
@@ -74,7 +74,7 @@ class JobRunner {
   void RunGo(const std::shared_ptr<Job>& job, const v1::Go& go);
   // Sends `message` unless the job has been dropped; see Job::dropped.
   void SendForJob(Job& job, const v1::AgentMessage& message);
-  void SendFailed(const std::string& job_id, const std::string& text, v1::Phase phase, int iteration);
+  void SendFailed(const std::string& job_id, const std::string& text, fta::v1::Phase phase, int iteration);
 
   const std::string fta_id_;
   const Clock* const clock_;

@@ -10,15 +10,15 @@
 namespace fta::agent {
 namespace {
 
-absl::StatusOr<ior::PhaseMeasurement> RunOneRank(RankEngine* engine, v1::Phase phase,
+absl::StatusOr<ior::PhaseMeasurement> RunOneRank(RankEngine* engine, fta::v1::Phase phase,
                                                  ior::LiveCounters* counters,
                                                  const std::atomic<bool>* abort, const Clock& clock) {
   switch (phase) {
-    case v1::PHASE_WRITE:
+    case fta::v1::PHASE_WRITE:
       return engine->Write(counters, abort);
-    case v1::PHASE_READ:
+    case fta::v1::PHASE_READ:
       return engine->Read(counters, abort);
-    case v1::PHASE_REMOVE: {
+    case fta::v1::PHASE_REMOVE: {
       ior::PhaseMeasurement m;
       m.open_start_ns = m.open_end_ns = m.xfer_start_ns = clock.NowUnixNanos();
       absl::Status removed = engine->Remove();
@@ -27,18 +27,18 @@ absl::StatusOr<ior::PhaseMeasurement> RunOneRank(RankEngine* engine, v1::Phase p
       return m;
     }
     default:
-      return absl::InvalidArgumentError(absl::StrCat("cannot run phase ", v1::Phase_Name(phase)));
+      return absl::InvalidArgumentError(absl::StrCat("cannot run phase ", fta::v1::Phase_Name(phase)));
   }
 }
 
 }  // namespace
 
-bool IsRunnablePhase(v1::Phase phase) {
-  return phase == v1::PHASE_WRITE || phase == v1::PHASE_READ || phase == v1::PHASE_REMOVE;
+bool IsRunnablePhase(fta::v1::Phase phase) {
+  return phase == fta::v1::PHASE_WRITE || phase == fta::v1::PHASE_READ || phase == fta::v1::PHASE_REMOVE;
 }
 
 std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
-    const std::vector<RankEngine*>& engines, v1::Phase phase, std::atomic<bool>* abort,
+    const std::vector<RankEngine*>& engines, fta::v1::Phase phase, std::atomic<bool>* abort,
     std::chrono::milliseconds sample_interval, const Clock& clock,
     const std::function<void(const SampleDelta&)>& on_sample) {
   const size_t n = engines.size();

@@ -8,7 +8,7 @@
 // it is non-zero, so a phase always reports every byte it moved).
 //
 //   std::vector<absl::StatusOr<ior::PhaseMeasurement>> results =
-//       RunPhase(engines, v1::PHASE_WRITE, &abort, 1000ms, clock, send_sample);
+//       RunPhase(engines, fta::v1::PHASE_WRITE, &abort, 1000ms, clock, send_sample);
 #pragma once
 
 #include <atomic>
@@ -33,7 +33,7 @@ struct SampleDelta {
 };
 
 // True for the phases an agent can run (write, read, remove).
-bool IsRunnablePhase(v1::Phase phase);
+bool IsRunnablePhase(fta::v1::Phase phase);
 
 // Runs `phase` on every engine; results are in the order of `engines`.
 // PHASE_REMOVE is timed around the unlink (open/xfer start = before, xfer/close
@@ -42,7 +42,7 @@ bool IsRunnablePhase(v1::Phase phase);
 // stop too (the part is failed anyway). Returns when every rank thread has
 // been joined.
 std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
-    const std::vector<RankEngine*>& engines, v1::Phase phase, std::atomic<bool>* abort,
+    const std::vector<RankEngine*>& engines, fta::v1::Phase phase, std::atomic<bool>* abort,
     std::chrono::milliseconds sample_interval, const Clock& clock,
     const std::function<void(const SampleDelta&)>& on_sample);
 

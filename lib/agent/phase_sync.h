@@ -19,7 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "fta/v1/agent.pb.h"
+#include "fta/agent/v1/agent.pb.h"
 #include "lib/ior/posix_engine.h"
 
 namespace fta::agent {

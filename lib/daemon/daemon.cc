@@ -180,7 +180,7 @@ absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::s
   process_options.agent_endpoint = config.agent_listen;
   FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
   if (config.backend == "libvirt") {
-    FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config));
+    FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config, &clock_));
     planner_ = std::move(libvirt.planner);
     guests_ = std::move(libvirt.provisioner);
   }
@@ -188,7 +188,7 @@ absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::s
   if (config.backend != "lxc") kinds.push_back(guests_ ? guests_.get() : host_processes_.get());
   if (ContainersEnabled(config)) {
     // Containers share the vm guests' cores when both run here.
-    FTA_ASSIGN_OR_RETURN(LxcBackend lxc, MakeLxcBackend(config, planner_.get(), process_options.agent_binary));
+    FTA_ASSIGN_OR_RETURN(LxcBackend lxc, MakeLxcBackend(config, planner_.get(), process_options.agent_binary, &clock_));
     if (lxc.own_planner) planner_ = std::move(lxc.own_planner);
     containers_ = std::move(lxc.provisioner);
     kinds.push_back(containers_.get());
@@ -209,6 +209,7 @@ absl::Status DaemonImpl::MakeVfPool(const HostdConfig& config) {
   pool_options.num_vfs = config.sriov_num_vfs;
   pool_options.guid_prefix = config.sriov_guid_prefix;
   pool_options.pkeys = config.sriov_pkeys;
+  pool_options.clock = &clock_;
   std::vector<std::string> sriov_notes;
   FTA_ASSIGN_OR_RETURN(vf_pool_, sriov::VfPool::Create(sysfs_.get(), pool_options, &sriov_notes));
   for (const std::string& note : sriov_notes) spdlog::warn("sriov: {}", note);

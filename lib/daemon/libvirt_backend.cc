@@ -50,7 +50,8 @@ virt::GuestTemplate GuestTemplateFromConfig(const HostdConfig& config) {
   return guest;
 }
 
-absl::StatusOr<LibvirtBackend> MakeLibvirtBackend(const HostdConfig& config, const std::string& proc_root) {
+absl::StatusOr<LibvirtBackend> MakeLibvirtBackend(const HostdConfig& config, const Clock* clock,
+                                                 const std::string& proc_root) {
   LibvirtBackend backend;
   FTA_ASSIGN_OR_RETURN(virt::HostResources host, virt::ReadHostResources(proc_root));
   virt::GuestShape shape{config.guest_vcpus, config.guest_memory_mib};
@@ -69,6 +70,7 @@ absl::StatusOr<LibvirtBackend> MakeLibvirtBackend(const HostdConfig& config, con
   options.guest_agent_endpoint = GuestAgentEndpoint(config);
   options.sysfs_root = config.sysfs_root;
   options.planner = backend.planner.get();
+  options.clock = clock;
   spdlog::info("libvirt guests: domain type {}, {} vCPU, {} MiB, {} GiB disk, agents dial {}",
                options.guest.domain_type, options.guest.vcpus, options.guest.memory_mib, options.guest.disk_gib,
                options.guest_agent_endpoint);

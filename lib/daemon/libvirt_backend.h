@@ -19,7 +19,8 @@ struct LibvirtBackend {
 
 // FAILED_PRECONDITION naming the key when libvirtd cannot be reached or the
 // host cannot be measured.
-absl::StatusOr<LibvirtBackend> MakeLibvirtBackend(const HostdConfig& config, const std::string& proc_root = "/proc");
+absl::StatusOr<LibvirtBackend> MakeLibvirtBackend(const HostdConfig& config, const Clock* clock,
+                                                 const std::string& proc_root = "/proc");
 
 // The address guests dial: guest.agent_endpoint, else agents.listen with a
 // loopback or wildcard host replaced by 10.0.2.2 (the host as QEMU's user

@@ -10,7 +10,8 @@
 namespace fta::hostd {
 
 absl::StatusOr<LxcBackend> MakeLxcBackend(const HostdConfig& config, virt::CapacityPlanner* planner,
-                                          const std::string& agent_binary, const std::string& proc_root) {
+                                          const std::string& agent_binary, const Clock* clock,
+                                          const std::string& proc_root) {
   LxcBackend backend;
   if (!planner) {
     FTA_ASSIGN_OR_RETURN(virt::HostResources host, virt::ReadHostResources(proc_root));
@@ -36,6 +37,7 @@ absl::StatusOr<LxcBackend> MakeLxcBackend(const HostdConfig& config, virt::Capac
   options.netdevs = config.container_netdevs;
   options.sysfs_root = config.sysfs_root;
   options.planner = planner;
+  options.clock = clock;
   spdlog::info("containers: {} MiB, /tmp {} MiB, agent {}, agents dial {}, {} bind dir(s), {} netdev(s)",
                options.shape.memory_mib, options.shape.tmp_mib, options.shape.agent_binary, options.agent_endpoint,
                options.shape.bind_dirs.size(), options.netdevs.size());

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/config/config.h"
+#include "lib/core/clock.h"
 #include "lib/virt/capacity.h"
 #include "lib/virt/libvirt_provisioner.h"
 
@@ -22,9 +23,10 @@ struct LxcBackend {
 
 // `planner`: cores shared with the vm guests on this host (not owned); null
 // = a planner of its own with container.memory_mib per FTA.
-// `agent_binary`: the fta-agent containers run as init. FAILED_PRECONDITION
+// `agent_binary`: the fta-agent containers run as init; `clock` not owned. FAILED_PRECONDITION
 // naming the key when the LXC driver cannot be reached.
 absl::StatusOr<LxcBackend> MakeLxcBackend(const HostdConfig& config, virt::CapacityPlanner* planner,
-                                          const std::string& agent_binary, const std::string& proc_root = "/proc");
+                                          const std::string& agent_binary, const Clock* clock,
+                                          const std::string& proc_root = "/proc");
 
 }  // namespace fta::hostd

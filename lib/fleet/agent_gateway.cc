@@ -11,8 +11,8 @@
 namespace fta::hostd {
 namespace {
 
-using fta::v1::AgentMessage;
-using fta::v1::HostMessage;
+using fta::agent::v1::AgentMessage;
+using fta::agent::v1::HostMessage;
 
 class AgentStream;
 

@@ -5,16 +5,16 @@
 // stream must be a hello, which the AgentRegistry accepts or refuses.
 #pragma once
 
-#include "fta/v1/agent.grpc.pb.h"
+#include "fta/agent/v1/agent.grpc.pb.h"
 #include "lib/fleet/agent_registry.h"
 
 namespace fta::hostd {
 
-class AgentGatewayService final : public fta::v1::AgentGateway::CallbackService {
+class AgentGatewayService final : public fta::agent::v1::AgentGateway::CallbackService {
  public:
   explicit AgentGatewayService(AgentRegistry* registry) : registry_(registry) {}
 
-  grpc::ServerBidiReactor<fta::v1::AgentMessage, fta::v1::HostMessage>* Connect(
+  grpc::ServerBidiReactor<fta::agent::v1::AgentMessage, fta::agent::v1::HostMessage>* Connect(
       grpc::CallbackServerContext* context) override;
 
  private:

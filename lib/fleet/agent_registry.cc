@@ -108,7 +108,7 @@ void AgentRegistry::CloseInbox(const std::string& job_id) {
   inboxes_.erase(job_id);
 }
 
-absl::Status AgentRegistry::OnHello(const fta::v1::AgentHello& hello,
+absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello,
                                     std::shared_ptr<AgentConnection> connection) {
   std::shared_ptr<AgentConnection> replaced;
   {
@@ -136,24 +136,24 @@ absl::Status AgentRegistry::OnHello(const fta::v1::AgentHello& hello,
   return absl::OkStatus();
 }
 
-std::string AgentRegistry::JobIdOf(const fta::v1::AgentMessage& message) {
+std::string AgentRegistry::JobIdOf(const fta::agent::v1::AgentMessage& message) {
   switch (message.body_case()) {
-    case fta::v1::AgentMessage::kReady:
+    case fta::agent::v1::AgentMessage::kReady:
       return message.ready().job_id();
-    case fta::v1::AgentMessage::kSample:
+    case fta::agent::v1::AgentMessage::kSample:
       return message.sample().job_id();
-    case fta::v1::AgentMessage::kPhaseDone:
+    case fta::agent::v1::AgentMessage::kPhaseDone:
       return message.phase_done().job_id();
-    case fta::v1::AgentMessage::kFailed:
+    case fta::agent::v1::AgentMessage::kFailed:
       return message.failed().job_id();
-    case fta::v1::AgentMessage::kSyncArrive:
+    case fta::agent::v1::AgentMessage::kSyncArrive:
       return message.sync_arrive().job_id();
     default:
       return "";
   }
 }
 
-void AgentRegistry::OnMessage(const std::string& fta_id, const fta::v1::AgentMessage& message) {
+void AgentRegistry::OnMessage(const std::string& fta_id, const fta::agent::v1::AgentMessage& message) {
   std::shared_ptr<JobInbox> inbox;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -24,7 +24,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "fta/v1/agent.pb.h"
+#include "fta/agent/v1/agent.pb.h"
 #include "lib/core/clock.h"
 #include "lib/fleet/fleet_ports.h"
 
@@ -34,7 +34,7 @@ namespace fta::hostd {
 class AgentListener {
  public:
   virtual ~AgentListener() = default;
-  virtual void OnAgentConnected(const fta::v1::AgentHello& hello) = 0;
+  virtual void OnAgentConnected(const fta::agent::v1::AgentHello& hello) = 0;
   virtual void OnAgentLost(const std::string& fta_id, const std::string& reason) = 0;
 };
 
@@ -70,8 +70,8 @@ class AgentRegistry final : public AgentLinks {
   // ---- Streams (AgentGateway) ----
   // Validates the hello. On success the connection becomes the FTA's
   // current one (a previous stream of the same FTA is closed).
-  absl::Status OnHello(const fta::v1::AgentHello& hello, std::shared_ptr<AgentConnection> connection);
-  void OnMessage(const std::string& fta_id, const fta::v1::AgentMessage& message);
+  absl::Status OnHello(const fta::agent::v1::AgentHello& hello, std::shared_ptr<AgentConnection> connection);
+  void OnMessage(const std::string& fta_id, const fta::agent::v1::AgentMessage& message);
   // The stream of `connection` ended.
   void OnDisconnect(const std::string& fta_id, const AgentConnection* connection, const std::string& reason);
 
@@ -90,7 +90,7 @@ class AgentRegistry final : public AgentLinks {
     std::set<std::string> fta_ids;
   };
   void HeartbeatLoop();
-  static std::string JobIdOf(const fta::v1::AgentMessage& message);
+  static std::string JobIdOf(const fta::agent::v1::AgentMessage& message);
 
   const Options options_;
   const Clock* clock_;

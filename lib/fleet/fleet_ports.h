@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "fta/v1/agent.pb.h"
+#include "fta/agent/v1/agent.pb.h"
 #include "fta/v1/common.pb.h"
 #include "lib/core/event_queue.h"
 
@@ -28,7 +28,7 @@ class AgentConnection {
  public:
   virtual ~AgentConnection() = default;
   // Queues a message; never blocks. Dropped silently once the stream ended.
-  virtual void Send(const fta::v1::HostMessage& message) = 0;
+  virtual void Send(const fta::agent::v1::HostMessage& message) = 0;
   // Ends the stream (the registry then sees a disconnect).
   virtual void Close(const std::string& reason) = 0;
 };
@@ -36,7 +36,7 @@ class AgentConnection {
 // Something that happened to an agent, as seen by a job.
 struct InboxEvent {
   std::string fta_id;
-  std::optional<fta::v1::AgentMessage> message;  // empty: the agent was lost
+  std::optional<fta::agent::v1::AgentMessage> message;  // empty: the agent was lost
   std::string lost_reason;
 };
 

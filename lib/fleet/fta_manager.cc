@@ -421,7 +421,7 @@ void FtaManager::OnFtaExit(const virt::FtaExit& exit) {
   registry_->Forget(exit.fta_id, exit.description);
 }
 
-void FtaManager::OnAgentConnected(const fta::v1::AgentHello& hello) {
+void FtaManager::OnAgentConnected(const fta::agent::v1::AgentHello& hello) {
   int64_t now = clock_->NowUnixMillis();
   absl::Status status = Update(hello.fta_id(), [&](Fta* fta) {
     fta->set_state(fta::v1::FTA_STATE_READY);

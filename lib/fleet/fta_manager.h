@@ -107,7 +107,7 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // Provisioner exit handler.
   void OnFtaExit(const virt::FtaExit& exit);
   // AgentListener
-  void OnAgentConnected(const fta::v1::AgentHello& hello) override;
+  void OnAgentConnected(const fta::agent::v1::AgentHello& hello) override;
   void OnAgentLost(const std::string& fta_id, const std::string& reason) override;
 
  private:

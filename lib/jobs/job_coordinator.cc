@@ -10,12 +10,13 @@
 #include "lib/jobs/engine_choice.h"
 #include "lib/jobs/job_results.h"
 #include "lib/ior/ior_spec.h"
+#include "lib/ior/resolved_params.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
 
-using fta::v1::AgentMessage;
-using fta::v1::HostMessage;
+using fta::agent::v1::AgentMessage;
+using fta::agent::v1::HostMessage;
 using fta::v1::JobEvent;
 using fta::v1::Phase;
 
@@ -166,8 +167,7 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Launch(std::unique_ptr<R
     links_->CloseInbox(job_id);
     return absl::UnavailableError("daemon is shutting down");
   }
-  for (std::thread& thread : finished_threads_) thread.join();
-  finished_threads_.clear();
+  finished_threads_.JoinAll();
   RunningJob* raw = job.get();
   running_[job_id] = std::move(job);
   raw->thread = std::thread([this, raw] { Run(raw); });
@@ -212,7 +212,6 @@ absl::StatusOr<fta::v1::Job> JobCoordinator::Cancel(const std::string& job_id) {
 }
 
 void JobCoordinator::Shutdown(const std::string& reason) {
-  std::vector<std::thread> threads;
   {
     std::unique_lock<std::mutex> lock(mu_);
     shutting_down_ = true;
@@ -222,9 +221,8 @@ void JobCoordinator::Shutdown(const std::string& reason) {
       job->inbox->Close();
     }
     job_finished_cv_.wait(lock, [&] { return running_.empty(); });
-    threads.swap(finished_threads_);
   }
-  for (std::thread& thread : threads) thread.join();
+  finished_threads_.JoinAll();
 }
 
 void JobCoordinator::SendToAll(RunningJob* job, const HostMessage& message) {
@@ -236,14 +234,13 @@ void JobCoordinator::SendToAll(RunningJob* job, const HostMessage& message) {
 void JobCoordinator::SendParts(RunningJob* job) {
   for (const AgentPlan& plan : job->agents) {
     HostMessage message;
-    fta::v1::JobPart* part = message.mutable_part();
+    fta::agent::v1::JobPart* part = message.mutable_part();
     part->set_job_id(job->job.id());
-    *part->mutable_spec() = job->job.spec();
+    // The spec was resolved once, in Start; the agents run that resolution.
+    *part->mutable_params() = ior::EncodeParams(job->params, job->job.spec().engine());
     for (int rank : plan.ranks) part->add_ranks(rank);
     part->set_total_ranks(job->total_ranks);
     part->set_sample_interval_ms(options_.sample_interval_ms);
-    part->set_transfer_size_bytes(static_cast<int64_t>(job->params.transfer_size));
-    part->set_block_size_bytes(static_cast<int64_t>(job->params.block_size));
     part->set_signature(job->signature);
     std::shared_ptr<AgentConnection> connection = links_->Find(plan.fta_id);
     if (!connection) {
@@ -302,7 +299,7 @@ void JobCoordinator::Run(RunningJob* job) {
   *finished.mutable_finished() = job->job;
   job->events.Finish(finished);
   std::lock_guard<std::mutex> lock(mu_);
-  finished_threads_.push_back(std::move(job->thread));
+  finished_threads_.Retire(std::move(job->thread));
   running_.erase(job->job.id());  // `job` is gone after this line
   job_finished_cv_.notify_all();
 }

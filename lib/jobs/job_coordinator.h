@@ -32,6 +32,7 @@
 #include "fta/v1/job.pb.h"
 #include "lib/core/broadcast.h"
 #include "lib/core/clock.h"
+#include "lib/core/finished_threads.h"
 #include "lib/fleet/fleet_ports.h"
 #include "lib/ior/ior_params.h"
 #include "lib/jobs/job_launcher.h"
@@ -113,15 +114,15 @@ class JobCoordinator final : public JobLauncher {
   // to progress on the way. On failure the agent's plan entry says why.
   absl::Status Collect(RunningJob* job, std::set<std::string> pending, absl::Time deadline,
                        const std::string& waiting_for,
-                       const std::function<bool(const std::string&, const fta::v1::AgentMessage&)>& accept);
+                       const std::function<bool(const std::string&, const fta::agent::v1::AgentMessage&)>& accept);
   // ---- job_phases.cc ----
   absl::Status RunPhase(RunningJob* job, int iteration, fta::v1::Phase phase);
-  fta::v1::HostMessage MakeGo(const RunningJob& job, int iteration, fta::v1::Phase phase);
+  fta::agent::v1::HostMessage MakeGo(const RunningJob& job, int iteration, fta::v1::Phase phase);
   // Stores the ranks' results and the phase's aggregate, and publishes it.
   absl::Status RecordPhase(RunningJob* job, int iteration, fta::v1::Phase phase,
                            std::vector<fta::v1::RankPhaseResult> results);
   void Finalize(RunningJob* job, const absl::Status& outcome);
-  void SendToAll(RunningJob* job, const fta::v1::HostMessage& message);
+  void SendToAll(RunningJob* job, const fta::agent::v1::HostMessage& message);
 
   const Options options_;
   store::Store* store_;
@@ -131,7 +132,7 @@ class JobCoordinator final : public JobLauncher {
 
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<RunningJob>> running_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> finished_threads_ ABSL_GUARDED_BY(mu_);
+  core::FinishedThreads finished_threads_;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable job_finished_cv_;  // a job left running_
 };

@@ -15,8 +15,8 @@
 
 namespace fta::hostd {
 
-using fta::v1::AgentMessage;
-using fta::v1::HostMessage;
+using fta::agent::v1::AgentMessage;
+using fta::agent::v1::HostMessage;
 using fta::v1::JobEvent;
 using fta::v1::Phase;
 
@@ -77,7 +77,7 @@ class JobCoordinator::PhaseCollector {
  private:
   bool Mine(int iteration, Phase phase) const { return iteration == iteration_ && phase == phase_; }
 
-  void OnSample(const fta::v1::ThroughputSample& sample) {
+  void OnSample(const fta::agent::v1::ThroughputSample& sample) {
     if (!Mine(sample.iteration(), sample.phase())) return;
     bytes_done_ += sample.bytes();
     const absl::Time now = coordinator_->clock_->Now();
@@ -96,7 +96,7 @@ class JobCoordinator::PhaseCollector {
     job_->events.Publish(event);
   }
 
-  void OnSyncArrive(const std::string& fta_id, const fta::v1::SyncArrive& arrive) {
+  void OnSyncArrive(const std::string& fta_id, const fta::agent::v1::SyncArrive& arrive) {
     if (!Mine(arrive.iteration(), arrive.phase())) return;
     std::set<std::string>& arrived = sync_arrived_[arrive.point()];
     arrived.insert(fta_id);
@@ -104,7 +104,7 @@ class JobCoordinator::PhaseCollector {
     max_transfers = std::max(max_transfers, arrive.transfers());
     if (arrived.size() != job_->agents.size()) return;
     HostMessage release;
-    fta::v1::SyncRelease* body = release.mutable_sync_release();
+    fta::agent::v1::SyncRelease* body = release.mutable_sync_release();
     body->set_job_id(job_->job.id());
     body->set_iteration(iteration_);
     body->set_phase(phase_);
@@ -113,7 +113,7 @@ class JobCoordinator::PhaseCollector {
     coordinator_->SendToAll(job_, release);
   }
 
-  bool OnPhaseDone(const std::string& fta_id, const fta::v1::PhaseDone& done) {
+  bool OnPhaseDone(const std::string& fta_id, const fta::agent::v1::PhaseDone& done) {
     bool complete = false;
     for (const auto& rank : done.ranks()) {
       if (!Mine(rank.iteration(), rank.phase())) continue;

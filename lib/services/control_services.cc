@@ -19,10 +19,6 @@ std::string Hostname() {
   return name;
 }
 
-grpc::Status Invalid(const std::string& message) {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
-}
-
 }  // namespace
 
 grpc::Status HostServiceImpl::GetHost(grpc::ServerContext*, const fta::v1::GetHostRequest*,
@@ -70,10 +66,7 @@ grpc::Status FtaServiceImpl::ListFtas(grpc::ServerContext*, const fta::v1::ListF
 grpc::Status FtaServiceImpl::GetFta(grpc::ServerContext*, const fta::v1::GetFtaRequest* request,
                                     fta::v1::Fta* response) {
   if (request->id().empty()) return Invalid("id: required");
-  absl::StatusOr<fta::v1::Fta> fta = ftas_->Get(request->id());
-  if (!fta.ok()) return ToGrpcStatus(fta.status());
-  *response = *fta;
-  return grpc::Status::OK;
+  return Reply(ftas_->Get(request->id()), response);
 }
 
 grpc::Status FtaServiceImpl::ReleaseFtas(grpc::ServerContext*, const fta::v1::ReleaseFtasRequest* request,
@@ -99,17 +92,13 @@ grpc::Status FtaServiceImpl::WaitFtasReady(grpc::ServerContext*, const fta::v1::
 
 grpc::Status JobServiceImpl::RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
                                     grpc::ServerWriter<fta::v1::JobEvent>* writer) {
-  absl::StatusOr<JobCoordinator::Started> started = jobs_->Start(*request);
-  if (!started.ok()) return ToGrpcStatus(started.status());
-  return StreamEvents(context, started->events.get(), writer);
+  return StreamStarted(context, jobs_->Start(*request), writer);
 }
 
 grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
                                       grpc::ServerWriter<fta::v1::JobEvent>* writer) {
   if (request->id().empty()) return Invalid("id: required");
-  absl::StatusOr<std::shared_ptr<JobEventQueue>> events = jobs_->Watch(request->id());
-  if (!events.ok()) return ToGrpcStatus(events.status());
-  return StreamEvents(context, events->get(), writer);
+  return StreamWatched(context, jobs_->Watch(request->id()), writer);
 }
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,
@@ -123,19 +112,13 @@ grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJ
 grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const fta::v1::GetJobRequest* request,
                                     fta::v1::Job* response) {
   if (request->id().empty()) return Invalid("id: required");
-  absl::StatusOr<fta::v1::Job> job = store_->GetJob(request->id());
-  if (!job.ok()) return ToGrpcStatus(job.status());
-  *response = *job;
-  return grpc::Status::OK;
+  return Reply(store_->GetJob(request->id()), response);
 }
 
 grpc::Status JobServiceImpl::CancelJob(grpc::ServerContext*, const fta::v1::CancelJobRequest* request,
                                        fta::v1::Job* response) {
   if (request->id().empty()) return Invalid("id: required");
-  absl::StatusOr<fta::v1::Job> job = jobs_->Cancel(request->id());
-  if (!job.ok()) return ToGrpcStatus(job.status());
-  *response = *job;
-  return grpc::Status::OK;
+  return Reply(jobs_->Cancel(request->id()), response);
 }
 
 }  // namespace fta::hostd

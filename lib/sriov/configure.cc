@@ -47,7 +47,7 @@ std::string Mlx4ModprobeLine(const std::string& pf_address, int num_vfs) {
 
 absl::StatusOr<std::vector<std::string>> SetNumVfs(SysfsRoot& sysfs, const Inventory& inventory,
                                                    const std::vector<ManagedPf>& managed, int num_vfs,
-                                                   absl::Duration settle) {
+                                                   absl::Duration settle, const Clock& clock) {
   std::vector<std::string> notes;
   if (num_vfs <= 0) return notes;
   // Check everything before the first write.
@@ -103,10 +103,10 @@ absl::StatusOr<std::vector<std::string>> SetNumVfs(SysfsRoot& sysfs, const Inven
                                                                         absl::StrJoin(undo_failures, "; "))));
   }
   // Enabling VFs can take the kernel seconds; the links appear when done.
-  absl::Time deadline = absl::Now() + settle;
+  absl::Time deadline = clock.Now() + settle;
   for (const NumVfsChange& change : changes) {
     while (CountVirtfnLinks(sysfs, change.pf->pci.address) != change.to) {
-      if (absl::Now() > deadline) {
+      if (clock.Now() > deadline) {
         return absl::DeadlineExceededError(absl::StrCat(
             "PF ", PfName(*change.pf), ": wrote ", change.to, " to ", sysfs.Path(NumVfsFile(*change.pf)),
             " but ", CountVirtfnLinks(sysfs, change.pf->pci.address), " virtfn links appeared within ",

@@ -1,7 +1,7 @@
 // Configuring managed PFs: how many VFs they have and the VFs' GUIDs.
 //
 //   FTA_ASSIGN_OR_RETURN(std::vector<std::string> notes,
-//                        SetNumVfs(sysfs, inventory, managed, /*num_vfs=*/8, absl::Seconds(30)));
+//                        SetNumVfs(sysfs, inventory, managed, /*num_vfs=*/8, absl::Seconds(30), clock));
 //   FTA_ASSIGN_OR_RETURN(std::vector<GuidAssignment> guids,
 //                        AssignGuids(sysfs, inventory, managed, prefix));
 //
@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/core/clock.h"
 #include "lib/sriov/discovery.h"
 #include "lib/sriov/selector.h"
 #include "lib/sriov/sysfs.h"
@@ -36,10 +37,10 @@ namespace fta::sriov {
 
 // Returns one note per PF that needs an operator (mlx4). `num_vfs` <= 0
 // leaves every PF alone. After writing, waits up to `settle` for the kernel
-// to create the virtfnN links.
+// to create the virtfnN links, the deadline read from `clock`.
 absl::StatusOr<std::vector<std::string>> SetNumVfs(SysfsRoot& sysfs, const Inventory& inventory,
                                                    const std::vector<ManagedPf>& managed, int num_vfs,
-                                                   absl::Duration settle);
+                                                   absl::Duration settle, const Clock& clock);
 
 // The modprobe.d line that gives an mlx4 PF `num_vfs` VFs, none probed by
 // the host (they are for guests):

@@ -65,8 +65,14 @@ absl::StatusOr<std::unique_ptr<VfPool>> VfPool::Create(SysfsRoot* sysfs, Options
   }
   FTA_ASSIGN_OR_RETURN(std::vector<ManagedPf> managed, ResolveSelectors(options.pfs, inventory, *sysfs));
 
-  FTA_ASSIGN_OR_RETURN(std::vector<std::string> numvfs_notes,
-                       SetNumVfs(*sysfs, inventory, managed, options.num_vfs, options.settle));
+  if (options.num_vfs > 0 && options.clock == nullptr) {
+    return absl::FailedPreconditionError("VfPool::Options.clock: needed to wait for VFs after sriov.num_vfs");
+  }
+  std::vector<std::string> numvfs_notes;
+  if (options.num_vfs > 0) {
+    FTA_ASSIGN_OR_RETURN(numvfs_notes,
+                         SetNumVfs(*sysfs, inventory, managed, options.num_vfs, options.settle, *options.clock));
+  }
   notes->insert(notes->end(), numvfs_notes.begin(), numvfs_notes.end());
   if (options.num_vfs > 0) {
     FTA_ASSIGN_OR_RETURN(inventory, Discover(*sysfs));

@@ -44,6 +44,7 @@ class VfPool {
     std::string guid_prefix;                    // sriov.guid_prefix; "": leave GUIDs alone
     std::vector<std::string> pkeys;             // sriov.pkeys (pkeys.h); empty: leave P_Keys alone
     absl::Duration settle = absl::Seconds(30);  // wait for VFs after a numvfs write
+    const Clock* clock = nullptr;               // not owned; the settle deadline (needed with num_vfs)
   };
 
   // `sysfs` is not owned. `notes` gets what an operator should know (mlx4

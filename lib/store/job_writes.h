@@ -12,7 +12,7 @@ namespace fta::store {
 
 // INSERT INTO jobs, parameters ?1..?13; PutJob appends its ON CONFLICT.
 extern const char kInsertJob[];
-// `state` and `spec` are the job's, already converted (EnumName, SpecToJson).
+// `state` and `spec` are the job's, already converted (EnumName, MessageToJson).
 void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec);
 
 // Columns and parameters ?1..?13 of a phase_aggregates row (AddAggregate

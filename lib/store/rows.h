@@ -4,6 +4,7 @@
 #pragma once
 
 #include <google/protobuf/generated_enum_reflection.h>
+#include <google/protobuf/message.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -49,8 +50,26 @@ absl::StatusOr<E> EnumFromName(const std::string& name, absl::string_view what) 
   return static_cast<E>(descriptor->number());
 }
 
-absl::StatusOr<std::string> SpecToJson(const fta::v1::IorSpec& spec, const std::string& job_id);
-absl::StatusOr<fta::v1::IorSpec> SpecFromJson(const std::string& json, const std::string& job_id);
+// Specs are stored as JSON with the .proto's field names ("transfer_size"),
+// what someone reading the table with sqlite3 looks for. Reading ignores
+// fields a later release added. `what` names the owner ("job j-1").
+absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& message, absl::string_view what);
+absl::Status MessageFromJson(const std::string& json, absl::string_view what, google::protobuf::Message* message);
+
+template <typename M>
+absl::StatusOr<M> FromJson(const std::string& json, absl::string_view what) {
+  M message;
+  FTA_RETURN_IF_ERROR(MessageFromJson(json, what, &message));
+  return message;
+}
+
+// Reads every column of `row` into the field of `message` the column is
+// named after (its AS name, if any): integers, doubles, strings and bools by
+// their type, enums by their proto names (EnumFromName's rule, errors naming
+// `what` and the field). Columns that name no singular scalar field of
+// `message` (the parent row's id, stored JSON, lists) are the caller's, so
+// one row can fill a message and its submessage in two calls.
+absl::Status ReadFields(const Statement& row, absl::string_view what, google::protobuf::Message* message);
 
 // Each kSelect* lists the columns its *FromRow reads, in order; callers
 // append WHERE / ORDER BY.

@@ -132,6 +132,13 @@ double Statement::ColumnDouble(int column) const {
   return sqlite3_column_double(stmt_, column);
 }
 
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+std::string Statement::ColumnName(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
 std::string Statement::ColumnText(int column) const {
   // column_text before column_bytes, as SQLite documents, so the length
   // refers to the UTF-8 form.

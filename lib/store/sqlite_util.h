@@ -60,6 +60,9 @@ class Statement {
   int64_t ColumnInt(int column) const;
   double ColumnDouble(int column) const;
   std::string ColumnText(int column) const;
+  int ColumnCount() const;
+  // The column's name in the result: the AS name when there is one.
+  std::string ColumnName(int column) const;
 
  private:
   Statement(sqlite3* db, sqlite3_stmt* stmt, std::string operation);

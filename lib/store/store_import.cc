@@ -16,7 +16,7 @@ absl::Status Store::PutImportedJob(const fta::v1::Job& job) {
   if (job.id().empty()) return absl::InvalidArgumentError("PutImportedJob: the job has no id");
   const std::string operation = absl::StrCat("PutImportedJob ", job.id());
   FTA_ASSIGN_OR_RETURN(std::string state, EnumName(job.state(), absl::StrCat("job ", job.id(), " state")));
-  FTA_ASSIGN_OR_RETURN(std::string spec, SpecToJson(job.spec(), job.id()));
+  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(job.spec(), absl::StrCat("job ", job.id())));
   std::vector<std::string> aggregate_phases;
   for (const fta::v1::PhaseAggregate& a : job.aggregates()) {
     FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(a.phase(), absl::StrCat(operation, " phase")));

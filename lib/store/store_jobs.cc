@@ -26,7 +26,7 @@ absl::Status Store::PutJob(const Job& job) {
   const std::string operation = absl::StrCat("PutJob ", job.id());
   FTA_ASSIGN_OR_RETURN(std::string state,
                        EnumName(job.state(), absl::StrCat("job ", job.id(), " state")));
-  FTA_ASSIGN_OR_RETURN(std::string spec, SpecToJson(job.spec(), job.id()));
+  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(job.spec(), absl::StrCat("job ", job.id())));
 
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));

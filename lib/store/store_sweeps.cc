@@ -1,6 +1,5 @@
 // The sweep half of Store: sweeps, their runs (with the snapshot of what
 // shaped each run) and their points. See schema.cc, migration 2.
-#include <google/protobuf/util/json_util.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -27,40 +26,14 @@ constexpr char kSweepCounter[] = "sweep";
 // SQLite keeps NaN as NULL; a run that measured nothing reads back as 0.
 double FiniteOrZero(double value) { return std::isfinite(value) ? value : 0; }
 
-absl::StatusOr<std::string> SweepSpecToJson(const fta::v1::SweepSpec& spec, const std::string& id) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(spec, &json, options);
-  if (!status.ok()) return absl::InternalError(absl::StrCat("sweep ", id, ": encoding spec: ", status.ToString()));
-  return json;
-}
-
-absl::StatusOr<fta::v1::SweepSpec> SweepSpecFromJson(const std::string& json, const std::string& id) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  fta::v1::SweepSpec spec;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &spec, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("sweep ", id, ": stored spec is not valid JSON: ", status.ToString()));
-  }
-  return spec;
-}
-
 constexpr char kSelectSweep[] =
     "SELECT id, state, spec, created_unix_ms, finished_unix_ms, error, steps_total FROM sweeps ";
 
 absl::StatusOr<Sweep> SweepFromRow(const Statement& row) {
   Sweep sweep;
-  sweep.set_id(row.ColumnText(0));
-  FTA_ASSIGN_OR_RETURN(fta::v1::SweepState state,
-                       EnumFromName<fta::v1::SweepState>(row.ColumnText(1), absl::StrCat("sweep ", sweep.id(), " state")));
-  sweep.set_state(state);
-  FTA_ASSIGN_OR_RETURN(*sweep.mutable_spec(), SweepSpecFromJson(row.ColumnText(2), sweep.id()));
-  sweep.set_created_unix_ms(row.ColumnInt(3));
-  sweep.set_finished_unix_ms(row.ColumnInt(4));
-  sweep.set_error(row.ColumnText(5));
-  sweep.set_steps_total(static_cast<int32_t>(row.ColumnInt(6)));
+  const std::string what = absl::StrCat("sweep ", row.ColumnText(0));
+  FTA_RETURN_IF_ERROR(ReadFields(row, what, &sweep));
+  FTA_ASSIGN_OR_RETURN(*sweep.mutable_spec(), FromJson<fta::v1::SweepSpec>(row.ColumnText(2), what));
   return sweep;
 }
 
@@ -72,43 +45,13 @@ constexpr char kSelectRun[] =
 
 absl::StatusOr<SweepRun> RunFromRow(const Statement& row) {
   SweepRun run;
-  run.set_step(static_cast<int32_t>(row.ColumnInt(0)));
-  run.set_transfer_size_bytes(row.ColumnInt(1));
-  run.set_block_size_bytes(row.ColumnInt(2));
-  run.set_fta_count(static_cast<int32_t>(row.ColumnInt(3)));
-  FTA_ASSIGN_OR_RETURN(fta::v1::SweepTarget target,
-                       EnumFromName<fta::v1::SweepTarget>(row.ColumnText(4), "sweep run target"));
-  run.set_target(target);
-  run.set_ranks(static_cast<int32_t>(row.ColumnInt(5)));
-  run.set_repetition(static_cast<int32_t>(row.ColumnInt(6)));
-  run.set_job_id(row.ColumnText(7));
-  FTA_ASSIGN_OR_RETURN(fta::v1::SweepRunState state,
-                       EnumFromName<fta::v1::SweepRunState>(row.ColumnText(8), "sweep run state"));
-  run.set_state(state);
-  run.set_error(row.ColumnText(9));
-  run.set_note(row.ColumnText(10));
-  run.set_finished_unix_ms(row.ColumnInt(11));
-  run.set_write_mib(FiniteOrZero(row.ColumnDouble(12)));
-  run.set_read_mib(FiniteOrZero(row.ColumnDouble(13)));
-  fta::v1::RunSnapshot* snapshot = run.mutable_snapshot();
-  FTA_ASSIGN_OR_RETURN(fta::v1::Backend backend,
-                       EnumFromName<fta::v1::Backend>(row.ColumnText(14), "sweep run backend"));
-  snapshot->set_backend(backend);
-  snapshot->set_guest_template(row.ColumnText(15));
-  snapshot->set_cpu_model(row.ColumnText(16));
-  snapshot->set_cpu_count(static_cast<int32_t>(row.ColumnInt(17)));
-  snapshot->set_memory_bytes(row.ColumnInt(18));
+  FTA_RETURN_IF_ERROR(ReadFields(row, "sweep run", &run));
+  FTA_RETURN_IF_ERROR(ReadFields(row, "sweep run", run.mutable_snapshot()));
+  run.set_write_mib(FiniteOrZero(run.write_mib()));
+  run.set_read_mib(FiniteOrZero(run.read_mib()));
   for (absl::string_view vf : absl::StrSplit(row.ColumnText(19), ',', absl::SkipEmpty())) {
-    snapshot->add_vfs(std::string(vf));
+    run.mutable_snapshot()->add_vfs(std::string(vf));
   }
-  snapshot->set_pf(row.ColumnText(20));
-  snapshot->set_ib_link_rate(row.ColumnText(21));
-  FTA_ASSIGN_OR_RETURN(fta::v1::Engine engine, EnumFromName<fta::v1::Engine>(row.ColumnText(22), "sweep run engine"));
-  snapshot->set_engine(engine);
-  snapshot->set_engine_version(row.ColumnText(23));
-  snapshot->set_kernel(row.ColumnText(24));
-  snapshot->set_config_hash(row.ColumnText(25));
-  snapshot->set_hostname(row.ColumnText(26));
   return run;
 }
 
@@ -118,21 +61,11 @@ constexpr char kSelectPoint[] =
 
 absl::StatusOr<SweepPoint> PointFromRow(const Statement& row) {
   SweepPoint point;
-  point.set_step(static_cast<int32_t>(row.ColumnInt(0)));
-  FTA_ASSIGN_OR_RETURN(fta::v1::Phase phase, EnumFromName<fta::v1::Phase>(row.ColumnText(1), "sweep point phase"));
-  point.set_phase(phase);
-  point.set_transfer_size_bytes(row.ColumnInt(2));
-  point.set_fta_count(static_cast<int32_t>(row.ColumnInt(3)));
-  FTA_ASSIGN_OR_RETURN(fta::v1::SweepTarget target,
-                       EnumFromName<fta::v1::SweepTarget>(row.ColumnText(4), "sweep point target"));
-  point.set_target(target);
-  point.set_repetition(static_cast<int32_t>(row.ColumnInt(5)));
-  point.set_bandwidth_mib(FiniteOrZero(row.ColumnDouble(6)));
-  point.set_job_id(row.ColumnText(7));
-  point.set_bytes(row.ColumnInt(8));
-  point.set_seconds(FiniteOrZero(row.ColumnDouble(9)));
-  const double link_pct = row.ColumnDouble(10);
-  point.set_link_utilisation_pct(std::isnan(link_pct) ? -1 : link_pct);
+  FTA_RETURN_IF_ERROR(ReadFields(row, "sweep point", &point));
+  point.set_bandwidth_mib(FiniteOrZero(point.bandwidth_mib()));
+  point.set_seconds(FiniteOrZero(point.seconds()));
+  // NULL (no link measured) reads as NaN; the API says -1.
+  if (std::isnan(point.link_utilisation_pct())) point.set_link_utilisation_pct(-1);
   return point;
 }
 
@@ -144,7 +77,7 @@ absl::Status Store::PutSweep(const Sweep& sweep) {
   if (sweep.id().empty()) return absl::InvalidArgumentError("PutSweep: the sweep has no id");
   const std::string operation = absl::StrCat("PutSweep ", sweep.id());
   FTA_ASSIGN_OR_RETURN(std::string state, EnumName(sweep.state(), absl::StrCat("sweep ", sweep.id(), " state")));
-  FTA_ASSIGN_OR_RETURN(std::string spec, SweepSpecToJson(sweep.spec(), sweep.id()));
+  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(sweep.spec(), absl::StrCat("sweep ", sweep.id())));
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(
       Statement stmt,

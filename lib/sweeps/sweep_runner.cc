@@ -117,8 +117,7 @@ absl::StatusOr<SweepRunner::Started> SweepRunner::Launch(Sweep sweep, std::vecto
   *first.mutable_started() = stored;
   started.events = active->events.Subscribe(first);
   active->sweep = sweep;
-  for (std::thread& thread : finished_threads_) thread.join();
-  finished_threads_.clear();
+  finished_threads_.JoinAll();
   ActiveSweep* raw = active.get();
   active_ = std::move(active);
   raw->thread = std::thread([this, raw] { Run(raw); });
@@ -192,12 +191,7 @@ void SweepRunner::Shutdown(const std::string& reason) {
     }
   }
   if (!id.empty()) StopAndWait(id, job);
-  std::vector<std::thread> threads;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    threads.swap(finished_threads_);
-  }
-  for (std::thread& thread : threads) thread.join();
+  finished_threads_.JoinAll();
 }
 
 absl::StatusOr<Sweep> SweepRunner::Get(const std::string& id) {
@@ -259,7 +253,7 @@ void SweepRunner::Run(ActiveSweep* active) {
   active->events.Finish(event);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    finished_threads_.push_back(std::move(active->thread));
+    finished_threads_.Retire(std::move(active->thread));
     active_.reset();  // `active` is gone after this line
   }
   finished_cv_.notify_all();

@@ -28,6 +28,7 @@
 #include "fta/v1/sweep.pb.h"
 #include "lib/core/broadcast.h"
 #include "lib/core/clock.h"
+#include "lib/core/finished_threads.h"
 #include "lib/fleet/fleet_ports.h"
 #include "lib/jobs/job_launcher.h"
 #include "lib/sriov/discovery.h"
@@ -129,7 +130,7 @@ class SweepRunner {
   std::mutex mu_;
   std::condition_variable finished_cv_;
   std::unique_ptr<ActiveSweep> active_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> finished_threads_ ABSL_GUARDED_BY(mu_);
+  core::FinishedThreads finished_threads_;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 

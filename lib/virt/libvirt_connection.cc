@@ -70,6 +70,7 @@ std::string StoppedDetail(int detail) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> LibvirtProvisioner::Create(LibvirtProvisionerOptions options) {
+  if (options.clock == nullptr) return absl::InvalidArgumentError("LibvirtProvisionerOptions.clock: not set");
   for (const auto& [dir, key] : {std::pair{options.image_dir, "guest.image_dir"}, {options.log_dir, "log dir"}}) {
     std::error_code error;
     std::filesystem::create_directories(dir, error);

@@ -187,14 +187,14 @@ absl::StatusOr<FtaInstance> LibvirtProvisioner::Start(const FtaLaunchSpec& spec)
 
 absl::Status LibvirtProvisioner::WaitInactive(virDomainPtr domain, const std::string& fta_id,
                                               absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
+  absl::Time deadline = options_.clock->Now() + timeout;
   while (true) {
     int active = virDomainIsActive(domain);
     if (active == 0) return absl::OkStatus();
     if (active < 0) {
       return absl::InternalError(absl::StrCat(fta_id, ": cannot query the domain: ", LastLibvirtError()));
     }
-    absl::Duration left = deadline - absl::Now();
+    absl::Duration left = deadline - options_.clock->Now();
     if (left <= absl::ZeroDuration()) return absl::DeadlineExceededError(absl::StrCat(fta_id, " still running"));
     // Woken by the STOPPED event; the bound covers a missed one.
     std::unique_lock<std::mutex> lock(mu_);

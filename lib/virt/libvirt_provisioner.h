@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "lib/core/clock.h"
 #include "lib/virt/capacity.h"
 #include "lib/virt/domain_flavor.h"
 #include "lib/virt/domain_xml.h"
@@ -49,6 +50,7 @@ struct LibvirtProvisionerOptions {
   // Another kind of domain (containers: lxc_provisioner.h); null = QEMU/KVM
   // guests from `guest`.
   std::shared_ptr<DomainFlavor> flavor;
+  const Clock* clock = nullptr;        // not owned, required: stop deadlines
 };
 
 class LibvirtProvisioner final : public Provisioner {

@@ -35,15 +35,15 @@ std::string ReadToken(const std::string& path) {
 // over the socket); keeps the network one open, closes the others.
 class ContainerNetns {
  public:
-  static absl::StatusOr<ContainerNetns> Open(virDomainPtr domain, const std::string& fta_id) {
+  static absl::StatusOr<ContainerNetns> Open(virDomainPtr domain, const std::string& fta_id, const Clock* clock) {
     int* fds = nullptr;
     // virDomainCreate returns before libvirt_lxc has reported the init's
     // pid ("Init pid is not yet available"); libvirt has no event for it,
     // so ask again briefly.
     absl::Duration pause = absl::Milliseconds(5);
-    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    absl::Time deadline = clock->Now() + absl::Seconds(10);
     int count = virDomainLxcOpenNamespace(domain, &fds, 0);
-    while (count < 0 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID && absl::Now() < deadline) {
+    while (count < 0 && virGetLastErrorCode() == VIR_ERR_OPERATION_INVALID && clock->Now() < deadline) {
       absl::SleepFor(pause);
       pause = std::min(pause * 2, absl::Milliseconds(100));
       count = virDomainLxcOpenNamespace(domain, &fds, 0);
@@ -160,7 +160,7 @@ absl::Status LxcFlavor::SetUpNetwork(const std::string& fta_id, const std::strin
 }
 
 absl::Status LxcFlavor::Started(const std::string& fta_id, virDomainPtr domain) {
-  FTA_ASSIGN_OR_RETURN(ContainerNetns netns, ContainerNetns::Open(domain, fta_id));
+  FTA_ASSIGN_OR_RETURN(ContainerNetns netns, ContainerNetns::Open(domain, fta_id, options_.clock));
   FTA_RETURN_IF_ERROR(SetUpNetwork(fta_id, netns.Path()));
   spdlog::info("{}: own network namespace verified{}", fta_id,
                NetdevOf(fta_id).empty() ? "" : absl::StrCat(", netdev ", NetdevOf(fta_id), " moved inside"));
@@ -178,7 +178,7 @@ void LxcFlavor::RelearnNetdev(const std::string& fta_id, const std::string& netn
 }
 
 void LxcFlavor::Adopted(const std::string& fta_id, virDomainPtr domain) {
-  absl::StatusOr<ContainerNetns> netns = ContainerNetns::Open(domain, fta_id);
+  absl::StatusOr<ContainerNetns> netns = ContainerNetns::Open(domain, fta_id, options_.clock);
   if (!netns.ok()) {
     spdlog::warn("adopting {}: {}", fta_id, std::string(netns.status().message()));
     return;
@@ -203,6 +203,7 @@ absl::Status LxcFlavor::Cleanup(const std::string& fta_id) {
 }
 
 absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> CreateLxcProvisioner(LxcOptions options) {
+  if (options.clock == nullptr) return absl::InvalidArgumentError("LxcOptions.clock: required");
   if (!absl::StartsWith(options.agent_endpoint, "unix:")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "container agent endpoint \"", options.agent_endpoint,
@@ -235,6 +236,7 @@ absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> CreateLxcProvisioner(LxcOpti
   libvirt.image_dir = options.state_dir;
   libvirt.log_dir = options.log_dir;
   libvirt.planner = options.planner;
+  libvirt.clock = options.clock;
   libvirt.flavor = std::move(flavor);
   absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> provisioner = LibvirtProvisioner::Create(std::move(libvirt));
   if (!provisioner.ok() && absl::IsFailedPrecondition(provisioner.status())) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "lib/core/clock.h"
 #include "lib/virt/capacity.h"
 #include "lib/virt/container_netns.h"
 #include "lib/virt/domain_flavor.h"
@@ -39,6 +40,7 @@ struct LxcOptions {
   std::string sysfs_root = "/sys";
   CapacityPlanner* planner = nullptr;  // not owned
   std::shared_ptr<NetnsOps> netns_ops; // null = RealNetnsOps
+  const Clock* clock = nullptr;        // not owned, required: stop and namespace deadlines
 };
 
 class LxcFlavor final : public DomainFlavor {

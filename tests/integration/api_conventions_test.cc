@@ -24,20 +24,13 @@ class ApiConventionsTest : public ::testing::Test {
     root_ = new TempDir();
     hostd_ = new HostdProcess(root_->path(), {"--max-ftas", "4"});
     ASSERT_TRUE(hostd_->Start());
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(3);
     fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
+    grpc::Status status = hostd_->Allocate(3, &response);
     ASSERT_TRUE(status.ok()) << status.error_message() << hostd_->log();
   }
 
   static void TearDownTestSuite() {
-    fta::v1::ReleaseFtasRequest release;
-    release.set_all(true);
-    fta::v1::ReleaseFtasResponse released;
-    auto context = ContextWithDeadline(60);
-    (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+    hostd_->ReleaseAll();
     delete hostd_;
     delete root_;
   }
@@ -50,10 +43,6 @@ class ApiConventionsTest : public ::testing::Test {
     return hostd_->ftas().ListFtas(context.get(), request, page);
   }
 
-  static CommandResult Ftactl(std::vector<std::string> args) {
-    args.insert(args.begin(), {FtactlBinary(), "--host", hostd_->control_target()});
-    return RunCommand(args);
-  }
 
   static TempDir* root_;
   static HostdProcess* hostd_;
@@ -116,20 +105,16 @@ TEST_F(ApiConventionsTest, BadOrForeignPageTokensAreInvalidArgumentNamingPageTok
 
 TEST_F(ApiConventionsTest, ContainerAndVmKindsAreRefusedByTheProcessBackend) {
   for (fta::v1::FtaKind kind : {fta::v1::FTA_KIND_CONTAINER, fta::v1::FTA_KIND_VM}) {
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(1);
-    request.set_kind(kind);
     fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(30);
-    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
+    grpc::Status status = hostd_->Allocate(1, &response, kind, 30);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << fta::v1::FtaKind_Name(kind);
     EXPECT_THAT(status.error_message(), HasSubstr("kind")) << status.error_message();
   }
-  CommandResult container = Ftactl({"fta", "allocate", "-n", "1", "--kind", "container"});
+  CommandResult container = hostd_->Ftactl({"fta", "allocate", "-n", "1", "--kind", "container"});
   EXPECT_EQ(container.exit_code, 1);
   EXPECT_THAT(container.err, HasSubstr("FAILED_PRECONDITION"));
   EXPECT_THAT(container.err, HasSubstr("no container backend"));
-  CommandResult bogus = Ftactl({"fta", "allocate", "-n", "1", "--kind", "jail"});
+  CommandResult bogus = hostd_->Ftactl({"fta", "allocate", "-n", "1", "--kind", "jail"});
   EXPECT_EQ(bogus.exit_code, 2);
   EXPECT_THAT(bogus.err, HasSubstr("--kind"));
 
@@ -139,7 +124,7 @@ TEST_F(ApiConventionsTest, ContainerAndVmKindsAreRefusedByTheProcessBackend) {
 }
 
 TEST_F(ApiConventionsTest, FtactlFtaListPrintsKindsAndStatesAsWordsAndVmIsAnAlias) {
-  CommandResult listed = Ftactl({"-o", "json", "fta", "list"});
+  CommandResult listed = hostd_->Ftactl({"-o", "json", "fta", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   nlohmann::json ftas = nlohmann::json::parse(listed.out)["ftas"];
   ASSERT_EQ(ftas.size(), 3u);
@@ -148,11 +133,11 @@ TEST_F(ApiConventionsTest, FtactlFtaListPrintsKindsAndStatesAsWordsAndVmIsAnAlia
     EXPECT_EQ(fta["backend"], "process") << fta.dump();
     EXPECT_EQ(fta["state"], "ready") << fta.dump();
   }
-  CommandResult alias = Ftactl({"-o", "json", "vm", "list"});
+  CommandResult alias = hostd_->Ftactl({"-o", "json", "vm", "list"});
   ASSERT_EQ(alias.exit_code, 0) << alias.err;
   EXPECT_EQ(alias.out, listed.out);
 
-  CommandResult table = Ftactl({"vm", "list"});
+  CommandResult table = hostd_->Ftactl({"vm", "list"});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("process"));
   EXPECT_THAT(table.out, HasSubstr("ready"));
@@ -164,7 +149,7 @@ TEST_F(ApiConventionsTest, JobListPagesNewestFirstAndFtactlLimitStillLimits) {
   const std::string fixtures = std::string(FTA_TEST_DATA_DIR) + "/ior/";
   for (const char* file : {"posix-nn-np2-t1m-b64m-i3.txt", "posix-nn-np2-t100k-b64000k.json",
                            "posix-nn-np2-t10k-b64000k.txt"}) {
-    CommandResult imported = Ftactl({"job", "import", fixtures + file});
+    CommandResult imported = hostd_->Ftactl({"job", "import", fixtures + file});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
   }
   std::vector<std::string> paged;
@@ -184,12 +169,12 @@ TEST_F(ApiConventionsTest, JobListPagesNewestFirstAndFtactlLimitStillLimits) {
   } while (!token.empty());
   EXPECT_EQ(paged, (std::vector<std::string>{"job-3", "job-2", "job-1"}));
 
-  CommandResult all = Ftactl({"-o", "json", "job", "list"});
+  CommandResult all = hostd_->Ftactl({"-o", "json", "job", "list"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
   nlohmann::json everything = nlohmann::json::parse(all.out);
   EXPECT_EQ(everything["jobs"].size(), 3u);
   EXPECT_EQ(everything["jobs"][0]["engine"], "ior-import");
-  CommandResult limited = Ftactl({"-o", "json", "job", "list", "--limit", "2"});
+  CommandResult limited = hostd_->Ftactl({"-o", "json", "job", "list", "--limit", "2"});
   ASSERT_EQ(limited.exit_code, 0) << limited.err;
   nlohmann::json two = nlohmann::json::parse(limited.out);
   ASSERT_EQ(two["jobs"].size(), 2u);

@@ -19,20 +19,13 @@ class BadInputTest : public ::testing::Test {
     ASSERT_TRUE(hostd_->Start());
     data_dir_ = root_->path() + "/data";
     std::filesystem::create_directories(data_dir_);
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(2);
     fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
+    grpc::Status status = hostd_->Allocate(2, &response);
     ASSERT_TRUE(status.ok()) << status.error_message() << hostd_->log();
   }
 
   static void TearDownTestSuite() {
-    fta::v1::ReleaseFtasRequest release;
-    release.set_all(true);
-    fta::v1::ReleaseFtasResponse released;
-    auto context = ContextWithDeadline(60);
-    (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+    hostd_->ReleaseAll();
     delete hostd_;
     delete root_;
   }
@@ -82,11 +75,8 @@ TEST_F(BadInputTest, AllocateCountsAreChecked) {
   for (Case c : {Case{0, grpc::StatusCode::INVALID_ARGUMENT}, Case{-1, grpc::StatusCode::INVALID_ARGUMENT},
                  Case{1000000, grpc::StatusCode::INVALID_ARGUMENT},
                  Case{3, grpc::StatusCode::RESOURCE_EXHAUSTED}}) {
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(c.count);
     fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(60);
-    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
+    grpc::Status status = hostd_->Allocate(c.count, &response, fta::v1::FTA_KIND_UNSPECIFIED, 60);
     EXPECT_EQ(status.error_code(), c.code) << c.count << ": " << status.error_message();
     EXPECT_NE(status.error_message().find("count"), std::string::npos) << status.error_message();
   }
@@ -169,19 +159,19 @@ TEST_F(BadInputTest, UnknownIdsAreNotFound) {
 }
 
 TEST_F(BadInputTest, FtactlExitsNonZeroWithTheField) {
-  CommandResult zero = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "vm", "allocate", "-n", "0"});
+  CommandResult zero = hostd_->Ftactl({"vm", "allocate", "-n", "0"});
   EXPECT_NE(zero.exit_code, 0);
   EXPECT_NE(zero.err.find("INVALID_ARGUMENT"), std::string::npos) << zero.err;
   EXPECT_NE(zero.err.find("count"), std::string::npos) << zero.err;
 
-  CommandResult bad_size = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "ior", "run", "--on",
+  CommandResult bad_size = hostd_->Ftactl({"ior", "run", "--on",
                                        "all", "-t", "0", "-b", "1m", "-d", data_dir_});
   EXPECT_NE(bad_size.exit_code, 0);
   EXPECT_NE(bad_size.err.find("-t"), std::string::npos) << bad_size.err;
 }
 
 TEST_F(BadInputTest, FtactlJsonRunHasAggregatesAgentsAndSkew) {
-  CommandResult run = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "-o", "json", "ior", "run",
+  CommandResult run = hostd_->Ftactl({"-o", "json", "ior", "run",
                                   "--on", "all", "-t", "1m", "-b", "16m", "-d", data_dir_});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json job = nlohmann::json::parse(run.out);

@@ -44,11 +44,7 @@ class CrashTest : public ::testing::Test {
     std::filesystem::create_directories(root_.path() + "/data");
   }
   void TearDown() override {
-    fta::v1::ReleaseFtasRequest release;
-    release.set_all(true);
-    fta::v1::ReleaseFtasResponse released;
-    auto context = ContextWithDeadline(60);
-    if (hostd_) (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+    if (hostd_) hostd_->ReleaseAll();
     if (hostd_) hostd_->Stop();
     for (const auto& [id, pid] : AgentProcesses(endpoint_)) kill(pid, SIGKILL);
   }

@@ -163,6 +163,35 @@ void HostdProcess::Kill() {
 
 std::string HostdProcess::log() const { return ReadFile(root_ + "/hostd.log"); }
 
+grpc::Status HostdProcess::Allocate(int count, fta::v1::AllocateFtasResponse* response, fta::v1::FtaKind kind,
+                                    int deadline_s) {
+  fta::v1::AllocateFtasRequest request;
+  request.set_count(count);
+  request.set_kind(kind);
+  auto context = ContextWithDeadline(deadline_s);
+  return ftas_->AllocateFtas(context.get(), request, response);
+}
+
+CommandResult HostdProcess::Ftactl(std::vector<std::string> args) const {
+  args.insert(args.begin(), {FtactlBinary(), "--host", control_target()});
+  return RunCommand(args);
+}
+
+nlohmann::json HostdProcess::FtactlJson(std::vector<std::string> args) const {
+  args.insert(args.begin(), {"-o", "json"});
+  CommandResult result = Ftactl(std::move(args));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return nlohmann::json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+}
+
+void HostdProcess::ReleaseAll(int deadline_s) {
+  fta::v1::ReleaseFtasRequest release;
+  release.set_all(true);
+  fta::v1::ReleaseFtasResponse released;
+  auto context = ContextWithDeadline(deadline_s);
+  (void)ftas_->ReleaseFtas(context.get(), release, &released);
+}
+
 std::unique_ptr<grpc::ClientContext> ContextWithDeadline(int seconds) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));

@@ -10,6 +10,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "fta/v1/host.grpc.pb.h"
 #include "fta/v1/job.grpc.pb.h"
@@ -61,6 +62,16 @@ class HostdProcess {
   std::string log() const;
 
   fta::v1::FtaService::Stub& ftas() { return *ftas_; }
+  // AllocateFtas of `count` FTAs of `kind` (UNSPECIFIED: the backend's).
+  grpc::Status Allocate(int count, fta::v1::AllocateFtasResponse* response,
+                        fta::v1::FtaKind kind = fta::v1::FTA_KIND_UNSPECIFIED, int deadline_s = 120);
+  // ftactl --host <this daemon> args...
+  CommandResult Ftactl(std::vector<std::string> args) const;
+  // ftactl -o json args..., expected to succeed; its output parsed
+  // (discarded JSON when it does not parse).
+  nlohmann::json FtactlJson(std::vector<std::string> args) const;
+  // Releases every FTA, best effort (a TearDown's cleanup).
+  void ReleaseAll(int deadline_s = 60);
   fta::v1::JobService::Stub& jobs() { return *jobs_; }
   fta::v1::HostService::Stub& host() { return *host_; }
 

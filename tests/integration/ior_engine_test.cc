@@ -64,10 +64,6 @@ class IorEngineTest : public HostdJobTest {
     return request;
   }
 
-  CommandResult Ftactl(std::vector<std::string> args) {
-    args.insert(args.begin(), {FtactlBinary(), "--host", hostd_->control_target()});
-    return RunCommand(args);
-  }
 
   int StoredJobCount() {
     fta::v1::ListJobsResponse listed;
@@ -168,11 +164,11 @@ TEST_F(IorEngineTest, OptionsIorCannotRunAcrossAgentsAreRefused) {
 }
 
 TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {
-  CommandResult text = Ftactl({"job", "import", kFixtures + "posix-nn-np2-t1m-b64m-i3.txt"});
+  CommandResult text = hostd_->Ftactl({"job", "import", kFixtures + "posix-nn-np2-t1m-b64m-i3.txt"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("ior-import"));
 
-  CommandResult json = Ftactl({"-o", "json", "results", "import", kFixtures + "posix-nn-np2-t1m-b16m-s4-C-e-g.json"});
+  CommandResult json = hostd_->Ftactl({"-o", "json", "results", "import", kFixtures + "posix-nn-np2-t1m-b16m-s4-C-e-g.json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   nlohmann::json job = nlohmann::json::parse(json.out);
   EXPECT_EQ(job["engine"], "ior-import");
@@ -187,7 +183,7 @@ TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {
   EXPECT_EQ(StoredJobCount(), 2);
 
   // Stored: job show prints the same record.
-  CommandResult shown = Ftactl({"-o", "json", "job", "show", job["id"].get<std::string>()});
+  CommandResult shown = hostd_->Ftactl({"-o", "json", "job", "show", job["id"].get<std::string>()});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_EQ(nlohmann::json::parse(shown.out)["source"], kFixtures + "posix-nn-np2-t1m-b16m-s4-C-e-g.json");
 }
@@ -196,12 +192,12 @@ TEST_F(IorEngineTest, TruncatedOrFailedOutputsAreRefusedAndNothingIsStored) {
   std::string text = ReadAll(kFixtures + "posix-nn-np2-t1m-b64m-i3.txt");
   std::string truncated = root_.path() + "/truncated.txt";
   std::ofstream(truncated) << text.substr(0, text.find("Summary of all tests:"));
-  CommandResult cut = Ftactl({"results", "import", truncated});
+  CommandResult cut = hostd_->Ftactl({"results", "import", truncated});
   EXPECT_EQ(cut.exit_code, 1);
   EXPECT_THAT(cut.err, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(cut.err, HasSubstr(truncated + ": line 40: output ends inside the Results table"));
 
-  CommandResult failed = Ftactl({"results", "import", kFixtures + "fail-nonexistent-dir.json"});
+  CommandResult failed = hostd_->Ftactl({"results", "import", kFixtures + "fail-nonexistent-dir.json"});
   EXPECT_EQ(failed.exit_code, 1);
   EXPECT_THAT(failed.err, HasSubstr("records a failed IOR run"));
   EXPECT_THAT(failed.err, HasSubstr("ERROR: open64("));

@@ -31,22 +31,11 @@ class ReconcileTest : public ::testing::Test {
       kill(stray_, SIGKILL);
       waitpid(stray_, nullptr, 0);
     }
-    auto context = ContextWithDeadline(60);
-    fta::v1::ReleaseFtasRequest release;
-    release.set_all(true);
-    fta::v1::ReleaseFtasResponse released;
-    (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+    hostd_->ReleaseAll();
     if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
     hostd_->Stop();
   }
 
-  nlohmann::json Ftactl(const std::vector<std::string>& verb) {
-    std::vector<std::string> argv = {FtactlBinary(), "--host", hostd_->control_target(), "-o", "json"};
-    argv.insert(argv.end(), verb.begin(), verb.end());
-    CommandResult result = RunCommand(argv);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return nlohmann::json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  }
 
   TempDir root_;
   std::unique_ptr<HostdProcess> hostd_;
@@ -77,7 +66,7 @@ TEST_F(ReconcileTest, StrayAgentOnTheDaemonsEndpointIsStoppedAndRecorded) {
   ASSERT_EQ(waitpid(stray_, &status, 0), stray_);  // returns once the reconcile stopped it
   stray_ = -1;
 
-  nlohmann::json listed = Ftactl({"fta", "list", "--all"});
+  nlohmann::json listed = hostd_->FtactlJson({"fta", "list", "--all"});
   bool recorded = false;
   for (const auto& fta : listed["ftas"]) {
     if (fta["id"] != "fta-77") continue;
@@ -89,7 +78,7 @@ TEST_F(ReconcileTest, StrayAgentOnTheDaemonsEndpointIsStoppedAndRecorded) {
   EXPECT_NE(hostd_->log().find("reconcile: fta-77"), std::string::npos);
 
   // The daemon's own FTA is untouched and still answers.
-  nlohmann::json shown = Ftactl({"vm", "show", allocated.ftas(0).id()});
+  nlohmann::json shown = hostd_->FtactlJson({"vm", "show", allocated.ftas(0).id()});
   EXPECT_EQ(shown["state"], "ready") << shown.dump();
 }
 

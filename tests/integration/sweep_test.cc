@@ -75,7 +75,7 @@ class SweepTest : public ::testing::Test {
     ASSERT_TRUE(hostd_->Start());
     data_dir_ = root_->path() + "/data";
     std::filesystem::create_directories(data_dir_);
-    result_ = new CommandResult(RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "sweep", "--vms",
+    result_ = new CommandResult(hostd_->Ftactl({"sweep", "--vms",
                                             "1..3", "-t", "64k,1m", "-b", "8m", "-d", data_dir_, "--native", "-o",
                                             "json"}));
   }
@@ -91,11 +91,6 @@ class SweepTest : public ::testing::Test {
     if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
   }
 
-  static CommandResult Ftactl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {FtactlBinary(), "--host", hostd_->control_target()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv);
-  }
 
   static json Sweep() {
     EXPECT_EQ(result_->exit_code, 0) << result_->err;
@@ -148,7 +143,7 @@ TEST_F(SweepTest, EveryPointIsStoredWithItsJobAndSnapshot) {
   // The jobs are real jobs: `job show` knows them, with the FTAs they ran on.
   // Step 2 is N = 2 FTAs for 64k (after native 1 rank and N = 1).
   ASSERT_EQ(sweep["runs"][2]["target"], "fta");
-  CommandResult job = Ftactl({"job", "show", sweep["runs"][2]["job_id"], "-o", "json"});
+  CommandResult job = hostd_->Ftactl({"job", "show", sweep["runs"][2]["job_id"], "-o", "json"});
   ASSERT_EQ(job.exit_code, 0) << job.err;
   json job_json = json::parse(job.out);
   EXPECT_EQ(job_json["agents"].size(), 2u);
@@ -185,15 +180,15 @@ TEST_F(SweepTest, SummaryPerTransferSizeRelatesToNative) {
     int saturation = transfer["write_saturation_n"];
     EXPECT_TRUE(saturation == 0 || (saturation >= 1 && saturation <= 2)) << saturation;
   }
-  CommandResult shown = Ftactl({"sweep", "show", sweep["id"]});
+  CommandResult shown = hostd_->Ftactl({"sweep", "show", sweep["id"]});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("SUMMARY -t 64k -b 8m"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("saturation"), std::string::npos);
-  CommandResult listed = Ftactl({"sweep", "list"});
+  CommandResult listed = hostd_->Ftactl({"sweep", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(sweep["id"].get<std::string>()), std::string::npos) << listed.out;
   // `results list`, the verb's old name, stays for scripts.
-  CommandResult alias = Ftactl({"results", "list"});
+  CommandResult alias = hostd_->Ftactl({"results", "list"});
   ASSERT_EQ(alias.exit_code, 0) << alias.err;
   EXPECT_EQ(alias.out, listed.out);
 }
@@ -201,7 +196,7 @@ TEST_F(SweepTest, SummaryPerTransferSizeRelatesToNative) {
 TEST_F(SweepTest, ExportAsCsvAndJson) {
   json sweep = Sweep();
   std::string id = sweep["id"];
-  CommandResult csv = Ftactl({"sweep", "export", id, "--format", "csv"});
+  CommandResult csv = hostd_->Ftactl({"sweep", "export", id, "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   std::vector<std::string> lines;
   std::stringstream stream(csv.out);
@@ -216,17 +211,17 @@ TEST_F(SweepTest, ExportAsCsvAndJson) {
   EXPECT_EQ(native_single, 4);  // 2 sizes x write/read
 
   std::string file = root_->path() + "/export.json";
-  CommandResult exported = Ftactl({"results", "export", id, "--format", "json", "--file", file});
+  CommandResult exported = hostd_->Ftactl({"results", "export", id, "--format", "json", "--file", file});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   json from_file = json::parse(ReadFile(file));
   EXPECT_EQ(from_file["id"], id);
   EXPECT_EQ(from_file["points"].size(), 24u);
   EXPECT_EQ(from_file["summary"], sweep["summary"]);
 
-  CommandResult compared = Ftactl({"sweep", "compare", id, id});
+  CommandResult compared = hostd_->Ftactl({"sweep", "compare", id, id});
   ASSERT_EQ(compared.exit_code, 0) << compared.err;
   EXPECT_NE(compared.out.find("+0.0%"), std::string::npos) << compared.out;
-  CommandResult missing = Ftactl({"results", "export", "sweep-999"});
+  CommandResult missing = hostd_->Ftactl({"results", "export", "sweep-999"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("NOT_FOUND"), std::string::npos) << missing.err;
 }
@@ -234,7 +229,7 @@ TEST_F(SweepTest, ExportAsCsvAndJson) {
 TEST_F(SweepTest, ReportDrawsOneLinePerTransferSizePlusNative) {
   json sweep = Sweep();
   std::string out = root_->path() + "/report";
-  CommandResult report = Ftactl({"report", sweep["id"], "--out", out});
+  CommandResult report = hostd_->Ftactl({"report", sweep["id"], "--out", out});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   for (const char* phase : {"write", "read"}) {
     std::string svg = ReadFile(out + "/" + phase + ".svg");
@@ -263,7 +258,7 @@ TEST_F(SweepTest, ReportPageRendersInHeadlessChromium) {
                     "which this machine could not get";
   }
   std::string out = root_->path() + "/report-chromium";
-  CommandResult report = Ftactl({"report", sweep["id"], "--out", out});
+  CommandResult report = hostd_->Ftactl({"report", sweep["id"], "--out", out});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   TempDir profile;
   std::string png = out + "/report.png";
@@ -296,11 +291,11 @@ TEST_F(SweepTest, BadSweepsAreRefusedNamingTheFlagAndTheDaemonKeepsServing) {
       {{"sweep", "resume", "sweep-404"}, 1, "NOT_FOUND"},
   };
   for (const Case& c : cases) {
-    CommandResult result = Ftactl(c.args);
+    CommandResult result = hostd_->Ftactl(c.args);
     EXPECT_EQ(result.exit_code, c.exit_code) << c.args[1] << " " << result.err;
     EXPECT_NE(result.err.find(c.message), std::string::npos) << result.err;
   }
-  CommandResult listed = Ftactl({"results", "list", "-o", "json"});
+  CommandResult listed = hostd_->Ftactl({"results", "list", "-o", "json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_EQ(json::parse(listed.out)["sweeps"].size(), 1u);  // nothing was created by the refused ones
 }

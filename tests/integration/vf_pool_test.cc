@@ -67,11 +67,7 @@ class VfPoolTest : public ::testing::Test {
 
   void TearDown() override {
     if (hostd_) {
-      auto context = ContextWithDeadline(60);
-      fta::v1::ReleaseFtasRequest release;
-      release.set_all(true);
-      fta::v1::ReleaseFtasResponse released;
-      (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+      hostd_->ReleaseAll();
       hostd_->Stop();
     }
     std::vector<int64_t> pids;
@@ -81,18 +77,11 @@ class VfPoolTest : public ::testing::Test {
 
   std::string db() const { return root_.path() + "/state/fta-hostd.db"; }
 
-  nlohmann::json Ftactl(const std::vector<std::string>& verb) {
-    std::vector<std::string> argv = {FtactlBinary(), "--host", hostd_->control_target(), "-o", "json"};
-    argv.insert(argv.end(), verb.begin(), verb.end());
-    CommandResult result = RunCommand(argv);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return nlohmann::json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  }
 
   // VF address -> owner FTA ("" when free), from `ftactl vf list`.
   std::map<std::string, std::string> Owners() {
     std::map<std::string, std::string> owners;
-    nlohmann::json listed = Ftactl({"vf", "list"});  // outlives the loop
+    nlohmann::json listed = hostd_->FtactlJson({"vf", "list"});  // outlives the loop
     for (const auto& vf : listed["vfs"]) {
       owners[vf["pci_address"].get<std::string>()] = vf["owner_fta"].get<std::string>();
     }
@@ -100,11 +89,8 @@ class VfPoolTest : public ::testing::Test {
   }
 
   std::vector<fta::v1::Fta> Allocate(int count) {
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(count);
     fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(120);
-    grpc::Status status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
+    grpc::Status status = hostd_->Allocate(count, &response);
     EXPECT_TRUE(status.ok()) << status.error_message() << hostd_->log();
     return {response.ftas().begin(), response.ftas().end()};
   }
@@ -150,7 +136,7 @@ class VfPoolTest : public ::testing::Test {
 };
 
 TEST_F(VfPoolTest, VfListShowsEveryVfWithItsFields) {
-  nlohmann::json listed = Ftactl({"vf", "list"});
+  nlohmann::json listed = hostd_->FtactlJson({"vf", "list"});
   ASSERT_TRUE(listed.is_object()) << listed;
   ASSERT_EQ(listed["vfs"].size(), 12u) << listed.dump(2);
   EXPECT_EQ(listed["sysfs_root"], sys_);
@@ -186,7 +172,7 @@ TEST_F(VfPoolTest, VfListShowsEveryVfWithItsFields) {
   EXPECT_EQ(mlx4["managed"], false);
   EXPECT_EQ(mlx4["pf_ib_device"], "mlx4_0");
 
-  nlohmann::json host = Ftactl({"host", "show"});
+  nlohmann::json host = hostd_->FtactlJson({"host", "show"});
   EXPECT_EQ(host["vfs_managed"], 8);
   EXPECT_EQ(host["vfs_free"], 6);
   EXPECT_EQ(host["vfs_used"], 0);
@@ -195,11 +181,11 @@ TEST_F(VfPoolTest, VfListShowsEveryVfWithItsFields) {
   EXPECT_EQ(host["pfs"][1]["ports"][0]["rate"], "56 Gb/sec (4X FDR)");
   EXPECT_EQ(host["pfs"][1]["managed"], false);
 
-  CommandResult table = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "vf", "list"});
+  CommandResult table = hostd_->Ftactl({"vf", "list"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("0000:03:00.1"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("8 VF(s) managed on 1 PF(s)"), std::string::npos) << table.out;
-  CommandResult shown = RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "host", "show"});
+  CommandResult shown = hostd_->Ftactl({"host", "show"});
   EXPECT_NE(shown.out.find("Physical functions:"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("0 used, 6 free of 8 managed"), std::string::npos) << shown.out;
 }
@@ -218,11 +204,8 @@ TEST_F(VfPoolTest, AllocateGivesEachFtaItsOwnVfAndReleaseReturnsIt) {
   ExpectPoolConsistent();
 
   // 3 more fit, 4 do not: refused whole, nothing started.
-  fta::v1::AllocateFtasRequest request;
-  request.set_count(4);
   fta::v1::AllocateFtasResponse response;
-  auto context = ContextWithDeadline(60);
-  grpc::Status refused = hostd_->ftas().AllocateFtas(context.get(), request, &response);
+  grpc::Status refused = hostd_->Allocate(4, &response, fta::v1::FTA_KIND_UNSPECIFIED, 60);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(refused.error_message().find("3 VF(s) are free"), std::string::npos) << refused.error_message();
   EXPECT_EQ(ActiveFtas().size(), 3u);
@@ -233,7 +216,7 @@ TEST_F(VfPoolTest, AllocateGivesEachFtaItsOwnVfAndReleaseReturnsIt) {
   auto release_context = ContextWithDeadline(60);
   ASSERT_TRUE(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released).ok());
   EXPECT_EQ(Owners()[ftas[1].vf()], "");
-  nlohmann::json host = Ftactl({"host", "show"});
+  nlohmann::json host = hostd_->FtactlJson({"host", "show"});
   EXPECT_EQ(host["vfs_used"], 2);
   EXPECT_EQ(host["vfs_free"], 4);
   ExpectPoolConsistent();
@@ -245,7 +228,7 @@ TEST_F(VfPoolTest, AllocateGivesEachFtaItsOwnVfAndReleaseReturnsIt) {
 TEST_F(VfPoolTest, SweepRunsRecordThePfAndLinkOfTheirVfs) {
   std::string data = root_.path() + "/data";
   std::filesystem::create_directories(data);
-  nlohmann::json sweep = Ftactl({"sweep", "--vms", "1..2", "-t", "64k", "-b", "1m", "-d", data});
+  nlohmann::json sweep = hostd_->FtactlJson({"sweep", "--vms", "1..2", "-t", "64k", "-b", "1m", "-d", data});
   ASSERT_EQ(sweep["state"], "completed") << sweep.dump(2);
   ASSERT_EQ(sweep["runs"].size(), 2u);
   for (const auto& run : sweep["runs"]) {
@@ -269,7 +252,7 @@ TEST_F(VfPoolTest, JobPhasesRecordTheLinkBehindTheirVfsAndCrossCheckTheBytes) {
   ASSERT_EQ(ftas.size(), 2u);
   std::string data = root_.path() + "/data";
   std::filesystem::create_directories(data);
-  nlohmann::json job = Ftactl({"ior", "run", "--on", "all", "-t", "64k", "-b", "1m", "-d", data, "-w", "-r"});
+  nlohmann::json job = hostd_->FtactlJson({"ior", "run", "--on", "all", "-t", "64k", "-b", "1m", "-d", data, "-w", "-r"});
   ASSERT_EQ(job["state"], "completed") << job.dump(2);
   ASSERT_EQ(job["aggregates"].size(), 2u) << job.dump(2);
   for (const auto& aggregate : job["aggregates"]) {
@@ -287,7 +270,7 @@ TEST_F(VfPoolTest, JobPhasesRecordTheLinkBehindTheirVfsAndCrossCheckTheBytes) {
   }
   // ftactl job show prints them.
   CommandResult shown =
-      RunCommand({FtactlBinary(), "--host", hostd_->control_target(), "job", "show", job["id"].get<std::string>()});
+      hostd_->Ftactl({"job", "show", job["id"].get<std::string>()});
   EXPECT_NE(shown.out.find("IB LINKS"), std::string::npos) << shown.out;
   // Stored: the same rows after the fact.
   EXPECT_EQ(Query(db(), "SELECT ib_port FROM phase_links WHERE job_id = '" + job["id"].get<std::string>() + "'")
@@ -355,7 +338,7 @@ TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   ASSERT_TRUE(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released).ok());
   for (const auto& [vf, owner] : Owners()) EXPECT_EQ(owner, "") << vf;
   EXPECT_TRUE(Query(db(), "SELECT vf FROM vf_assignments").empty());
-  nlohmann::json host = Ftactl({"host", "show"});
+  nlohmann::json host = hostd_->FtactlJson({"host", "show"});
   EXPECT_EQ(host["vfs_used"], 0);
   EXPECT_EQ(host["vfs_free"], 4);  // 8 managed - 2 unusable - 2 vanished
 }

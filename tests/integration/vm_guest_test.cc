@@ -89,7 +89,7 @@ class VmGuestTest : public ::testing::Test {
 
   void TearDown() override {
     if (hostd_) {
-      (void)ReleaseFtas(hostd_->ftas(), {});
+      hostd_->ReleaseAll(120);
       if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
       hostd_->Stop();
     }

@@ -2,3 +2,7 @@
 fta_test(agent_session_test LABEL unit
   SOURCES agent_session_test.cc
   DEPS fta_agent_lib GTest::gmock)
+
+fta_test(job_part_test LABEL unit
+  SOURCES job_part_test.cc
+  DEPS fta_agent_lib GTest::gmock)

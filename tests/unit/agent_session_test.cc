@@ -23,6 +23,7 @@
 #include "lib/agent/agent_identity.h"
 #include "lib/agent/job_part.h"
 #include "lib/core/clock.h"
+#include "lib/ior/resolved_params.h"
 
 namespace fta::agent {
 namespace {
@@ -168,18 +169,20 @@ class AgentSessionTest : public ::testing::Test {
     v1::HostMessage message;
     v1::JobPart* part = message.mutable_part();
     part->set_job_id(job_id);
-    part->mutable_spec()->set_directory(directory);
-    part->mutable_spec()->set_segments(segments);
+    ior::IorParams params;
+    params.directory = directory;
+    params.segments = static_cast<uint64_t>(segments);
+    params.transfer_size = static_cast<uint64_t>(transfer);
+    params.block_size = static_cast<uint64_t>(block);
+    *part->mutable_params() = ior::EncodeParams(params, fta::v1::ENGINE_BUILTIN);
     part->add_ranks(0);
     part->set_total_ranks(1);
     part->set_sample_interval_ms(sample_ms);
-    part->set_transfer_size_bytes(transfer);
-    part->set_block_size_bytes(block);
     part->set_signature(42);
     return message;
   }
 
-  v1::HostMessage Go(const std::string& job_id, v1::Phase phase, int64_t start_at_ns) {
+  v1::HostMessage Go(const std::string& job_id, fta::v1::Phase phase, int64_t start_at_ns) {
     v1::HostMessage message;
     message.mutable_go()->set_job_id(job_id);
     message.mutable_go()->set_iteration(0);
@@ -189,7 +192,7 @@ class AgentSessionTest : public ::testing::Test {
   }
 
   // Sum of the bytes sampled for one phase of a job so far.
-  int64_t SampledBytes(const std::string& job_id, v1::Phase phase) {
+  int64_t SampledBytes(const std::string& job_id, fta::v1::Phase phase) {
     int64_t bytes = 0;
     for (const v1::AgentMessage& m : gateway().Received()) {
       if (m.has_sample() && m.sample().job_id() == job_id && m.sample().phase() == phase) {
@@ -245,14 +248,14 @@ TEST_F(AgentSessionTest, WriteReadRemoveRoundTrip) {
 
   // A start time in the future: nothing may be opened before it.
   const int64_t start_at = clock_.NowUnixNanos() + 50'000'000;
-  gateway().Send(Go("job-rw", v1::PHASE_WRITE, start_at));
+  gateway().Send(Go("job-rw", fta::v1::PHASE_WRITE, start_at));
   std::optional<v1::AgentMessage> write = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
   ASSERT_TRUE(write.has_value());
   ASSERT_EQ(write->phase_done().ranks_size(), 1);
-  const v1::RankPhaseResult& w = write->phase_done().ranks(0);
+  const fta::v1::RankPhaseResult& w = write->phase_done().ranks(0);
   EXPECT_EQ(w.fta_id(), kFtaId);
   EXPECT_EQ(w.rank(), 0);
-  EXPECT_EQ(w.phase(), v1::PHASE_WRITE);
+  EXPECT_EQ(w.phase(), fta::v1::PHASE_WRITE);
   EXPECT_EQ(w.bytes(), kSegments * kBlock);
   EXPECT_EQ(w.ops(), kSegments * kBlock / kTransfer);
   EXPECT_GE(w.open_start_ns(), start_at);
@@ -262,28 +265,28 @@ TEST_F(AgentSessionTest, WriteReadRemoveRoundTrip) {
   EXPECT_LE(w.xfer_end_ns(), w.close_start_ns());
   EXPECT_LE(w.close_start_ns(), w.close_end_ns());
   // Samples precede PhaseDone on the stream and account for every byte.
-  EXPECT_EQ(SampledBytes("job-rw", v1::PHASE_WRITE), kSegments * kBlock);
+  EXPECT_EQ(SampledBytes("job-rw", fta::v1::PHASE_WRITE), kSegments * kBlock);
   ASSERT_TRUE(std::filesystem::exists(file));
   EXPECT_EQ(std::filesystem::file_size(file), static_cast<uintmax_t>(kSegments * kBlock));
 
-  gateway().Send(Go("job-rw", v1::PHASE_READ, clock_.NowUnixNanos()));
+  gateway().Send(Go("job-rw", fta::v1::PHASE_READ, clock_.NowUnixNanos()));
   std::optional<v1::AgentMessage> read = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
   ASSERT_TRUE(read.has_value());
   ASSERT_EQ(read->phase_done().ranks_size(), 1);
-  const v1::RankPhaseResult& r = read->phase_done().ranks(0);
-  EXPECT_EQ(r.phase(), v1::PHASE_READ);
+  const fta::v1::RankPhaseResult& r = read->phase_done().ranks(0);
+  EXPECT_EQ(r.phase(), fta::v1::PHASE_READ);
   EXPECT_EQ(r.bytes(), kSegments * kBlock);
   EXPECT_LE(r.open_start_ns(), r.xfer_start_ns());
   EXPECT_LE(r.xfer_start_ns(), r.xfer_end_ns());
   EXPECT_LE(r.xfer_end_ns(), r.close_end_ns());
-  EXPECT_EQ(SampledBytes("job-rw", v1::PHASE_READ), kSegments * kBlock);
+  EXPECT_EQ(SampledBytes("job-rw", fta::v1::PHASE_READ), kSegments * kBlock);
 
-  gateway().Send(Go("job-rw", v1::PHASE_REMOVE, clock_.NowUnixNanos()));
+  gateway().Send(Go("job-rw", fta::v1::PHASE_REMOVE, clock_.NowUnixNanos()));
   std::optional<v1::AgentMessage> removed = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
   ASSERT_TRUE(removed.has_value());
   ASSERT_EQ(removed->phase_done().ranks_size(), 1);
-  const v1::RankPhaseResult& rm = removed->phase_done().ranks(0);
-  EXPECT_EQ(rm.phase(), v1::PHASE_REMOVE);
+  const fta::v1::RankPhaseResult& rm = removed->phase_done().ranks(0);
+  EXPECT_EQ(rm.phase(), fta::v1::PHASE_REMOVE);
   EXPECT_EQ(rm.bytes(), 0);
   EXPECT_LE(rm.open_start_ns(), rm.close_end_ns());
   EXPECT_FALSE(std::filesystem::exists(file));
@@ -297,7 +300,7 @@ TEST_F(AgentSessionTest, CancelStopsLongWriteWithoutPhaseDone) {
   constexpr int64_t kSegments = 10'000'000;  // 640 GB: cannot finish before the cancel
   gateway().Send(Part("job-long", data_dir_, kTransfer, kTransfer, kSegments, 50));
   ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-long").has_value());
-  gateway().Send(Go("job-long", v1::PHASE_WRITE, clock_.NowUnixNanos()));
+  gateway().Send(Go("job-long", fta::v1::PHASE_WRITE, clock_.NowUnixNanos()));
   ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kSample, "job-long").has_value());
 
   v1::HostMessage cancel;
@@ -325,12 +328,12 @@ TEST_F(AgentSessionTest, RankFailureReportsPhaseIterationAndEngineError) {
   StartAgent();
   gateway().Send(Part("job-noread", data_dir_, 65536, 65536, 1, 100));
   ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-noread").has_value());
-  v1::HostMessage go = Go("job-noread", v1::PHASE_READ, clock_.NowUnixNanos());
+  v1::HostMessage go = Go("job-noread", fta::v1::PHASE_READ, clock_.NowUnixNanos());
   go.mutable_go()->set_iteration(3);
   gateway().Send(go);  // nothing was written: the open fails
   std::optional<v1::AgentMessage> failed = gateway().Expect(v1::AgentMessage::kFailed, "job-noread");
   ASSERT_TRUE(failed.has_value());
-  EXPECT_EQ(failed->failed().phase(), v1::PHASE_READ);
+  EXPECT_EQ(failed->failed().phase(), fta::v1::PHASE_READ);
   EXPECT_EQ(failed->failed().iteration(), 3);
   EXPECT_THAT(failed->failed().message(), HasSubstr("testfile.00000000"));
 }
@@ -339,7 +342,7 @@ TEST_F(AgentSessionTest, CancelInterruptsWaitForStartTime) {
   StartAgent();
   gateway().Send(Part("job-later", data_dir_, 65536, 65536, 1, 100));
   ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-later").has_value());
-  gateway().Send(Go("job-later", v1::PHASE_WRITE, clock_.NowUnixNanos() + 3600 * int64_t{1'000'000'000}));
+  gateway().Send(Go("job-later", fta::v1::PHASE_WRITE, clock_.NowUnixNanos() + 3600 * int64_t{1'000'000'000}));
   v1::HostMessage cancel;
   cancel.mutable_cancel()->set_job_id("job-later");
   gateway().Send(cancel);
@@ -382,38 +385,6 @@ TEST_F(AgentSessionTest, ReconnectsAndSaysHelloAfterServerRestart) {
   // The new stream is fully live: jobs work on it.
   gateway().Send(Part("job-after", data_dir_, 65536, 65536, 1, 100));
   EXPECT_TRUE(gateway().Expect(v1::AgentMessage::kReady, "job-after").has_value());
-}
-
-TEST(JobPartTest, DefaultsFollowIor) {
-  char pattern[] = "/tmp/fta-agent-plan-XXXXXX";
-  ASSERT_NE(mkdtemp(pattern), nullptr);
-  v1::JobPart part;
-  part.mutable_spec()->set_directory(pattern);
-  part.add_ranks(2);
-  part.set_total_ranks(4);
-  part.set_transfer_size_bytes(65536);
-  part.set_block_size_bytes(1 << 20);
-  absl::StatusOr<PartPlan> plan = PlanFromJobPart(part);
-  ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_EQ(plan->params.segments, 1u);
-  EXPECT_EQ(plan->params.iterations, 1u);
-  EXPECT_EQ(plan->params.task_offset, 1u);
-  EXPECT_TRUE(plan->params.write);
-  EXPECT_TRUE(plan->params.read);
-  EXPECT_EQ(plan->params.file_name, "testfile");
-  EXPECT_EQ(plan->sample_interval, kDefaultSampleInterval);
-  EXPECT_EQ(plan->ranks, std::vector<int>{2});
-  EXPECT_EQ(plan->params.tasks_per_node, 1u);
-  part.add_ranks(3);  // two ranks on this agent: -C moves two ranks per node
-  EXPECT_EQ(PlanFromJobPart(part)->params.tasks_per_node, 2u);
-  part.mutable_ranks()->RemoveLast();
-
-  part.set_ranks(0, 4);
-  EXPECT_THAT(PlanFromJobPart(part).status().message(), HasSubstr("rank 4"));
-  part.set_ranks(0, 2);
-  part.set_transfer_size_bytes(3);
-  EXPECT_FALSE(PlanFromJobPart(part).ok());
-  std::filesystem::remove_all(pattern);
 }
 
 TEST(AgentIdentityTest, FlagsAreValidated) {

@@ -1,5 +1,6 @@
 #include "lib/ior/ior_params.h"
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -42,38 +43,12 @@ TEST(Validate, AcceptsPosterConfiguration) {
   EXPECT_FALSE(Validate(params).ok());
 }
 
-TEST(Validate, RejectsZeroTransferSize) {
-  IorParams params = ValidParams();
-  params.transfer_size = 0;
-  ExpectRejected(params, "-t", "greater than 0");
-}
-
 TEST(Validate, RejectsTransferSizeNotMultipleOf8) {
   IorParams params = ValidParams();
   params.transfer_size = 100;
   params.block_size = 1000;
   absl::Status status = Validate(params);
   EXPECT_EQ(status.message(), "-t: transfer size must be a multiple of 8 bytes, got 100");
-}
-
-TEST(Validate, RejectsZeroBlockSize) {
-  IorParams params = ValidParams();
-  params.block_size = 0;
-  ExpectRejected(params, "-b", "greater than 0");
-}
-
-TEST(Validate, RejectsBlockSizeNotMultipleOf8) {
-  IorParams params = ValidParams();
-  params.transfer_size = 8;
-  params.block_size = 1004;
-  ExpectRejected(params, "-b", "multiple of 8 bytes, got 1004");
-}
-
-TEST(Validate, RejectsBlockSmallerThanTransfer) {
-  IorParams params = ValidParams();
-  params.transfer_size = 1 << 20;
-  params.block_size = 64 << 10;
-  ExpectRejected(params, "-b", "block size 64k is smaller than transfer size 1m");
 }
 
 TEST(Validate, RejectsBlockNotMultipleOfTransfer) {
@@ -113,13 +88,6 @@ TEST(Validate, RejectsIterationsOutOfRange) {
   EXPECT_TRUE(Validate(params).ok());
 }
 
-TEST(Validate, RejectsNeitherWriteNorRead) {
-  IorParams params = ValidParams();
-  params.write = false;
-  params.read = false;
-  ExpectRejected(params, "-w/-r", "at least one");
-}
-
 TEST(Validate, AcceptsOnlyWriteOrOnlyRead) {
   IorParams params = ValidParams();
   params.read = false;
@@ -127,12 +95,6 @@ TEST(Validate, AcceptsOnlyWriteOrOnlyRead) {
   params.read = true;
   params.write = false;
   EXPECT_TRUE(Validate(params).ok());
-}
-
-TEST(Validate, RejectsZeroTaskOffset) {
-  IorParams params = ValidParams();
-  params.task_offset = 0;
-  ExpectRejected(params, "-Q", "at least 1");
 }
 
 TEST(Validate, RejectsPerRankSizeAbove1PiB) {
@@ -145,36 +107,38 @@ TEST(Validate, RejectsPerRankSizeAbove1PiB) {
   EXPECT_TRUE(Validate(params).ok());
 }
 
-TEST(Validate, RejectsPerRankSizeThatOverflows64Bits) {
-  IorParams params = ValidParams();
-  params.transfer_size = 1 << 20;
-  params.block_size = 1ull << 40;
-  params.segments = kMaxSegments;  // 2^40 * 1e9 overflows uint64
-  ExpectRejected(params, "-s/-b", "per-rank size");
-}
-
-TEST(Validate, RejectsEmptyDirectory) {
-  IorParams params = ValidParams();
-  params.directory = "";
-  ExpectRejected(params, "directory", "empty");
-}
-
-TEST(Validate, RejectsRelativeDirectory) {
-  IorParams params = ValidParams();
-  params.directory = "scratch/ior";
-  ExpectRejected(params, "directory", "absolute");
-}
-
-TEST(Validate, RejectsEmptyFileName) {
-  IorParams params = ValidParams();
-  params.file_name = "";
-  ExpectRejected(params, "file name", "empty");
-}
-
-TEST(Validate, RejectsFileNameWithSlash) {
-  IorParams params = ValidParams();
-  params.file_name = "sub/testfile";
-  ExpectRejected(params, "file name", "'/'");
+// One wrong choice each, on otherwise valid parameters.
+TEST(Validate, RejectsEachBadChoiceNamingItsOption) {
+  struct Case {
+    const char* name;
+    std::function<void(IorParams&)> change;
+    const char* option;
+    const char* detail;
+  };
+  const Case cases[] = {
+      {"zero transfer", [](IorParams& p) { p.transfer_size = 0; }, "-t", "greater than 0"},
+      {"zero block", [](IorParams& p) { p.block_size = 0; }, "-b", "greater than 0"},
+      {"block not a multiple of 8", [](IorParams& p) { p.transfer_size = 8, p.block_size = 1004; }, "-b",
+       "multiple of 8 bytes, got 1004"},
+      {"block below transfer", [](IorParams& p) { p.transfer_size = 1 << 20, p.block_size = 64 << 10; }, "-b",
+       "block size 64k is smaller than transfer size 1m"},
+      {"neither -w nor -r", [](IorParams& p) { p.write = false, p.read = false; }, "-w/-r", "at least one"},
+      {"zero task offset", [](IorParams& p) { p.task_offset = 0; }, "-Q", "at least 1"},
+      // 2^40 * 1e9 overflows uint64
+      {"per-rank size overflows",
+       [](IorParams& p) { p.transfer_size = 1 << 20, p.block_size = 1ull << 40, p.segments = kMaxSegments; },
+       "-s/-b", "per-rank size"},
+      {"empty directory", [](IorParams& p) { p.directory = ""; }, "directory", "empty"},
+      {"relative directory", [](IorParams& p) { p.directory = "scratch/ior"; }, "directory", "absolute"},
+      {"empty file name", [](IorParams& p) { p.file_name = ""; }, "file name", "empty"},
+      {"file name with a slash", [](IorParams& p) { p.file_name = "sub/testfile"; }, "file name", "'/'"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    IorParams params = ValidParams();
+    c.change(params);
+    ExpectRejected(params, c.option, c.detail);
+  }
 }
 
 TEST(RankFilePath, AppendsRankWithEightDigits) {

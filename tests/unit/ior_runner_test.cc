@@ -55,7 +55,7 @@ class IorRunnerTest : public ::testing::Test {
 
 TEST_F(IorRunnerTest, WriteArgvIsBuiltFromTheSpec) {
   params_.fsync = true;
-  std::vector<std::string> args = IorPhaseArgs(params_, 3, 4, v1::PHASE_WRITE, "/s/summary.json");
+  std::vector<std::string> args = IorPhaseArgs(params_, 3, 4, fta::v1::PHASE_WRITE, "/s/summary.json");
   EXPECT_THAT(args, ElementsAre("-a", "POSIX", "-F", "-w", "-t", "65536", "-b", "262144", "-s", "2", "-i", "1", "-k",
                                 "-e", "-o", dir_ + "/testfile.00000003", "-O",
                                 "summaryFormat=JSON,summaryFile=/s/summary.json"));
@@ -64,13 +64,13 @@ TEST_F(IorRunnerTest, WriteArgvIsBuiltFromTheSpec) {
 TEST_F(IorRunnerTest, ReorderedReadUsesTheShiftedRanksFile) {
   params_.reorder_tasks = true;
   params_.task_offset = 1;
-  std::vector<std::string> args = IorPhaseArgs(params_, 3, 4, v1::PHASE_READ, "/s/summary.json");
+  std::vector<std::string> args = IorPhaseArgs(params_, 3, 4, fta::v1::PHASE_READ, "/s/summary.json");
   EXPECT_THAT(args, ::testing::Contains("-E"));
   EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000000"));  // (3 + 1) % 4
   EXPECT_THAT(args, ::testing::Not(::testing::Contains("-e")));
   // Two ranks per agent: the reader moves one agent (two ranks) over.
   params_.tasks_per_node = 2;
-  args = IorPhaseArgs(params_, 3, 4, v1::PHASE_READ, "/s/summary.json");
+  args = IorPhaseArgs(params_, 3, 4, fta::v1::PHASE_READ, "/s/summary.json");
   EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000001"));  // (3 + 1 x 2) % 4
 }
 

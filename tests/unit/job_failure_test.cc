@@ -14,7 +14,7 @@ using JobFailureTest = CoordinatorFixture;
 TEST_F(JobFailureTest, AnAgentLostMidPhaseFailsTheJobAndTheOthersAreCancelled) {
   hostd::JobCoordinator::Started started;
   const std::string job = StartReady(&started);
-  fta::v1::Go go = NextGo("fta-1");
+  fta::agent::v1::Go go = NextGo("fta-1");
   NextGo("fta-2");
   PhaseDone(job, "fta-1", 0, go);
   links_.Lose(job, "fta-2", "stream closed");
@@ -31,11 +31,11 @@ TEST_F(JobFailureTest, AnAgentLostMidPhaseFailsTheJobAndTheOthersAreCancelled) {
 TEST_F(JobFailureTest, AFailureAfterAMeasuredPhaseKeepsItAsPartial) {
   hostd::JobCoordinator::Started started;
   const std::string job = StartReady(&started, /*read=*/true);
-  fta::v1::Go write1 = NextGo("fta-1");
-  fta::v1::Go write2 = NextGo("fta-2");
+  fta::agent::v1::Go write1 = NextGo("fta-1");
+  fta::agent::v1::Go write2 = NextGo("fta-2");
   PhaseDone(job, "fta-1", 0, write1);
   PhaseDone(job, "fta-2", 1, write2);
-  fta::v1::Go read = NextGo("fta-1");
+  fta::agent::v1::Go read = NextGo("fta-1");
   EXPECT_EQ(read.phase(), fta::v1::PHASE_READ);
   Fail(job, "fta-1", "short read");
   fta::v1::Job finished = Finished(started.events.get());

@@ -14,13 +14,22 @@ using JobProtocolTest = CoordinatorFixture;
 TEST_F(JobProtocolTest, EachAgentGetsItsRanksAndTheResolvedSizes) {
   hostd::JobCoordinator::Started started = Start(Request());
   const std::string job = started.job.id();
-  fta::v1::JobPart first = Ready(job, "fta-1");
-  fta::v1::JobPart second = Ready(job, "fta-2");
+  fta::agent::v1::JobPart first = Ready(job, "fta-1");
+  fta::agent::v1::JobPart second = Ready(job, "fta-2");
   EXPECT_THAT(first.ranks(), ::testing::ElementsAre(0));
   EXPECT_THAT(second.ranks(), ::testing::ElementsAre(1));
   EXPECT_EQ(first.total_ranks(), 2);
-  EXPECT_EQ(first.transfer_size_bytes(), 4096);
-  EXPECT_EQ(first.block_size_bytes(), 8192);
+  // Resolved by the daemon: sizes in bytes, IOR's defaults applied.
+  EXPECT_EQ(first.params().transfer_size_bytes(), 4096);
+  EXPECT_EQ(first.params().block_size_bytes(), 8192);
+  EXPECT_EQ(first.params().segments(), 1);
+  EXPECT_EQ(first.params().iterations(), 1);
+  EXPECT_EQ(first.params().task_offset(), 1);
+  EXPECT_EQ(first.params().file_name(), "testfile");
+  EXPECT_TRUE(first.params().write());
+  EXPECT_FALSE(first.params().read());
+  EXPECT_EQ(first.params().engine(), fta::v1::ENGINE_BUILTIN);
+  EXPECT_EQ(first.params().SerializeAsString(), second.params().SerializeAsString());
   EXPECT_EQ(first.signature(), second.signature());
   ASSERT_TRUE(jobs().Cancel(job).ok());
 }
@@ -45,8 +54,8 @@ TEST_F(JobProtocolTest, AnAgentMissingTheReadyDeadlineFailsTheJobAndIsNamed) {
 TEST_F(JobProtocolTest, GoCarriesOneCommonStartTimeAheadOfNow) {
   hostd::JobCoordinator::Started started;
   const std::string job = StartReady(&started);
-  fta::v1::Go first = NextGo("fta-1");
-  fta::v1::Go second = NextGo("fta-2");
+  fta::agent::v1::Go first = NextGo("fta-1");
+  fta::agent::v1::Go second = NextGo("fta-2");
   EXPECT_EQ(first.phase(), fta::v1::PHASE_WRITE);
   EXPECT_EQ(first.start_at_unix_ns(), second.start_at_unix_ns());
   EXPECT_GT(first.start_at_unix_ns(), clock_.NowUnixNanos());
@@ -63,23 +72,23 @@ TEST_F(JobProtocolTest, GoCarriesOneCommonStartTimeAheadOfNow) {
 TEST_F(JobProtocolTest, TheBarrierReleasesEveryoneOnceAllArrivedWithTheLargestCount) {
   hostd::JobCoordinator::Started started;
   const std::string job = StartReady(&started);
-  fta::v1::Go go = NextGo("fta-1");
+  fta::agent::v1::Go go = NextGo("fta-1");
   NextGo("fta-2");
   for (auto [fta_id, transfers] : {std::pair<const char*, int64_t>{"fta-1", 3}, {"fta-2", 7}}) {
-    fta::v1::AgentMessage arrive;
-    fta::v1::SyncArrive* body = arrive.mutable_sync_arrive();
+    fta::agent::v1::AgentMessage arrive;
+    fta::agent::v1::SyncArrive* body = arrive.mutable_sync_arrive();
     body->set_job_id(job);
     body->set_iteration(go.iteration());
     body->set_phase(go.phase());
-    body->set_point(fta::v1::SYNC_POINT_STONEWALL);
+    body->set_point(fta::agent::v1::SYNC_POINT_STONEWALL);
     body->set_transfers(transfers);
     links_.Reply(job, fta_id, arrive);
   }
   // A release after the first arrival alone would carry 3.
   for (const char* fta_id : {"fta-1", "fta-2"}) {
-    fta::v1::HostMessage release = links_.NextSent(fta_id);
+    fta::agent::v1::HostMessage release = links_.NextSent(fta_id);
     ASSERT_TRUE(release.has_sync_release()) << release.DebugString();
-    EXPECT_EQ(release.sync_release().point(), fta::v1::SYNC_POINT_STONEWALL);
+    EXPECT_EQ(release.sync_release().point(), fta::agent::v1::SYNC_POINT_STONEWALL);
     EXPECT_EQ(release.sync_release().transfers(), 7);
   }
   ASSERT_TRUE(jobs().Cancel(job).ok());

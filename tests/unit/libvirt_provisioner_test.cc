@@ -47,6 +47,7 @@ class LibvirtProvisionerTest : public ::testing::Test {
     options.log_dir = root_ + "/logs";
     options.guest_agent_endpoint = "10.0.2.2:7070";
     options.planner = &planner_;
+    options.clock = &clock_;
     return options;
   }
 
@@ -55,6 +56,8 @@ class LibvirtProvisionerTest : public ::testing::Test {
     EXPECT_TRUE(provisioner.ok()) << provisioner.status();
     return provisioner.ok() ? std::move(*provisioner) : nullptr;
   }
+
+  RealClock clock_;  // stop deadlines against a real (test:///) libvirt
 
   FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", "", ""}; }
 

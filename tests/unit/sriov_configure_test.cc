@@ -12,7 +12,7 @@
 #include "lib/sriov/guid.h"
 #include "lib/sriov/selector.h"
 #include "tests/unit/fake_sysfs.h"
-#include "tests/unit/fakes/temp_dir.h"
+#include "tests/unit/fakes/sysfs_fixture.h"
 
 namespace fta::sriov {
 namespace {
@@ -24,20 +24,15 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
-class ConfigureTest : public ::testing::Test {
+class ConfigureTest : public testing::FakeSysfsTest {
  protected:
-  void SetUp() override {
-    tree_ = std::make_unique<FakeSysfs>(dir_);
-    sysfs_ = std::make_unique<FakeKernelSysfs>(tree_.get());
-  }
-
   // Discovers, resolves `selectors` and sets `num_vfs`.
   absl::StatusOr<std::vector<std::string>> SetVfs(const std::vector<std::string>& selectors, int num_vfs) {
     absl::StatusOr<Inventory> inventory = Discover(*sysfs_);
     if (!inventory.ok()) return inventory.status();
     absl::StatusOr<std::vector<ManagedPf>> managed = ResolveSelectors(selectors, *inventory, *sysfs_);
     if (!managed.ok()) return managed.status();
-    return SetNumVfs(*sysfs_, *inventory, *managed, num_vfs, absl::Seconds(5));
+    return SetNumVfs(*sysfs_, *inventory, *managed, num_vfs, absl::Seconds(5), clock_);
   }
 
   absl::StatusOr<std::vector<GuidAssignment>> Guids(const std::vector<std::string>& selectors) {
@@ -55,10 +50,7 @@ class ConfigureTest : public ::testing::Test {
     return count;
   }
 
-  testing::TempDir temp_{"fta-sysfs"};
-  std::string dir_ = temp_.path();
-  std::unique_ptr<FakeSysfs> tree_;
-  std::unique_ptr<FakeKernelSysfs> sysfs_;
+  RealClock clock_;  // the settle deadline after a numvfs write
 };
 
 TEST_F(ConfigureTest, ChangingANonZeroCountWritesZeroFirst) {

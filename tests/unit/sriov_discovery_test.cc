@@ -10,7 +10,7 @@
 #include "lib/sriov/guid.h"
 #include "lib/sriov/selector.h"
 #include "tests/unit/fake_sysfs.h"
-#include "tests/unit/fakes/temp_dir.h"
+#include "tests/unit/fakes/sysfs_fixture.h"
 
 namespace fta::sriov {
 namespace {
@@ -19,22 +19,14 @@ using ::testing::ElementsAre;
 using testing::FakeSysfs;
 using ::testing::HasSubstr;
 
-class SriovTreeTest : public ::testing::Test {
+class SriovTreeTest : public testing::FakeSysfsTest {
  protected:
-  void SetUp() override {
-    tree_ = std::make_unique<FakeSysfs>(dir_);
-  }
-
   Inventory MustDiscover() {
     SysfsRoot sysfs(dir_);
     absl::StatusOr<Inventory> inventory = Discover(sysfs);
     EXPECT_TRUE(inventory.ok()) << inventory.status();
     return inventory.ok() ? *inventory : Inventory{};
   }
-
-  testing::TempDir temp_{"fta-sysfs"};
-  std::string dir_ = temp_.path();
-  std::unique_ptr<FakeSysfs> tree_;
 };
 
 TEST_F(SriovTreeTest, EmptyRootHasNoPhysicalFunctions) {

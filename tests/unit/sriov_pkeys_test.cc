@@ -12,7 +12,7 @@
 #include "lib/sriov/pkeys.h"
 #include "lib/sriov/selector.h"
 #include "tests/unit/fake_sysfs.h"
-#include "tests/unit/fakes/temp_dir.h"
+#include "tests/unit/fakes/sysfs_fixture.h"
 
 namespace fta::sriov {
 namespace {
@@ -25,13 +25,8 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::SizeIs;
 
-class PkeysTest : public ::testing::Test {
+class PkeysTest : public testing::FakeSysfsTest {
  protected:
-  void SetUp() override {
-    tree_ = std::make_unique<FakeSysfs>(dir_);
-    sysfs_ = std::make_unique<FakeKernelSysfs>(tree_.get());
-  }
-
   absl::StatusOr<std::vector<std::string>> Assign(const std::vector<std::string>& selectors,
                                                   const std::vector<uint16_t>& pkeys) {
     absl::StatusOr<Inventory> inventory = Discover(*sysfs_);
@@ -50,10 +45,6 @@ class PkeysTest : public ::testing::Test {
     return absl::StrCat("class/infiniband/mlx4_0/iov/", vf, "/ports/1/pkey_idx/", n);
   }
 
-  testing::TempDir temp_{"fta-pkeys"};
-  std::string dir_ = temp_.path();
-  std::unique_ptr<FakeSysfs> tree_;
-  std::unique_ptr<FakeKernelSysfs> sysfs_;
 };
 
 TEST(ParsePkeysTest, HexWithOrWithoutPrefix) {

@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "lib/sriov/vf_pool.h"
 #include "tests/unit/fake_sysfs.h"
-#include "tests/unit/fakes/temp_dir.h"
+#include "tests/unit/fakes/sysfs_fixture.h"
 
 namespace fta::sriov {
 namespace {
@@ -20,24 +20,17 @@ using testing::FakeSysfs;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-class VfPoolTest : public ::testing::Test {
+class VfPoolTest : public testing::FakeSysfsTest {
  protected:
-  void SetUp() override {
-    tree_ = std::make_unique<FakeSysfs>(dir_);
-    sysfs_ = std::make_unique<FakeKernelSysfs>(tree_.get());
-  }
-
   std::unique_ptr<VfPool> MustCreate(VfPool::Options options = {}) {
+    options.clock = &clock_;
     absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), options, &notes_);
     EXPECT_TRUE(pool.ok()) << pool.status();
     return pool.ok() ? std::move(*pool) : nullptr;
   }
 
-  testing::TempDir temp_{"fta-sysfs"};
-  std::string dir_ = temp_.path();
-  std::unique_ptr<FakeSysfs> tree_;
-  std::unique_ptr<FakeKernelSysfs> sysfs_;
   std::vector<std::string> notes_;
+  RealClock clock_;  // the settle deadline after a numvfs write
 };
 
 TEST_F(VfPoolTest, HandsOutEachVfOnceAndTakesItBack) {
@@ -210,7 +203,9 @@ TEST_F(VfPoolTest, BadConfigurationChangesNothing) {
   };
   for (const Case& c : cases) {
     std::vector<std::string> notes;
-    absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), c.options, &notes);
+    VfPool::Options options = c.options;
+    options.clock = &clock_;
+    absl::StatusOr<std::unique_ptr<VfPool>> pool = VfPool::Create(sysfs_.get(), options, &notes);
     EXPECT_EQ(pool.status().code(), c.code) << pool.status();
     EXPECT_THAT(std::string(pool.status().message()), HasSubstr(c.message));
   }

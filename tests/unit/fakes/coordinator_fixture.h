@@ -73,24 +73,24 @@ class CoordinatorFixture : public ::testing::Test {
   }
 
   // The agent takes its part and answers READY.
-  fta::v1::JobPart Ready(const std::string& job_id, const std::string& fta_id) {
-    fta::v1::HostMessage part = links_.NextSent(fta_id);
+  fta::agent::v1::JobPart Ready(const std::string& job_id, const std::string& fta_id) {
+    fta::agent::v1::HostMessage part = links_.NextSent(fta_id);
     EXPECT_TRUE(part.has_part()) << part.DebugString();
-    fta::v1::AgentMessage ready;
+    fta::agent::v1::AgentMessage ready;
     ready.mutable_ready()->set_job_id(job_id);
     links_.Reply(job_id, fta_id, ready);
     return part.part();
   }
 
-  fta::v1::Go NextGo(const std::string& fta_id) {
-    fta::v1::HostMessage go = links_.NextSent(fta_id);
+  fta::agent::v1::Go NextGo(const std::string& fta_id) {
+    fta::agent::v1::HostMessage go = links_.NextSent(fta_id);
     EXPECT_TRUE(go.has_go()) << go.DebugString();
     return go.go();
   }
 
   // The agent reports its rank's result of the phase that started at `go`.
-  void PhaseDone(const std::string& job_id, const std::string& fta_id, int rank, const fta::v1::Go& go) {
-    fta::v1::AgentMessage done;
+  void PhaseDone(const std::string& job_id, const std::string& fta_id, int rank, const fta::agent::v1::Go& go) {
+    fta::agent::v1::AgentMessage done;
     done.mutable_phase_done()->set_job_id(job_id);
     fta::v1::RankPhaseResult* result = done.mutable_phase_done()->add_ranks();
     result->set_rank(rank);
@@ -109,7 +109,7 @@ class CoordinatorFixture : public ::testing::Test {
   }
 
   void Fail(const std::string& job_id, const std::string& fta_id, const std::string& why) {
-    fta::v1::AgentMessage failed;
+    fta::agent::v1::AgentMessage failed;
     failed.mutable_failed()->set_job_id(job_id);
     failed.mutable_failed()->set_message(why);
     links_.Reply(job_id, fta_id, failed);

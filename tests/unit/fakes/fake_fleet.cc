@@ -133,10 +133,10 @@ absl::StatusOr<std::vector<std::string>> FakeFleet::Release(const std::vector<st
 
 class FakeLinks::Connection final : public hostd::AgentConnection {
  public:
-  explicit Connection(const Clock* clock) : sent(std::make_shared<core::EventQueue<fta::v1::HostMessage>>(clock)) {}
-  void Send(const fta::v1::HostMessage& message) override { sent->Push(message); }
+  explicit Connection(const Clock* clock) : sent(std::make_shared<core::EventQueue<fta::agent::v1::HostMessage>>(clock)) {}
+  void Send(const fta::agent::v1::HostMessage& message) override { sent->Push(message); }
   void Close(const std::string&) override { sent->Close(); }
-  std::shared_ptr<core::EventQueue<fta::v1::HostMessage>> sent;
+  std::shared_ptr<core::EventQueue<fta::agent::v1::HostMessage>> sent;
 };
 
 void FakeLinks::Connect(const std::string& fta_id) {
@@ -144,18 +144,18 @@ void FakeLinks::Connect(const std::string& fta_id) {
   connections_[fta_id] = std::make_shared<Connection>(&real_clock_);
 }
 
-fta::v1::HostMessage FakeLinks::NextSent(const std::string& fta_id) {
+fta::agent::v1::HostMessage FakeLinks::NextSent(const std::string& fta_id) {
   std::shared_ptr<Connection> connection;
   {
     std::lock_guard<std::mutex> lock(mu_);
     connection = connections_.at(fta_id);
   }
-  std::optional<fta::v1::HostMessage> message = connection->sent->PopFor(absl::Seconds(30));
+  std::optional<fta::agent::v1::HostMessage> message = connection->sent->PopFor(absl::Seconds(30));
   EXPECT_TRUE(message.has_value()) << "nothing sent to " << fta_id;
-  return message.value_or(fta::v1::HostMessage());
+  return message.value_or(fta::agent::v1::HostMessage());
 }
 
-void FakeLinks::Reply(const std::string& job_id, const std::string& fta_id, const fta::v1::AgentMessage& message) {
+void FakeLinks::Reply(const std::string& job_id, const std::string& fta_id, const fta::agent::v1::AgentMessage& message) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = inboxes_.find(job_id);
   ASSERT_NE(it, inboxes_.end()) << job_id << " has no open inbox";

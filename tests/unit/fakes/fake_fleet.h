@@ -4,7 +4,7 @@
 //   FakeFleet fleet;  fleet.AddReady("fta-1");
 //   FakeLinks links;  links.Connect("fta-1");
 //   JobCoordinator jobs(options, store, &fleet, &links, &clock);
-//   fta::v1::HostMessage part = links.NextSent("fta-1");   // what the agent got
+//   fta::agent::v1::HostMessage part = links.NextSent("fta-1");   // what the agent got
 //   links.Reply("fta-1", ready);                            // what it answers
 #pragma once
 
@@ -19,7 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "fta/v1/agent.pb.h"
+#include "fta/agent/v1/agent.pb.h"
 #include "fta/v1/common.pb.h"
 #include "lib/core/clock.h"
 #include "lib/core/event_queue.h"
@@ -73,9 +73,9 @@ class FakeLinks final : public hostd::AgentLinks {
   void Connect(const std::string& fta_id);
   // The next message the daemon sent this agent; fails the test when none
   // comes within a generous real-time bound (a hang guard, not a timing check).
-  fta::v1::HostMessage NextSent(const std::string& fta_id);
+  fta::agent::v1::HostMessage NextSent(const std::string& fta_id);
   // The agent answers (AgentMessage into the open inbox of `job_id`).
-  void Reply(const std::string& job_id, const std::string& fta_id, const fta::v1::AgentMessage& message);
+  void Reply(const std::string& job_id, const std::string& fta_id, const fta::agent::v1::AgentMessage& message);
   // The agent's stream ends.
   void Lose(const std::string& job_id, const std::string& fta_id, const std::string& reason);
   bool inbox_open(const std::string& job_id);
