@@ -277,7 +277,7 @@ TEST_F(ContainerTest, ProcessAndContainerFtasShareOneDaemonWithinCapacity) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(status.error_message().find("kind"), std::string::npos) << status.error_message();
   // Process FTAs hold no cores: one more still fits beside two containers.
-  std::vector<Fta> second_process = Allocate(1, &status);  // UNSPECIFIED: the default backend's kind
+  std::vector<Fta> second_process = Allocate(1, &status, fta::v1::FTA_KIND_UNSPECIFIED);  // the default backend's kind
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   fta::v1::ListFtasRequest request;

@@ -30,7 +30,7 @@ fta::v1::Sweep SweepOf(const std::string& id, fta::v1::Backend backend, double s
       run->set_fta_count(n);
       run->set_write_mib(mib);
       run->set_read_mib(mib * 2);
-      run->set_state("completed");
+      run->set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
       if (target == fta::v1::SWEEP_TARGET_FTAS) run->mutable_snapshot()->set_backend(backend);
     };
     add(fta::v1::SWEEP_TARGET_NATIVE_SINGLE, 1, 100);
