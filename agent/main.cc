@@ -2,6 +2,7 @@
 // baseline), dials fta-hostd and runs IOR phases it is told to run.
 //
 //   fta-agent --connect unix:/run/fta-hostd/agent.sock --id fta-3 [--token FILE]
+//   fta-agent --identity /run/fta-agent/identity      (container FTAs)
 //
 // Exit status: 0 after SIGTERM/SIGINT, 2 on usage errors.
 #include <signal.h>
@@ -36,10 +37,12 @@ int main(int argc, char** argv) {
   std::string connect;
   std::string id;
   std::string token_file;
+  std::string identity_file;
   std::string ior_path;
   std::string log_level = "info";
-  app.add_option("--connect", connect, "fta-hostd agent address: unix:/path or host:port")->required();
-  app.add_option("--id", id, "FTA id this agent answers for")->required();
+  app.add_option("--connect", connect, "fta-hostd agent address: unix:/path or host:port");
+  app.add_option("--id", id, "FTA id this agent answers for");
+  app.add_option("--identity", identity_file, "file with id=, connect= and token= lines (instead of the three flags)");
   app.add_option("--token", token_file, "file holding the shared secret sent in Hello");
   app.add_option("--ior", ior_path, "real ior binary (default: search PATH for ior)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
@@ -51,12 +54,26 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kUsageError;
   }
 
+  std::string token;
+  if (!identity_file.empty()) {
+    if (!connect.empty() || !id.empty() || !token_file.empty()) {
+      return UsageError("--identity replaces --connect, --id and --token: give one or the others");
+    }
+    absl::StatusOr<fta::agent::IdentityFile> identity = fta::agent::ReadIdentityFile(identity_file);
+    if (!identity.ok()) return UsageError(std::string(identity.status().message()));
+    connect = identity->connect;
+    id = identity->id;
+    token = identity->token;
+  } else if (connect.empty() || id.empty()) {
+    return UsageError("--connect and --id are required (or --identity FILE)");
+  }
   if (absl::Status s = fta::agent::ValidateConnectAddress(connect); !s.ok()) return UsageError(std::string(s.message()));
   if (absl::Status s = fta::agent::ValidateFtaId(id); !s.ok()) return UsageError(std::string(s.message()));
 
   fta::agent::AgentOptions options;
   options.connect_address = connect;
   options.fta_id = id;
+  options.token = token;
   if (!token_file.empty()) {
     absl::StatusOr<std::string> token = fta::agent::ReadTokenFile(token_file);
     if (!token.ok()) return UsageError(std::string(token.status().message()));

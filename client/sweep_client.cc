@@ -139,11 +139,13 @@ int SweepClient::Compare(const std::string& a, const std::string& b) {
   return cli::kExitOk;
 }
 
-int SweepClient::Report(const std::string& id, const std::string& out_dir) {
-  v1::Sweep sweep;
-  grpc::Status status = Fetch(id, &sweep);
-  if (!status.ok()) return connection_.Fail(status);
-  absl::StatusOr<report::ReportFiles> files = report::WriteReport(sweep, out_dir);
+int SweepClient::Report(const std::vector<std::string>& ids, const std::string& out_dir) {
+  std::vector<v1::Sweep> sweeps(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    grpc::Status status = Fetch(ids[i], &sweeps[i]);
+    if (!status.ok()) return connection_.Fail(status);
+  }
+  absl::StatusOr<report::ReportFiles> files = report::WriteReport(sweeps, out_dir);
   if (!files.ok()) return connection_.Fail(files.status());
   if (connection_.options().json) {
     google::protobuf::Struct paths;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
@@ -28,7 +29,8 @@ class SweepClient {
   // format: "csv" | "json"; to stdout, or to `out_file` when not empty.
   int Export(const std::string& id, const std::string& format, const std::string& out_file);
   int Compare(const std::string& a, const std::string& b);
-  int Report(const std::string& id, const std::string& out_dir);
+  // Several ids: Fig. 1/2 with one line per sweep's FTA kind.
+  int Report(const std::vector<std::string>& ids, const std::string& out_dir);
 
  private:
   int Follow(grpc::ClientReader<v1::SweepEvent>& reader);

@@ -1,4 +1,4 @@
-// ftactl sweep --vms 1..11 -t 10k,100k,1m -b 48g -d DIR [--native] [--reps N] [--backend B]
+// ftactl sweep --vms 1..11 -t 10k,100k,1m -b 48g -d DIR [--native] [--reps N] [--kind K]
 // ftactl sweep watch|resume|cancel ID
 // ftactl sweep list [--limit N]|show ID|export ID --format csv|json [--file F]|compare A B
 // ftactl results list|show|export|compare ...   (the same verbs under their old noun, for scripts)
@@ -13,6 +13,8 @@
 #include "client/sweep_client.h"
 #include "lib/cli/enum_words.h"
 #include "lib/cli/sweep_args.h"
+#include "lib/core/status_macros.h"
+#include "absl/strings/str_cat.h"
 
 namespace fta::client {
 namespace {
@@ -59,12 +61,32 @@ void AddResultVerbs(CLI::App* results, Action& action) {
   });
 }
 
+namespace {
+
+// --kind as the backend that starts that kind (the spec names backends):
+// process -> process, vm -> libvirt, container -> lxc; --backend, the older
+// spelling, must agree when both are given.
+absl::StatusOr<v1::Backend> SweptBackend(const std::string& kind_word, const std::string& backend_word) {
+  FTA_ASSIGN_OR_RETURN(v1::Backend backend, cli::BackendFromName(backend_word, "--backend"));
+  FTA_ASSIGN_OR_RETURN(v1::FtaKind kind, cli::FtaKindFromName(kind_word, "--kind"));
+  v1::Backend of_kind = v1::BACKEND_UNSPECIFIED;
+  if (kind == v1::FTA_KIND_PROCESS) of_kind = v1::BACKEND_PROCESS;
+  if (kind == v1::FTA_KIND_VM) of_kind = v1::BACKEND_LIBVIRT;
+  if (kind == v1::FTA_KIND_CONTAINER) of_kind = v1::BACKEND_LXC;
+  if (of_kind != v1::BACKEND_UNSPECIFIED && backend != v1::BACKEND_UNSPECIFIED && of_kind != backend) {
+    return absl::InvalidArgumentError(absl::StrCat("--kind ", kind_word, " and --backend ", backend_word, " disagree"));
+  }
+  return of_kind != v1::BACKEND_UNSPECIFIED ? of_kind : backend;
+}
+
+}  // namespace
+
 void AddSweep(CLI::App& app, Action& action) {
   CLI::App* sweep = app.add_subcommand(
       "sweep", "Run IOR over 1..N FTAs and transfer sizes (the poster's figures); Ctrl-C detaches");
   sweep->require_subcommand(0, 1);
   struct Flags {
-    std::string vms, transfers, block, directory, backend;
+    std::string vms, transfers, block, directory, backend, kind;
     bool native = false, fsync = false;
     int32_t reps = 0, ready_timeout = 0;
   };
@@ -76,7 +98,9 @@ void AddSweep(CLI::App& app, Action& action) {
   sweep->add_option("-d,--directory", f->directory, "Directory for the test files");
   sweep->add_flag("--native", f->native, "Also run on the host's own agent (1 rank and N ranks)");
   sweep->add_option("--reps", f->reps, "Repetitions of every run (averaged; 0: 1)");
-  sweep->add_option("--backend", f->backend, "Expected backend (process | libvirt); refused if the daemon differs");
+  sweep->add_option("--kind", f->kind,
+                    "FTA kind to sweep: process | vm | container (default: the daemon's; refused if it has none)");
+  sweep->add_option("--backend", f->backend, "Backend to sweep (process | libvirt | lxc): the same as --kind");
   sweep->add_flag("-e,--fsync", f->fsync, "fsync after each write phase");
   sweep->add_option("--ready-timeout", f->ready_timeout, "Seconds for the agents of a run to be ready (0: default)");
 
@@ -112,7 +136,7 @@ void AddSweep(CLI::App& app, Action& action) {
     spec->set_directory(f->directory);
     spec->set_native(f->native);
     spec->set_repetitions(f->reps);
-    absl::StatusOr<v1::Backend> backend = cli::BackendFromName(f->backend, "--backend");
+    absl::StatusOr<v1::Backend> backend = SweptBackend(f->kind, f->backend);
     if (!backend.ok()) throw CLI::ValidationError(std::string(backend.status().message()));
     spec->set_backend(*backend);
     spec->set_fsync(f->fsync);
@@ -123,10 +147,11 @@ void AddSweep(CLI::App& app, Action& action) {
 }
 
 void AddReport(CLI::App& app, Action& action) {
-  CLI::App* report = app.add_subcommand("report", "Plots (SVG) and an HTML page of a sweep");
-  auto id = std::make_shared<std::string>();
+  CLI::App* report = app.add_subcommand(
+      "report", "Plots (SVG) and an HTML page of a sweep; several sweeps (e.g. container and vm): a line per kind");
+  auto id = std::make_shared<std::vector<std::string>>();
   auto out = std::make_shared<std::string>();
-  report->add_option("ID", *id, "Sweep id")->required();
+  report->add_option("ID", *id, "Sweep id(s)")->required()->expected(1, -1);
   report->add_option("--out", *out, "Directory for write.svg, read.svg and report.html")->required();
   report->callback([&action, id, out] {
     action = [id, out](Client& c) { return SweepClient(c.connection()).Report(*id, *out); };

@@ -13,6 +13,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   chromium  # renders the sweep report page in the integration suite (headless screenshot)
   libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
+  libvirt-daemon-driver-lxc iproute2  # container FTAs (ctest -L container): LXC driver, ip/rdma
   qemu-system-x86 qemu-utils busybox-static cpio
   genisoimage  # NoCloud seed ISOs for image-booted guests (and isoinfo for their test)
   slurmctld slurmd slurm-client munge  # the `slurm` test label: a private 3-node Slurm cluster

@@ -29,6 +29,30 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
   return token;
 }
 
+absl::StatusOr<IdentityFile> ReadIdentityFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("identity file ", path, ": ", std::strerror(errno)));
+  IdentityFile identity;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty()) continue;
+    size_t equals = text.find('=');
+    absl::string_view key = text.substr(0, equals);
+    std::string* field = key == "id" ? &identity.id : key == "connect" ? &identity.connect
+                       : key == "token" ? &identity.token : nullptr;
+    if (equals == absl::string_view::npos || field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("identity file ", path, " line ", number, ": expected id=, connect= or token="));
+    }
+    *field = std::string(text.substr(equals + 1));
+  }
+  if (identity.id.empty() || identity.connect.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("identity file ", path, ": id= and connect= are required"));
+  }
+  return identity;
+}
+
 bool IsExecutableFile(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;

@@ -16,6 +16,19 @@ inline constexpr char kAgentVersion[] = "0.1.0";
 // trailing newline editors add) is not part of the secret.
 absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 
+// What a container FTA's identity file (--identity) says: lines
+// "id=...", "connect=..." and optionally "token=...". Written by fta-hostd
+// and bind-mounted read-only, so neither the token nor anything else is on
+// the agent's command line.
+struct IdentityFile {
+  std::string id;
+  std::string connect;
+  std::string token;
+};
+// NOT_FOUND when unreadable, INVALID_ARGUMENT naming the line or the
+// missing key otherwise.
+absl::StatusOr<IdentityFile> ReadIdentityFile(const std::string& path);
+
 // True for a regular file this process may execute.
 bool IsExecutableFile(const std::string& path);
 

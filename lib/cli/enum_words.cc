@@ -61,7 +61,7 @@ const std::vector<std::pair<v1::Engine, const char*>>& EngineWords() {
 }
 const std::vector<std::pair<v1::Backend, const char*>>& BackendWords() {
   static const auto* words = new std::vector<std::pair<v1::Backend, const char*>>{
-      {v1::BACKEND_PROCESS, "process"}, {v1::BACKEND_LIBVIRT, "libvirt"}};
+      {v1::BACKEND_PROCESS, "process"}, {v1::BACKEND_LIBVIRT, "libvirt"}, {v1::BACKEND_LXC, "lxc"}};
   return *words;
 }
 

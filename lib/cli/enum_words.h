@@ -26,7 +26,7 @@ namespace fta::cli {
 
 std::string FtaStateName(v1::FtaState state);          // "ready"
 std::string FtaKindName(v1::FtaKind kind);             // "process", "vm", "container", "native"
-std::string BackendName(v1::Backend backend);          // "process", "libvirt"
+std::string BackendName(v1::Backend backend);          // "process", "libvirt", "lxc"
 std::string EngineName(v1::Engine engine);             // "builtin", "ior", "ior-import"
 std::string JobStateName(v1::JobState state);          // "completed"
 std::string JobAgentStateName(v1::JobAgentState state);  // "ok", "failed", "cancelled", "lost", "running", "timeout"

@@ -116,6 +116,13 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
         {"image_dir", StringKey(&HostdConfig::guest_image_dir)},
         {"reserve_cores", IntKey(&HostdConfig::guest_reserve_cores)},
         {"reserve_memory_gib", IntKey(&HostdConfig::guest_reserve_memory_gib)}}},
+      {"container",
+       {{"uri", StringKey(&HostdConfig::container_uri)},
+        {"memory_mib", IntKey(&HostdConfig::container_memory_mib)},
+        {"tmp_mib", IntKey(&HostdConfig::container_tmp_mib)},
+        {"bind", StringListKey(&HostdConfig::container_bind)},
+        {"netdevs", StringListKey(&HostdConfig::container_netdevs)},
+        {"agent_listen", StringKey(&HostdConfig::container_agent_listen)}}},
   };
   return *schema;
 }
@@ -144,6 +151,23 @@ absl::Status ValidateGuestConfig(const HostdConfig& config) {
   if (config.agent_listen.rfind("unix:", 0) == 0) {
     return absl::InvalidArgumentError(absl::StrCat("agents.listen: \"", config.agent_listen,
                                                    "\" is a unix socket; libvirt guests reach hostd over TCP: use HOST:PORT"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateContainerConfig(const HostdConfig& config) {
+  if (!ContainersEnabled(config)) return absl::OkStatus();
+  std::string endpoint = ContainerAgentEndpoint(config);
+  if (endpoint.rfind("unix:", 0) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        config.container_agent_listen.empty() ? "agents.listen" : "container.agent_listen", ": \"", endpoint,
+        "\" is not a unix socket; container FTAs have their own network namespace and dial hostd at unix:PATH"
+        " (set container.agent_listen beside a TCP agents.listen)"));
+  }
+  for (const std::string& dir : config.container_bind) {
+    if (dir.empty() || dir[0] != '/') {
+      return absl::InvalidArgumentError(absl::StrCat("container.bind: \"", dir, "\" is not an absolute path"));
+    }
   }
   return absl::OkStatus();
 }
@@ -217,6 +241,16 @@ absl::Status MergeTomlText(const std::string& text, const std::string& origin, H
   return absl::OkStatus();
 }
 
+bool ContainersEnabled(const HostdConfig& config) { return config.backend == "lxc" || !config.container_uri.empty(); }
+
+std::string ContainerUri(const HostdConfig& config) {
+  return config.container_uri.empty() ? "lxc:///system" : config.container_uri;
+}
+
+std::string ContainerAgentEndpoint(const HostdConfig& config) {
+  return config.container_agent_listen.empty() ? config.agent_listen : config.container_agent_listen;
+}
+
 absl::Status MergeTomlFile(const std::string& path, HostdConfig* config) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("config file ", path, " cannot be read"));
@@ -238,9 +272,9 @@ absl::Status ValidateConfig(const HostdConfig& config) {
     return absl::InvalidArgumentError(absl::StrCat(
         "daemon.log_level: \"", config.log_level, "\" is not one of trace, debug, info, warn, error, critical, off"));
   }
-  if (config.backend != "process" && config.backend != "libvirt") {
+  if (config.backend != "process" && config.backend != "libvirt" && config.backend != "lxc") {
     return absl::InvalidArgumentError(
-        absl::StrCat("provisioner.backend: \"", config.backend, "\" is not one of process, libvirt"));
+        absl::StrCat("provisioner.backend: \"", config.backend, "\" is not one of process, libvirt, lxc"));
   }
   struct Range {
     const char* key;
@@ -263,12 +297,15 @@ absl::Status ValidateConfig(const HostdConfig& config) {
       {"guest.disk_gib", config.guest_disk_gib, 1, 65536},
       {"guest.reserve_cores", config.guest_reserve_cores, 0, 4096},
       {"guest.reserve_memory_gib", config.guest_reserve_memory_gib, 0, 65536},
+      {"container.memory_mib", config.container_memory_mib, 16, 4 * 1024 * 1024},
+      {"container.tmp_mib", config.container_tmp_mib, 1, 1024 * 1024},
   };
   for (const Range& range : ranges) {
     absl::Status status = CheckRange(range.key, range.value, range.min, range.max);
     if (!status.ok()) return status;
   }
   if (absl::Status guest = ValidateGuestConfig(config); !guest.ok()) return guest;
+  if (absl::Status container = ValidateContainerConfig(config); !container.ok()) return container;
   if (config.sriov_num_vfs > 0 && config.sriov_pfs.empty()) {
     return absl::InvalidArgumentError("sriov.num_vfs: set sriov.pfs too (which PFs get that many VFs)");
   }

@@ -64,7 +64,25 @@ struct HostdConfig {
   std::string guest_image_dir;           // overlays; "" = <state_dir>/guests
   int guest_reserve_cores = 1;           // kept for the host
   int guest_reserve_memory_gib = 2;
+  // [container]: container FTAs on libvirt's LXC driver (lib/virt/lxc_domain_xml.h).
+  // Offered when provisioner.backend is "lxc" (then the default kind) or
+  // container.uri is set (beside the process or libvirt backend).
+  std::string container_uri;             // "" = "lxc:///system" with backend lxc, else off
+  int container_memory_mib = 512;        // memory cgroup limit per container
+  int container_tmp_mib = 256;           // its private /tmp (tmpfs)
+  std::vector<std::string> container_bind;     // host dirs bind-mounted read-write (job data)
+  std::vector<std::string> container_netdevs;  // netdevs moved in, one per container while free
+  // A unix socket containers dial, served beside agents.listen; "" =
+  // agents.listen (which must then be unix:).
+  std::string container_agent_listen;
 };
+
+// True when container FTAs are offered (backend lxc, or container.uri set).
+bool ContainersEnabled(const HostdConfig& config);
+// The libvirt URI of the LXC driver to use.
+std::string ContainerUri(const HostdConfig& config);
+// The address containers dial (container.agent_listen, else agents.listen).
+std::string ContainerAgentEndpoint(const HostdConfig& config);
 
 HostdConfig DefaultConfig();
 

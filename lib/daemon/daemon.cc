@@ -27,6 +27,7 @@
 #include "lib/fleet/fta_manager.h"
 #include "lib/jobs/job_coordinator.h"
 #include "lib/daemon/libvirt_backend.h"
+#include "lib/daemon/lxc_backend.h"
 #include "lib/services/import_service.h"
 #include "lib/sweeps/sweep_runner.h"
 #include "lib/services/sweep_service.h"
@@ -37,6 +38,7 @@
 #include "lib/sriov/vf_pool.h"
 #include "lib/store/store.h"
 #include "lib/virt/capacity.h"
+#include "lib/virt/backend_router.h"
 #include "lib/virt/process_provisioner.h"
 #include "lib/virt/split_provisioner.h"
 #include "spdlog/spdlog.h"
@@ -119,9 +121,11 @@ class DaemonImpl final : public Daemon {
   RealClock clock_;
   std::string token_file_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt backend; outlives the provisioner
+  std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt/lxc backends; outlives the provisioners
   std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
   std::unique_ptr<virt::Provisioner> guests_;          // libvirt backend
+  std::unique_ptr<virt::Provisioner> containers_;      // lxc backend (container FTAs)
+  std::unique_ptr<virt::BackendRouter> router_;        // the FTA kinds this host offers
   std::unique_ptr<virt::Provisioner> provisioner_;     // what FtaManager uses
   std::unique_ptr<sriov::SysfsRoot> sysfs_;
   std::unique_ptr<sriov::VfPool> vf_pool_;  // outlives ftas_
@@ -176,15 +180,23 @@ absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::s
   process_options.log_dir = config.state_dir + "/logs";
   process_options.agent_endpoint = config.agent_listen;
   FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
-  if (config.backend != "libvirt") {
-    provisioner_ = std::move(host_processes_);
-    return absl::OkStatus();
+  if (config.backend == "libvirt") {
+    FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config, &clock_));
+    planner_ = std::move(libvirt.planner);
+    guests_ = std::move(libvirt.provisioner);
   }
-  FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config, &clock_));
-  planner_ = std::move(libvirt.planner);
-  guests_ = std::move(libvirt.provisioner);
+  std::vector<virt::Provisioner*> kinds;
+  if (config.backend != "lxc") kinds.push_back(guests_ ? guests_.get() : host_processes_.get());
+  if (ContainersEnabled(config)) {
+    // Containers share the vm guests' cores when both run here.
+    FTA_ASSIGN_OR_RETURN(LxcBackend lxc, MakeLxcBackend(config, planner_.get(), process_options.agent_binary, &clock_));
+    if (lxc.own_planner) planner_ = std::move(lxc.own_planner);
+    containers_ = std::move(lxc.provisioner);
+    kinds.push_back(containers_.get());
+  }
+  router_ = std::make_unique<virt::BackendRouter>(kinds);
   // The native agent is the host's own baseline: a host process, never a guest.
-  provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), guests_.get());
+  provisioner_ = std::make_unique<virt::SplitProvisioner>(kNativeFtaId, host_processes_.get(), router_.get());
   return absl::OkStatus();
 }
 
@@ -212,7 +224,13 @@ absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string&
   fta_options.max_ftas = config.max_ftas;
   fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
-  if (planner_) fta_options.admit = [planner = planner_.get()](int requested) { return planner->CheckFits(requested); };
+  if (planner_) {
+    // Guests and containers hold cores of the planner; process FTAs do not.
+    fta_options.admit = [planner = planner_.get()](int requested, fta::v1::FtaKind kind) {
+      return kind == fta::v1::FTA_KIND_PROCESS ? absl::OkStatus() : planner->CheckFits(requested);
+    };
+  }
+  fta_options.backends = router_->Backends();  // containers beside the default backend
   ftas_ = std::make_unique<FtaManager>(fta_options, store_.get(), provisioner_.get(), &clock_);
   AgentRegistry::Options registry_options{token, config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
   registry_ = std::make_unique<AgentRegistry>(registry_options, &clock_, ftas_.get());
@@ -249,6 +267,7 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config) {
   FTA_RETURN_IF_ERROR(jobs_->RecoverAfterRestart());
   SweepRunner::Options sweep_options;
   sweep_options.backend = config.backend;
+  sweep_options.backends = router_->Backends();
   sweep_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   sweep_options.host = DescribeHost(config);
   sweep_options.read_vf_inventory = [pool = vf_pool_.get()]() -> absl::StatusOr<sriov::Inventory> {
@@ -268,6 +287,12 @@ absl::Status DaemonImpl::ServeAgents(const HostdConfig& config) {
   gateway_ = std::make_unique<AgentGatewayService>(registry_.get());
   grpc::ServerBuilder agent_builder;
   agent_builder.AddListeningPort(config.agent_listen, grpc::InsecureServerCredentials());
+  if (ContainersEnabled(config) && ContainerAgentEndpoint(config) != config.agent_listen) {
+    std::string path = ContainerAgentEndpoint(config).substr(5);
+    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "container.agent_listen"));
+    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "container.agent_listen"));
+    agent_builder.AddListeningPort(ContainerAgentEndpoint(config), grpc::InsecureServerCredentials());
+  }
   agent_builder.RegisterService(gateway_.get());
   // Agents sit idle between jobs for hours: keepalive finds dead peers that
   // never closed their TCP connection (a guest that was destroyed).

@@ -79,7 +79,9 @@ class SweepFleet {
   virtual absl::StatusOr<fta::v1::Fta> Get(const std::string& id) = 0;
   virtual absl::StatusOr<std::vector<fta::v1::Fta>> WaitReady(const std::vector<std::string>& ids,
                                                               absl::Duration timeout) = 0;
-  virtual absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) = 0;
+  // `kind`: what to start (UNSPECIFIED = the default backend's kind).
+  virtual absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
+                                                             fta::v1::FtaKind kind) = 0;
   virtual absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all) = 0;
 };
 

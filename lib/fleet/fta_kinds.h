@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
@@ -30,12 +31,14 @@ inline bool ByIdNumber(const std::string& a, const std::string& b) {
 inline fta::v1::Backend BackendOf(const std::string& backend) {
   if (backend == "process") return fta::v1::BACKEND_PROCESS;
   if (backend == "libvirt") return fta::v1::BACKEND_LIBVIRT;
+  if (backend == "lxc") return fta::v1::BACKEND_LXC;
   return fta::v1::BACKEND_UNSPECIFIED;
 }
 
 inline fta::v1::FtaKind KindOf(const std::string& backend) {
   if (backend == "process") return fta::v1::FTA_KIND_PROCESS;
   if (backend == "libvirt") return fta::v1::FTA_KIND_VM;
+  if (backend == "lxc") return fta::v1::FTA_KIND_CONTAINER;
   return fta::v1::FTA_KIND_UNSPECIFIED;
 }
 
@@ -50,5 +53,15 @@ inline bool IsAllocatedKind(fta::v1::FtaKind kind) {
 // naming `kind` (a container without a container backend says so), NATIVE
 // INVALID_ARGUMENT.
 absl::StatusOr<fta::v1::FtaKind> AllocationKind(const std::string& backend, fta::v1::FtaKind requested);
+
+// On a host offering several backends (`backends`, the first the default;
+// containers add "lxc" beside it): the one that starts `requested`.
+// UNSPECIFIED is the default; a kind none of them starts is
+// FAILED_PRECONDITION naming `kind` and the kinds offered.
+absl::StatusOr<std::string> AllocationBackend(const std::vector<std::string>& backends, fta::v1::FtaKind requested);
+
+// The backend word ("process", "libvirt", "lxc") of the enum; "" for
+// UNSPECIFIED.
+std::string BackendWord(fta::v1::Backend backend);
 
 }  // namespace fta::hostd

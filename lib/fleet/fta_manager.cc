@@ -150,12 +150,12 @@ absl::Status FtaManager::Update(const std::string& id, const std::function<void(
 }
 
 absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::FtaKind kind,
-                                             const std::string& owner) {
+                                             const std::string& backend, const std::string& owner) {
   Fta fta;
   fta.set_id(id);
   fta.set_owner(owner);
   fta.set_kind(kind);
-  fta.set_backend(BackendOf(provisioner_->Backend()));
+  fta.set_backend(BackendOf(backend));
   fta.set_state(fta::v1::FTA_STATE_STARTING);
   fta.set_created_unix_ms(clock_->NowUnixMillis());
   if (IsAllocatedKind(kind)) FTA_RETURN_IF_ERROR(ClaimVf(&fta));
@@ -170,7 +170,7 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
   }
   registry_->Expect(id);
   absl::StatusOr<virt::FtaInstance> instance =
-      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file, fta.vf()});
+      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file, fta.vf(), backend});
   if (!instance.ok()) {
     registry_->Forget(id, "start failed");
     absl::Status ignored = Update(id, [&](Fta* f) {
@@ -187,7 +187,10 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
 
 absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration connect_timeout,
                                                       fta::v1::FtaKind requested_kind, const std::string& owner) {
-  FTA_ASSIGN_OR_RETURN(fta::v1::FtaKind kind, AllocationKind(provisioner_->Backend(), requested_kind));
+  std::vector<std::string> backends = options_.backends;
+  if (backends.empty()) backends.push_back(provisioner_->Backend());
+  FTA_ASSIGN_OR_RETURN(std::string backend, AllocationBackend(backends, requested_kind));
+  const fta::v1::FtaKind kind = KindOf(backend);
   FTA_RETURN_IF_ERROR(ValidateOwner(owner, "owner"));
   if (count < 1) {
     return absl::InvalidArgumentError(absl::StrCat("count: must be at least 1, got ", count));
@@ -204,7 +207,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
         "count: ", count, " FTAs requested but only ", std::max(0, options_.max_ftas - active),
         " more fit (provisioner.max_ftas = ", options_.max_ftas, ", ", active, " allocated)"));
   }
-  if (options_.admit) FTA_RETURN_IF_ERROR(options_.admit(count));
+  if (options_.admit) FTA_RETURN_IF_ERROR(options_.admit(count, kind));
   FTA_RETURN_IF_ERROR(CheckVfCapacity(count));
   absl::Time deadline = clock_->Now() + connect_timeout;
   std::vector<std::string> ids;
@@ -215,7 +218,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
       failure = id.status();
       break;
     }
-    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind, owner);
+    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind, backend, owner);
     if (!launched.ok()) {
       failure = launched.status();
       break;
@@ -349,7 +352,7 @@ absl::Status FtaManager::EnsureNative(absl::Time deadline) {
   {
     std::lock_guard<std::mutex> allocation(allocate_mu_);
     if (!provisioner_->IsRunning(kNativeFtaId)) {
-      FTA_ASSIGN_OR_RETURN(Fta launched, LaunchLocked(kNativeFtaId, fta::v1::FTA_KIND_NATIVE, ""));
+      FTA_ASSIGN_OR_RETURN(Fta launched, LaunchLocked(kNativeFtaId, fta::v1::FTA_KIND_NATIVE, provisioner_->Backend(), ""));
       (void)launched;
     }
   }

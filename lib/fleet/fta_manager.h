@@ -39,7 +39,11 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
     absl::Duration stop_grace = absl::Seconds(10);
     // Backend capacity on top of max_ftas (libvirt: the CapacityPlanner):
     // OK, or RESOURCE_EXHAUSTED saying how many more fit and why.
-    std::function<absl::Status(int requested)> admit;
+    // `kind`: what is being started (process FTAs hold no cores).
+    std::function<absl::Status(int requested, fta::v1::FtaKind kind)> admit;
+    // Every backend this host offers, the default first (containers add
+    // "lxc"); empty = the provisioner's Backend() alone.
+    std::vector<std::string> backends;
   };
   // Nothing is owned. Call AttachRegistry before use (the registry needs this
   // object as its listener, so it is built after).
@@ -66,16 +70,19 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // round is skipped while an allocation or release runs. Returns the repairs.
   std::vector<std::string> ReconcileRunning();
 
-  // Starts `count` FTAs of `kind` (UNSPECIFIED: the backend's, fta_kinds.h)
-  // and waits until their agents connected. A kind the backend does not
-  // start is FAILED_PRECONDITION naming `kind`. On any failure every FTA of
-  // this call is stopped and released again.
-  // `owner` ("" = none) is validated (owner.h) and recorded on every FTA.
+  // Starts `count` FTAs of `kind` and waits until their agents connected.
+  // UNSPECIFIED is the default backend's kind; on a host with several
+  // backends (containers beside processes or guests) the one starting
+  // `kind` does it; a kind none starts is FAILED_PRECONDITION naming `kind`
+  // (fta_kinds.h). On any failure every FTA of this call is stopped and
+  // released again. `owner` ("" = none) is validated (owner.h) and recorded
+  // on every FTA.
   absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
-                                                     fta::v1::FtaKind kind, const std::string& owner = "");
-  // The backend's own kind (SweepFleet).
-  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) override {
-    return Allocate(count, connect_timeout, fta::v1::FTA_KIND_UNSPECIFIED);
+                                                     fta::v1::FtaKind kind, const std::string& owner);
+  // Without an owner (SweepFleet).
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
+                                                     fta::v1::FtaKind kind) override {
+    return Allocate(count, connect_timeout, kind, "");
   }
   // NOT_FOUND for unknown ids, FAILED_PRECONDITION for busy ones; checked for
   // every id before anything is stopped.
@@ -125,7 +132,9 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   // Active FTAs as the fleet sees them now (the store lags), READY ones in a
   // job shown BUSY.
   void WithLiveState(std::vector<fta::v1::Fta>& ftas);
-  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind, const std::string& owner)
+  // `backend`: which of the host's backends starts it ("process", "libvirt", "lxc").
+  absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind, const std::string& backend,
+                                            const std::string& owner)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
   // Updates the cached record and the store.
   absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);

@@ -36,9 +36,15 @@ absl::Status SweepRunner::RecoverAfterRestart() {
 }
 
 absl::Status SweepRunner::CheckCapacity(const fta::v1::SweepSpec& spec) {
-  if (spec.backend() != fta::v1::BACKEND_UNSPECIFIED && spec.backend() != BackendOf(options_.backend)) {
-    return absl::FailedPreconditionError(absl::StrCat("backend (--backend): this daemon runs the \"", options_.backend,
-                                                      "\" backend, not ", fta::v1::Backend_Name(spec.backend())));
+  const fta::v1::Backend wanted =
+      spec.backend() == fta::v1::BACKEND_UNSPECIFIED ? BackendOf(options_.backend) : spec.backend();
+  const std::string backend = BackendWord(wanted);
+  if (wanted != BackendOf(options_.backend) &&
+      std::find(options_.backends.begin(), options_.backends.end(), backend) == options_.backends.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("backend (--backend/--kind): this daemon runs the \"",
+                                                      options_.backend, "\" backend",
+                                                      options_.backends.size() > 1 ? " (and others)" : "", ", not ",
+                                                      fta::v1::Backend_Name(spec.backend())));
   }
   int largest = *std::max_element(spec.fta_counts().begin(), spec.fta_counts().end());
   if (largest > fleet_->max_ftas()) {
@@ -47,7 +53,7 @@ absl::Status SweepRunner::CheckCapacity(const fta::v1::SweepSpec& spec) {
   }
   // KVM guests have their own view of the directory (their agents check it);
   // the host's must be usable for process FTAs and the native runs.
-  if (options_.backend == "process" || spec.native()) return ior::CheckDirectoryWritable("-d", spec.directory());
+  if (backend != "libvirt" || spec.native()) return ior::CheckDirectoryWritable("-d", spec.directory());
   return ior::CheckDirectoryAbsolute("-d", spec.directory());
 }
 

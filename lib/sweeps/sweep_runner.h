@@ -43,7 +43,8 @@ using SweepEventQueue = core::EventQueue<fta::v1::SweepEvent>;
 class SweepRunner {
  public:
   struct Options {
-    std::string backend;                        // the daemon's; a spec naming another is refused
+    std::string backend;                        // the daemon's default; a spec may name another of `backends`
+    std::vector<std::string> backends;          // every backend this host offers (containers: "lxc")
     absl::Duration connect_timeout = absl::Seconds(60);
     fta::v1::RunSnapshot host;                  // DescribeHost(config)
     // The VF inventory as it is now, for each run's PF and link rate; empty
@@ -106,7 +107,9 @@ class SweepRunner {
   // ---- sweep_steps.cc ----
   // Runs one step and stores its run (also when the job failed).
   absl::Status RunStep(ActiveSweep* active, const SweepStep& step, int steps_done);
-  absl::StatusOr<std::vector<std::string>> EnsureFtas(int count);
+  // `count` ready FTAs of `backend` (UNSPECIFIED = the default), allocating
+  // or releasing FTAs of that backend only.
+  absl::StatusOr<std::vector<std::string>> EnsureFtas(int count, fta::v1::Backend backend);
   // The step's job, followed to its end (cancelled when the sweep stops).
   absl::StatusOr<fta::v1::Job> RunJob(ActiveSweep* active, const SweepStep& step,
                                       const std::vector<std::string>& targets, int steps_done, fta::v1::SweepRun* run);

@@ -90,6 +90,10 @@ fta::v1::RunSnapshot DescribeHost(const HostdConfig& config) {
 fta::v1::RunSnapshot SnapshotForRun(const fta::v1::RunSnapshot& host, const std::vector<fta::v1::Fta>& ftas,
                                     fta::v1::Engine engine, const sriov::Inventory* inventory) {
   fta::v1::RunSnapshot snapshot = host;
+  // On a host with several kinds the run's FTAs say which one it measured.
+  for (const fta::v1::Fta& fta : ftas) {
+    if (IsAllocatedKind(fta.kind()) && fta.backend() != fta::v1::BACKEND_UNSPECIFIED) snapshot.set_backend(fta.backend());
+  }
   std::set<std::string> versions;
   std::set<std::string> pfs, rates;  // sorted and unique: stable text
   for (const fta::v1::Fta& fta : ftas) {

@@ -102,7 +102,8 @@ void SweepRunner::PublishProgress(ActiveSweep* active, const SweepStep& step, in
   active->events.Publish(event);
 }
 
-absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count) {
+absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count, fta::v1::Backend requested) {
+  const fta::v1::Backend backend = requested == fta::v1::BACKEND_UNSPECIFIED ? BackendOf(options_.backend) : requested;
   FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> listed, fleet_->List(/*include_released=*/false));
   std::vector<std::string> starting, broken;
   for (const fta::v1::Fta& fta : listed) {
@@ -126,14 +127,17 @@ absl::StatusOr<std::vector<std::string>> SweepRunner::EnsureFtas(int count) {
   FTA_ASSIGN_OR_RETURN(listed, fleet_->List(false));
   std::vector<std::string> usable;  // List sorts by id number
   for (const fta::v1::Fta& fta : listed) {
-    if (IsAllocatedKind(fta.kind()) &&
+    // A record without a backend is the default's (records from before kinds).
+    const fta::v1::Backend of = fta.backend() == fta::v1::BACKEND_UNSPECIFIED ? BackendOf(options_.backend) : fta.backend();
+    if (IsAllocatedKind(fta.kind()) && of == backend &&
         (fta.state() == fta::v1::FTA_STATE_READY || fta.state() == fta::v1::FTA_STATE_BUSY)) {
       usable.push_back(fta.id());
     }
   }
   if (static_cast<int>(usable.size()) < count) {
     FTA_ASSIGN_OR_RETURN(std::vector<fta::v1::Fta> added,
-                         fleet_->Allocate(count - static_cast<int>(usable.size()), options_.connect_timeout));
+                         fleet_->Allocate(count - static_cast<int>(usable.size()), options_.connect_timeout,
+                                          KindOf(BackendWord(backend))));
     for (const fta::v1::Fta& fta : added) usable.push_back(fta.id());
   } else if (static_cast<int>(usable.size()) > count) {
     std::vector<std::string> extra(usable.begin() + count, usable.end());
@@ -162,7 +166,7 @@ absl::Status SweepRunner::RunStep(ActiveSweep* active, const SweepStep& step, in
   if (step.target == fta::v1::SWEEP_TARGET_FTAS) {
     PublishProgress(active, step, steps_done, absl::StrCat("bringing FTAs to ", step.fta_count),
                     fta::v1::PHASE_UNSPECIFIED, 0, "");
-    absl::StatusOr<std::vector<std::string>> ids = EnsureFtas(step.fta_count);
+    absl::StatusOr<std::vector<std::string>> ids = EnsureFtas(step.fta_count, active->sweep.spec().backend());
     if (!ids.ok()) return RecordFailure(sweep_id, &run, ids.status());
     targets = *ids;
   } else {

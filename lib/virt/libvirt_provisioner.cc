@@ -107,6 +107,29 @@ absl::Status LibvirtProvisioner::CreateOverlay(const std::string& path) const {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> LibvirtProvisioner::PrepareDomain(const FtaLaunchSpec& spec,
+                                                              const std::vector<int>& cores) {
+  if (options_.flavor) return options_.flavor->Prepare(spec, DomainName(spec.fta_id), cores);
+  FTA_ASSIGN_OR_RETURN(DomainPlan plan, PlanFor(spec, cores));
+  FTA_ASSIGN_OR_RETURN(std::string xml, BuildDomainXml(options_.guest, plan));
+  FTA_RETURN_IF_ERROR(CreateOverlay(OverlayPath(spec.fta_id)));
+  if (!plan.seed_iso_path.empty()) {
+    NoCloudSeed contents = MakeNoCloudSeed(spec.fta_id, plan.agent_endpoint, plan.token);
+    FTA_RETURN_IF_ERROR(WriteSeedIso(contents, plan.seed_iso_path));
+  }
+  return xml;
+}
+
+absl::Status LibvirtProvisioner::RemoveDomainFiles(const std::string& fta_id) {
+  if (options_.flavor) return options_.flavor->Cleanup(fta_id);
+  for (const std::string& file : {OverlayPath(fta_id), SeedIsoPath(fta_id)}) {
+    if (unlink(file.c_str()) != 0 && errno != ENOENT) {
+      return absl::InternalError(absl::StrCat(fta_id, ": removing ", file, ": ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<FtaInstance> LibvirtProvisioner::Start(const FtaLaunchSpec& spec) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -118,28 +141,18 @@ absl::StatusOr<FtaInstance> LibvirtProvisioner::Start(const FtaLaunchSpec& spec)
   if (options_.planner) {
     FTA_ASSIGN_OR_RETURN(cores, options_.planner->AssignCores(spec.fta_id));
   }
-  std::string overlay = OverlayPath(spec.fta_id);
-  std::string seed = SeedIsoPath(spec.fta_id);
   auto undo = [&](absl::Status failure) {
-    unlink(overlay.c_str());
-    unlink(seed.c_str());
+    (void)RemoveDomainFiles(spec.fta_id);
     if (options_.planner) options_.planner->ReleaseCores(spec.fta_id);
     std::lock_guard<std::mutex> lock(mu_);
     guests_.erase(spec.fta_id);
     return failure;
   };
-  absl::StatusOr<DomainPlan> plan = PlanFor(spec, cores);
-  if (!plan.ok()) return undo(plan.status());
-  absl::StatusOr<std::string> xml = BuildDomainXml(options_.guest, *plan);
-  if (!xml.ok()) return undo(xml.status());
   absl::StatusOr<virConnectPtr> connection = Connection();
   if (!connection.ok()) return undo(connection.status());
   ConnectionRef ref{*connection};
-  if (absl::Status created = CreateOverlay(overlay); !created.ok()) return undo(created);
-  if (!plan->seed_iso_path.empty()) {
-    NoCloudSeed contents = MakeNoCloudSeed(spec.fta_id, plan->agent_endpoint, plan->token);
-    if (absl::Status written = WriteSeedIso(contents, plan->seed_iso_path); !written.ok()) return undo(written);
-  }
+  absl::StatusOr<std::string> xml = PrepareDomain(spec, cores);
+  if (!xml.ok()) return undo(xml.status());
 
   DomainHandle domain{virDomainDefineXML(ref.connection, xml->c_str())};
   if (!domain.domain) {
@@ -154,6 +167,17 @@ absl::StatusOr<FtaInstance> LibvirtProvisioner::Start(const FtaLaunchSpec& spec)
     std::string error = LastLibvirtError();
     virDomainUndefine(domain.domain);
     return undo(absl::InternalError(absl::StrCat(spec.fta_id, ": starting the guest failed: ", error)));
+  }
+  if (options_.flavor) {
+    if (absl::Status checked = options_.flavor->Started(spec.fta_id, domain.domain); !checked.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        guests_[spec.fta_id] = true;  // the stop that follows is ours
+      }
+      virDomainDestroy(domain.domain);
+      virDomainUndefine(domain.domain);
+      return undo(checked);
+    }
   }
   unsigned int domain_id = virDomainGetID(domain.domain);
   spdlog::info("started {} as domain {} (id {}, cores {}, console {})", spec.fta_id, DomainName(spec.fta_id),
@@ -217,11 +241,7 @@ absl::Status LibvirtProvisioner::Stop(const std::string& fta_id, absl::Duration 
       return absl::InternalError(absl::StrCat(fta_id, ": undefine failed: ", LastLibvirtError()));
     }
   }
-  for (const std::string& file : {OverlayPath(fta_id), SeedIsoPath(fta_id)}) {
-    if (unlink(file.c_str()) != 0 && errno != ENOENT) {
-      return absl::InternalError(absl::StrCat(fta_id, ": removing ", file, ": ", std::strerror(errno)));
-    }
-  }
+  FTA_RETURN_IF_ERROR(RemoveDomainFiles(fta_id));
   if (options_.planner) options_.planner->ReleaseCores(fta_id);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -250,6 +270,7 @@ absl::Status LibvirtProvisioner::Adopt(const std::string& fta_id, int64_t /*pid*
       spdlog::warn("adopting {}: {}", fta_id, std::string(claimed.message()));
     }
   }
+  if (options_.flavor) options_.flavor->Adopted(fta_id, domain.domain);
   {
     std::lock_guard<std::mutex> lock(mu_);
     guests_[fta_id] = false;

@@ -24,6 +24,7 @@
 #include "absl/base/thread_annotations.h"
 #include "lib/core/clock.h"
 #include "lib/virt/capacity.h"
+#include "lib/virt/domain_flavor.h"
 #include "lib/virt/domain_xml.h"
 #include "lib/virt/provisioner.h"
 
@@ -46,6 +47,9 @@ struct LibvirtProvisionerOptions {
   std::string qemu_img = "qemu-img";
   std::string sysfs_root = "/sys";   // numa_node of the VF
   CapacityPlanner* planner = nullptr;  // not owned; null = unpinned
+  // Another kind of domain (containers: lxc_provisioner.h); null = QEMU/KVM
+  // guests from `guest`.
+  std::shared_ptr<DomainFlavor> flavor;
   const Clock* clock = nullptr;        // not owned, required: stop deadlines
 };
 
@@ -56,7 +60,7 @@ class LibvirtProvisioner final : public Provisioner {
   static absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> Create(LibvirtProvisionerOptions options);
   ~LibvirtProvisioner() override;
 
-  std::string Backend() const override { return "libvirt"; }
+  std::string Backend() const override { return options_.flavor ? options_.flavor->Backend() : "libvirt"; }
   void SetExitHandler(std::function<void(const FtaExit&)> handler) override;
   // Defines and starts the guest; FtaInstance.pid is the libvirt domain id.
   absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override;
@@ -90,6 +94,9 @@ class LibvirtProvisioner final : public Provisioner {
   void EventLoop();
   void SuperviseLoop();
   absl::Status CreateOverlay(const std::string& path) const;
+  // The XML to define, after creating the files the domain needs.
+  absl::StatusOr<std::string> PrepareDomain(const FtaLaunchSpec& spec, const std::vector<int>& cores);
+  absl::Status RemoveDomainFiles(const std::string& fta_id);
   absl::Status WaitInactive(_virDomain* domain, const std::string& fta_id, absl::Duration timeout);
   // The FTA id in a domain's metadata when its owner is us, else "".
   std::string OwnedFtaId(_virDomain* domain) const;

@@ -28,6 +28,9 @@ struct FtaLaunchSpec {
   std::string agent_endpoint;  // "unix:/run/fta-hostd/agent.sock" or "host:port"
   std::string token_file;      // shared secret the agent sends in its hello
   std::string vf_pci_address;  // libvirt backend: VF to pass through ("0000:03:00.1"), "" = none
+  // Which backend starts it when a host offers several (BackendRouter):
+  // "process", "libvirt", "lxc"; "" = the host's default.
+  std::string backend;
 };
 
 struct FtaInstance {
@@ -46,7 +49,7 @@ class Provisioner {
  public:
   virtual ~Provisioner() = default;
 
-  // "process" or "libvirt".
+  // "process", "libvirt" or "lxc".
   virtual std::string Backend() const = 0;
 
   // Called from the provisioner's own thread for every unexpected exit.

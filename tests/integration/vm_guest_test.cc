@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/libvirt_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -41,10 +42,6 @@ int FreeTcpPort() {
   return ntohs(address.sin_port);
 }
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 class VmGuestTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -58,18 +55,11 @@ class VmGuestTest : public ::testing::Test {
       return;
     }
     libvirt_dir_ = suite_root_->path() + "/libvirt";
-    CommandResult daemon = RunCommand({SourceDir() + "/tests/integration/vm/private-libvirtd.sh", "start", libvirt_dir_});
-    if (daemon.exit_code != 0) {
-      setup_error_ = "starting the private libvirtd failed:\n" + daemon.out + daemon.err;
-      return;
-    }
-    uri_ = daemon.out.substr(0, daemon.out.find('\n'));
+    setup_error_ = StartPrivateLibvirtd(libvirt_dir_, &uri_);
   }
 
   static void TearDownTestSuite() {
-    if (!libvirt_dir_.empty()) {
-      RunCommand({SourceDir() + "/tests/integration/vm/private-libvirtd.sh", "stop", libvirt_dir_});
-    }
+    StopPrivateLibvirtd(libvirt_dir_);
     delete suite_root_;
     suite_root_ = nullptr;
   }
@@ -126,26 +116,10 @@ class VmGuestTest : public ::testing::Test {
   }
 
   std::vector<Fta> Allocate(int count, grpc::Status* status) {
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(count);
-    request.set_connect_timeout_s(180);
-    fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(240);
-    *status = hostd_->ftas().AllocateFtas(context.get(), request, &response);
-    return {response.ftas().begin(), response.ftas().end()};
+    return AllocateFtas(hostd_->ftas(), count, fta::v1::FTA_KIND_VM, 180, status);
   }
 
-  std::vector<std::string> DomainNames() {
-    std::vector<std::string> names;
-    virDomainPtr* domains = nullptr;
-    int count = virConnectListAllDomains(connection_, &domains, 0);
-    for (int i = 0; i < count; ++i) {
-      names.push_back(virDomainGetName(domains[i]));
-      virDomainFree(domains[i]);
-    }
-    free(domains);
-    return names;
-  }
+  std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
 
   std::vector<std::string> Overlays() {
     std::vector<std::string> files;
@@ -178,20 +152,12 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   hostd_ = StartHostd();
   ASSERT_NE(hostd_, nullptr);
 
-  auto allocate_start = std::chrono::steady_clock::now();
-  grpc::Status status;
-  std::vector<Fta> ftas = Allocate(2, &status);
-  double allocate_seconds = SecondsSince(allocate_start);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(ftas.size(), 2u);
-  std::vector<double> boot_to_connected;
-  for (const Fta& fta : ftas) {
-    EXPECT_EQ(fta.backend(), fta::v1::BACKEND_LIBVIRT);
-    EXPECT_EQ(fta.kind(), fta::v1::FTA_KIND_VM);
-    EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY);
-    EXPECT_EQ(fta.hostname(), fta.id());  // the guest's init named itself after its FTA id
-    boot_to_connected.push_back((fta.connected_unix_ms() - fta.created_unix_ms()) / 1000.0);
-  }
+  TimedAllocation allocation = AllocateReady(hostd_->ftas(), 2, fta::v1::FTA_KIND_VM, fta::v1::BACKEND_LIBVIRT, 180);
+  ASSERT_FALSE(HasFailure());
+  const std::vector<Fta>& ftas = allocation.ftas;
+  const std::vector<double>& boot_to_connected = allocation.start_to_connected_seconds;
+  const double allocate_seconds = allocation.seconds;
+  for (const Fta& fta : ftas) EXPECT_EQ(fta.hostname(), fta.id());  // the guest's init named itself after its FTA id
   std::vector<std::string> domains = DomainNames();
   EXPECT_EQ(domains.size(), 2u);
   EXPECT_EQ(Overlays().size(), 2u);
@@ -290,29 +256,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
 
   // An orphan: our metadata, an id the store never had (what a crash between
   // defining a guest and recording it would leave).
-  std::string orphan_xml;
-  {
-    virDomainPtr domain = virDomainLookupByName(connection_, ("fta-" + id).c_str());
-    ASSERT_NE(domain, nullptr);
-    char* xml = virDomainGetXMLDesc(domain, VIR_DOMAIN_XML_INACTIVE);
-    orphan_xml = xml;
-    free(xml);
-    virDomainFree(domain);
-  }
-  auto replace_all = [](std::string text, const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-      text.replace(at, from.size(), to);
-    }
-    return text;
-  };
-  orphan_xml = replace_all(orphan_xml, "fta-" + id + "<", "fta-orphan-9<");
-  orphan_xml = replace_all(orphan_xml, "id=\"" + id + "\"", "id=\"orphan-9\"");
-  size_t uuid = orphan_xml.find("<uuid>");
-  ASSERT_NE(uuid, std::string::npos);
-  orphan_xml.erase(uuid, orphan_xml.find("</uuid>") + 7 - uuid);
-  virDomainPtr orphan = virDomainDefineXML(connection_, orphan_xml.c_str());
-  ASSERT_NE(orphan, nullptr) << virGetLastErrorMessage();
-  virDomainFree(orphan);
+  ASSERT_TRUE(DefineOrphanCopy(connection_, id, "orphan-9"));
 
   auto restart = std::chrono::steady_clock::now();
   hostd_ = StartHostd();
@@ -346,11 +290,7 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   }
   EXPECT_TRUE(orphan_listed);
 
-  fta::v1::ReleaseFtasRequest release;
-  release.set_all(true);
-  fta::v1::ReleaseFtasResponse released;
-  auto release_context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->ftas().ReleaseFtas(release_context.get(), release, &released).ok());
+  ASSERT_TRUE(ReleaseFtas(hostd_->ftas(), {}).ok());
   EXPECT_TRUE(DomainNames().empty());
   EXPECT_TRUE(Overlays().empty());
   std::cout << "vm-bench: {\"restart_to_adopted_agent_ready_seconds\": " << readopt_seconds << "}" << std::endl;

@@ -125,3 +125,45 @@ TEST(Config, ShippedExampleEqualsDefaults) {
 
 }  // namespace
 }  // namespace fta::hostd
+
+namespace fta::hostd {
+namespace {
+
+// [container]: containers have their own network namespace, so they need a
+// unix endpoint; container.agent_listen gives them one beside TCP guests.
+TEST(Config, ContainerKeysAndTheirEndpointRule) {
+  HostdConfig config = DefaultConfig();
+  EXPECT_FALSE(ContainersEnabled(config));
+  ASSERT_TRUE(MergeTomlText("[provisioner]\nbackend = \"lxc\"\n[container]\nmemory_mib = 256\nbind = [\"/data\"]\n"
+                            "netdevs = [\"veth1\"]\n",
+                            "t", &config)
+                  .ok());
+  EXPECT_TRUE(ContainersEnabled(config));
+  EXPECT_EQ(ContainerUri(config), "lxc:///system");
+  EXPECT_EQ(config.container_memory_mib, 256);
+  EXPECT_EQ(config.container_netdevs, std::vector<std::string>{"veth1"});
+  EXPECT_TRUE(ValidateConfig(config).ok()) << ValidateConfig(config);
+
+  config.agent_listen = "127.0.0.1:7070";
+  absl::Status tcp = ValidateConfig(config);
+  EXPECT_EQ(tcp.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(tcp.message().find("agents.listen"), std::string::npos) << tcp;
+  config.container_agent_listen = "unix:/run/fta-hostd/containers.sock";
+  EXPECT_TRUE(ValidateConfig(config).ok()) << ValidateConfig(config);
+  EXPECT_EQ(ContainerAgentEndpoint(config), "unix:/run/fta-hostd/containers.sock");
+
+  config.container_bind = {"relative/dir"};
+  absl::Status bind = ValidateConfig(config);
+  EXPECT_NE(bind.message().find("container.bind"), std::string::npos) << bind;
+  config.container_bind.clear();
+  config.container_memory_mib = 4;
+  EXPECT_NE(ValidateConfig(config).message().find("container.memory_mib"), std::string::npos);
+
+  HostdConfig mixed = DefaultConfig();
+  mixed.container_uri = "lxc+unix:///system?socket=/x/libvirt-sock";
+  EXPECT_TRUE(ContainersEnabled(mixed));
+  EXPECT_EQ(ContainerUri(mixed), mixed.container_uri);
+}
+
+}  // namespace
+}  // namespace fta::hostd

@@ -59,7 +59,7 @@ class LibvirtProvisionerTest : public ::testing::Test {
 
   RealClock clock_;  // stop deadlines against a real (test:///) libvirt
 
-  FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", ""}; }
+  FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", "", ""}; }
 
   bool DomainExists(const std::string& name) {
     virDomainPtr domain = virDomainLookupByName(connection_, name.c_str());

@@ -6,3 +6,4 @@ fta_test(sweep_plan_test LABEL unit SOURCES sweep_plan_test.cc DEPS fta_sweeps G
 fta_test(store_sweeps_test LABEL unit SOURCES store_sweeps_test.cc DEPS fta_store GTest::gmock)
 fta_test(cli_sweep_test LABEL unit SOURCES cli_sweep_test.cc DEPS fta_cli GTest::gmock)
 fta_test(sweep_snapshot_test LABEL unit SOURCES sweep_snapshot_test.cc DEPS fta_sweeps GTest::gmock)
+fta_test(kinds_plot_test LABEL unit SOURCES kinds_plot_test.cc DEPS fta_report)

@@ -51,6 +51,21 @@ TEST(SnapshotForRunTest, VfsAndEngineVersionFromTheFtas) {
   EXPECT_EQ(run.engine_version(), "fta-agent 0.1.0");
 }
 
+// On a host with processes and containers the run records the backend of
+// the FTAs it measured, not the daemon's default.
+TEST(SnapshotForRunTest, ContainerFtasRecordTheLxcBackend) {
+  fta::v1::RunSnapshot host;
+  host.set_backend(fta::v1::BACKEND_PROCESS);
+  fta::v1::Fta container;
+  container.set_kind(fta::v1::FTA_KIND_CONTAINER);
+  container.set_backend(fta::v1::BACKEND_LXC);
+  EXPECT_EQ(SnapshotForRun(host, {container}, fta::v1::ENGINE_BUILTIN).backend(), fta::v1::BACKEND_LXC);
+  fta::v1::Fta native;
+  native.set_kind(fta::v1::FTA_KIND_NATIVE);
+  native.set_backend(fta::v1::BACKEND_LXC);  // never: the native agent is a host process
+  EXPECT_EQ(SnapshotForRun(host, {native}, fta::v1::ENGINE_BUILTIN).backend(), fta::v1::BACKEND_PROCESS);
+}
+
 sriov::PhysicalFunction PfWithVfs(const std::string& address, const std::string& ib_name, const std::string& rate,
                                    const std::vector<std::string>& vf_addresses) {
   sriov::PhysicalFunction pf;

@@ -3,7 +3,11 @@
 # without touching the machine's own libvirt setup: the daemons run in their
 # own mount namespace where /etc/libvirt, /run/libvirt, /var/lib/libvirt,
 # /var/log/libvirt and /var/cache/libvirt are bind mounts of directories
-# under DIR. Clients reach it at qemu+unix:///system?socket=DIR/run/libvirt-sock.
+# under DIR. Clients reach it at qemu+unix:///system?socket=DIR/run/libvirt-sock
+# (and lxc+unix:///system?socket=... for the `container` tests' LXC driver).
+# In that namespace /sys/fs/cgroup/unified is unmounted: the LXC driver
+# otherwise fails to start containers ("Unable to create directory
+# /sys/fs/cgroup/unified") on hosts that mount the hybrid cgroup layout.
 #
 #   private-libvirtd.sh start DIR   # prints the URI
 #   private-libvirtd.sh stop DIR    # destroys leftover domains, stops both daemons
@@ -57,6 +61,7 @@ case "$command_name" in
       mount --bind '$DIR/lib' /var/lib/libvirt
       mount --bind '$DIR/log' /var/log/libvirt
       mount --bind '$DIR/cache' /var/cache/libvirt
+      if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
       virtlogd -d -p '$DIR/virtlogd.pid'
       libvirtd -d -p '$DIR/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
     "
@@ -69,9 +74,11 @@ case "$command_name" in
     ;;
   stop)
     if [[ -S "$DIR/run/libvirt-sock" ]] && command -v virsh >/dev/null; then
-      for domain in $(virsh -c "$URI" list --all --name 2>/dev/null); do
-        virsh -c "$URI" destroy "$domain" >/dev/null 2>&1 || true
-        virsh -c "$URI" undefine "$domain" >/dev/null 2>&1 || true
+      for uri in "$URI" "${URI/qemu+unix/lxc+unix}"; do
+        for domain in $(virsh -c "$uri" list --all --name 2>/dev/null); do
+          virsh -c "$uri" destroy "$domain" >/dev/null 2>&1 || true
+          virsh -c "$uri" undefine "$domain" >/dev/null 2>&1 || true
+        done
       done
     fi
     stop_pidfile "$DIR/libvirtd.pid"

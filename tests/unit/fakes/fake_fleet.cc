@@ -100,13 +100,15 @@ absl::StatusOr<std::vector<fta::v1::Fta>> FakeFleet::WaitReady(const std::vector
   return ready;
 }
 
-absl::StatusOr<std::vector<fta::v1::Fta>> FakeFleet::Allocate(int count, absl::Duration) {
+absl::StatusOr<std::vector<fta::v1::Fta>> FakeFleet::Allocate(int count, absl::Duration, fta::v1::FtaKind kind) {
+  if (kind == fta::v1::FTA_KIND_UNSPECIFIED) kind = fta::v1::FTA_KIND_PROCESS;
   std::vector<fta::v1::Fta> added;
   {
     std::lock_guard<std::mutex> lock(mu_);
     calls_.push_back(absl::StrCat("allocate ", count));
     for (int i = 0; i < count; ++i) {
-      fta::v1::Fta fta = ReadyFta(absl::StrCat("fta-", next_id_), fta::v1::FTA_KIND_PROCESS);
+      fta::v1::Fta fta = ReadyFta(absl::StrCat("fta-", next_id_), kind);
+      fta.set_backend(kind == fta::v1::FTA_KIND_CONTAINER ? fta::v1::BACKEND_LXC : fta::v1::BACKEND_PROCESS);
       guests_[next_id_++] = fta;
       added.push_back(fta);
     }

@@ -53,7 +53,8 @@ class FakeFleet final : public hostd::JobFleet, public hostd::SweepFleet {
   absl::StatusOr<std::vector<fta::v1::Fta>> List(bool include_released) override;
   absl::StatusOr<std::vector<fta::v1::Fta>> WaitReady(const std::vector<std::string>& ids,
                                                       absl::Duration timeout) override;
-  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout) override;
+  absl::StatusOr<std::vector<fta::v1::Fta>> Allocate(int count, absl::Duration connect_timeout,
+                                                     fta::v1::FtaKind kind) override;
   absl::StatusOr<std::vector<std::string>> Release(const std::vector<std::string>& ids, bool all) override;
 
  private:

@@ -1,0 +1,103 @@
+#include "tests/integration/libvirt_fixture.h"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "tests/integration/hostd_harness.h"
+
+namespace fta::testing {
+namespace {
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string StartPrivateLibvirtd(const std::string& dir, std::string* uri) {
+  CommandResult daemon = RunCommand({std::string(FTA_SOURCE_DIR) + "/tests/integration/vm/private-libvirtd.sh", "start", dir});
+  if (daemon.exit_code == 0) {
+    *uri = daemon.out.substr(0, daemon.out.find('\n'));
+    return "";
+  }
+  return "starting the private libvirtd failed:\n" + daemon.out + daemon.err;
+}
+
+void StopPrivateLibvirtd(const std::string& dir) {
+  if (!dir.empty()) RunCommand({std::string(FTA_SOURCE_DIR) + "/tests/integration/vm/private-libvirtd.sh", "stop", dir});
+}
+
+std::vector<fta::v1::Fta> AllocateFtas(fta::v1::FtaService::Stub& ftas, int count, fta::v1::FtaKind kind,
+                                       int connect_timeout_s, grpc::Status* status) {
+  fta::v1::AllocateFtasRequest request;
+  request.set_count(count);
+  request.set_kind(kind);
+  request.set_connect_timeout_s(connect_timeout_s);
+  fta::v1::AllocateFtasResponse response;
+  auto context = ContextWithDeadline(connect_timeout_s + 60);
+  *status = ftas.AllocateFtas(context.get(), request, &response);
+  return {response.ftas().begin(), response.ftas().end()};
+}
+
+TimedAllocation AllocateReady(fta::v1::FtaService::Stub& ftas, int count, fta::v1::FtaKind kind,
+                              fta::v1::Backend backend, int connect_timeout_s) {
+  TimedAllocation allocation;
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status status;
+  allocation.ftas = AllocateFtas(ftas, count, kind, connect_timeout_s, &status);
+  allocation.seconds = SecondsSince(start);
+  if (!status.ok()) ADD_FAILURE() << "allocating " << count << ": " << status.error_message();
+  if (static_cast<int>(allocation.ftas.size()) != count) ADD_FAILURE() << allocation.ftas.size() << " FTAs allocated";
+  for (const fta::v1::Fta& fta : allocation.ftas) {
+    EXPECT_EQ(fta.kind(), kind) << fta.id();
+    EXPECT_EQ(fta.backend(), backend) << fta.id();
+    EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY) << fta.id();
+    allocation.start_to_connected_seconds.push_back((fta.connected_unix_ms() - fta.created_unix_ms()) / 1000.0);
+  }
+  return allocation;
+}
+
+grpc::Status ReleaseFtas(fta::v1::FtaService::Stub& ftas, const std::vector<std::string>& ids) {
+  fta::v1::ReleaseFtasRequest release;
+  for (const std::string& id : ids) release.add_ids(id);
+  release.set_all(ids.empty());
+  fta::v1::ReleaseFtasResponse released;
+  auto context = ContextWithDeadline(120);
+  return ftas.ReleaseFtas(context.get(), release, &released);
+}
+
+std::vector<std::string> DomainNames(virConnectPtr connection) {
+  std::vector<std::string> names;
+  virDomainPtr* domains = nullptr;
+  int count = virConnectListAllDomains(connection, &domains, 0);
+  for (int i = 0; i < count; ++i) {
+    names.push_back(virDomainGetName(domains[i]));
+    virDomainFree(domains[i]);
+  }
+  free(domains);
+  return names;
+}
+
+::testing::AssertionResult DefineOrphanCopy(virConnectPtr connection, const std::string& fta_id,
+                                            const std::string& orphan_id) {
+  virDomainPtr domain = virDomainLookupByName(connection, ("fta-" + fta_id).c_str());
+  if (!domain) return ::testing::AssertionFailure() << "no domain fta-" << fta_id;
+  char* text = virDomainGetXMLDesc(domain, VIR_DOMAIN_XML_INACTIVE);
+  std::string xml = text ? text : "";
+  free(text);
+  virDomainFree(domain);
+  xml = ReplaceAll(xml, "fta-" + fta_id + "<", "fta-" + orphan_id + "<");
+  xml = ReplaceAll(xml, "id=\"" + fta_id + "\"", "id=\"" + orphan_id + "\"");
+  size_t uuid = xml.find("<uuid>");
+  if (uuid == std::string::npos) return ::testing::AssertionFailure() << "no <uuid> in\n" << xml;
+  xml.erase(uuid, xml.find("</uuid>") + 7 - uuid);
+  virDomainPtr orphan = virDomainDefineXML(connection, xml.c_str());
+  if (!orphan) return ::testing::AssertionFailure() << "defining the orphan: " << virGetLastErrorMessage();
+  virDomainFree(orphan);
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace fta::testing
