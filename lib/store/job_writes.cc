@@ -84,28 +84,6 @@ void BindAggregate(Statement& stmt, const std::string& job_id, const std::string
       .BindInt(13, aggregate.ranks());
 }
 
-const char kInsertRankResult[] =
-    "INSERT INTO rank_results (job_id, iteration, phase, rank, fta_id, open_start_ns, "
-    "open_end_ns, xfer_start_ns, xfer_end_ns, close_start_ns, close_end_ns, bytes, ops) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
-
-void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
-                    const fta::v1::RankPhaseResult& r) {
-  stmt.BindText(1, job_id)
-      .BindInt(2, r.iteration())
-      .BindText(3, phase)
-      .BindInt(4, r.rank())
-      .BindText(5, r.fta_id())
-      .BindInt(6, r.open_start_ns())
-      .BindInt(7, r.open_end_ns())
-      .BindInt(8, r.xfer_start_ns())
-      .BindInt(9, r.xfer_end_ns())
-      .BindInt(10, r.close_start_ns())
-      .BindInt(11, r.close_end_ns())
-      .BindInt(12, r.bytes())
-      .BindInt(13, r.ops());
-}
-
 const char kInsertSummary[] =
     "INSERT INTO phase_summaries (job_id, phase, max_mib, min_mib, mean_mib, "
     "stddev_mib, mean_seconds, bytes_per_iteration, iterations) "

@@ -41,9 +41,5 @@ extern const char kInsertSummary[];
 void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,
                  const fta::v1::PhaseSummary& summary);
 
-// INSERT INTO rank_results, parameters ?1..?13.
-extern const char kInsertRankResult[];
-void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
-                    const fta::v1::RankPhaseResult& result);
 
 }  // namespace fta::store

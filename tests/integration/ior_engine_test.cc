@@ -190,7 +190,7 @@ TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {
 
 TEST_F(IorEngineTest, ImportTakesMultiTestRunsAndPerRankCsv) {
   // Two tests and, after the text run, its per-rank CSV: three jobs, one with rank rows.
-  CommandResult out = Ftactl({"-o", "json", "results", "import", kFixtures + "local-multi-test.json",
+  CommandResult out = hostd_->Ftactl({"-o", "json", "results", "import", kFixtures + "local-multi-test.json",
                               kFixtures + "local-ranks-i2.txt", kFixtures + "local-ranks-i2.ranks.csv"});
   ASSERT_EQ(out.exit_code, 0) << out.err;
   nlohmann::json listed = nlohmann::json::parse(out.out);
@@ -201,7 +201,7 @@ TEST_F(IorEngineTest, ImportTakesMultiTestRunsAndPerRankCsv) {
   EXPECT_EQ(StoredJobCount(), 3);
 
   // A per-rank CSV alone is refused, naming it; the rest still imports.
-  CommandResult alone = Ftactl({"results", "import", kFixtures + "local-ranks-i2.ranks.csv"});
+  CommandResult alone = hostd_->Ftactl({"results", "import", kFixtures + "local-ranks-i2.ranks.csv"});
   EXPECT_EQ(alone.exit_code, 1);
   EXPECT_THAT(alone.err, HasSubstr("INVALID_ARGUMENT: " + kFixtures +
                                    "local-ranks-i2.ranks.csv: IOR's per-rank CSV: give it right after the output "
