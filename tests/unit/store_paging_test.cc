@@ -135,6 +135,11 @@ TEST_F(StorePagingTest, MigrationEightTurnsFormerStringsIntoEnums) {
        "UPDATE ftas SET kind = 'FTA_KIND_GUEST', backend = 'libvirt' WHERE id = 'fta-2';"
        "UPDATE jobs SET engine = 'ior', spec = '{\"transfer_size\":\"1m\",\"engine\":\"ior\",\"deadline_s\":\"5\"}';"
        "UPDATE job_agents SET state = 'lost';"
+       // What migrations 9 and 10 added did not exist at version 7.
+       "ALTER TABLE ftas DROP COLUMN owner;"
+       "ALTER TABLE jobs DROP COLUMN owner;"
+       "ALTER TABLE jobs DROP COLUMN start_at_unix_ms;"
+       "ALTER TABLE phase_aggregates DROP COLUMN cache_note;"
        "PRAGMA user_version = 7;");
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);
