@@ -30,6 +30,20 @@ int UsageError(const std::string& message) {
   return kUsageError;
 }
 
+// The version is only in ior's output, so a tiny probe run reads it
+// (lib/agent/ior_runner.h). An ior that cannot run is not offered.
+void OfferIorIfUsable(fta::agent::AgentOptions& options) {
+  if (options.ior_path.empty()) return;
+  absl::StatusOr<std::string> version = fta::agent::ProbeIorVersion(options.ior_path);
+  if (version.ok()) {
+    options.ior_version = *version;
+    return;
+  }
+  spdlog::warn("ior {} is not usable, offering the built-in engine only: {}", options.ior_path,
+               std::string(version.status().message()));
+  options.ior_path.clear();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,18 +118,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  // The version is only in ior's output, so a tiny probe run reads it
-  // (lib/agent/ior_runner.h). An ior that cannot run is not offered.
-  if (!options.ior_path.empty()) {
-    absl::StatusOr<std::string> version = fta::agent::ProbeIorVersion(options.ior_path);
-    if (version.ok()) {
-      options.ior_version = *version;
-    } else {
-      spdlog::warn("ior {} is not usable, offering the built-in engine only: {}", options.ior_path,
-                   std::string(version.status().message()));
-      options.ior_path.clear();
-    }
-  }
+  OfferIorIfUsable(options);
 
   // A daemon that does not know this FTA released it: exit instead of
   // dialing forever as an orphan. SIGTERM goes through the normal stop below.
