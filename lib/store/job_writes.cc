@@ -1,128 +1,130 @@
 #include "lib/store/job_writes.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/status_macros.h"
+#include "lib/store/rows.h"
+#include "lib/store/sqlite_util.h"
 
 namespace fta::store {
+namespace {
 
-const char kInsertJob[] =
-    "INSERT INTO jobs (id, state, spec, created_unix_ms, finished_unix_ms, error, "
-    "transfer_size_bytes, block_size_bytes, engine, timestamp_source, source, ior_version, "
-    "ior_command_line, owner, start_at_unix_ms) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-
-void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec) {
-  stmt.BindText(1, job.id())
-      .BindText(2, state)
-      .BindText(3, spec)
-      .BindInt(4, job.created_unix_ms())
-      .BindInt(5, job.finished_unix_ms())
-      .BindText(6, job.error())
-      .BindInt(7, job.transfer_size_bytes())
-      .BindInt(8, job.block_size_bytes())
-      .BindText(9, fta::v1::Engine_Name(job.engine()))
-      .BindText(10, job.timestamp_source())
-      .BindText(11, job.source())
-      .BindText(12, job.ior_version())
-      .BindText(13, job.ior_command_line())
-      .BindText(14, job.owner())
-      .BindInt(15, job.start_at_unix_ms());
+// Runs `sql` (the DELETE of a set about to be replaced) with :job_id bound.
+absl::Status DeleteJobRows(sqlite3* db, const std::string& sql, const std::string& job_id,
+                           const std::string& operation) {
+  FTA_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, sql, operation));
+  stmt.BindText(":job_id", job_id);
+  return stmt.Run();
 }
 
-const char kInsertJobAgent[] =
-    "INSERT INTO job_agents (job_id, position, fta_id, ranks, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-void BindJobAgent(Statement& stmt, const std::string& job_id, int position, const fta::v1::JobAgent& agent) {
-  stmt.BindText(1, job_id)
-      .BindInt(2, position)
-      .BindText(3, agent.fta_id())
-      .BindText(4, absl::StrJoin(agent.ranks(), ","))
-      .BindText(5, fta::v1::JobAgentState_Name(agent.state()))
-      .BindText(6, agent.error());
+// Inserts every row of `rows` with `insert`: the row's fields, :job_id, and
+// what `bind_more(statement, row, index)` binds. A failing row is named
+// by `describe(row)`.
+template <typename Rows, typename BindMore, typename Describe>
+absl::Status InsertEach(Statement& insert, const std::string& job_id, const Rows& rows, BindMore bind_more,
+                        Describe describe) {
+  int index = 0;
+  for (const auto& row : rows) {
+    insert.Reset();
+    FTA_RETURN_IF_ERROR(BindFields(insert, describe(row), row));
+    insert.BindText(":job_id", job_id);
+    bind_more(insert, row, index++);
+    absl::Status status = insert.Run();
+    if (!status.ok()) {
+      return absl::Status(status.code(), absl::StrCat(status.message(), " [", describe(row), "; nothing stored]"));
+    }
+  }
+  return absl::OkStatus();
 }
 
-const char kInsertRankResult[] =
-    "INSERT INTO rank_results (job_id, iteration, phase, rank, fta_id, open_start_ns, "
-    "open_end_ns, xfer_start_ns, xfer_end_ns, close_start_ns, close_end_ns, bytes, ops) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+constexpr auto kNothingMore = [](Statement&, const auto&, int) {};
 
-void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
-                    const fta::v1::RankPhaseResult& r) {
-  stmt.BindText(1, job_id)
-      .BindInt(2, r.iteration())
-      .BindText(3, phase)
-      .BindInt(4, r.rank())
-      .BindText(5, r.fta_id())
-      .BindInt(6, r.open_start_ns())
-      .BindInt(7, r.open_end_ns())
-      .BindInt(8, r.xfer_start_ns())
-      .BindInt(9, r.xfer_end_ns())
-      .BindInt(10, r.close_start_ns())
-      .BindInt(11, r.close_end_ns())
-      .BindInt(12, r.bytes())
-      .BindInt(13, r.ops());
+}  // namespace
+
+absl::Status CheckJobExists(sqlite3* db, const std::string& job_id, const std::string& operation) {
+  FTA_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT 1 FROM jobs WHERE id = ?1", operation));
+  stmt.BindText(1, job_id);
+  FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("job ", job_id, " not found"));
+  return absl::OkStatus();
 }
 
-const char kAggregateColumns[] =
-    "job_id, iteration, phase, bytes, total_seconds, bandwidth_mib, bandwidth_mb, iops, "
-    "open_seconds, xfer_seconds, close_seconds, start_skew_seconds, ranks";
-const char kAggregateParameters[] = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13";
-
-void BindAggregate(Statement& stmt, const std::string& job_id, const std::string& phase,
-                   const fta::v1::PhaseAggregate& aggregate) {
-  stmt.BindText(1, job_id)
-      .BindInt(2, aggregate.iteration())
-      .BindText(3, phase)
-      .BindInt(4, aggregate.bytes())
-      .BindDouble(5, aggregate.total_seconds())
-      .BindDouble(6, aggregate.bandwidth_mib())
-      .BindDouble(7, aggregate.bandwidth_mb())
-      .BindDouble(8, aggregate.iops())
-      .BindDouble(9, aggregate.open_seconds())
-      .BindDouble(10, aggregate.xfer_seconds())
-      .BindDouble(11, aggregate.close_seconds())
-      .BindDouble(12, aggregate.start_skew_seconds())
-      .BindInt(13, aggregate.ranks());
+absl::Status WriteToJob(sqlite3* db, const std::string& job_id, const std::string& operation,
+                        const std::function<absl::Status()>& write) {
+  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, operation));
+  FTA_RETURN_IF_ERROR(CheckJobExists(db, job_id, operation));
+  FTA_RETURN_IF_ERROR(write());
+  return txn.Commit();
 }
 
-const char kInsertSummary[] =
-    "INSERT INTO phase_summaries (job_id, phase, max_mib, min_mib, mean_mib, "
-    "stddev_mib, mean_seconds, bytes_per_iteration, iterations) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-
-void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,
-                 const fta::v1::PhaseSummary& summary) {
-  stmt.BindText(1, job_id)
-      .BindText(2, phase)
-      .BindDouble(3, summary.max_mib())
-      .BindDouble(4, summary.min_mib())
-      .BindDouble(5, summary.mean_mib())
-      .BindDouble(6, summary.stddev_mib())
-      .BindDouble(7, summary.mean_seconds())
-      .BindInt(8, summary.bytes_per_iteration())
-      .BindInt(9, summary.iterations());
+absl::Status WriteJobRow(sqlite3* db, const fta::v1::Job& job, bool upsert, const std::string& operation) {
+  const std::string what = absl::StrCat("job ", job.id());
+  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(job.spec(), what));
+  FTA_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, upsert ? UpsertSql(kSelectJob, "id") : InsertSql(kSelectJob),
+                                                          operation));
+  FTA_RETURN_IF_ERROR(BindFields(stmt, what, job));
+  stmt.BindText(":spec", spec);
+  return stmt.Run();
 }
 
-const char kInsertLink[] =
-    "INSERT INTO phase_links (job_id, iteration, phase, ib_port, pf, rate_gbps, xmit_bytes, rcv_bytes, seconds, "
-    "utilisation_pct, agent_bytes, ftas, check_result, error) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+absl::Status ReplaceJobAgents(sqlite3* db, const fta::v1::Job& job, const std::string& operation) {
+  FTA_RETURN_IF_ERROR(DeleteJobRows(db, "DELETE FROM job_agents WHERE job_id = :job_id", job.id(), operation));
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db, InsertSql(kSelectJobAgents, "position"), operation));
+  return InsertEach(
+      insert, job.id(), job.agents(),
+      [](Statement& stmt, const fta::v1::JobAgent& agent, int position) {
+        stmt.BindInt(":position", position).BindText(":ranks", absl::StrJoin(agent.ranks(), ","));
+      },
+      [&](const fta::v1::JobAgent& agent) { return absl::StrCat(operation, " agent ", agent.fta_id()); });
+}
 
-void BindLink(Statement& stmt, const std::string& job_id, int32_t iteration, const std::string& phase,
-              const fta::v1::LinkUsage& link) {
-  stmt.BindText(1, job_id)
-      .BindInt(2, iteration)
-      .BindText(3, phase)
-      .BindText(4, link.ib_port())
-      .BindText(5, link.pf())
-      .BindDouble(6, link.rate_gbps())
-      .BindInt(7, link.xmit_bytes())
-      .BindInt(8, link.rcv_bytes())
-      .BindDouble(9, link.seconds())
-      .BindDouble(10, link.utilisation_pct())
-      .BindInt(11, link.agent_bytes())
-      .BindInt(12, link.ftas())
-      .BindText(13, link.check())
-      .BindText(14, link.error());
+absl::Status InsertRankResults(sqlite3* db, const std::string& job_id,
+                               const google::protobuf::RepeatedPtrField<fta::v1::RankPhaseResult>& results,
+                               const std::string& operation) {
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db, InsertSql(kSelectRankResults), operation));
+  return InsertEach(insert, job_id, results, kNothingMore, [&](const fta::v1::RankPhaseResult& r) {
+    return absl::StrCat(operation, " iteration ", r.iteration(), " ", fta::v1::Phase_Name(r.phase()), " rank ",
+                        r.rank());
+  });
+}
+
+absl::Status ReplaceAggregate(sqlite3* db, const std::string& job_id, const fta::v1::PhaseAggregate& aggregate,
+                              const std::string& operation) {
+  const std::string what = absl::StrCat(operation, " iteration ", aggregate.iteration());
+  {
+    FTA_ASSIGN_OR_RETURN(Statement stmt,
+                         Statement::Prepare(db, UpsertSql(kSelectAggregates, "job_id, iteration, phase"), operation));
+    FTA_RETURN_IF_ERROR(BindFields(stmt, what, aggregate));
+    stmt.BindText(":job_id", job_id);
+    FTA_RETURN_IF_ERROR(stmt.Run());
+  }
+  // Replacing an aggregate replaces its links: none may outlive it.
+  const std::string phase = fta::v1::Phase_Name(aggregate.phase());
+  {
+    FTA_ASSIGN_OR_RETURN(
+        Statement clear,
+        Statement::Prepare(db, "DELETE FROM phase_links WHERE job_id = :job_id AND iteration = :iteration AND phase = :phase",
+                           operation));
+    clear.BindText(":job_id", job_id).BindInt(":iteration", aggregate.iteration()).BindText(":phase", phase);
+    FTA_RETURN_IF_ERROR(clear.Run());
+  }
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db, InsertSql(kSelectLinks), operation));
+  return InsertEach(
+      insert, job_id, aggregate.links(),
+      [&](Statement& stmt, const fta::v1::LinkUsage&, int) {
+        stmt.BindInt(":iteration", aggregate.iteration()).BindText(":phase", phase);
+      },
+      [&](const fta::v1::LinkUsage& link) { return absl::StrCat(what, " ", phase, " link ", link.ib_port()); });
+}
+
+absl::Status ReplaceSummaries(sqlite3* db, const std::string& job_id,
+                              const google::protobuf::RepeatedPtrField<fta::v1::PhaseSummary>& summaries,
+                              const std::string& operation) {
+  FTA_RETURN_IF_ERROR(DeleteJobRows(db, "DELETE FROM phase_summaries WHERE job_id = :job_id", job_id, operation));
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db, InsertSql(kSelectSummaries), operation));
+  return InsertEach(insert, job_id, summaries, kNothingMore, [&](const fta::v1::PhaseSummary& summary) {
+    return absl::StrCat(operation, " ", fta::v1::Phase_Name(summary.phase()), " summary");
+  });
 }
 
 }  // namespace fta::store

@@ -1,45 +1,52 @@
-// The INSERTs of a job's rows and their bindings, shared by the writers in
-// store_jobs.cc (jobs measured here) and store_import.cc (jobs imported from
-// IOR output), so the column lists and their parameter numbers live once.
+// A job's rows as the Store writes them, shared by the writers of jobs
+// measured here (store_jobs.cc) and of jobs imported whole
+// (store_import.cc). Each runs inside the caller's transaction; the columns
+// are the ones rows.h's kSelect* read (InsertSql), bound by field name
+// (BindFields). `operation` names the call in errors.
 #pragma once
 
+#include <functional>
 #include <string>
 
+#include <google/protobuf/repeated_ptr_field.h>
+
+#include "absl/status/status.h"
 #include "fta/v1/job.pb.h"
-#include "lib/store/sqlite_util.h"
+
+struct sqlite3;
 
 namespace fta::store {
 
-// INSERT INTO jobs, parameters ?1..?15; PutJob appends its ON CONFLICT.
-extern const char kInsertJob[];
-// `state` and `spec` are the job's, already converted (EnumName, MessageToJson).
-void BindJob(Statement& stmt, const fta::v1::Job& job, const std::string& state, const std::string& spec);
+// NOT_FOUND naming the job when its row is not there.
+absl::Status CheckJobExists(sqlite3* db, const std::string& job_id, const std::string& operation);
 
-// Columns and parameters ?1..?13 of a phase_aggregates row (AddAggregate
-// stores five more after them).
-extern const char kAggregateColumns[];
-extern const char kAggregateParameters[];
-void BindAggregate(Statement& stmt, const std::string& job_id, const std::string& phase,
-                   const fta::v1::PhaseAggregate& aggregate);
+// One write to an existing job's rows in its own transaction: `write`
+// (given `operation`) runs only when the job row exists (NOT_FOUND
+// otherwise), and all of it is stored or nothing.
+absl::Status WriteToJob(sqlite3* db, const std::string& job_id, const std::string& operation,
+                        const std::function<absl::Status()>& write);
 
-// INSERT INTO phase_links, parameters ?1..?14.
-extern const char kInsertLink[];
-void BindLink(Statement& stmt, const std::string& job_id, int32_t iteration, const std::string& phase,
-              const fta::v1::LinkUsage& link);
+// The jobs row (spec as JSON): inserted, or with `upsert` inserted or
+// updated in place (PutJob; its results stay).
+absl::Status WriteJobRow(sqlite3* db, const fta::v1::Job& job, bool upsert, const std::string& operation);
 
-// INSERT INTO job_agents, parameters ?1..?6 (`position`: the agent's index).
-extern const char kInsertJobAgent[];
-void BindJobAgent(Statement& stmt, const std::string& job_id, int position, const fta::v1::JobAgent& agent);
+// Replaces the job's agents, kept in the job's order.
+absl::Status ReplaceJobAgents(sqlite3* db, const fta::v1::Job& job, const std::string& operation);
 
-// INSERT INTO rank_results, parameters ?1..?13.
-extern const char kInsertRankResult[];
-void BindRankResult(Statement& stmt, const std::string& job_id, const std::string& phase,
-                    const fta::v1::RankPhaseResult& r);
+// Inserts rank results; one already stored for its (iteration, phase, rank)
+// fails the call, naming it.
+absl::Status InsertRankResults(sqlite3* db, const std::string& job_id,
+                               const google::protobuf::RepeatedPtrField<fta::v1::RankPhaseResult>& results,
+                               const std::string& operation);
 
-// INSERT INTO phase_summaries, parameters ?1..?9.
-extern const char kInsertSummary[];
-void BindSummary(Statement& stmt, const std::string& job_id, const std::string& phase,
-                 const fta::v1::PhaseSummary& summary);
+// Inserts or replaces the aggregate of one (iteration, phase) with its
+// links (the old links go with the old aggregate).
+absl::Status ReplaceAggregate(sqlite3* db, const std::string& job_id, const fta::v1::PhaseAggregate& aggregate,
+                              const std::string& operation);
 
+// Replaces the job's whole set of summaries.
+absl::Status ReplaceSummaries(sqlite3* db, const std::string& job_id,
+                              const google::protobuf::RepeatedPtrField<fta::v1::PhaseSummary>& summaries,
+                              const std::string& operation);
 
 }  // namespace fta::store

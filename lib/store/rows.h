@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -71,8 +72,28 @@ absl::StatusOr<M> FromJson(const std::string& json, absl::string_view what) {
 // one row can fill a message and its submessage in two calls.
 absl::Status ReadFields(const Statement& row, absl::string_view what, google::protobuf::Message* message);
 
+// The write side of ReadFields: binds every parameter of `stmt` named after
+// a singular scalar field of `message` (":bytes" gets bytes()), enums by
+// their proto names (INVALID_ARGUMENT naming `what` and the field for a
+// value with no name). Parameters that name no such field (the parent row's
+// id, stored JSON, lists) are the caller's to bind by name.
+absl::Status BindFields(Statement& stmt, absl::string_view what, const google::protobuf::Message& message);
+
+// The INSERT that writes what a kSelect* ("SELECT <columns> FROM <table>")
+// reads, `parent_columns` ("sweep_id") first: each column takes the
+// parameter named after it, or after its AS name (check_result AS "check"
+// takes :check), ready for BindFields.
+std::string InsertSql(absl::string_view select, absl::string_view parent_columns = "");
+// InsertSql plus ON CONFLICT (`key`) DO UPDATE SET every other column. An
+// upsert rather than INSERT OR REPLACE: REPLACE deletes the row first, which
+// gives it a new seq (moving it in the lists) and cascades to its children.
+std::string UpsertSql(absl::string_view select, absl::string_view key, absl::string_view parent_columns = "");
+
+// Column 0 of every row of `stmt` (ids), stepped to the end.
+absl::StatusOr<std::vector<std::string>> ReadFirstColumn(Statement& stmt);
+
 // Each kSelect* lists the columns its *FromRow reads, in order; callers
-// append WHERE / ORDER BY.
+// append WHERE / ORDER BY. InsertSql/UpsertSql write the same columns.
 extern const char kSelectFta[];
 absl::StatusOr<fta::v1::Fta> FtaFromRow(const Statement& row);
 
@@ -82,8 +103,15 @@ absl::StatusOr<fta::v1::Job> JobFromRow(const Statement& row);
 extern const char kSelectJobAgents[];
 absl::StatusOr<fta::v1::JobAgent> JobAgentFromRow(const Statement& row);
 
+// Aggregates, summaries and rank results: rows ReadFields fills alone,
+// column 0 their job's id (which errors name, with the type).
+template <typename M>
+absl::StatusOr<M> JobPartFromRow(const Statement& row) {
+  M message;
+  FTA_RETURN_IF_ERROR(ReadFields(row, absl::StrCat("job ", row.ColumnText(0), " ", M::descriptor()->name()), &message));
+  return message;
+}
 extern const char kSelectAggregates[];
-absl::StatusOr<fta::v1::PhaseAggregate> AggregateFromRow(const Statement& row);
 
 // phase_links rows, attached to their aggregate by (iteration, phase).
 struct LinkRow {
@@ -95,29 +123,7 @@ extern const char kSelectLinks[];
 absl::StatusOr<LinkRow> LinkFromRow(const Statement& row);
 
 extern const char kSelectSummaries[];
-absl::StatusOr<fta::v1::PhaseSummary> SummaryFromRow(const Statement& row);
-
 extern const char kSelectRankResults[];
-absl::StatusOr<fta::v1::RankPhaseResult> RankResultFromRow(const Statement& row);
-
-// Keyset paging (lib/core/paging.h) over a table with `id`, `created_unix_ms`
-// and `seq`: the condition that keeps the rows after the row whose id is
-// bound to parameter `param` ('' = all rows), in creation order or, with
-// `newest_first`, in reverse.
-std::string AfterRowCondition(const std::string& table, int param, bool newest_first);
-// INVALID_ARGUMENT naming page_token when `after` is not empty and names no
-// row of `table`.
-absl::Status CheckPageAfter(sqlite3* db, const std::string& table, const std::string& after);
-
-// Rows read with LIMIT size + 1 as a page of `size`.
-template <typename T>
-Page<T> ToPage(std::vector<T> rows, int size) {
-  Page<T> page;
-  page.more = static_cast<int>(rows.size()) > size;
-  if (page.more) rows.resize(static_cast<size_t>(size));
-  page.items = std::move(rows);
-  return page;
-}
 
 // Steps `stmt` to the end, converting every row.
 template <typename T>
@@ -130,6 +136,36 @@ absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt,
     FTA_ASSIGN_OR_RETURN(T value, from_row(stmt));
     rows.push_back(std::move(value));
   }
+}
+
+// Keyset paging (lib/core/paging.h) over a table with `id`,
+// `created_unix_ms` and `seq`: the rows `select` (a kSelect*) reads that
+// pass `where` ("" or a condition whose named parameters the caller binds),
+// in creation order or, with `newest_first`, in reverse.
+struct PageSelect {
+  const char* select;
+  std::string where;
+  bool newest_first = false;
+};
+// The statement for the page after query.after (its :after and :limit, one
+// row more than query.size, bound). INVALID_ARGUMENT naming page_token when
+// query.after is not empty and names no row of the table.
+absl::StatusOr<Statement> PreparePage(sqlite3* db, const PageSelect& select, const PageQuery& query);
+
+// PreparePage, `bind` for the named parameters of select.where, every row
+// read with `from_row`.
+template <typename T>
+absl::StatusOr<Page<T>> ReadPage(sqlite3* db, const PageSelect& select, const PageQuery& query,
+                                 absl::StatusOr<T> (*from_row)(const Statement&),
+                                 const std::function<void(Statement&)>& bind = nullptr) {
+  FTA_ASSIGN_OR_RETURN(Statement stmt, PreparePage(db, select, query));
+  if (bind) bind(stmt);
+  FTA_ASSIGN_OR_RETURN(std::vector<T> rows, ReadRows<T>(stmt, from_row));
+  Page<T> page;
+  page.more = static_cast<int>(rows.size()) > query.size;
+  if (page.more) rows.resize(static_cast<size_t>(query.size));
+  page.items = std::move(rows);
+  return page;
 }
 
 // Phases are stored by name, so SQL would order them alphabetically (READ

@@ -100,6 +100,17 @@ Statement& Statement::BindText(int index, absl::string_view value) {
   return *this;
 }
 
+int Statement::ParameterIndex(absl::string_view name) const {
+  return sqlite3_bind_parameter_index(stmt_, std::string(name).c_str());
+}
+
+int Statement::ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
+
+std::string Statement::ParameterName(int index) const {
+  const char* name = sqlite3_bind_parameter_name(stmt_, index);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
 absl::StatusOr<bool> Statement::Step() {
   if (!bind_status_.ok()) return bind_status_;
   const int rc = sqlite3_step(stmt_);

@@ -49,6 +49,15 @@ class Statement {
   // back to NaN so a NaN bandwidth survives a round trip.
   Statement& BindDouble(int index, double value);
   Statement& BindText(int index, absl::string_view value);
+  // The same by parameter name (":job_id"); a name the SQL does not hold is
+  // a bind failure like a bad index.
+  Statement& BindInt(absl::string_view name, int64_t value) { return BindInt(ParameterIndex(name), value); }
+  Statement& BindDouble(absl::string_view name, double value) { return BindDouble(ParameterIndex(name), value); }
+  Statement& BindText(absl::string_view name, absl::string_view value) { return BindText(ParameterIndex(name), value); }
+  // Parameters are numbered 1..ParameterCount(); ParameterName is "" for a
+  // nameless one ("?" or "?3") and includes the prefix (":job_id").
+  int ParameterCount() const;
+  std::string ParameterName(int index) const;
 
   // True when a row is available, false when the statement is done.
   absl::StatusOr<bool> Step();
@@ -67,6 +76,7 @@ class Statement {
  private:
   Statement(sqlite3* db, sqlite3_stmt* stmt, std::string operation);
   void NoteBindResult(int rc);
+  int ParameterIndex(absl::string_view name) const;
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;

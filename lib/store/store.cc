@@ -124,43 +124,9 @@ absl::Status Store::PutFta(const Fta& fta) {
 
 absl::Status Store::PutFtaLocked(const Fta& fta) {
   if (fta.id().empty()) return absl::InvalidArgumentError("PutFta: the FTA has no id");
-  FTA_ASSIGN_OR_RETURN(std::string kind,
-                       EnumName(fta.kind(), absl::StrCat("fta ", fta.id(), " kind")));
-  FTA_ASSIGN_OR_RETURN(std::string state,
-                       EnumName(fta.state(), absl::StrCat("fta ", fta.id(), " state")));
-  // An upsert rather than INSERT OR REPLACE: REPLACE deletes the row first,
-  // which would give it a new seq (moving it in ListFtas).
-  FTA_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(
-          db_,
-          "INSERT INTO ftas (id, kind, backend, state, pid, hostname, agent_version, ior_path, "
-          "ior_version, created_unix_ms, connected_unix_ms, last_heartbeat_unix_ms, last_error, "
-          "vf, owner) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-          "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, backend = excluded.backend, "
-          "state = excluded.state, pid = excluded.pid, hostname = excluded.hostname, "
-          "agent_version = excluded.agent_version, ior_path = excluded.ior_path, "
-          "ior_version = excluded.ior_version, created_unix_ms = excluded.created_unix_ms, "
-          "connected_unix_ms = excluded.connected_unix_ms, "
-          "last_heartbeat_unix_ms = excluded.last_heartbeat_unix_ms, "
-          "last_error = excluded.last_error, vf = excluded.vf, owner = excluded.owner",
-          absl::StrCat("PutFta ", fta.id())));
-  stmt.BindText(1, fta.id())
-      .BindText(2, kind)
-      .BindText(3, fta::v1::Backend_Name(fta.backend()))
-      .BindText(4, state)
-      .BindInt(5, fta.pid())
-      .BindText(6, fta.hostname())
-      .BindText(7, fta.agent_version())
-      .BindText(8, fta.ior_path())
-      .BindText(9, fta.ior_version())
-      .BindInt(10, fta.created_unix_ms())
-      .BindInt(11, fta.connected_unix_ms())
-      .BindInt(12, fta.last_heartbeat_unix_ms())
-      .BindText(13, fta.last_error())
-      .BindText(14, fta.vf())
-      .BindText(15, fta.owner());
+  FTA_ASSIGN_OR_RETURN(Statement stmt,
+                       Statement::Prepare(db_, UpsertSql(kSelectFta, "id"), absl::StrCat("PutFta ", fta.id())));
+  FTA_RETURN_IF_ERROR(BindFields(stmt, absl::StrCat("fta ", fta.id()), fta));
   return stmt.Run();
 }
 
@@ -184,33 +150,17 @@ absl::StatusOr<std::vector<Fta>> Store::ListFtas(bool include_released) {
           "ListFtas"));
   stmt.BindInt(1, include_released ? 1 : 0)
       .BindText(2, fta::v1::FtaState_Name(fta::v1::FTA_STATE_RELEASED));
-  std::vector<Fta> ftas;
-  for (;;) {
-    FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    FTA_ASSIGN_OR_RETURN(Fta fta, FtaFromRow(stmt));
-    ftas.push_back(std::move(fta));
-  }
-  return ftas;
+  return ReadRows<Fta>(stmt, FtaFromRow);
 }
 
 absl::StatusOr<Page<Fta>> Store::ListFtas(bool include_released, const PageQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::BeginRead(db_, "ListFtas"));
-  FTA_RETURN_IF_ERROR(CheckPageAfter(db_, "ftas", query.after));
-  FTA_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db_,
-                         absl::StrCat(kSelectFta, " WHERE (?1 OR state <> ?2) AND ",
-                                      AfterRowCondition("ftas", 3, /*newest_first=*/false),
-                                      " ORDER BY created_unix_ms, seq LIMIT ?4"),
-                         "ListFtas"));
-  stmt.BindInt(1, include_released ? 1 : 0)
-      .BindText(2, fta::v1::FtaState_Name(fta::v1::FTA_STATE_RELEASED))
-      .BindText(3, query.after)
-      .BindInt(4, query.size + 1);
-  FTA_ASSIGN_OR_RETURN(std::vector<Fta> ftas, ReadRows<Fta>(stmt, FtaFromRow));
-  return ToPage(std::move(ftas), query.size);
+  return ReadPage<Fta>(db_, {kSelectFta, ":include_released OR state <> :released"}, query, FtaFromRow,
+                       [&](Statement& stmt) {
+                         stmt.BindInt(":include_released", include_released ? 1 : 0)
+                             .BindText(":released", fta::v1::FtaState_Name(fta::v1::FTA_STATE_RELEASED));
+                       });
 }
 
 absl::StatusOr<std::string> Store::NextJobId() { return NextId(kJobCounter); }

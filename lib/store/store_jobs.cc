@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/store/job_writes.h"
 #include "lib/store/rows.h"
@@ -24,154 +23,42 @@ using fta::v1::RankPhaseResult;
 absl::Status Store::PutJob(const Job& job) {
   if (job.id().empty()) return absl::InvalidArgumentError("PutJob: the job has no id");
   const std::string operation = absl::StrCat("PutJob ", job.id());
-  FTA_ASSIGN_OR_RETURN(std::string state,
-                       EnumName(job.state(), absl::StrCat("job ", job.id(), " state")));
-  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(job.spec(), absl::StrCat("job ", job.id())));
-
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
-  {
-    // Upsert, not INSERT OR REPLACE: REPLACE deletes the old row, and the
-    // ON DELETE CASCADE would take the job's results with it.
-    FTA_ASSIGN_OR_RETURN(
-        Statement stmt,
-        Statement::Prepare(
-            db_,
-            absl::StrCat(
-                kInsertJob,
-                " ON CONFLICT (id) DO UPDATE SET state = excluded.state, spec = excluded.spec, "
-                "created_unix_ms = excluded.created_unix_ms, "
-                "finished_unix_ms = excluded.finished_unix_ms, error = excluded.error, "
-                "transfer_size_bytes = excluded.transfer_size_bytes, "
-                "block_size_bytes = excluded.block_size_bytes, engine = excluded.engine, "
-                "timestamp_source = excluded.timestamp_source, source = excluded.source, "
-                "ior_version = excluded.ior_version, ior_command_line = excluded.ior_command_line, "
-                "owner = excluded.owner, start_at_unix_ms = excluded.start_at_unix_ms"),
-            operation));
-    BindJob(stmt, job, state, spec);
-    FTA_RETURN_IF_ERROR(stmt.Run());
-  }
-  {
-    FTA_ASSIGN_OR_RETURN(
-        Statement stmt,
-        Statement::Prepare(db_, "DELETE FROM job_agents WHERE job_id = ?1", operation));
-    stmt.BindText(1, job.id());
-    FTA_RETURN_IF_ERROR(stmt.Run());
-  }
-  FTA_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(db_, kInsertJobAgent, operation));
-  for (int i = 0; i < job.agents_size(); ++i) {
-    insert.Reset();
-    BindJobAgent(insert, job.id(), i, job.agents(i));
-    FTA_RETURN_IF_ERROR(insert.Run());
-  }
+  // Upsert, not INSERT OR REPLACE: REPLACE deletes the old row, and the
+  // ON DELETE CASCADE would take the job's results with it.
+  FTA_RETURN_IF_ERROR(WriteJobRow(db_, job, /*upsert=*/true, operation));
+  FTA_RETURN_IF_ERROR(ReplaceJobAgents(db_, job, operation));
   return txn.Commit();
 }
 
 absl::Status Store::CheckJobExists(const std::string& job_id, const std::string& operation) {
-  FTA_ASSIGN_OR_RETURN(Statement stmt,
-                       Statement::Prepare(db_, "SELECT 1 FROM jobs WHERE id = ?1", operation));
-  stmt.BindText(1, job_id);
-  FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("job ", job_id, " not found"));
-  return absl::OkStatus();
+  return store::CheckJobExists(db_, job_id, operation);
 }
 
-absl::Status Store::AddRankResults(const std::string& job_id,
-                                   const std::vector<RankPhaseResult>& results) {
+absl::Status Store::AddRankResults(const std::string& job_id, const std::vector<RankPhaseResult>& results) {
   const std::string operation = absl::StrCat("AddRankResults ", job_id);
-  std::vector<std::string> phases;
-  phases.reserve(results.size());
-  for (const RankPhaseResult& result : results) {
-    FTA_ASSIGN_OR_RETURN(
-        std::string phase,
-        EnumName(result.phase(), absl::StrCat(operation, " rank ", result.rank(), " phase")));
-    phases.push_back(std::move(phase));
-  }
-
   std::lock_guard<std::mutex> lock(mu_);
-  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
-  FTA_RETURN_IF_ERROR(CheckJobExists(job_id, operation));
-  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertRankResult, operation));
-  for (size_t i = 0; i < results.size(); ++i) {
-    const RankPhaseResult& r = results[i];
-    insert.Reset();
-    BindRankResult(insert, job_id, phases[i], r);
-    absl::Status status = insert.Run();
-    if (!status.ok()) {
-      return absl::Status(status.code(),
-                          absl::StrCat(status.message(), " [iteration ", r.iteration(), " ",
-                                       phases[i], " rank ", r.rank(), "; nothing stored]"));
-    }
-  }
-  return txn.Commit();
+  return WriteToJob(db_, job_id, operation, [&] {
+    return InsertRankResults(db_, job_id, google::protobuf::RepeatedPtrField<RankPhaseResult>(results.begin(), results.end()),
+                             operation);
+  });
 }
 
 absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate& aggregate) {
   const std::string operation = absl::StrCat("AddAggregate ", job_id);
-  FTA_ASSIGN_OR_RETURN(std::string phase,
-                       EnumName(aggregate.phase(), absl::StrCat(operation, " phase")));
   std::lock_guard<std::mutex> lock(mu_);
-  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
-  FTA_RETURN_IF_ERROR(CheckJobExists(job_id, operation));
-  FTA_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(
-          db_,
-          absl::StrCat("INSERT OR REPLACE INTO phase_aggregates (", kAggregateColumns,
-                       ", all_active_seconds, all_active_bandwidth_mib, stonewall_min_ops, stonewall_max_ops, cache_note) "
-                       "VALUES (",
-                       kAggregateParameters, ", ?14, ?15, ?16, ?17, ?18)"),
-          operation));
-  BindAggregate(stmt, job_id, phase, aggregate);
-  stmt.BindDouble(14, aggregate.all_active_seconds())
-      .BindDouble(15, aggregate.all_active_bandwidth_mib())
-      .BindInt(16, aggregate.stonewall_min_ops())
-      .BindInt(17, aggregate.stonewall_max_ops())
-      .BindText(18, aggregate.cache_note());
-  FTA_RETURN_IF_ERROR(stmt.Run());
-  // Replacing an aggregate replaces its links: none may outlive it.
-  FTA_ASSIGN_OR_RETURN(
-      Statement clear,
-      Statement::Prepare(db_, "DELETE FROM phase_links WHERE job_id = ?1 AND iteration = ?2 AND phase = ?3",
-                         operation));
-  clear.BindText(1, job_id).BindInt(2, aggregate.iteration()).BindText(3, phase);
-  FTA_RETURN_IF_ERROR(clear.Run());
-  for (const fta::v1::LinkUsage& link : aggregate.links()) {
-    FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertLink, operation));
-    BindLink(insert, job_id, aggregate.iteration(), phase, link);
-    FTA_RETURN_IF_ERROR(insert.Run());
-  }
-  return txn.Commit();
+  return WriteToJob(db_, job_id, operation, [&] { return ReplaceAggregate(db_, job_id, aggregate, operation); });
 }
 
-absl::Status Store::PutSummaries(const std::string& job_id,
-                                 const std::vector<PhaseSummary>& summaries) {
+absl::Status Store::PutSummaries(const std::string& job_id, const std::vector<PhaseSummary>& summaries) {
   const std::string operation = absl::StrCat("PutSummaries ", job_id);
-  std::vector<std::string> phases;
-  for (const PhaseSummary& summary : summaries) {
-    FTA_ASSIGN_OR_RETURN(std::string phase,
-                         EnumName(summary.phase(), absl::StrCat(operation, " phase")));
-    phases.push_back(std::move(phase));
-  }
   std::lock_guard<std::mutex> lock(mu_);
-  FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
-  FTA_RETURN_IF_ERROR(CheckJobExists(job_id, operation));
-  {
-    FTA_ASSIGN_OR_RETURN(
-        Statement stmt,
-        Statement::Prepare(db_, "DELETE FROM phase_summaries WHERE job_id = ?1", operation));
-    stmt.BindText(1, job_id);
-    FTA_RETURN_IF_ERROR(stmt.Run());
-  }
-  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, kInsertSummary, operation));
-  for (size_t i = 0; i < summaries.size(); ++i) {
-    insert.Reset();
-    BindSummary(insert, job_id, phases[i], summaries[i]);
-    FTA_RETURN_IF_ERROR(insert.Run());
-  }
-  return txn.Commit();
+  return WriteToJob(db_, job_id, operation, [&] {
+    return ReplaceSummaries(db_, job_id,
+                            google::protobuf::RepeatedPtrField<PhaseSummary>(summaries.begin(), summaries.end()),
+                            operation);
+  });
 }
 
 absl::Status Store::LoadJobDetails(Job& job, bool with_rank_results) {
@@ -191,7 +78,7 @@ absl::Status Store::LoadJobDetails(Job& job, bool with_rank_results) {
         Statement stmt,
         Statement::Prepare(db_, absl::StrCat(kSelectAggregates, " WHERE job_id = ?1"), operation));
     stmt.BindText(1, job.id());
-    FTA_ASSIGN_OR_RETURN(std::vector<PhaseAggregate> aggregates, ReadRows(stmt, &AggregateFromRow));
+    FTA_ASSIGN_OR_RETURN(std::vector<PhaseAggregate> aggregates, ReadRows(stmt, &JobPartFromRow<PhaseAggregate>));
     SortByIterationPhase(aggregates);
     FTA_ASSIGN_OR_RETURN(
         Statement links_stmt,
@@ -210,7 +97,7 @@ absl::Status Store::LoadJobDetails(Job& job, bool with_rank_results) {
         Statement stmt,
         Statement::Prepare(db_, absl::StrCat(kSelectSummaries, " WHERE job_id = ?1"), operation));
     stmt.BindText(1, job.id());
-    FTA_ASSIGN_OR_RETURN(std::vector<PhaseSummary> summaries, ReadRows(stmt, &SummaryFromRow));
+    FTA_ASSIGN_OR_RETURN(std::vector<PhaseSummary> summaries, ReadRows(stmt, &JobPartFromRow<PhaseSummary>));
     std::stable_sort(
         summaries.begin(), summaries.end(),
         [](const PhaseSummary& a, const PhaseSummary& b) { return a.phase() < b.phase(); });
@@ -223,7 +110,7 @@ absl::Status Store::LoadJobDetails(Job& job, bool with_rank_results) {
           db_, absl::StrCat(kSelectRankResults, " WHERE job_id = ?1 ORDER BY iteration, rank"),
           operation));
   stmt.BindText(1, job.id());
-  FTA_ASSIGN_OR_RETURN(std::vector<RankPhaseResult> results, ReadRows(stmt, &RankResultFromRow));
+  FTA_ASSIGN_OR_RETURN(std::vector<RankPhaseResult> results, ReadRows(stmt, &JobPartFromRow<RankPhaseResult>));
   // Stable: the SQL order by rank survives within each (iteration, phase).
   SortByIterationPhase(results);
   for (RankPhaseResult& r : results) *job.add_rank_results() = std::move(r);
@@ -250,16 +137,7 @@ absl::StatusOr<Job> Store::GetJob(const std::string& id) {
 absl::StatusOr<Page<Job>> Store::ListJobs(const PageQuery& query) {
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::BeginRead(db_, "ListJobs"));
-  FTA_RETURN_IF_ERROR(CheckPageAfter(db_, "jobs", query.after));
-  FTA_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db_,
-                         absl::StrCat(kSelectJob, " WHERE ", AfterRowCondition("jobs", 1, /*newest_first=*/true),
-                                      " ORDER BY created_unix_ms DESC, seq DESC LIMIT ?2"),
-                         "ListJobs"));
-  stmt.BindText(1, query.after).BindInt(2, query.size + 1);
-  FTA_ASSIGN_OR_RETURN(std::vector<Job> jobs, ReadRows<Job>(stmt, JobFromRow));
-  Page<Job> page = ToPage(std::move(jobs), query.size);
+  FTA_ASSIGN_OR_RETURN(Page<Job> page, ReadPage<Job>(db_, {kSelectJob, "", /*newest_first=*/true}, query, JobFromRow));
   for (Job& job : page.items) {
     FTA_RETURN_IF_ERROR(LoadJobDetails(job, /*with_rank_results=*/false));
   }
@@ -282,11 +160,7 @@ absl::StatusOr<std::vector<std::string>> Store::FailUnfinishedJobs(const std::st
             db_, "SELECT id FROM jobs WHERE state IN (?1, ?2) ORDER BY created_unix_ms, seq",
             operation));
     stmt.BindText(1, pending).BindText(2, running);
-    for (;;) {
-      FTA_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      ids.push_back(stmt.ColumnText(0));
-    }
+    FTA_ASSIGN_OR_RETURN(ids, ReadFirstColumn(stmt));
   }
   FTA_ASSIGN_OR_RETURN(
       Statement update,

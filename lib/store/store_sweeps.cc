@@ -75,39 +75,19 @@ absl::StatusOr<std::string> Store::NextSweepId() { return NextId(kSweepCounter);
 
 absl::Status Store::PutSweep(const Sweep& sweep) {
   if (sweep.id().empty()) return absl::InvalidArgumentError("PutSweep: the sweep has no id");
-  const std::string operation = absl::StrCat("PutSweep ", sweep.id());
-  FTA_ASSIGN_OR_RETURN(std::string state, EnumName(sweep.state(), absl::StrCat("sweep ", sweep.id(), " state")));
-  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(sweep.spec(), absl::StrCat("sweep ", sweep.id())));
+  const std::string what = absl::StrCat("sweep ", sweep.id());
+  FTA_ASSIGN_OR_RETURN(std::string spec, MessageToJson(sweep.spec(), what));
   std::lock_guard<std::mutex> lock(mu_);
-  FTA_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db_,
-                         "INSERT INTO sweeps (id, state, spec, created_unix_ms, finished_unix_ms, error, steps_total) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                         "ON CONFLICT (id) DO UPDATE SET state = excluded.state, spec = excluded.spec, "
-                         "created_unix_ms = excluded.created_unix_ms, finished_unix_ms = excluded.finished_unix_ms, "
-                         "error = excluded.error, steps_total = excluded.steps_total",
-                         operation));
-  stmt.BindText(1, sweep.id())
-      .BindText(2, state)
-      .BindText(3, spec)
-      .BindInt(4, sweep.created_unix_ms())
-      .BindInt(5, sweep.finished_unix_ms())
-      .BindText(6, sweep.error())
-      .BindInt(7, sweep.steps_total());
+  FTA_ASSIGN_OR_RETURN(Statement stmt,
+                       Statement::Prepare(db_, UpsertSql(kSelectSweep, "id"), absl::StrCat("PutSweep ", sweep.id())));
+  FTA_RETURN_IF_ERROR(BindFields(stmt, what, sweep));
+  stmt.BindText(":spec", spec);
   return stmt.Run();
 }
 
 absl::Status Store::PutSweepRun(const std::string& sweep_id, const SweepRun& run,
                                 const std::vector<SweepPoint>& points) {
   const std::string operation = absl::StrCat("PutSweepRun ", sweep_id, " step ", run.step());
-  FTA_ASSIGN_OR_RETURN(std::string target, EnumName(run.target(), absl::StrCat(operation, " target")));
-  std::vector<std::pair<std::string, std::string>> point_names;  // phase, target
-  for (const SweepPoint& point : points) {
-    FTA_ASSIGN_OR_RETURN(std::string phase, EnumName(point.phase(), absl::StrCat(operation, " phase")));
-    FTA_ASSIGN_OR_RETURN(std::string point_target, EnumName(point.target(), absl::StrCat(operation, " target")));
-    point_names.emplace_back(std::move(phase), std::move(point_target));
-  }
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db_, operation));
   {
@@ -122,68 +102,18 @@ absl::Status Store::PutSweepRun(const std::string& sweep_id, const SweepRun& run
     remove.BindText(1, sweep_id).BindInt(2, run.step());
     FTA_RETURN_IF_ERROR(remove.Run());
   }
-  const fta::v1::RunSnapshot& snapshot = run.snapshot();
-  FTA_ASSIGN_OR_RETURN(
-      Statement insert,
-      Statement::Prepare(
-          db_,
-          "INSERT INTO sweep_runs (sweep_id, step, transfer_size_bytes, block_size_bytes, fta_count, target, ranks, "
-          "repetition, job_id, state, error, note, finished_unix_ms, write_mib, read_mib, backend, guest_template, "
-          "cpu_model, cpu_count, memory_bytes, vfs, pf, ib_link_rate, engine, engine_version, kernel, config_hash, "
-          "hostname) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-          "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
-          operation));
-  insert.BindText(1, sweep_id)
-      .BindInt(2, run.step())
-      .BindInt(3, run.transfer_size_bytes())
-      .BindInt(4, run.block_size_bytes())
-      .BindInt(5, run.fta_count())
-      .BindText(6, target)
-      .BindInt(7, run.ranks())
-      .BindInt(8, run.repetition())
-      .BindText(9, run.job_id())
-      .BindText(10, fta::v1::SweepRunState_Name(run.state()))
-      .BindText(11, run.error())
-      .BindText(12, run.note())
-      .BindInt(13, run.finished_unix_ms())
-      .BindDouble(14, run.write_mib())
-      .BindDouble(15, run.read_mib())
-      .BindText(16, fta::v1::Backend_Name(snapshot.backend()))
-      .BindText(17, snapshot.guest_template())
-      .BindText(18, snapshot.cpu_model())
-      .BindInt(19, snapshot.cpu_count())
-      .BindInt(20, snapshot.memory_bytes())
-      .BindText(21, absl::StrJoin(snapshot.vfs(), ","))
-      .BindText(22, snapshot.pf())
-      .BindText(23, snapshot.ib_link_rate())
-      .BindText(24, fta::v1::Engine_Name(snapshot.engine()))
-      .BindText(25, snapshot.engine_version())
-      .BindText(26, snapshot.kernel())
-      .BindText(27, snapshot.config_hash())
-      .BindText(28, snapshot.hostname());
+  FTA_ASSIGN_OR_RETURN(Statement insert, Statement::Prepare(db_, InsertSql(kSelectRun, "sweep_id"), operation));
+  FTA_RETURN_IF_ERROR(BindFields(insert, operation, run));
+  FTA_RETURN_IF_ERROR(BindFields(insert, operation, run.snapshot()));
+  insert.BindText(":sweep_id", sweep_id).BindText(":vfs", absl::StrJoin(run.snapshot().vfs(), ","));
   FTA_RETURN_IF_ERROR(insert.Run());
-  FTA_ASSIGN_OR_RETURN(
-      Statement insert_point,
-      Statement::Prepare(db_,
-                         "INSERT INTO sweep_points (sweep_id, step, phase, transfer_size_bytes, fta_count, target, "
-                         "repetition, bandwidth_mib, job_id, bytes, seconds, link_utilisation_pct) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                         operation));
-  for (size_t i = 0; i < points.size(); ++i) {
-    const SweepPoint& point = points[i];
+  FTA_ASSIGN_OR_RETURN(Statement insert_point,
+                       Statement::Prepare(db_, InsertSql(kSelectPoint, "sweep_id"), operation));
+  for (const SweepPoint& point : points) {
     insert_point.Reset();
-    insert_point.BindText(1, sweep_id)
-        .BindInt(2, run.step())
-        .BindText(3, point_names[i].first)
-        .BindInt(4, point.transfer_size_bytes())
-        .BindInt(5, point.fta_count())
-        .BindText(6, point_names[i].second)
-        .BindInt(7, point.repetition())
-        .BindDouble(8, point.bandwidth_mib())
-        .BindText(9, point.job_id())
-        .BindInt(10, point.bytes())
-        .BindDouble(11, point.seconds())
-        .BindDouble(12, point.link_utilisation_pct());
+    FTA_RETURN_IF_ERROR(BindFields(insert_point, operation, point));
+    // A point belongs to the run it is stored with.
+    insert_point.BindText(":sweep_id", sweep_id).BindInt(":step", run.step());
     FTA_RETURN_IF_ERROR(insert_point.Run());
   }
   return txn.Commit();
@@ -231,16 +161,8 @@ absl::StatusOr<Page<Sweep>> Store::ListSweeps(const PageQuery& query) {
   const std::string operation = "ListSweeps";
   std::lock_guard<std::mutex> lock(mu_);
   FTA_ASSIGN_OR_RETURN(Transaction txn, Transaction::BeginRead(db_, operation));
-  FTA_RETURN_IF_ERROR(CheckPageAfter(db_, "sweeps", query.after));
-  FTA_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Statement::Prepare(db_,
-                         absl::StrCat(kSelectSweep, "WHERE ", AfterRowCondition("sweeps", 1, /*newest_first=*/true),
-                                      " ORDER BY created_unix_ms DESC, seq DESC LIMIT ?2"),
-                         operation));
-  stmt.BindText(1, query.after).BindInt(2, query.size + 1);
-  FTA_ASSIGN_OR_RETURN(std::vector<Sweep> sweeps, ReadRows<Sweep>(stmt, SweepFromRow));
-  Page<Sweep> page = ToPage(std::move(sweeps), query.size);
+  FTA_ASSIGN_OR_RETURN(Page<Sweep> page,
+                       ReadPage<Sweep>(db_, {kSelectSweep, "", /*newest_first=*/true}, query, SweepFromRow));
   for (Sweep& sweep : page.items) FTA_RETURN_IF_ERROR(LoadSweepRuns(sweep));
   return page;
 }
@@ -254,11 +176,7 @@ absl::StatusOr<std::vector<std::string>> Store::InterruptRunningSweeps(const std
     FTA_ASSIGN_OR_RETURN(
         Statement select,
         Statement::Prepare(db_, "SELECT id FROM sweeps WHERE state = 'SWEEP_STATE_RUNNING' ORDER BY seq", operation));
-    for (;;) {
-      FTA_ASSIGN_OR_RETURN(bool row, select.Step());
-      if (!row) break;
-      ids.push_back(select.ColumnText(0));
-    }
+    FTA_ASSIGN_OR_RETURN(ids, ReadFirstColumn(select));
   }
   FTA_ASSIGN_OR_RETURN(Statement update,
                        Statement::Prepare(db_,
