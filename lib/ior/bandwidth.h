@@ -10,56 +10,34 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "fta/v1/common.pb.h"
 #include "lib/ior/posix_engine.h"
 
 namespace fta::ior {
 
-struct PhaseAggregateValues {
-  uint64_t bytes = 0;
-  uint64_t ops = 0;
-  double total_seconds = 0;
-  double bandwidth_mib = 0;
-  double bandwidth_mb = 0;
-  double iops = 0;
-  double open_seconds = 0;          // max(open end) - min(open start)
-  double xfer_seconds = 0;          // max(xfer end) - min(xfer start)
-  double close_seconds = 0;         // max(close end) - min(close start)
-  double start_skew_seconds = 0;    // max(open start) - min(open start)
-  int64_t first_open_start_ns = 0;  // min(open start): start of the bandwidth interval
-  int64_t last_close_end_ns = 0;    // max(close end): end of the bandwidth interval
-  int ranks = 0;
-  // The window in which every rank was active: [max(open start), min(close
-  // end)]; 0 s when the ranks never overlapped (then the bandwidth is 0 too).
-  double all_active_seconds = 0;
-  // Bytes moved inside that window, each rank's bytes prorated linearly over
-  // its own transfer interval [xfer start, xfer end] (a rank is assumed to
-  // move data at a constant rate while it transfers); the rate of the window
-  // is all_active_bytes / all_active_seconds.
-  double all_active_bytes = 0;
-  double all_active_bandwidth_mib = 0;
-};
-
-// One phase (write or read) of one iteration over all ranks:
+// One phase (write or read) of one iteration over all ranks, as the
+// fta.v1.PhaseAggregate the API reports (iteration and phase are the
+// caller's):
 //   total_seconds = max(close end) - min(open start)   (the bandwidth denominator)
 //   bandwidth_mib = bytes / total_seconds / 2^20, bandwidth_mb = ... / 10^6
 //   iops = ops / xfer_seconds (0 when the transfer interval is empty)
-//   all_active_* as described in PhaseAggregateValues
+//   open/xfer/close_seconds = max(end) - min(start) of that step
+//   start_skew_seconds = max(open start) - min(open start)
+//   all_active_seconds: the window in which every rank was active, [max(open
+//     start), min(close end)]; 0 s when the ranks never overlapped (then its
+//     bandwidth is 0 too). all_active_bandwidth_mib: the bytes moved inside
+//     it, each rank's bytes prorated linearly over its own transfer interval
+//     [xfer start, xfer end] (a rank is assumed to move data at a constant
+//     rate while it transfers), over its length.
+//   stonewall_min/max_ops: fewest and most transfers of the ranks that a -D
+//     deadline stopped (0 when none was).
 // FAILED_PRECONDITION for an empty list or a non-positive total interval.
-absl::StatusOr<PhaseAggregateValues> AggregatePhase(const std::vector<PhaseMeasurement>& ranks);
-
-struct SummaryValues {
-  double max_mib = 0;
-  double max_mb = 0;  // IOR's "Max Write: X MiB/sec (Y MB/sec)"
-  double min_mib = 0;
-  double mean_mib = 0;
-  double stddev_mib = 0;  // population (divide by N)
-  double mean_seconds = 0;
-  int iterations = 0;
-};
+absl::StatusOr<fta::v1::PhaseAggregate> AggregatePhase(const std::vector<PhaseMeasurement>& ranks);
 
 // `per_iteration` holds one aggregate per iteration of the same phase. The
-// per-iteration value is bytes / total_seconds in MiB/s. An empty list gives
-// all zeros with iterations == 0.
-SummaryValues Summarize(const std::vector<PhaseAggregateValues>& per_iteration);
+// per-iteration value is bandwidth_mib (bytes / total_seconds in MiB/s);
+// bytes_per_iteration is the last iteration's bytes; the phase is the
+// caller's. An empty list gives all zeros with iterations == 0.
+fta::v1::PhaseSummary Summarize(const std::vector<fta::v1::PhaseAggregate>& per_iteration);
 
 }  // namespace fta::ior
