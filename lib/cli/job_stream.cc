@@ -46,70 +46,37 @@ std::string RenderPhaseLine(const v1::PhaseAggregate& a) {
 }
 
 int ExitCodeForJob(const v1::Job& job) {
-  switch (job.state()) {
-    case v1::JOB_STATE_COMPLETED:
-      return kExitOk;
-    case v1::JOB_STATE_FAILED:
-    case v1::JOB_STATE_PARTIAL:
-    case v1::JOB_STATE_CANCELLED:
-      return kExitJobFailed;
-    default:
-      return kExitError;
-  }
+  return ExitCodeForState(job.state(), v1::JOB_STATE_COMPLETED,
+                          {v1::JOB_STATE_FAILED, v1::JOB_STATE_PARTIAL, v1::JOB_STATE_CANCELLED});
 }
 
-JobEventView::JobEventView(std::ostream& out, Mode mode) : out_(out), mode_(mode) {}
-
 void JobEventView::Consume(const v1::JobEvent& event) {
-  bool live = mode_ == Mode::kLive;
   switch (event.body_case()) {
     case v1::JobEvent::kStarted: {
-      job_id_ = event.started().id();
-      if (!live) return;
+      id_ = event.started().id();
+      if (!live()) return;
       ClearProgress();
       // Detaching is safe (the daemon keeps the job), which is worth saying
       // before someone hesitates to press Ctrl-C on a 48 GiB run.
-      out_ << "job " << job_id_ << " started on " << event.started().agents_size()
-           << " FTA(s); Ctrl-C detaches, 'ftactl job watch " << job_id_ << "' reattaches\n";
+      out_ << "job " << id_ << " started on " << event.started().agents_size()
+           << " FTA(s); Ctrl-C detaches, 'ftactl job watch " << id_ << "' reattaches\n";
       break;
     }
     case v1::JobEvent::kProgress:
-      if (live) DrawProgress(RenderProgressLine(event.progress()));
+      if (live()) DrawProgress(RenderProgressLine(event.progress()));
       break;
     case v1::JobEvent::kPhaseFinished:
-      if (!live) return;
+      if (!live()) return;
       ClearProgress();
       out_ << RenderPhaseLine(event.phase_finished()) << '\n';
       break;
     case v1::JobEvent::kFinished:
-      finished_ = event.finished();
-      if (job_id_.empty()) job_id_ = finished_->id();
-      if (live) ClearProgress();
+      Finish(event.finished());
       break;
     case v1::JobEvent::BODY_NOT_SET:
       break;  // an event kind from a newer daemon: nothing to show
   }
   out_.flush();
-}
-
-void JobEventView::End() {
-  ClearProgress();
-  out_.flush();
-}
-
-void JobEventView::DrawProgress(const std::string& line) {
-  // Pad with blanks instead of an ANSI erase so dumb terminals and log
-  // captures of a tty (script(1)) stay readable.
-  size_t width = DisplayWidth(line);
-  out_ << '\r' << line;
-  if (width < progress_width_) out_ << std::string(progress_width_ - width, ' ');
-  progress_width_ = width;
-}
-
-void JobEventView::ClearProgress() {
-  if (progress_width_ == 0) return;
-  out_ << '\r' << std::string(progress_width_, ' ') << '\r';
-  progress_width_ = 0;
 }
 
 }  // namespace fta::cli

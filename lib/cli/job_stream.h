@@ -6,18 +6,17 @@
 // to the stream it is given, so main passes stderr (stdout stays clean for
 // the final table or JSON) and tests pass a std::ostringstream.
 //
-//   JobEventView view(std::cerr, JobEventView::Mode::kLive);
+//   JobEventView view(std::cerr, JobEventView::Mode::kLive);  // lib/cli/event_view.h
 //   while (reader->Read(&event)) view.Consume(event);
 //   view.End();
 //   if (!view.finished()) ... stream ended early ...
 #pragma once
 
-#include <cstddef>
-#include <optional>
 #include <ostream>
 #include <string>
 
 #include "fta/v1/job.grpc.pb.h"
+#include "lib/cli/event_view.h"
 
 namespace fta::cli {
 
@@ -32,35 +31,10 @@ std::string RenderPhaseLine(const v1::PhaseAggregate& aggregate);
 // for a "finished" job in a non-terminal state (a daemon bug, not a verdict).
 int ExitCodeForJob(const v1::Job& job);
 
-class JobEventView {
+class JobEventView : public EventView<v1::Job> {
  public:
-  enum class Mode {
-    kQuiet,  // track the job only: JSON output or not a terminal
-    kLive,   // draw progress and phase lines
-  };
-
-  JobEventView(std::ostream& out, Mode mode);
-
+  JobEventView(std::ostream& out, Mode mode) : EventView(out, mode) {}
   void Consume(const v1::JobEvent& event);
-
-  // Erases a pending progress line so whatever is printed next starts clean.
-  void End();
-
-  // The job from the `finished` event, if one arrived.
-  const std::optional<v1::Job>& finished() const { return finished_; }
-
-  // Known once `started` (or `finished`) arrived; "" before.
-  const std::string& job_id() const { return job_id_; }
-
- private:
-  void DrawProgress(const std::string& line);
-  void ClearProgress();
-
-  std::ostream& out_;
-  Mode mode_;
-  std::string job_id_;
-  std::optional<v1::Job> finished_;
-  size_t progress_width_ = 0;  // visible width of the line currently drawn
 };
 
 }  // namespace fta::cli

@@ -185,64 +185,40 @@ std::string RenderSweepProgressLine(const v1::SweepProgress& progress) {
 }
 
 int ExitCodeForSweep(const v1::Sweep& sweep) {
-  switch (sweep.state()) {
-    case v1::SWEEP_STATE_COMPLETED:
-      return kExitOk;
-    case v1::SWEEP_STATE_FAILED:
-    case v1::SWEEP_STATE_CANCELLED:
-    case v1::SWEEP_STATE_INTERRUPTED:
-      return kExitJobFailed;
-    default:
-      return kExitError;
-  }
+  return ExitCodeForState(sweep.state(), v1::SWEEP_STATE_COMPLETED,
+                          {v1::SWEEP_STATE_FAILED, v1::SWEEP_STATE_CANCELLED, v1::SWEEP_STATE_INTERRUPTED});
 }
-
-SweepEventView::SweepEventView(std::ostream& out, Mode mode) : out_(out), mode_(mode) {}
-
-void SweepEventView::Clear() {
-  if (width_ == 0) return;
-  out_ << '\r' << std::string(width_, ' ') << '\r' << std::flush;
-  width_ = 0;
-}
-
-void SweepEventView::End() { Clear(); }
 
 void SweepEventView::Consume(const v1::SweepEvent& event) {
-  const bool live = mode_ == Mode::kLive;
   switch (event.body_case()) {
     case v1::SweepEvent::kStarted:
-      sweep_id_ = event.started().id();
+      id_ = event.started().id();
       steps_total_ = event.started().steps_total();
-      if (!live) return;
-      Clear();
-      out_ << "sweep " << sweep_id_ << ": " << steps_total_ << " runs (" << event.started().steps_done()
-           << " done); Ctrl-C detaches, 'ftactl sweep watch " << sweep_id_ << "' reattaches\n";
+      if (!live()) return;
+      ClearProgress();
+      out_ << "sweep " << id_ << ": " << steps_total_ << " runs (" << event.started().steps_done()
+           << " done); Ctrl-C detaches, 'ftactl sweep watch " << id_ << "' reattaches\n";
       break;
-    case v1::SweepEvent::kProgress: {
-      if (!live) return;
-      std::string line = RenderSweepProgressLine(event.progress());
-      Clear();
-      out_ << line << std::flush;
-      width_ = DisplayWidth(line);
+    case v1::SweepEvent::kProgress:
+      if (live()) DrawProgress(RenderSweepProgressLine(event.progress()));
       break;
-    }
     case v1::SweepEvent::kRunFinished: {
-      if (!live) return;
+      if (!live()) return;
       const v1::SweepRun& run = event.run_finished();
-      Clear();
+      ClearProgress();
       out_ << "run " << run.step() + 1 << "/" << steps_total_ << "  -t " << Size(run.transfer_size_bytes()) << "  "
            << SweepTargetName(run.target()) << " N=" << run.fta_count() << "  write " << MibOrDash(run.write_mib())
-           << "  read " << MibOrDash(run.read_mib()) << " MiB/s  " << run.job_id() << "  " << SweepRunStateName(run.state()) << '\n';
+           << "  read " << MibOrDash(run.read_mib()) << " MiB/s  " << run.job_id() << "  "
+           << SweepRunStateName(run.state()) << '\n';
       break;
     }
     case v1::SweepEvent::kFinished:
-      sweep_id_ = event.finished().id();
-      finished_ = event.finished();
-      if (live) Clear();
+      Finish(event.finished());
       break;
     default:
       break;
   }
+  out_.flush();
 }
 
 }  // namespace fta::cli

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "fta/v1/sweep.pb.h"
+#include "lib/cli/event_view.h"
 #include "lib/cli/format.h"
 
 namespace fta::cli {
@@ -41,23 +42,13 @@ int ExitCodeForSweep(const v1::Sweep& sweep);
 // Follows a sweep's event stream like JobEventView does a job's: a progress
 // line redrawn in place and one permanent line per finished run (kLive), or
 // nothing but tracking (kQuiet).
-class SweepEventView {
+class SweepEventView : public EventView<v1::Sweep> {
  public:
-  enum class Mode { kQuiet, kLive };
-  SweepEventView(std::ostream& out, Mode mode);
+  SweepEventView(std::ostream& out, Mode mode) : EventView(out, mode) {}
   void Consume(const v1::SweepEvent& event);
-  void End();
-  const std::optional<v1::Sweep>& finished() const { return finished_; }
-  const std::string& sweep_id() const { return sweep_id_; }
 
  private:
-  void Clear();
-  std::ostream& out_;
-  Mode mode_;
-  std::string sweep_id_;
   int steps_total_ = 0;
-  std::optional<v1::Sweep> finished_;
-  size_t width_ = 0;
 };
 
 }  // namespace fta::cli

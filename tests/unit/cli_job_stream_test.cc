@@ -96,7 +96,7 @@ TEST(JobEventViewTest, LiveModeRedrawsProgressInPlaceAndKeepsPhaseLines) {
   // The phase line starts on a cleared line and ends the line, unlike progress.
   EXPECT_THAT(text, HasSubstr("\rwrite  iter 1  819.20 MiB/s"));
   EXPECT_THAT(text, HasSubstr("IOPS\n"));
-  EXPECT_EQ(view.job_id(), "job-3");
+  EXPECT_EQ(view.id(), "job-3");
   ASSERT_TRUE(view.finished().has_value());
 }
 
@@ -120,7 +120,7 @@ TEST(JobEventViewTest, QuietModeWritesNothingButStillTracksTheJob) {
   view.Consume(Finished("job-4", v1::JOB_STATE_FAILED));
   view.End();
   EXPECT_EQ(out.str(), "");
-  EXPECT_EQ(view.job_id(), "job-4");
+  EXPECT_EQ(view.id(), "job-4");
   ASSERT_TRUE(view.finished().has_value());
   EXPECT_EQ(view.finished()->state(), v1::JOB_STATE_FAILED);
 }
@@ -132,7 +132,7 @@ TEST(JobEventViewTest, StreamWithoutFinishedEventHasNoVerdict) {
   view.Consume(ProgressEvent(1, 2, 3));
   view.End();
   EXPECT_FALSE(view.finished().has_value());
-  EXPECT_EQ(view.job_id(), "job-5");
+  EXPECT_EQ(view.id(), "job-5");
   // End() leaves the cursor on a blank line start, not after stale progress.
   EXPECT_EQ(out.str().back(), '\r');
 }
@@ -141,7 +141,7 @@ TEST(JobEventViewTest, WatchOfAFinishedJobNeedsOnlyTheFinishedEvent) {
   std::ostringstream out;
   JobEventView view(out, JobEventView::Mode::kLive);
   view.Consume(Finished("job-6", v1::JOB_STATE_COMPLETED));
-  EXPECT_EQ(view.job_id(), "job-6");
+  EXPECT_EQ(view.id(), "job-6");
   EXPECT_TRUE(view.finished().has_value());
   EXPECT_THAT(out.str(), Not(HasSubstr("started")));
 }
