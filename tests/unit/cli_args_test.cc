@@ -30,15 +30,21 @@ TEST(ParseTargetsTest, CommaSeparatedIdsKeepTheirOrder) {
   EXPECT_THAT(*targets, ElementsAre("fta-3", "fta-1"));
 }
 
-TEST(ParseTargetsTest, RejectsInvalidSpellingsNamingTheFlag) {
-  for (const char* text : {"", ",", "fta-1,", ",fta-1", "fta-1,,fta-2", "fta 1", "all,fta-1",
-                           "fta-1,native", "fta-1,fta-1"}) {
-    auto targets = ParseTargets(text);
-    ASSERT_FALSE(targets.ok()) << "accepted \"" << text << "\"";
-    EXPECT_EQ(targets.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_TRUE(absl::StartsWith(targets.status().message(), "--on: "))
-        << targets.status().message();
+// Every one of `texts` is refused with INVALID_ARGUMENT naming `flag`.
+template <typename Parse>
+void ExpectRefusedNaming(Parse parse, const std::string& flag, std::initializer_list<const char*> texts) {
+  for (const char* text : texts) {
+    auto parsed = parse(text);
+    ASSERT_FALSE(parsed.ok()) << "accepted \"" << text << "\"";
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(parsed.status().message(), flag + ": ")) << parsed.status().message();
   }
+}
+
+TEST(ParseTargetsTest, RejectsInvalidSpellingsNamingTheFlag) {
+  ExpectRefusedNaming(ParseTargets, "--on",
+                      {"", ",", "fta-1,", ",fta-1", "fta-1,,fta-2", "fta 1", "all,fta-1", "fta-1,native",
+                       "fta-1,fta-1"});
 }
 
 TEST(ParseEndpointTest, UnixSocketPassesThrough) {
@@ -62,14 +68,9 @@ TEST(ParseEndpointTest, HostAndPortPassThrough) {
 }
 
 TEST(ParseEndpointTest, RejectsMalformedEndpointsNamingTheFlag) {
-  for (const char* text : {"", "unix:", "node7", "node7:", ":7443", "node7:http", "node7:0",
-                           "node7:70000", "::1:50051", "node 7:7443"}) {
-    auto target = ParseEndpoint(text);
-    ASSERT_FALSE(target.ok()) << "accepted \"" << text << "\"";
-    EXPECT_EQ(target.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_TRUE(absl::StartsWith(target.status().message(), "--host: "))
-        << target.status().message();
-  }
+  ExpectRefusedNaming(ParseEndpoint, "--host",
+                      {"", "unix:", "node7", "node7:", ":7443", "node7:http", "node7:0", "node7:70000", "::1:50051",
+                       "node 7:7443"});
 }
 
 TEST(DefaultEndpointTest, PrefersFtaHostEnvironmentValue) {

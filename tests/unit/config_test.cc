@@ -1,5 +1,9 @@
 #include "lib/config/config.h"
 
+#include <functional>
+#include <initializer_list>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace fta::hostd {
@@ -35,44 +39,36 @@ deadline_s = 600
   EXPECT_EQ(config.agent_listen, DefaultConfig().agent_listen) << "untouched keys keep their default";
 }
 
-TEST(Config, UnknownKeyIsNamedWithItsSection) {
+// Merging `text` (read from `file`) is refused with INVALID_ARGUMENT whose
+// message holds every one of `named`.
+void ExpectRefusedNaming(const std::string& text, const std::string& file, std::initializer_list<const char*> named) {
   HostdConfig config = DefaultConfig();
-  absl::Status status = MergeTomlText("[agents]\nheartbeat_ms = 5\n", "site.toml", &config);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(MessageOf(status).find("site.toml"), std::string::npos) << status;
-  EXPECT_NE(MessageOf(status).find("agents.heartbeat_ms"), std::string::npos) << status;
+  absl::Status status = MergeTomlText(text, file, &config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  for (const char* part : named) EXPECT_NE(MessageOf(status).find(part), std::string::npos) << status;
+}
+
+TEST(Config, UnknownKeyIsNamedWithItsSection) {
+  ExpectRefusedNaming("[agents]\nheartbeat_ms = 5\n", "site.toml", {"site.toml", "agents.heartbeat_ms"});
 }
 
 TEST(Config, UnknownSectionIsRefused) {
-  HostdConfig config = DefaultConfig();
-  absl::Status status = MergeTomlText("[daemons]\nstate_dir = \"/x\"\n", "site.toml", &config);
-  EXPECT_NE(MessageOf(status).find("[daemons]"), std::string::npos) << status;
+  ExpectRefusedNaming("[daemons]\nstate_dir = \"/x\"\n", "site.toml", {"[daemons]"});
 }
 
 TEST(Config, WrongTypeIsNamed) {
-  HostdConfig config = DefaultConfig();
-  absl::Status status = MergeTomlText("[provisioner]\nmax_ftas = \"ten\"\n", "site.toml", &config);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(MessageOf(status).find("provisioner.max_ftas"), std::string::npos) << status;
-  EXPECT_NE(MessageOf(status).find("integer"), std::string::npos) << status;
+  ExpectRefusedNaming("[provisioner]\nmax_ftas = \"ten\"\n", "site.toml", {"provisioner.max_ftas", "integer"});
 }
 
 TEST(Config, SyntaxErrorIsReportedNotThrown) {
-  HostdConfig config = DefaultConfig();
-  absl::Status status = MergeTomlText("[daemon\nstate_dir = ", "broken.toml", &config);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(MessageOf(status).find("broken.toml"), std::string::npos) << status;
+  ExpectRefusedNaming("[daemon\nstate_dir = ", "broken.toml", {"broken.toml"});
 }
 
 TEST(Config, InvalidUtf8IsRefusedWithItsLine) {
-  HostdConfig config = DefaultConfig();
   // The bytes fuzz_config found: invalid UTF-8 inside a literal string key.
-  std::string text = "[daemon]\n'[\x96'w{enilEre_v\xff\xff\xff\x18 = 5";
-  absl::Status status = MergeTomlText(text, "bad.toml", &config);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(MessageOf(status).find("bad.toml: line 2"), std::string::npos) << status;
-  EXPECT_NE(MessageOf(status).find("UTF-8"), std::string::npos) << status;
+  ExpectRefusedNaming("[daemon]\n'[\x96'w{enilEre_v\xff\xff\xff\x18 = 5", "bad.toml", {"bad.toml: line 2", "UTF-8"});
   // Multi-byte text that is valid stays accepted.
+  HostdConfig config = DefaultConfig();
   EXPECT_TRUE(MergeTomlText("[daemon]\nstate_dir = \"/srv/fta-\xc3\xa9t\xc3\xa9\"\n", "ok.toml", &config).ok());
   EXPECT_EQ(config.state_dir, "/srv/fta-\xc3\xa9t\xc3\xa9");
 }
@@ -83,18 +79,19 @@ TEST(Config, MissingFileIsNotFound) {
 }
 
 TEST(Config, OutOfRangeValuesNameTheKey) {
-  HostdConfig config = DefaultConfig();
-  config.max_ftas = 0;
-  EXPECT_NE(MessageOf(ValidateConfig(config)).find("provisioner.max_ftas"), std::string::npos);
-  config = DefaultConfig();
-  config.backend = "docker";
-  EXPECT_NE(MessageOf(ValidateConfig(config)).find("provisioner.backend"), std::string::npos);
-  config = DefaultConfig();
-  config.heartbeat_timeout_ms = config.heartbeat_interval_ms;
-  EXPECT_NE(MessageOf(ValidateConfig(config)).find("agents.heartbeat_timeout_ms"), std::string::npos);
-  config = DefaultConfig();
-  config.log_level = "chatty";
-  EXPECT_NE(MessageOf(ValidateConfig(config)).find("daemon.log_level"), std::string::npos);
+  struct Bad {
+    const char* key;
+    std::function<void(HostdConfig&)> set;
+  };
+  for (const Bad& bad : {Bad{"provisioner.max_ftas", [](HostdConfig& c) { c.max_ftas = 0; }},
+                         Bad{"provisioner.backend", [](HostdConfig& c) { c.backend = "docker"; }},
+                         Bad{"agents.heartbeat_timeout_ms",
+                             [](HostdConfig& c) { c.heartbeat_timeout_ms = c.heartbeat_interval_ms; }},
+                         Bad{"daemon.log_level", [](HostdConfig& c) { c.log_level = "chatty"; }}}) {
+    HostdConfig config = DefaultConfig();
+    bad.set(config);
+    EXPECT_NE(MessageOf(ValidateConfig(config)).find(bad.key), std::string::npos) << bad.key;
+  }
 }
 
 TEST(Config, PrintedConfigReadsBackIdentically) {
@@ -107,12 +104,6 @@ TEST(Config, PrintedConfigReadsBackIdentically) {
   EXPECT_EQ(reread.max_ftas, 7);
 }
 
-}  // namespace
-}  // namespace fta::hostd
-
-namespace fta::hostd {
-namespace {
-
 // deploy/config/config.toml documents every key with its default; it must
 // stay loadable and true.
 TEST(Config, ShippedExampleEqualsDefaults) {
@@ -122,12 +113,6 @@ TEST(Config, ShippedExampleEqualsDefaults) {
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(ToToml(config), ToToml(DefaultConfig()));
 }
-
-}  // namespace
-}  // namespace fta::hostd
-
-namespace fta::hostd {
-namespace {
 
 // [container]: containers have their own network namespace, so they need a
 // unix endpoint; container.agent_listen gives them one beside TCP guests.

@@ -3,8 +3,6 @@
 // the JSON (stonewall wear-out), and the per-rank CSV. Fixtures are real IOR
 // runs (tests/data/ior/local-*, made by generate-local.sh); every error names
 // its line.
-#include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -28,12 +26,11 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(IorOutputFormats, MultiTestTextSplitsIntoTests) {
-  absl::StatusOr<IorRun> run = ParseIorOutput(Fixture("local-multi-test.txt"));
-  ASSERT_TRUE(run.ok()) << run.status();
-  ASSERT_EQ(run->results.size(), 6u);
-  EXPECT_EQ(run->results[1].test_id, 0);
-  EXPECT_EQ(run->results[2].test_id, 1);
-  std::vector<IorRun> tests = SplitIorTests(*run);
+  IorRun run = fta::testing::ParsedIorFixture("local-multi-test.txt");
+  ASSERT_EQ(run.results.size(), 6u);
+  EXPECT_EQ(run.results[1].test_id, 0);
+  EXPECT_EQ(run.results[2].test_id, 1);
+  std::vector<IorRun> tests = SplitIorTests(run);
   ASSERT_EQ(tests.size(), 2u);
   ASSERT_EQ(tests[0].results.size(), 2u);
   EXPECT_DOUBLE_EQ(tests[0].results[0].bandwidth_mib, 140.02);
@@ -49,9 +46,8 @@ TEST(IorOutputFormats, MultiTestTextSplitsIntoTests) {
 }
 
 TEST(IorOutputFormats, MultiTestJsonSplitsIntoTests) {
-  absl::StatusOr<IorRun> run = ParseIorOutput(Fixture("local-multi-test.json"));
-  ASSERT_TRUE(run.ok()) << run.status();
-  std::vector<IorRun> tests = SplitIorTests(*run);
+  IorRun run = fta::testing::ParsedIorFixture("local-multi-test.json");
+  std::vector<IorRun> tests = SplitIorTests(run);
   ASSERT_EQ(tests.size(), 2u);
   EXPECT_DOUBLE_EQ(tests[0].results[1].bandwidth_mib, 6919.1529);
   ASSERT_EQ(tests[1].results.size(), 4u);
@@ -68,16 +64,15 @@ TEST(IorOutputFormats, TextSummaryMissingATestsRowNamesTheTest) {
 }
 
 TEST(IorOutputFormats, CsvSummaryParsesWithIorsStatistics) {
-  absl::StatusOr<IorRun> run = ParseIorOutput(Fixture("local-csv-i2.csv"));
-  ASSERT_TRUE(run.ok()) << run.status();
-  EXPECT_EQ(run->format, IorRun::Format::kCsv);
-  ASSERT_EQ(run->results.size(), 4u);
-  EXPECT_EQ(run->results[3].access, "read");
-  EXPECT_EQ(run->results[3].iteration, 1);
-  EXPECT_DOUBLE_EQ(run->results[3].bandwidth_mib, 3075.1438);
-  EXPECT_DOUBLE_EQ(run->results[3].total_seconds, 0.0104);
-  ASSERT_EQ(run->summary.size(), 2u);
-  const IorSummaryRow& read = run->summary[1];
+  IorRun run = fta::testing::ParsedIorFixture("local-csv-i2.csv");
+  EXPECT_EQ(run.format, IorRun::Format::kCsv);
+  ASSERT_EQ(run.results.size(), 4u);
+  EXPECT_EQ(run.results[3].access, "read");
+  EXPECT_EQ(run.results[3].iteration, 1);
+  EXPECT_DOUBLE_EQ(run.results[3].bandwidth_mib, 3075.1438);
+  EXPECT_DOUBLE_EQ(run.results[3].total_seconds, 0.0104);
+  ASSERT_EQ(run.summary.size(), 2u);
+  const IorSummaryRow& read = run.summary[1];
   EXPECT_EQ(read.operation, "read");
   EXPECT_DOUBLE_EQ(read.max_mib, 18680.2683);
   EXPECT_DOUBLE_EQ(read.min_mib, 3075.1438);
@@ -124,11 +119,10 @@ TEST(IorOutputFormats, SummaryFileAnnouncementIsSkippedOrNamed) {
 }
 
 TEST(IorOutputFormats, WearOutLinesInsideJsonAreSkipped) {
-  absl::StatusOr<IorRun> run = ParseIorOutput(Fixture("local-wearout.json"));
-  ASSERT_TRUE(run.ok()) << run.status();
-  ASSERT_EQ(run->results.size(), 1u);
-  EXPECT_DOUBLE_EQ(run->results[0].bandwidth_mib, 340.1955);
-  EXPECT_DOUBLE_EQ(run->summary[0].mean_mib, 340.1955);
+  IorRun run = fta::testing::ParsedIorFixture("local-wearout.json");
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_DOUBLE_EQ(run.results[0].bandwidth_mib, 340.1955);
+  EXPECT_DOUBLE_EQ(run.summary[0].mean_mib, 340.1955);
   // A JSON error after a skipped line still names the file's line.
   std::string broken = Fixture("local-wearout.json");
   broken.replace(broken.find("\"access\": \"write\""), 17, "\"access\" \"write\"");

@@ -67,25 +67,23 @@ TEST(Validate, AcceptsBlockEqualToTransfer) {
   EXPECT_TRUE(Validate(params).ok());
 }
 
-TEST(Validate, RejectsSegmentCountOutOfRange) {
-  IorParams params = ValidParams();
-  params.segments = 0;
-  ExpectRejected(params, "-s", "got 0");
-  params.segments = kMaxSegments + 1;
-  ExpectRejected(params, "-s", "got 1000000001");
-  params.segments = kMaxSegments;
-  params.block_size = 1 << 20;
-  EXPECT_TRUE(Validate(params).ok());
-}
-
-TEST(Validate, RejectsIterationsOutOfRange) {
-  IorParams params = ValidParams();
-  params.iterations = 0;
-  ExpectRejected(params, "-i", "got 0");
-  params.iterations = kMaxIterations + 1;
-  ExpectRejected(params, "-i", "got 100001");
-  params.iterations = kMaxIterations;
-  EXPECT_TRUE(Validate(params).ok());
+TEST(Validate, RejectsSegmentAndIterationCountsOutOfRange) {
+  struct Count {
+    uint64_t IorParams::*field;
+    const char* option;
+    uint64_t max;
+  };
+  for (const Count& count : {Count{&IorParams::segments, "-s", kMaxSegments},
+                             Count{&IorParams::iterations, "-i", kMaxIterations}}) {
+    IorParams params = ValidParams();
+    params.block_size = 1 << 20;  // the most segments of it stay under the bytes-per-rank limit
+    params.*count.field = 0;
+    ExpectRejected(params, count.option, "got 0");
+    params.*count.field = count.max + 1;
+    ExpectRejected(params, count.option, ("got " + std::to_string(count.max + 1)).c_str());
+    params.*count.field = count.max;
+    EXPECT_TRUE(Validate(params).ok()) << count.option;
+  }
 }
 
 TEST(Validate, AcceptsOnlyWriteOrOnlyRead) {
