@@ -26,10 +26,6 @@ void BackendRouter::Remember(const std::string& fta_id, Provisioner* backend) {
   }
 }
 
-void BackendRouter::SetExitHandler(std::function<void(const FtaExit&)> handler) {
-  for (Provisioner* backend : backends_) backend->SetExitHandler(handler);
-}
-
 absl::StatusOr<FtaInstance> BackendRouter::Start(const FtaLaunchSpec& spec) {
   Provisioner* chosen = nullptr;
   for (Provisioner* backend : backends_) {

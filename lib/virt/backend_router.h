@@ -20,12 +20,13 @@ namespace fta::virt {
 class BackendRouter final : public Provisioner {
  public:
   // `backends` non-empty, distinct Backend() names; the first is the default.
-  explicit BackendRouter(std::vector<Provisioner*> backends) : backends_(std::move(backends)) {}
+  explicit BackendRouter(std::vector<Provisioner*> backends) : backends_(std::move(backends)) {
+    for (Provisioner* backend : backends_) ForwardExits(backend);
+  }
 
   std::string Backend() const override { return backends_.front()->Backend(); }
   // "process", "libvirt", "lxc": the backends offered.
   std::vector<std::string> Backends() const;
-  void SetExitHandler(std::function<void(const FtaExit&)> handler) override;
   // INVALID_ARGUMENT naming the backend when it is not configured here.
   absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override;
   absl::Status Stop(const std::string& fta_id, absl::Duration grace) override;

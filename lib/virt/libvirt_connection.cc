@@ -198,23 +198,16 @@ void LibvirtProvisioner::OnLifecycleEvent(const std::string& domain_name, int ev
   if (event != VIR_DOMAIN_EVENT_STOPPED) return;
   if (!absl::StartsWith(domain_name, options_.domain_prefix)) return;
   std::string fta_id = domain_name.substr(options_.domain_prefix.size());
-  std::function<void(const FtaExit&)> handler;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = guests_.find(fta_id);
     if (it == guests_.end() || it->second) return;  // not ours, or asked to stop
     guests_.erase(it);
-    handler = exit_handler_;
   }
   std::string description = detail < 0 ? "the guest disappeared while libvirtd was unreachable"
                                         : StoppedDetail(detail);
   description += absl::StrCat(" (console log ", ConsoleLogPath(fta_id), ")");
   spdlog::warn("{}: {}", fta_id, description);
-  if (handler) handler(FtaExit{fta_id, description});
-}
-
-void LibvirtProvisioner::SetExitHandler(std::function<void(const FtaExit&)> handler) {
-  std::lock_guard<std::mutex> lock(mu_);
-  exit_handler_ = std::move(handler);
+  ReportExit(FtaExit{fta_id, description});
 }
 }  // namespace fta::virt

@@ -6,14 +6,13 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/file_text.h"
 #include "lib/core/run_tool.h"
 #include "lib/core/status_macros.h"
 #include "lib/virt/libvirt_error.h"
@@ -37,13 +36,6 @@ struct ConnectionRef {
     if (connection) virConnectClose(connection);
   }
 };
-
-std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 }  // namespace
 
@@ -76,14 +68,14 @@ absl::StatusOr<DomainPlan> LibvirtProvisioner::PlanFor(const FtaLaunchSpec& spec
   plan.vf_pci_address = spec.vf_pci_address;
   plan.agent_endpoint = options_.guest_agent_endpoint.empty() ? spec.agent_endpoint : options_.guest_agent_endpoint;
   if (!spec.token_file.empty()) {
-    std::ifstream in(spec.token_file);
-    if (!in) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: cannot read ", spec.token_file));
-    plan.token = std::string(absl::StripAsciiWhitespace(ReadSmallFile(spec.token_file)));
+    absl::StatusOr<std::string> token = ReadFileText(spec.token_file);
+    if (!token.ok()) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: cannot read ", spec.token_file));
+    plan.token = std::string(absl::StripAsciiWhitespace(*token));
   }
   if (!spec.vf_pci_address.empty()) {
     // Memory next to the card: the VF's NUMA node (-1 when the platform
     // does not say).
-    std::string numa = ReadSmallFile(
+    std::string numa = ReadFileOrEmpty(
         absl::StrCat(options_.sysfs_root, "/bus/pci/devices/", spec.vf_pci_address, "/numa_node"));
     int node = -1;
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(numa), &node)) plan.numa_node = node;

@@ -61,7 +61,6 @@ class LibvirtProvisioner final : public Provisioner {
   ~LibvirtProvisioner() override;
 
   std::string Backend() const override { return options_.flavor ? options_.flavor->Backend() : "libvirt"; }
-  void SetExitHandler(std::function<void(const FtaExit&)> handler) override;
   // Defines and starts the guest; FtaInstance.pid is the libvirt domain id.
   absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override;
   // ACPI shutdown, destroy after `grace`, undefine, delete the overlay,
@@ -109,7 +108,6 @@ class LibvirtProvisioner final : public Provisioner {
   int lifecycle_callback_id_ ABSL_GUARDED_BY(mu_) = -1;
   bool connection_lost_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, bool> guests_ ABSL_GUARDED_BY(mu_);  // fta id -> stopping (exit expected)
-  std::function<void(const FtaExit&)> exit_handler_ ABSL_GUARDED_BY(mu_);
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   int keepalive_timer_ = -1;
   std::thread event_thread_;

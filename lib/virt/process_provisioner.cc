@@ -99,11 +99,6 @@ ProcessProvisioner::~ProcessProvisioner() {
   close(wake_fd_);
 }
 
-void ProcessProvisioner::SetExitHandler(std::function<void(const FtaExit&)> handler) {
-  std::lock_guard<std::mutex> lock(mu_);
-  exit_handler_ = std::move(handler);
-}
-
 void ProcessProvisioner::Wake() {
   uint64_t one = 1;
   ssize_t ignored = write(wake_fd_, &one, sizeof(one));
@@ -316,20 +311,18 @@ void ProcessProvisioner::WatchLoop() {
     for (size_t i = 1; i < fds.size(); ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       Watched watched;
-      std::function<void(const FtaExit&)> handler;
       {
         std::lock_guard<std::mutex> lock(mu_);
         auto it = watched_.find(ids[i - 1]);
         if (it == watched_.end() || it->second.pidfd != fds[i].fd) continue;
         watched = it->second;
         watched_.erase(it);
-        handler = exit_handler_;
       }
       std::string description = Reap(watched);
       close(watched.pidfd);
       if (watched.stopping) continue;
       spdlog::warn("{} (pid {}) {}", ids[i - 1], watched.pid, description);
-      if (handler) handler(FtaExit{ids[i - 1], description});
+      ReportExit(FtaExit{ids[i - 1], description});
     }
   }
 }

@@ -35,7 +35,6 @@ class ProcessProvisioner final : public Provisioner {
   ~ProcessProvisioner() override;
 
   std::string Backend() const override { return "process"; }
-  void SetExitHandler(std::function<void(const FtaExit&)> handler) override;
   absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override;
   absl::Status Stop(const std::string& fta_id, absl::Duration grace) override;
   absl::Status Adopt(const std::string& fta_id, int64_t pid) override;
@@ -63,7 +62,6 @@ class ProcessProvisioner final : public Provisioner {
   const int wake_fd_;  // eventfd: rebuild the poll set / shut down
   std::mutex mu_;
   std::map<std::string, Watched> watched_ ABSL_GUARDED_BY(mu_);
-  std::function<void(const FtaExit&)> exit_handler_ ABSL_GUARDED_BY(mu_);
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   std::thread watcher_;
 };

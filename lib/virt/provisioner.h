@@ -13,9 +13,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -53,8 +55,12 @@ class Provisioner {
   virtual std::string Backend() const = 0;
 
   // Called from the provisioner's own thread for every unexpected exit.
-  // Set before the first Start/Adopt.
-  virtual void SetExitHandler(std::function<void(const FtaExit&)> handler) = 0;
+  // Set before the first Start/Adopt. (A provisioner that routes to others,
+  // BackendRouter or SplitProvisioner, sets theirs to report through it.)
+  void SetExitHandler(std::function<void(const FtaExit&)> handler) {
+    std::lock_guard<std::mutex> lock(exit_mu_);
+    exit_handler_ = std::move(handler);
+  }
 
   // Brings the FTA up; returns once it is launched (not once its agent has
   // connected: the daemon waits for that).
@@ -75,6 +81,27 @@ class Provisioner {
   // mark (libvirt: the fta metadata element with our owner), whether or not
   // the store knows them. Reconcile stops the ones the store does not.
   virtual absl::StatusOr<std::vector<std::string>> ListOwned() { return std::vector<std::string>{}; }
+
+ protected:
+  // Implementations report every unexpected exit here (not under a lock of
+  // their own: the handler may call back into them).
+  void ReportExit(const FtaExit& exit) {
+    std::function<void(const FtaExit&)> handler;
+    {
+      std::lock_guard<std::mutex> lock(exit_mu_);
+      handler = exit_handler_;
+    }
+    if (handler) handler(exit);
+  }
+
+  // For routers: `backend`'s exits are reported as this provisioner's.
+  void ForwardExits(Provisioner* backend) {
+    backend->SetExitHandler([this](const FtaExit& exit) { ReportExit(exit); });
+  }
+
+ private:
+  std::mutex exit_mu_;
+  std::function<void(const FtaExit&)> exit_handler_ ABSL_GUARDED_BY(exit_mu_);
 };
 
 }  // namespace fta::virt

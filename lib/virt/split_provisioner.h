@@ -13,14 +13,13 @@ namespace fta::virt {
 class SplitProvisioner final : public Provisioner {
  public:
   SplitProvisioner(std::string special_id, Provisioner* special, Provisioner* others)
-      : special_id_(std::move(special_id)), special_(special), others_(others) {}
+      : special_id_(std::move(special_id)), special_(special), others_(others) {
+    ForwardExits(special_);
+    ForwardExits(others_);
+  }
 
   // The backend of the allocated FTAs.
   std::string Backend() const override { return others_->Backend(); }
-  void SetExitHandler(std::function<void(const FtaExit&)> handler) override {
-    special_->SetExitHandler(handler);
-    others_->SetExitHandler(std::move(handler));
-  }
   absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override { return For(spec.fta_id)->Start(spec); }
   absl::Status Stop(const std::string& fta_id, absl::Duration grace) override {
     return For(fta_id)->Stop(fta_id, grace);

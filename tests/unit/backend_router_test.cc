@@ -14,7 +14,6 @@ class FakeBackend final : public Provisioner {
  public:
   explicit FakeBackend(std::string name) : name_(std::move(name)) {}
   std::string Backend() const override { return name_; }
-  void SetExitHandler(std::function<void(const FtaExit&)> handler) override { handler_ = std::move(handler); }
   absl::StatusOr<FtaInstance> Start(const FtaLaunchSpec& spec) override {
     running.insert(spec.fta_id);
     return FtaInstance{spec.fta_id, 42, ""};
@@ -33,7 +32,7 @@ class FakeBackend final : public Provisioner {
   }
   std::set<std::string> running;
   std::vector<std::string> stops;
-  std::function<void(const FtaExit&)> handler_;
+  void Exit(const FtaExit& exit) { ReportExit(exit); }
 
  private:
   std::string name_;
@@ -91,8 +90,8 @@ TEST(BackendRouterTest, ListsEveryBackendsFtasAndRoutesOrphansToTheLister) {
   EXPECT_EQ(lxc.stops, std::vector<std::string>{"orphan-9"});
   int exits = 0;
   router.SetExitHandler([&](const FtaExit&) { ++exits; });
-  vm.handler_(FtaExit{"fta-1", "x"});
-  lxc.handler_(FtaExit{"fta-2", "y"});
+  vm.Exit(FtaExit{"fta-1", "x"});
+  lxc.Exit(FtaExit{"fta-2", "y"});
   EXPECT_EQ(exits, 2);
 }
 

@@ -14,6 +14,7 @@
 
 #include "lib/config/config.h"
 #include "lib/daemon/libvirt_backend.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::virt {
 namespace {
@@ -21,8 +22,6 @@ namespace {
 class LibvirtProvisionerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / "fta-libvirt-test-XXXXXX";
-    ASSERT_NE(mkdtemp(root_.data()), nullptr);
     std::ofstream(root_ + "/agent.token") << "feedface\n";
     // Our own handle on the shared test driver: it keeps the driver state
     // alive across provisioners and lets the test act behind their back.
@@ -31,7 +30,6 @@ class LibvirtProvisionerTest : public ::testing::Test {
   }
   void TearDown() override {
     if (connection_) virConnectClose(connection_);
-    std::filesystem::remove_all(root_);
   }
 
   LibvirtProvisionerOptions Options(const std::string& owner = "fta-hostd:/test") {
@@ -57,6 +55,17 @@ class LibvirtProvisionerTest : public ::testing::Test {
     return provisioner.ok() ? std::move(*provisioner) : nullptr;
   }
 
+  // The live XML of domain `name` ("" when there is no such domain).
+  std::string DomainXml(const std::string& name) {
+    virDomainPtr domain = virDomainLookupByName(connection_, name.c_str());
+    if (domain == nullptr) return "";
+    char* xml = virDomainGetXMLDesc(domain, 0);
+    std::string text = xml ? xml : "";
+    free(xml);
+    virDomainFree(domain);
+    return text;
+  }
+
   RealClock clock_;  // stop deadlines against a real (test:///) libvirt
 
   FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", "", ""}; }
@@ -67,7 +76,8 @@ class LibvirtProvisionerTest : public ::testing::Test {
     return domain != nullptr;
   }
 
-  std::string root_;
+  fta::testing::TempDir temp_{"fta-libvirt-test"};
+  std::string root_ = temp_.path();
   virConnectPtr connection_ = nullptr;
   CapacityPlanner planner_{{4, 64 * 1024}, {1, 256}, {1, 0}};
 };
@@ -84,12 +94,8 @@ TEST_F(LibvirtProvisionerTest, ImageBootedGuestGetsANoCloudSeedThatGoesWithIt) {
   ASSERT_TRUE(provisioner->Start(Spec("lv-9")).ok());
   const std::string seed = provisioner->SeedIsoPath("lv-9");
   EXPECT_TRUE(std::filesystem::exists(seed));
-  virDomainPtr domain = virDomainLookupByName(connection_, "fta-lv-9");
-  ASSERT_NE(domain, nullptr);
-  char* xml = virDomainGetXMLDesc(domain, 0);
-  std::string text = xml;
-  free(xml);
-  virDomainFree(domain);
+  std::string text = DomainXml("fta-lv-9");
+  ASSERT_FALSE(text.empty());
   EXPECT_NE(text.find("device='cdrom'"), std::string::npos) << text;
   EXPECT_NE(text.find(seed), std::string::npos) << text;
   ASSERT_TRUE(provisioner->Stop("lv-9", absl::ZeroDuration()).ok());
@@ -106,12 +112,8 @@ TEST_F(LibvirtProvisionerTest, StartDefinesAndRunsAPinnedGuestCarryingOurMetadat
   EXPECT_TRUE(provisioner->IsRunning("lv-1"));
   EXPECT_TRUE(std::filesystem::exists(provisioner->OverlayPath("lv-1")));
 
-  virDomainPtr domain = virDomainLookupByName(connection_, "fta-lv-1");
-  ASSERT_NE(domain, nullptr);
-  char* xml = virDomainGetXMLDesc(domain, 0);
-  std::string text = xml;
-  free(xml);
-  virDomainFree(domain);
+  std::string text = DomainXml("fta-lv-1");
+  ASSERT_FALSE(text.empty());
   EXPECT_NE(text.find("owner=\"fta-hostd:/test\""), std::string::npos) << text;
   EXPECT_NE(text.find("fta.id=lv-1 fta.connect=10.0.2.2:7070 fta.token=feedface"), std::string::npos) << text;
   EXPECT_NE(text.find("<vcpupin vcpu='0' cpuset='1'/>"), std::string::npos) << text;

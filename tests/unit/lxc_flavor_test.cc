@@ -2,6 +2,7 @@
 // netdevs handed out one per container, the network set-up after start
 // through fake namespace ops, and cleanup.
 #include "lib/virt/lxc_provisioner.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,8 +37,6 @@ class FakeOps final : public NetnsOps {
 class LxcFlavorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() / "fta-lxc-flavor-XXXXXX";
-    ASSERT_NE(mkdtemp(root_.data()), nullptr);
     std::ofstream(root_ + "/agent.token") << "s3cret\n";
     ops_ = std::make_shared<FakeOps>();
     ops_->where = {{"veth-a", "/proc/self/ns/net"}, {"veth-b", "/proc/self/ns/net"}};
@@ -50,7 +49,6 @@ class LxcFlavorTest : public ::testing::Test {
     options.netns_ops = ops_;
     flavor_ = std::make_unique<LxcFlavor>(options);
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
 
   FtaLaunchSpec Spec(const std::string& id) {
     FtaLaunchSpec spec;
@@ -60,7 +58,8 @@ class LxcFlavorTest : public ::testing::Test {
     return spec;
   }
 
-  std::string root_;
+  fta::testing::TempDir temp_{"fta-lxc-flavor"};
+  std::string root_ = temp_.path();
   std::shared_ptr<FakeOps> ops_;
   std::unique_ptr<LxcFlavor> flavor_;
 };
