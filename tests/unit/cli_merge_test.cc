@@ -8,11 +8,13 @@
 #include "lib/cli/json.h"
 #include "lib/cli/merge_format.h"
 #include "lib/jobs/job_merge.h"
+#include "tests/unit/fakes/text_matchers.h"
 
 namespace fta::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using fta::testing::HasSubstrs;
 
 TEST(ParseStartAtTest, Rfc3339AndUnixSecondsToMilliseconds) {
   EXPECT_EQ(*ParseStartAt("2026-12-02T04:10:00Z"), 1796184600000);
@@ -84,13 +86,8 @@ TEST(RenderMergedJobTest, JobThenHostsThenSkew) {
   absl::StatusOr<v1::MergedJob> merged = hostd::MergeHostJobs({{"fta1", SampleJob()}, {"fta2", late}});
   ASSERT_TRUE(merged.ok()) << merged.status();
   std::string text = RenderMergedJob(*merged, FormatOptions());
-  EXPECT_THAT(text, HasSubstr("merged"));
-  EXPECT_THAT(text, HasSubstr("Merged from"));
-  EXPECT_THAT(text, HasSubstr("fta1:job-3 fta2:job-8"));
-  EXPECT_THAT(text, HasSubstr("\nHOSTS\n"));
-  EXPECT_THAT(text, HasSubstr("fta2  job-8"));
-  EXPECT_THAT(text, HasSubstr("0.040"));
-  EXPECT_THAT(text, HasSubstr("CROSS-HOST START SKEW"));
+  EXPECT_THAT(text, HasSubstrs({"merged", "Merged from", "fta1:job-3 fta2:job-8", "\nHOSTS\n", "fta2  job-8",
+                                "0.040", "CROSS-HOST START SKEW"}));
 }
 
 }  // namespace

@@ -3,11 +3,13 @@
 #include "gtest/gtest.h"
 #include "lib/cli/format.h"
 #include "lib/cli/vf_format.h"
+#include "tests/unit/fakes/text_matchers.h"
 
 namespace fta::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using fta::testing::HasSubstrs;
 using ::testing::Not;
 
 v1::ListVfsResponse TwoVfs() {
@@ -41,14 +43,9 @@ v1::ListVfsResponse TwoVfs() {
 
 TEST(VfFormatTest, VfListHasOneRowPerVfAndTheStatus) {
   std::string text = RenderVfList(TwoVfs());
-  EXPECT_THAT(text, HasSubstr("VF "));
-  EXPECT_THAT(text, HasSubstr("OWNER"));
-  EXPECT_THAT(text, HasSubstr("0000:03:00.1  0000:03:00.0 (mlx5_0)"));
-  EXPECT_THAT(text, HasSubstr("02:c9:fa:00:03:00:00:00"));
-  EXPECT_THAT(text, HasSubstr("accepted"));
-  EXPECT_THAT(text, HasSubstr("fta-7"));
-  EXPECT_THAT(text, HasSubstr("bound to pci-stub"));
-  EXPECT_THAT(text, HasSubstr("2 VF(s) managed on 1 PF(s)"));
+  EXPECT_THAT(text, HasSubstrs({"VF ", "OWNER", "0000:03:00.1  0000:03:00.0 (mlx5_0)",
+                                "02:c9:fa:00:03:00:00:00", "accepted", "fta-7", "bound to pci-stub",
+                                "2 VF(s) managed on 1 PF(s)"}));
   // Unknown NUMA node and missing GUIDs are "-", not "-1" or blanks.
   EXPECT_THAT(text, Not(HasSubstr("-1")));
 }
@@ -84,11 +81,8 @@ TEST(VfFormatTest, HostShowListsPfsWithLinkRatesAndVfCounts) {
   FormatOptions options;
   options.zone = absl::UTCTimeZone();
   std::string text = RenderHost(host, options);
-  EXPECT_THAT(text, HasSubstr("3 used, 5 free of 8 managed"));
-  EXPECT_THAT(text, HasSubstr("Physical functions:"));
-  EXPECT_THAT(text, HasSubstr("0000:03:00.0"));
-  EXPECT_THAT(text, HasSubstr("8/16"));
-  EXPECT_THAT(text, HasSubstr("1: ACTIVE 100 Gb/sec (4X EDR)"));
+  EXPECT_THAT(text, HasSubstrs({"3 used, 5 free of 8 managed", "Physical functions:", "0000:03:00.0", "8/16",
+                                "1: ACTIVE 100 Gb/sec (4X EDR)"}));
 
   v1::HostInfo without;
   without.set_sriov_status("no SR-IOV device under /sys; FTAs run without a VF");

@@ -317,33 +317,34 @@ absl::Status FakeKernelSysfs::Write(const std::string& relative, const std::stri
   return SysfsRoot::Write(relative, value);
 }
 
-void BuildSingleMlx5(FakeSysfs& tree) {
+namespace {
+
+// An mlx5 PF with 8 VFs, `num_vfs` of them enabled.
+FakePf Mlx5Pf(const std::string& address, const std::string& ib_device, const std::string& netdev, int num_vfs) {
   FakePf pf;
-  pf.address = "0000:03:00.0";
-  pf.ib_device = "mlx5_0";
-  pf.netdev = "ib0";
+  pf.address = address;
+  pf.ib_device = ib_device;
+  pf.netdev = netdev;
   pf.total_vfs = 8;
-  pf.num_vfs = 8;
+  pf.num_vfs = num_vfs;
+  return pf;
+}
+
+}  // namespace
+
+void BuildSingleMlx5(FakeSysfs& tree) {
+  FakePf pf = Mlx5Pf("0000:03:00.0", "mlx5_0", "ib0", 8);
   pf.vf_ib_prefix = "mlx5_";
   tree.AddPf(pf);
 }
 
 void BuildTwoNumaMlx5(FakeSysfs& tree) {
-  FakePf first;
-  first.address = "0000:03:00.0";
-  first.ib_device = "mlx5_0";
-  first.netdev = "ib0";
-  first.total_vfs = 8;
-  first.num_vfs = 4;
-  first.numa_node = 0;
-  first.vf_driver = "";
-  tree.AddPf(first);
-  FakePf second = first;
-  second.address = "0000:81:00.0";
-  second.ib_device = "mlx5_1";
-  second.netdev = "ib1";
-  second.numa_node = 1;
-  tree.AddPf(second);
+  for (int node : {0, 1}) {
+    FakePf pf = node == 0 ? Mlx5Pf("0000:03:00.0", "mlx5_0", "ib0", 4) : Mlx5Pf("0000:81:00.0", "mlx5_1", "ib1", 4);
+    pf.numa_node = node;
+    pf.vf_driver = "";
+    tree.AddPf(pf);
+  }
 }
 
 void BuildMlx4(FakeSysfs& tree) {

@@ -2,42 +2,20 @@
 // one FTA line per kind and transfer size, native baselines drawn once.
 #include "lib/report/kinds_plot.h"
 
-#include <regex>
-
 #include <gtest/gtest.h>
 
 #include "lib/report/summary.h"
+#include "tests/unit/fakes/sample_sweep.h"
 
 namespace fta::report {
 namespace {
 
-int Count(const std::string& text, const std::string& pattern) {
-  std::regex re(pattern);
-  return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
-}
+using fta::testing::SampleSweep;
+
+int Count(const std::string& text, const std::string& pattern) { return fta::testing::CountMatches(text, pattern); }
 
 fta::v1::Sweep SweepOf(const std::string& id, fta::v1::Backend backend, double scale) {
-  fta::v1::Sweep sweep;
-  sweep.set_id(id);
-  int step = 0;
-  for (int64_t t : {65536, 1048576}) {
-    auto add = [&](fta::v1::SweepTarget target, int n, double mib) {
-      fta::v1::SweepRun* run = sweep.add_runs();
-      run->set_step(step++);
-      run->set_transfer_size_bytes(t);
-      run->set_block_size_bytes(8 << 20);
-      run->set_target(target);
-      run->set_fta_count(n);
-      run->set_write_mib(mib);
-      run->set_read_mib(mib * 2);
-      run->set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
-      if (target == fta::v1::SWEEP_TARGET_FTAS) run->mutable_snapshot()->set_backend(backend);
-    };
-    add(fta::v1::SWEEP_TARGET_NATIVE_SINGLE, 1, 100);
-    for (int n = 1; n <= 3; ++n) add(fta::v1::SWEEP_TARGET_FTAS, n, scale * n);
-  }
-  *sweep.mutable_summary() = SummarizeSweep(sweep);
-  return sweep;
+  return SampleSweep(id, backend, scale, /*matched=*/false);
 }
 
 TEST(KindsPlotTest, OneLinePerKindAndTransferSizeWithTheNativeBaselineOnce) {

@@ -11,41 +11,20 @@
 #include "lib/report/report_writer.h"
 #include "lib/report/summary.h"
 #include "lib/report/svg_plot.h"
+#include "tests/unit/fakes/sample_sweep.h"
+#include "tests/unit/fakes/text_matchers.h"
 
 namespace fta::report {
 namespace {
 
 using ::testing::HasSubstr;
+using fta::testing::HasSubstrs;
 
-int Count(const std::string& text, const std::string& pattern) {
-  std::regex re(pattern);
-  return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
-}
+int Count(const std::string& text, const std::string& pattern) { return fta::testing::CountMatches(text, pattern); }
 
+// Without snapshots: the runs name no backend.
 fta::v1::Sweep TwoSizeSweep() {
-  fta::v1::Sweep sweep;
-  sweep.set_id("sweep-7");
-  int step = 0;
-  for (int64_t t : {65536, 1048576}) {
-    auto add = [&](fta::v1::SweepTarget target, int n, double mib) {
-      fta::v1::SweepRun* run = sweep.add_runs();
-      run->set_step(step++);
-      run->set_transfer_size_bytes(t);
-      run->set_block_size_bytes(8 << 20);
-      run->set_target(target);
-      run->set_fta_count(n);
-      run->set_write_mib(mib);
-      run->set_read_mib(mib * 2);
-      run->set_state(fta::v1::SWEEP_RUN_STATE_COMPLETED);
-    };
-    add(fta::v1::SWEEP_TARGET_NATIVE_SINGLE, 1, 100);
-    for (int n = 1; n <= 3; ++n) {
-      add(fta::v1::SWEEP_TARGET_FTAS, n, 100.0 * n);
-      if (n > 1) add(fta::v1::SWEEP_TARGET_NATIVE_MATCHED, n, 80.0 * n);
-    }
-  }
-  *sweep.mutable_summary() = SummarizeSweep(sweep);
-  return sweep;
+  return fta::testing::SampleSweep("sweep-7", fta::v1::BACKEND_UNSPECIFIED, 100, /*matched=*/true);
 }
 
 TEST(NiceStepTest, OneTwoFiveTimesPowerOfTen) {
@@ -61,13 +40,9 @@ TEST(BandwidthPlotTest, OneLinePerTransferSizePlusDashedNative) {
   EXPECT_EQ(Count(svg, "<polyline class=\"series native\""), 2);
   EXPECT_EQ(Count(svg, "<polyline class=\"series native-matched\""), 2);
   EXPECT_EQ(Count(svg, "class=\"series native\"[^>]*stroke-dasharray"), 2);
-  EXPECT_THAT(svg, HasSubstr("id=\"write-fta-64k\""));
-  EXPECT_THAT(svg, HasSubstr("id=\"write-native-1m\""));
-  EXPECT_THAT(svg, HasSubstr("Number of FTAs"));
-  EXPECT_THAT(svg, HasSubstr("Write bandwidth (MiB/s)"));
-  EXPECT_THAT(svg, HasSubstr("<g class=\"legend\">"));
-  EXPECT_THAT(svg, HasSubstr("-t 64k native (1 rank)"));
-  EXPECT_THAT(svg, HasSubstr("xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_THAT(svg, HasSubstrs({"id=\"write-fta-64k\"", "id=\"write-native-1m\"", "Number of FTAs",
+                               "Write bandwidth (MiB/s)", "<g class=\"legend\">", "-t 64k native (1 rank)",
+                               "xmlns=\"http://www.w3.org/2000/svg\""}));
   // One marker per measured FTA point (3 per size).
   EXPECT_EQ(Count(svg, "<circle "), 6);
 }

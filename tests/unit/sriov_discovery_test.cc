@@ -27,6 +27,12 @@ class SriovTreeTest : public testing::FakeSysfsTest {
     EXPECT_TRUE(inventory.ok()) << inventory.status();
     return inventory.ok() ? *inventory : Inventory{};
   }
+  // The one PF the tree holds (a test failure and an empty PF otherwise).
+  PhysicalFunction OnlyPf() {
+    Inventory inventory = MustDiscover();
+    EXPECT_EQ(inventory.pfs.size(), 1u);
+    return inventory.pfs.size() == 1 ? inventory.pfs[0] : PhysicalFunction{};
+  }
 };
 
 TEST_F(SriovTreeTest, EmptyRootHasNoPhysicalFunctions) {
@@ -40,9 +46,8 @@ TEST_F(SriovTreeTest, EmptyRootHasNoPhysicalFunctions) {
 TEST_F(SriovTreeTest, FindsAnMlx5PfWithEightVfsAndEveryAttribute) {
   testing::BuildSingleMlx5(*tree_);
   tree_->AddPlainDevice("0000:01:00.0", "nvme");
-  Inventory inventory = MustDiscover();
-  ASSERT_EQ(inventory.pfs.size(), 1u);
-  const PhysicalFunction& pf = inventory.pfs[0];
+  const PhysicalFunction pf = OnlyPf();
+  ASSERT_FALSE(HasFailure());
   EXPECT_EQ(pf.error, "");
   EXPECT_EQ(pf.pci.address, "0000:03:00.0");
   EXPECT_EQ(pf.pci.path, "devices/pci0000:00/0000:03:00.0");
@@ -106,9 +111,8 @@ TEST_F(SriovTreeTest, TwoPfsOnTwoNumaNodes) {
 TEST_F(SriovTreeTest, ConnectX3ReadsModuleParametersAndIovTables) {
   testing::BuildMlx4(*tree_);
   tree_->WriteFile("class/infiniband/mlx4_0/iov/ports/1/admin_guids/2", "0x02c9fa0005000004");
-  Inventory inventory = MustDiscover();
-  ASSERT_EQ(inventory.pfs.size(), 1u);
-  const PhysicalFunction& pf = inventory.pfs[0];
+  const PhysicalFunction pf = OnlyPf();
+  ASSERT_FALSE(HasFailure());
   EXPECT_EQ(pf.family, Family::kMlx4);
   EXPECT_EQ(pf.pci.driver, "mlx4_core");
   EXPECT_EQ(pf.num_vfs, 4);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "lib/store/store.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::store {
 namespace {
@@ -31,12 +32,8 @@ void Exec(const std::string& path, const std::string& sql) {
 class StorePagingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "store_paging_test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     path_ = dir_ + "/fta-hostd.db";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<Store> OpenStore() {
     absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path_);
@@ -64,7 +61,8 @@ class StorePagingTest : public ::testing::Test {
     return fta;
   }
 
-  std::string dir_;
+  fta::testing::TempDir temp_{"store_paging_test"};
+  std::string dir_ = temp_.path();
   std::string path_;
 };
 
