@@ -88,12 +88,13 @@ absl::Status InsertRankResults(sqlite3* db, const std::string& job_id,
   });
 }
 
-absl::Status ReplaceAggregate(sqlite3* db, const std::string& job_id, const fta::v1::PhaseAggregate& aggregate,
-                              const std::string& operation) {
+absl::Status WriteAggregate(sqlite3* db, const std::string& job_id, const fta::v1::PhaseAggregate& aggregate,
+                            bool replace, const std::string& operation) {
   const std::string what = absl::StrCat(operation, " iteration ", aggregate.iteration());
   {
-    FTA_ASSIGN_OR_RETURN(Statement stmt,
-                         Statement::Prepare(db, UpsertSql(kSelectAggregates, "job_id, iteration, phase"), operation));
+    const std::string sql =
+        replace ? UpsertSql(kSelectAggregates, "job_id, iteration, phase") : InsertSql(kSelectAggregates);
+    FTA_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, sql, operation));
     FTA_RETURN_IF_ERROR(BindFields(stmt, what, aggregate));
     stmt.BindText(":job_id", job_id);
     FTA_RETURN_IF_ERROR(stmt.Run());

@@ -39,10 +39,11 @@ absl::Status InsertRankResults(sqlite3* db, const std::string& job_id,
                                const google::protobuf::RepeatedPtrField<fta::v1::RankPhaseResult>& results,
                                const std::string& operation);
 
-// Inserts or replaces the aggregate of one (iteration, phase) with its
-// links (the old links go with the old aggregate).
-absl::Status ReplaceAggregate(sqlite3* db, const std::string& job_id, const fta::v1::PhaseAggregate& aggregate,
-                              const std::string& operation);
+// The aggregate of one (iteration, phase) with its links. With `replace` an
+// aggregate stored for it is replaced (its links go with it); without, one
+// stored already fails the call.
+absl::Status WriteAggregate(sqlite3* db, const std::string& job_id, const fta::v1::PhaseAggregate& aggregate,
+                            bool replace, const std::string& operation);
 
 // Replaces the job's whole set of summaries.
 absl::Status ReplaceSummaries(sqlite3* db, const std::string& job_id,

@@ -29,7 +29,7 @@ absl::Status Store::InsertImportedJob(const fta::v1::Job& job) {
   }
   FTA_RETURN_IF_ERROR(WriteJobRow(db_, job, /*upsert=*/false, operation));
   for (const fta::v1::PhaseAggregate& aggregate : job.aggregates()) {
-    FTA_RETURN_IF_ERROR(ReplaceAggregate(db_, job.id(), aggregate, operation));
+    FTA_RETURN_IF_ERROR(WriteAggregate(db_, job.id(), aggregate, /*replace=*/false, operation));
   }
   FTA_RETURN_IF_ERROR(ReplaceSummaries(db_, job.id(), job.summaries(), operation));
   FTA_RETURN_IF_ERROR(ReplaceJobAgents(db_, job, operation));

@@ -48,7 +48,8 @@ absl::Status Store::AddRankResults(const std::string& job_id, const std::vector<
 absl::Status Store::AddAggregate(const std::string& job_id, const PhaseAggregate& aggregate) {
   const std::string operation = absl::StrCat("AddAggregate ", job_id);
   std::lock_guard<std::mutex> lock(mu_);
-  return WriteToJob(db_, job_id, operation, [&] { return ReplaceAggregate(db_, job_id, aggregate, operation); });
+  return WriteToJob(db_, job_id, operation,
+                    [&] { return WriteAggregate(db_, job_id, aggregate, /*replace=*/true, operation); });
 }
 
 absl::Status Store::PutSummaries(const std::string& job_id, const std::vector<PhaseSummary>& summaries) {

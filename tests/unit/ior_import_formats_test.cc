@@ -16,6 +16,7 @@
 #include "lib/jobs/ior_import.h"
 #include "lib/services/import_service.h"
 #include "lib/store/store.h"
+#include "tests/unit/fakes/temp_store.h"
 
 namespace fta::hostd {
 namespace {
@@ -24,21 +25,16 @@ using ::testing::HasSubstr;
 
 constexpr auto Fixture = fta::testing::IorFixture;
 
-class ImportFormatsTest : public ::testing::Test {
+class ImportFormatsTest : public fta::testing::TempStoreTest {
  protected:
+  ImportFormatsTest() : TempStoreTest("ior_import_formats") {}
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ior_import_formats.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(dir_ + "/fta-hostd.db");
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = *std::move(opened);
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     service_ = std::make_unique<ImportServiceImpl>(store_.get(), &clock_);
   }
   void TearDown() override {
     service_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   // What the RPC answers for `content` (and an optional per-rank CSV).
   grpc::Status Import(const std::string& name, const std::string& ranks_name,
@@ -52,14 +48,19 @@ class ImportFormatsTest : public ::testing::Test {
     }
     return service_->ImportIorOutput(nullptr, &request, response);
   }
+  // The message of the INVALID_ARGUMENT importing `name` (and `ranks_name`) answers.
+  std::string RefusalOf(const std::string& name, const std::string& ranks_name) {
+    fta::v1::ImportIorOutputResponse response;
+    grpc::Status status = Import(name, ranks_name, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    return status.error_message();
+  }
   size_t StoredJobs() {
     absl::StatusOr<Page<fta::v1::Job>> listed = store_->ListJobs(PageQuery{.size = kMaxPageSize});
     EXPECT_TRUE(listed.ok());
     return listed.ok() ? listed->items.size() : 0;
   }
   RealClock clock_;
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
   std::unique_ptr<ImportServiceImpl> service_;
 };
 
@@ -115,11 +116,9 @@ TEST_F(ImportFormatsTest, CsvSummaryImportsWithComputedSummary) {
 }
 
 TEST_F(ImportFormatsTest, SummaryFileStdoutIsRefusedNamingTheFile) {
-  fta::v1::ImportIorOutputResponse response;
-  grpc::Status status = Import("local-summaryfile-json.stdout.txt", "", &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("local-summaryfile-json.stdout.txt: line 1: IOR wrote its summary to "));
-  EXPECT_THAT(status.error_message(), HasSubstr("summary.json instead"));
+  const std::string refusal = RefusalOf("local-summaryfile-json.stdout.txt", "");
+  EXPECT_THAT(refusal, HasSubstr("local-summaryfile-json.stdout.txt: line 1: IOR wrote its summary to "));
+  EXPECT_THAT(refusal, HasSubstr("summary.json instead"));
   EXPECT_EQ(StoredJobs(), 0u);
 }
 
@@ -156,18 +155,13 @@ TEST_F(ImportFormatsTest, RankCsvBecomesStoredRankResults) {
 }
 
 TEST_F(ImportFormatsTest, RankCsvOfAnotherRunIsRefusedNamingTheLine) {
-  fta::v1::ImportIorOutputResponse response;
   // 8 rank rows (2 ranks x 2 phases x 2 iterations) against a one-iteration
   // run that needs 4: the fifth row is one too many.
-  grpc::Status status = Import("posix-nn-np2-t1m-b64m.txt", "local-ranks-i2.ranks.csv", &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(),
+  EXPECT_EQ(RefusalOf("posix-nn-np2-t1m-b64m.txt", "local-ranks-i2.ranks.csv"),
             "local-ranks-i2.ranks.csv: line 6: more rows than the run's ranks x phases x iterations (4): is it "
             "the CSV of another run?");
   // Against the two-test run (1 + 2 iterations) the rows run out.
-  status = Import("local-multi-test.txt", "local-ranks-i2.ranks.csv", &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(),
+  EXPECT_EQ(RefusalOf("local-multi-test.txt", "local-ranks-i2.ranks.csv"),
             "local-ranks-i2.ranks.csv: line 9: rows end here, but local-multi-test.txt (test 1) needs a write row "
             "for rank 0 of iteration 1 (is it the CSV of another run?)");
   // Rows in another order than the run's phases name the first that differs.
@@ -178,7 +172,8 @@ TEST_F(ImportFormatsTest, RankCsvOfAnotherRunIsRefusedNamingTheLine) {
   request.set_name("run.txt");
   request.set_rank_details(swapped);
   request.set_rank_details_name("ranks.csv");
-  status = service_->ImportIorOutput(nullptr, &request, &response);
+  fta::v1::ImportIorOutputResponse response;
+  grpc::Status status = service_->ImportIorOutput(nullptr, &request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
             "ranks.csv: line 3: expected the write row of rank 1 (iteration 0), got read of rank 1");
@@ -186,10 +181,7 @@ TEST_F(ImportFormatsTest, RankCsvOfAnotherRunIsRefusedNamingTheLine) {
 }
 
 TEST_F(ImportFormatsTest, RankCsvAloneIsRefusedNamingTheLine) {
-  fta::v1::ImportIorOutputResponse response;
-  grpc::Status status = Import("local-ranks-i2.ranks.csv", "", &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(),
+  EXPECT_EQ(RefusalOf("local-ranks-i2.ranks.csv", ""),
             "local-ranks-i2.ranks.csv: line 1: this is IOR's per-rank CSV (saveRankPerformanceDetailsCSV): give it "
             "right after its run's output");
 }

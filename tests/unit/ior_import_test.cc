@@ -12,7 +12,7 @@
 #include "tests/unit/ior_fixture.h"
 
 #include "lib/store/store.h"
-#include "tests/unit/fakes/temp_dir.h"
+#include "tests/unit/fakes/temp_store.h"
 
 namespace fta::hostd {
 namespace {
@@ -71,16 +71,9 @@ TEST(IorImport, FailedRunIsRefusedQuotingIor) {
   EXPECT_THAT(job.status().message(), HasSubstr("ERROR: open64("));
 }
 
-class ImportStoreTest : public ::testing::Test {
+class ImportStoreTest : public testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(dir_ + "/fta-hostd.db");
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = *std::move(opened);
-  }
-  testing::TempDir temp_{"ior_import_test"};
-  std::string dir_ = temp_.path();
-  std::unique_ptr<store::Store> store_;
+  ImportStoreTest() : TempStoreTest("ior_import_test") {}
 };
 
 TEST_F(ImportStoreTest, StoredJobReadsBackWhole) {

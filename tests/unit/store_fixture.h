@@ -51,6 +51,14 @@ inline bool Equal(const google::protobuf::Message& a, const google::protobuf::Me
   return google::protobuf::util::MessageDifferencer::Equals(a, b);
 }
 
+// What the store gave back is `want`, field by field.
+template <typename M>
+::testing::AssertionResult ReadBackAs(const absl::StatusOr<M>& got, const M& want) {
+  if (!got.ok()) return ::testing::AssertionFailure() << got.status();
+  if (!Equal(*got, want)) return ::testing::AssertionFailure() << "got:\n" << got->DebugString();
+  return ::testing::AssertionSuccess();
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

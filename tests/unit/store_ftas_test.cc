@@ -19,9 +19,7 @@ TEST_F(StoreTest, FtaSurvivesReopen) {
   }
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_NE(store, nullptr);
-  absl::StatusOr<Fta> got = store->GetFta("fta-1");
-  ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_TRUE(Equal(*got, fta)) << got->DebugString();
+  EXPECT_TRUE(ReadBackAs(store->GetFta("fta-1"), fta));
 }
 
 TEST_F(StoreTest, PutFtaReplacesTheRecordAndKeepsItsPlace) {

@@ -119,9 +119,7 @@ TEST_F(StoreTest, PutJobReplacesTheAgents) {
   job.set_state(fta::v1::JOB_STATE_CANCELLED);
   ASSERT_TRUE(store->PutJob(job).ok());
 
-  absl::StatusOr<Job> got = store->GetJob("job-1");
-  ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_TRUE(Equal(*got, job)) << got->DebugString();
+  EXPECT_TRUE(ReadBackAs(store->GetJob("job-1"), job));
 }
 
 TEST_F(StoreTest, ListJobsIsNewestFirstWithoutRankResults) {

@@ -13,21 +13,19 @@
 #include "absl/strings/str_cat.h"
 #include "lib/jobs/job_coordinator.h"
 #include "lib/store/store.h"
-#include "tests/unit/fakes/fake_clock.h"
-#include "tests/unit/fakes/temp_dir.h"
-#include "tests/unit/fakes/fake_fleet.h"
 #include "tests/unit/fakes/finished_event.h"
+#include "tests/unit/fakes/fleet_store_fixture.h"
 
 namespace fta::testing {
 
 using ::testing::HasSubstr;
 
-class CoordinatorFixture : public ::testing::Test {
+class CoordinatorFixture : public FleetStoreFixture {
  protected:
+  CoordinatorFixture() : FleetStoreFixture("coordinator_test") {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(dir_ + "/fta-hostd.db", &clock_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenStore();
     for (const char* id : {"fta-1", "fta-2"}) {
       fleet_.AddReady(id);
       links_.Connect(id);
@@ -124,12 +122,7 @@ class CoordinatorFixture : public ::testing::Test {
     return fta::v1::JOB_AGENT_STATE_UNSPECIFIED;
   }
 
-  TempDir temp_{"coordinator_test"};
-  std::string dir_ = temp_.path();
-  FakeClock clock_;
-  FakeFleet fleet_;
   FakeLinks links_{&clock_};
-  std::unique_ptr<store::Store> store_;
   hostd::JobCoordinator::Options options_;
   std::unique_ptr<hostd::JobCoordinator> jobs_;
 };

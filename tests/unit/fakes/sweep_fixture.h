@@ -11,16 +11,16 @@
 
 #include "lib/store/store.h"
 #include "lib/sweeps/sweep_runner.h"
-#include "tests/unit/fakes/fake_clock.h"
-#include "tests/unit/fakes/temp_dir.h"
-#include "tests/unit/fakes/fake_fleet.h"
-#include "tests/unit/fakes/finished_event.h"
 #include "tests/unit/fakes/fake_jobs.h"
+#include "tests/unit/fakes/finished_event.h"
+#include "tests/unit/fakes/fleet_store_fixture.h"
 
 namespace fta::testing {
 
-class SweepFixture : public ::testing::Test {
+class SweepFixture : public FleetStoreFixture {
  protected:
+  SweepFixture() : FleetStoreFixture("sweep_test") {}
+
   void SetUp() override {
     OpenStore();
     options_.backend = "process";
@@ -28,11 +28,6 @@ class SweepFixture : public ::testing::Test {
   void TearDown() override {
     runner_.reset();
     store_.reset();
-  }
-  void OpenStore() {
-    absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(dir_ + "/fta-hostd.db", &clock_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
   }
 
   hostd::SweepRunner& runner() {
@@ -62,12 +57,7 @@ class SweepFixture : public ::testing::Test {
     return "";
   }
 
-  TempDir temp_{"sweep_test"};
-  std::string dir_ = temp_.path();
-  FakeClock clock_;
-  FakeFleet fleet_;
   FakeJobs jobs_{&clock_};
-  std::unique_ptr<store::Store> store_;
   hostd::SweepRunner::Options options_;
   std::unique_ptr<hostd::SweepRunner> runner_;
 };
