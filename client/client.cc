@@ -28,16 +28,11 @@ Client::Client(cli::ConnectionOptions options)
       jobs_(v1::JobService::NewStub(connection_.channel())) {}
 
 int Client::HostShow() {
-  grpc::ClientContext context;
-  connection_.SetDeadline(context);
-  v1::HostInfo host;
-  grpc::Status status = hosts_->GetHost(&context, v1::GetHostRequest(), &host);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(host, [&] { return cli::RenderHost(host, connection_.format()); });
+  return connection_.Show(*hosts_, &v1::HostService::Stub::GetHost, v1::GetHostRequest(),
+                          [&](const v1::HostInfo& host) { return cli::RenderHost(host, connection_.format()); });
 }
 
 int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind kind, const std::string& owner) {
-  grpc::ClientContext context;
   std::chrono::milliseconds timeout = connection_.options().timeout;
   if (!connection_.options().timeout_given) {
     std::chrono::milliseconds wait =
@@ -45,107 +40,82 @@ int Client::FtaAllocate(int32_t count, int32_t connect_timeout_s, v1::FtaKind ki
                               : std::chrono::milliseconds(kAllocateDefault);
     timeout = std::max(timeout, wait);
   }
-  connection_.SetDeadline(context, timeout);
   v1::AllocateFtasRequest request;
   request.set_count(count);
   request.set_connect_timeout_s(connect_timeout_s);
   request.set_kind(kind);
   request.set_owner(owner);
-  v1::AllocateFtasResponse response;
-  grpc::Status status = ftas_->AllocateFtas(&context, request, &response);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(response, [&] { return cli::RenderFtaList(response.ftas(), connection_.format()); });
+  return connection_.Show(
+      *ftas_, &v1::FtaService::Stub::AllocateFtas, request,
+      [&](const v1::AllocateFtasResponse& response) { return cli::RenderFtaList(response.ftas(), connection_.format()); },
+      timeout);
 }
 
 int Client::FtaList(bool include_released, const std::string& owner) {
   v1::ListFtasRequest request;
   request.set_include_released(include_released);
   request.set_owner(owner);
-  v1::ListFtasResponse all;
-  grpc::Status status = cli::ListAll(connection_, 0, request, &v1::FtaService::Stub::ListFtas, *ftas_,
-                                     [](v1::ListFtasResponse& page) { return page.mutable_ftas(); }, &all);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(all, [&] { return cli::RenderFtaList(all.ftas(), connection_.format()); });
+  return cli::ShowAll(
+      connection_, 0, request, &v1::FtaService::Stub::ListFtas, *ftas_,
+      [](v1::ListFtasResponse& page) { return page.mutable_ftas(); },
+      [&](const v1::ListFtasResponse& all) { return cli::RenderFtaList(all.ftas(), connection_.format()); });
 }
 
 int Client::FtaShow(const std::string& id) {
-  grpc::ClientContext context;
-  connection_.SetDeadline(context);
   v1::GetFtaRequest request;
   request.set_id(id);
-  v1::Fta fta;
-  grpc::Status status = ftas_->GetFta(&context, request, &fta);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(fta, [&] { return cli::RenderFtaDetail(fta, connection_.format()); });
+  return connection_.Show(*ftas_, &v1::FtaService::Stub::GetFta, request,
+                          [&](const v1::Fta& fta) { return cli::RenderFtaDetail(fta, connection_.format()); });
 }
 
 int Client::FtaRelease(const std::vector<std::string>& ids, bool all, const std::string& owner) {
-  grpc::ClientContext context;
-  connection_.SetDeadline(context);
   v1::ReleaseFtasRequest request;
   for (const std::string& id : ids) request.add_ids(id);
   request.set_all(all);
   request.set_owner(owner);
-  v1::ReleaseFtasResponse response;
-  grpc::Status status = ftas_->ReleaseFtas(&context, request, &response);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(response, [&] { return cli::RenderReleased(response); });
+  return connection_.Show(*ftas_, &v1::FtaService::Stub::ReleaseFtas, request,
+                          [](const v1::ReleaseFtasResponse& response) { return cli::RenderReleased(response); });
 }
 
 int Client::FollowJob(grpc::ClientReader<v1::JobEvent>& reader) {
-  cli::JobEventView view(std::cerr, connection_.options().live ? cli::JobEventView::Mode::kLive
-                                                               : cli::JobEventView::Mode::kQuiet);
-  grpc::Status status = ReadEvents(reader, view);
-  if (!view.finished()) return ReportUnfinished(status, "job", view.job_id());
-  // The finished event is the verdict; a transport error after it changes nothing.
-  const v1::Job& job = *view.finished();
-  int printed = connection_.Emit(job, [&] { return cli::RenderJobDetail(job, connection_.format()); });
-  if (printed != cli::kExitOk) return printed;
-  return ReportEnding(cli::ExitCodeForJob(job), "job", job.id(), cli::JobStateName(job.state()), job.error());
+  return FollowToEnd<cli::JobEventView>(
+      connection_, reader, "job", [&](const v1::Job& job) { return cli::RenderJobDetail(job, connection_.format()); },
+      [](const v1::Job& job) {
+        return ReportEnding(cli::ExitCodeForJob(job), "job", job.id(), cli::JobStateName(job.state()), job.error());
+      });
 }
 
 int Client::IorRun(const v1::RunIorRequest& request) {
-  grpc::ClientContext context;
-  std::unique_ptr<grpc::ClientReader<v1::JobEvent>> reader = jobs_->RunIor(&context, request);
-  return FollowJob(*reader);
+  return FollowStream(*jobs_, &v1::JobService::Stub::RunIor, request,
+                      [this](grpc::ClientReader<v1::JobEvent>& reader) { return FollowJob(reader); });
 }
 
 int Client::JobWatch(const std::string& id) {
-  grpc::ClientContext context;
   v1::WatchJobRequest request;
   request.set_id(id);
-  std::unique_ptr<grpc::ClientReader<v1::JobEvent>> reader = jobs_->WatchJob(&context, request);
-  return FollowJob(*reader);
+  return FollowStream(*jobs_, &v1::JobService::Stub::WatchJob, request,
+                      [this](grpc::ClientReader<v1::JobEvent>& reader) { return FollowJob(reader); });
 }
 
 int Client::JobList(int32_t limit) {
-  v1::ListJobsResponse all;
-  grpc::Status status = cli::ListAll(connection_, limit, v1::ListJobsRequest(), &v1::JobService::Stub::ListJobs,
-                                     *jobs_, [](v1::ListJobsResponse& page) { return page.mutable_jobs(); }, &all);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(all, [&] { return cli::RenderJobList(all.jobs(), connection_.format()); });
+  return cli::ShowAll(
+      connection_, limit, v1::ListJobsRequest(), &v1::JobService::Stub::ListJobs, *jobs_,
+      [](v1::ListJobsResponse& page) { return page.mutable_jobs(); },
+      [&](const v1::ListJobsResponse& all) { return cli::RenderJobList(all.jobs(), connection_.format()); });
 }
 
 int Client::JobShow(const std::string& id) {
-  grpc::ClientContext context;
-  connection_.SetDeadline(context);
   v1::GetJobRequest request;
   request.set_id(id);
-  v1::Job job;
-  grpc::Status status = jobs_->GetJob(&context, request, &job);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(job, [&] { return cli::RenderJobDetail(job, connection_.format()); });
+  return connection_.Show(*jobs_, &v1::JobService::Stub::GetJob, request,
+                          [&](const v1::Job& job) { return cli::RenderJobDetail(job, connection_.format()); });
 }
 
 int Client::JobCancel(const std::string& id) {
-  grpc::ClientContext context;
-  connection_.SetDeadline(context);
   v1::CancelJobRequest request;
   request.set_id(id);
-  v1::Job job;
-  grpc::Status status = jobs_->CancelJob(&context, request, &job);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(job, [&] { return cli::RenderJobDetail(job, connection_.format()); });
+  return connection_.Show(*jobs_, &v1::JobService::Stub::CancelJob, request,
+                          [&](const v1::Job& job) { return cli::RenderJobDetail(job, connection_.format()); });
 }
 
 }  // namespace fta::client

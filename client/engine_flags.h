@@ -5,14 +5,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
 
 #include "fta/v1/common.pb.h"
 
-namespace fta::cli {
+namespace fta::client {
 
-// Adds the flags to `run`; the returned function, called once parsing is
-// done, copies their values into an IorSpec.
-std::function<void(fta::v1::IorSpec*)> AddEngineOptionFlags(CLI::App* run);
+// Adds the flags to `run`; they set their fields of `*spec` as they are
+// parsed (`spec` must outlive parsing).
+void AddEngineOptionFlags(CLI::App* run, fta::v1::IorSpec* spec);
 
-}  // namespace fta::cli
+}  // namespace fta::client

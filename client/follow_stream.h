@@ -4,15 +4,28 @@
 #pragma once
 
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "lib/cli/args.h"
+#include "lib/cli/connection.h"
 #include "lib/core/rpc_status.h"
 
 namespace fta::client {
+
+// Opens the server stream `open` of `stub` (without deadline, see
+// cli::Connection) and returns what `follow(reader)` returns.
+template <typename Stub, typename Request, typename Event, typename Follow>
+int FollowStream(Stub& stub,
+                 std::unique_ptr<grpc::ClientReader<Event>> (Stub::*open)(grpc::ClientContext*, const Request&),
+                 const Request& request, Follow follow) {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<Event>> reader = (stub.*open)(&context, request);
+  return follow(*reader);
+}
 
 // Feeds every event to `view` (cli::JobEventView, cli::SweepEventView), ends
 // the view and returns the stream's status.
@@ -47,6 +60,24 @@ inline int ReportEnding(int exit_code, const std::string& noun, const std::strin
               << '\n';
   }
   return exit_code;
+}
+
+// Follows `reader` to its end through a `View` (cli::JobEventView,
+// cli::SweepEventView: live progress on stderr when ftactl draws it), then
+// prints the finished `noun` with `table(finished)` as its text and returns
+// `ending(finished)`, the exit code. A stream that ended without it is
+// reported by ReportUnfinished.
+template <typename View, typename Event, typename Table, typename Ending>
+int FollowToEnd(const cli::Connection& connection, grpc::ClientReader<Event>& reader, const std::string& noun,
+                Table table, Ending ending) {
+  View view(std::cerr, connection.options().live ? View::Mode::kLive : View::Mode::kQuiet);
+  grpc::Status status = ReadEvents(reader, view);
+  if (!view.finished()) return ReportUnfinished(status, noun, view.id());
+  // The finished event is the verdict; a transport error after it changes nothing.
+  const auto& finished = *view.finished();
+  int printed = connection.Emit(finished, [&] { return table(finished); });
+  if (printed != cli::kExitOk) return printed;
+  return ending(finished);
 }
 
 }  // namespace fta::client

@@ -1,10 +1,8 @@
 #include "client/import_verbs.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +11,7 @@
 #include "lib/cli/args.h"
 #include "lib/cli/job_format.h"
 #include "lib/cli/json.h"
+#include "lib/core/file_text.h"
 #include "lib/core/rpc_status.h"
 
 namespace fta::client {
@@ -44,16 +43,14 @@ int Client::JobImport(const std::vector<std::string>& files) {
   int exit_code = cli::kExitOk;
   std::vector<std::optional<std::string>> contents;
   for (const std::string& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::cerr << cli::FormatError(absl::NotFoundError(file + ": cannot be read")) << '\n';
+    absl::StatusOr<std::string> content = ReadFileText(file);
+    if (!content.ok()) {
+      std::cerr << cli::FormatError(content.status()) << '\n';
       exit_code = cli::kExitError;
       contents.emplace_back();
       continue;
     }
-    std::stringstream content;
-    content << in.rdbuf();
-    contents.emplace_back(content.str());
+    contents.emplace_back(*std::move(content));
   }
   for (size_t i = 0; i < files.size(); ++i) {
     if (!contents[i]) continue;
@@ -71,10 +68,8 @@ int Client::JobImport(const std::vector<std::string>& files) {
       request.set_rank_details(*contents[i + 1]);
       request.set_rank_details_name(files[++i]);
     }
-    grpc::ClientContext context;
-    connection_.SetDeadline(context);
     v1::ImportIorOutputResponse response;
-    grpc::Status status = imports->ImportIorOutput(&context, request, &response);
+    grpc::Status status = connection_.Call(*imports, &v1::ImportService::Stub::ImportIorOutput, request, &response);
     if (!status.ok()) {
       exit_code = connection_.Fail(status);
       continue;

@@ -22,14 +22,17 @@
 #include "client/engine_flags.h"
 #include "client/import_verbs.h"
 #include "client/merge_verbs.h"
+#include "client/verbs.h"
 #include "client/vf_verbs.h"
 #include "lib/cli/args.h"
 #include "lib/cli/enum_words.h"
 
 namespace {
 
+using fta::client::Action;
+using fta::client::AddFieldOption;
+using fta::client::AddIdVerb;
 using fta::client::Client;
-using Action = std::function<int(Client&)>;
 
 // Every verb sets the action from its callback, which CLI11 runs only for the
 // verb that was parsed.
@@ -75,10 +78,7 @@ void AddFtaVerbs(CLI::App& app, Action& action) {
     action = [all, list_owner](Client& c) { return c.FtaList(*all, *list_owner); };
   });
 
-  CLI::App* show = fta->add_subcommand("show", "Show one FTA");
-  auto id = std::make_shared<std::string>();
-  show->add_option("ID", *id, "FTA id")->required();
-  show->callback([&action, id] { action = [id](Client& c) { return c.FtaShow(*id); }; });
+  AddIdVerb(fta, "show", "Show one FTA", "FTA id", action, &Client::FtaShow);
 
   CLI::App* release = fta->add_subcommand("release", "Stop FTAs and free their VFs");
   auto ids = std::make_shared<std::vector<std::string>>();
@@ -103,72 +103,50 @@ void AddIorVerbs(CLI::App& app, Action& action) {
   CLI::App* run = ior->add_subcommand(
       "run", "Run IOR synchronised across FTAs and follow it (Ctrl-C detaches, the job goes on)");
 
+  // The flags set the request's fields as they are parsed; the words that
+  // need parsing are checked once parsing is done.
   auto request = std::make_shared<fta::v1::RunIorRequest>();
-  auto on = std::make_shared<std::string>();
-  // Plain members to bind, copied into the request once parsing is done.
-  struct Flags {
-    std::string transfer, block, directory, file_name, engine, start_at;
-    int64_t segments = 0, iterations = 0, task_offset = 0, ranks_per_fta = 0;
-    int32_t ready_timeout = 0, job_deadline = 0, max_ftas = 0;
-    bool write = false, read = false, fsync = false, keep = false, reorder = false,
-         existing = false;
+  fta::v1::IorSpec* spec = request->mutable_spec();
+  struct Words {
+    std::string on, engine, start_at;
   };
-  auto f = std::make_shared<Flags>();
-  run->add_option("--on", *on, "all | native | owner:NAME | ID,ID,... (the FTAs to run on)")->required();
-  run->add_option("-t,--transfer-size", f->transfer, "Transfer size, e.g. 1m, 100k")->required();
-  run->add_option("-b,--block-size", f->block, "Block size per rank, e.g. 48g")->required();
-  run->add_option("-d,--directory", f->directory, "Directory for the test files")->required();
-  run->add_option("-s,--segments", f->segments, "Segments (0: daemon default 1)");
-  run->add_option("-i,--iterations", f->iterations, "Iterations (0: daemon default 1)");
-  run->add_flag("-w,--write", f->write, "Write phase");
-  run->add_flag("-r,--read", f->read, "Read phase (neither -w nor -r: both)");
-  run->add_flag("-e,--fsync", f->fsync, "fsync after the write phase");
-  run->add_flag("-k,--keep-files", f->keep, "Keep the test files");
-  run->add_flag("-C,--reorder-tasks", f->reorder, "Read back another FTA's data");
-  run->add_option("-Q,--task-offset", f->task_offset, "Rank offset for -C (0: default 1)");
-  run->add_flag("-E,--use-existing", f->existing, "Use existing test files");
-  run->add_option("--file-name", f->file_name, "Test file base name (IOR's -o)");
-  run->add_option("--engine", f->engine, "builtin | ior (default: daemon's choice)");
-  run->add_option("--ranks-per-fta", f->ranks_per_fta, "Processes per FTA (0: default 1)");
-  run->add_option("--ready-timeout", f->ready_timeout,
-                  "Seconds for all agents to report ready (0: daemon default)");
-  run->add_option("--deadline", f->job_deadline, "Seconds for the whole job (0: daemon default)");
-  run->add_option("--max-ftas", f->max_ftas, "With --on owner:NAME: its first N ready FTAs (0: all)");
-  run->add_option("--start-at", f->start_at,
+  auto words = std::make_shared<Words>();
+  run->add_option("--on", words->on, "all | native | owner:NAME | ID,ID,... (the FTAs to run on)")->required();
+  AddFieldOption(run, "-t,--transfer-size", spec, "transfer_size", "Transfer size, e.g. 1m, 100k")->required();
+  AddFieldOption(run, "-b,--block-size", spec, "block_size", "Block size per rank, e.g. 48g")->required();
+  AddFieldOption(run, "-d,--directory", spec, "directory", "Directory for the test files")->required();
+  AddFieldOption(run, "-s,--segments", spec, "segments", "Segments (0: daemon default 1)");
+  AddFieldOption(run, "-i,--iterations", spec, "iterations", "Iterations (0: daemon default 1)");
+  AddFieldOption(run, "-w,--write", spec, "write", "Write phase");
+  AddFieldOption(run, "-r,--read", spec, "read", "Read phase (neither -w nor -r: both)");
+  AddFieldOption(run, "-e,--fsync", spec, "fsync", "fsync after the write phase");
+  AddFieldOption(run, "-k,--keep-files", spec, "keep_files", "Keep the test files");
+  AddFieldOption(run, "-C,--reorder-tasks", spec, "reorder_tasks", "Read back another FTA's data");
+  AddFieldOption(run, "-Q,--task-offset", spec, "task_offset", "Rank offset for -C (0: default 1)");
+  AddFieldOption(run, "-E,--use-existing", spec, "use_existing", "Use existing test files");
+  AddFieldOption(run, "--file-name", spec, "file_name", "Test file base name (IOR's -o)");
+  run->add_option("--engine", words->engine, "builtin | ior (default: daemon's choice)");
+  AddFieldOption(run, "--ranks-per-fta", spec, "ranks_per_fta", "Processes per FTA (0: default 1)");
+  AddFieldOption(run, "--ready-timeout", request.get(), "ready_timeout_s",
+                 "Seconds for all agents to report ready (0: daemon default)");
+  AddFieldOption(run, "--deadline", request.get(), "job_deadline_s", "Seconds for the whole job (0: daemon default)");
+  AddFieldOption(run, "--max-ftas", request.get(), "max_ftas", "With --on owner:NAME: its first N ready FTAs (0: all)");
+  run->add_option("--start-at", words->start_at,
                   "Start the first phase at this time (RFC 3339 or unix seconds): hosts given the same time start together");
-  auto apply_engine_options = fta::cli::AddEngineOptionFlags(run);  // -Y -z -D -T -g -u ...
+  fta::client::AddEngineOptionFlags(run, spec);  // -Y -z -D -T -g -u ...
 
-  run->callback([&action, request, on, f, apply_engine_options] {
-    absl::StatusOr<std::vector<std::string>> targets = fta::cli::ParseTargets(*on);
+  run->callback([&action, request, words] {
+    absl::StatusOr<std::vector<std::string>> targets = fta::cli::ParseTargets(words->on);
     if (!targets.ok()) throw CLI::ValidationError(std::string(targets.status().message()));
-    absl::StatusOr<fta::v1::Engine> engine = fta::cli::EngineFromName(f->engine, "--engine");
+    absl::StatusOr<fta::v1::Engine> engine = fta::cli::EngineFromName(words->engine, "--engine");
     if (!engine.ok()) throw CLI::ValidationError(std::string(engine.status().message()));
-    if (!f->start_at.empty()) {
-      absl::StatusOr<int64_t> start_at = fta::cli::ParseStartAt(f->start_at);
+    if (!words->start_at.empty()) {
+      absl::StatusOr<int64_t> start_at = fta::cli::ParseStartAt(words->start_at);
       if (!start_at.ok()) throw CLI::ValidationError(std::string(start_at.status().message()));
       request->set_start_at_unix_ms(*start_at);
     }
     for (const std::string& target : *targets) request->add_on(target);
-    fta::v1::IorSpec& spec = *request->mutable_spec();
-    spec.set_transfer_size(f->transfer);
-    spec.set_block_size(f->block);
-    spec.set_segments(f->segments);
-    spec.set_iterations(f->iterations);
-    spec.set_write(f->write);
-    spec.set_read(f->read);
-    spec.set_fsync(f->fsync);
-    spec.set_directory(f->directory);
-    spec.set_file_name(f->file_name);
-    spec.set_keep_files(f->keep);
-    spec.set_reorder_tasks(f->reorder);
-    spec.set_task_offset(f->task_offset);
-    spec.set_use_existing(f->existing);
-    spec.set_engine(*engine);
-    apply_engine_options(&spec);
-    spec.set_ranks_per_fta(f->ranks_per_fta);
-    request->set_ready_timeout_s(f->ready_timeout);
-    request->set_job_deadline_s(f->job_deadline);
-    request->set_max_ftas(f->max_ftas);
+    request->mutable_spec()->set_engine(*engine);
     action = [request](Client& c) { return c.IorRun(*request); };
   });
 }
@@ -182,18 +160,9 @@ void AddJobVerbs(CLI::App& app, Action& action) {
   list->add_option("--limit", *limit, "At most N jobs, newest first (0: all)");
   list->callback([&action, limit] { action = [limit](Client& c) { return c.JobList(*limit); }; });
 
-  using Verb = int (Client::*)(const std::string&);
-  auto add_id_verb = [&](const char* name, const char* help, Verb verb) {
-    CLI::App* sub = job->add_subcommand(name, help);
-    auto id = std::make_shared<std::string>();
-    sub->add_option("ID", *id, "Job id")->required();
-    sub->callback([&action, id, verb] {
-      action = [id, verb](Client& c) { return (c.*verb)(*id); };
-    });
-  };
-  add_id_verb("show", "Show a job's results, agents and ranks", &Client::JobShow);
-  add_id_verb("watch", "Follow a job until it ends", &Client::JobWatch);
-  add_id_verb("cancel", "Cancel a job", &Client::JobCancel);
+  AddIdVerb(job, "show", "Show a job's results, agents and ranks", "Job id", action, &Client::JobShow);
+  AddIdVerb(job, "watch", "Follow a job until it ends", "Job id", action, &Client::JobWatch);
+  AddIdVerb(job, "cancel", "Cancel a job", "Job id", action, &Client::JobCancel);
 }
 
 }  // namespace

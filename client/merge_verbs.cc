@@ -1,9 +1,7 @@
 #include "client/merge_verbs.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,7 +12,9 @@
 #include "lib/cli/args.h"
 #include "lib/cli/json.h"
 #include "lib/cli/merge_format.h"
+#include "lib/core/file_text.h"
 #include "lib/core/rpc_status.h"
+#include "lib/core/status_macros.h"
 #include "lib/jobs/job_merge.h"
 
 namespace fta::client {
@@ -28,13 +28,10 @@ std::string HostOfFile(const std::string& file) {
 }
 
 absl::StatusOr<v1::HostJob> PartFromFile(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(file, ": cannot be read"));
-  std::stringstream content;
-  content << in.rdbuf();
+  FTA_ASSIGN_OR_RETURN(std::string content, ReadFileText(file));
   v1::HostJob part;
   part.set_host(HostOfFile(file));
-  absl::Status parsed = cli::FromJson(content.str(), file, part.mutable_job());
+  absl::Status parsed = cli::FromJson(content, file, part.mutable_job());
   if (!parsed.ok()) return parsed;
   return part;
 }
@@ -51,13 +48,11 @@ absl::StatusOr<v1::HostJob> PartFromHost(const std::string& spec, const cli::Con
   options.target = *target;
   cli::Connection connection(options);
   std::unique_ptr<v1::JobService::Stub> jobs = v1::JobService::NewStub(connection.channel());
-  grpc::ClientContext context;
-  connection.SetDeadline(context);
   v1::GetJobRequest request;
   request.set_id(fields[2]);
   v1::HostJob part;
   part.set_host(fields[0]);
-  grpc::Status status = jobs->GetJob(&context, request, part.mutable_job());
+  grpc::Status status = connection.Call(*jobs, &v1::JobService::Stub::GetJob, request, part.mutable_job());
   if (!status.ok()) {
     absl::Status error = fta::FromGrpcStatus(status);
     return absl::Status(error.code(), absl::StrCat(fields[0], " (", fields[1], "): ", error.message()));
@@ -97,9 +92,7 @@ int Client::ResultsMerge(const std::vector<std::string>& files, const std::vecto
   v1::MergedJob merged;
   if (store) {
     std::unique_ptr<v1::ImportService::Stub> imports = v1::ImportService::NewStub(connection_.channel());
-    grpc::ClientContext context;
-    connection_.SetDeadline(context);
-    grpc::Status status = imports->StoreMergedJob(&context, request, &merged);
+    grpc::Status status = connection_.Call(*imports, &v1::ImportService::Stub::StoreMergedJob, request, &merged);
     if (!status.ok()) return connection_.Fail(status);
   } else {
     std::vector<hostd::HostJobPart> local;

@@ -21,68 +21,62 @@ SweepClient::SweepClient(const cli::Connection& connection)
     : connection_(connection), sweeps_(v1::SweepService::NewStub(connection.channel())) {}
 
 grpc::Status SweepClient::Fetch(const std::string& id, v1::Sweep* sweep) {
-  grpc::ClientContext context;
-  connection_.SetDeadline(context);
   v1::GetSweepRequest request;
   request.set_id(id);
-  return sweeps_->GetSweep(&context, request, sweep);
+  return connection_.Call(*sweeps_, &v1::SweepService::Stub::GetSweep, request, sweep);
 }
 
 int SweepClient::Follow(grpc::ClientReader<v1::SweepEvent>& reader) {
-  cli::SweepEventView view(std::cerr, connection_.options().live ? cli::SweepEventView::Mode::kLive
-                                                    : cli::SweepEventView::Mode::kQuiet);
-  grpc::Status status = ReadEvents(reader, view);
-  if (!view.finished()) return ReportUnfinished(status, "sweep", view.sweep_id());
-  const v1::Sweep& sweep = *view.finished();
-  int printed = connection_.Emit(sweep, [&] { return cli::RenderSweepDetail(sweep, connection_.format()); });
-  if (printed != cli::kExitOk) return printed;
-  return ReportEnding(cli::ExitCodeForSweep(sweep), "sweep", sweep.id(), cli::SweepStateName(sweep.state()),
-                      sweep.error());
+  return FollowToEnd<cli::SweepEventView>(
+      connection_, reader, "sweep",
+      [&](const v1::Sweep& sweep) { return cli::RenderSweepDetail(sweep, connection_.format()); },
+      [](const v1::Sweep& sweep) {
+        return ReportEnding(cli::ExitCodeForSweep(sweep), "sweep", sweep.id(), cli::SweepStateName(sweep.state()),
+                            sweep.error());
+      });
+}
+
+template <typename Request>
+int SweepClient::Follow(std::unique_ptr<grpc::ClientReader<v1::SweepEvent>> (v1::SweepService::Stub::*open)(
+                            grpc::ClientContext*, const Request&),
+                        const Request& request) {
+  return FollowStream(*sweeps_, open, request,
+                      [this](grpc::ClientReader<v1::SweepEvent>& reader) { return Follow(reader); });
 }
 
 int SweepClient::Start(const v1::SweepSpec& spec) {
-  grpc::ClientContext context;
   v1::StartSweepRequest request;
   *request.mutable_spec() = spec;
-  auto reader = sweeps_->StartSweep(&context, request);
-  return Follow(*reader);
+  return Follow(&v1::SweepService::Stub::StartSweep, request);
 }
 
 int SweepClient::Watch(const std::string& id) {
-  grpc::ClientContext context;
   v1::WatchSweepRequest request;
   request.set_id(id);
-  auto reader = sweeps_->WatchSweep(&context, request);
-  return Follow(*reader);
+  return Follow(&v1::SweepService::Stub::WatchSweep, request);
 }
 
 int SweepClient::Resume(const std::string& id) {
-  grpc::ClientContext context;
   v1::ResumeSweepRequest request;
   request.set_id(id);
-  auto reader = sweeps_->ResumeSweep(&context, request);
-  return Follow(*reader);
+  return Follow(&v1::SweepService::Stub::ResumeSweep, request);
 }
 
 int SweepClient::Cancel(const std::string& id) {
-  grpc::ClientContext context;
-  // Cancelling waits for the running job to stop.
-  connection_.SetDeadline(context, std::max(connection_.options().timeout, std::chrono::milliseconds(120000)));
   v1::CancelSweepRequest request;
   request.set_id(id);
-  v1::Sweep sweep;
-  grpc::Status status = sweeps_->CancelSweep(&context, request, &sweep);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(sweep, [&] { return cli::RenderSweepDetail(sweep, connection_.format()); });
+  // Cancelling waits for the running job to stop.
+  return connection_.Show(
+      *sweeps_, &v1::SweepService::Stub::CancelSweep, request,
+      [&](const v1::Sweep& sweep) { return cli::RenderSweepDetail(sweep, connection_.format()); },
+      std::max(connection_.options().timeout, std::chrono::milliseconds(120000)));
 }
 
 int SweepClient::List(int32_t limit) {
-  v1::ListSweepsResponse all;
-  grpc::Status status =
-      cli::ListAll(connection_, limit, v1::ListSweepsRequest(), &v1::SweepService::Stub::ListSweeps, *sweeps_,
-                   [](v1::ListSweepsResponse& page) { return page.mutable_sweeps(); }, &all);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(all, [&] { return cli::RenderSweepList(all.sweeps(), connection_.format()); });
+  return cli::ShowAll(
+      connection_, limit, v1::ListSweepsRequest(), &v1::SweepService::Stub::ListSweeps, *sweeps_,
+      [](v1::ListSweepsResponse& page) { return page.mutable_sweeps(); },
+      [&](const v1::ListSweepsResponse& all) { return cli::RenderSweepList(all.sweeps(), connection_.format()); });
 }
 
 int SweepClient::Show(const std::string& id) {

@@ -34,6 +34,11 @@ class SweepClient {
 
  private:
   int Follow(grpc::ClientReader<v1::SweepEvent>& reader);
+  // Opens the stream `open` and follows it.
+  template <typename Request>
+  int Follow(std::unique_ptr<grpc::ClientReader<v1::SweepEvent>> (v1::SweepService::Stub::*open)(
+                 grpc::ClientContext*, const Request&),
+             const Request& request);
   grpc::Status Fetch(const std::string& id, v1::Sweep* sweep);
 
   const cli::Connection& connection_;

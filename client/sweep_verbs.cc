@@ -11,6 +11,7 @@
 
 #include "client/results_command.h"
 #include "client/sweep_client.h"
+#include "client/verbs.h"
 #include "lib/cli/enum_words.h"
 #include "lib/cli/sweep_args.h"
 #include "lib/core/status_macros.h"
@@ -18,8 +19,6 @@
 
 namespace fta::client {
 namespace {
-
-using Action = std::function<int(Client&)>;
 
 // list, show, export and compare of stored sweeps, under `noun` (`sweep`,
 // and `results` where scripts know them from).
@@ -31,12 +30,8 @@ void AddResultVerbs(CLI::App* results, Action& action) {
     action = [limit](Client& c) { return SweepClient(c.connection()).List(*limit); };
   });
 
-  CLI::App* show = results->add_subcommand("show", "A sweep's summary and runs");
-  auto show_id = std::make_shared<std::string>();
-  show->add_option("ID", *show_id, "Sweep id")->required();
-  show->callback([&action, show_id] {
-    action = [show_id](Client& c) { return SweepClient(c.connection()).Show(*show_id); };
-  });
+  AddIdVerb(results, "show", "A sweep's summary and runs", "Sweep id", action,
+            [](Client& c, const std::string& id) { return SweepClient(c.connection()).Show(id); });
 
   CLI::App* export_verb = results->add_subcommand("export", "A sweep's points (CSV) or everything (JSON)");
   auto export_id = std::make_shared<std::string>();
@@ -85,62 +80,53 @@ void AddSweep(CLI::App& app, Action& action) {
   CLI::App* sweep = app.add_subcommand(
       "sweep", "Run IOR over 1..N FTAs and transfer sizes (the poster's figures); Ctrl-C detaches");
   sweep->require_subcommand(0, 1);
-  struct Flags {
-    std::string vms, transfers, block, directory, backend, kind;
-    bool native = false, fsync = false;
-    int32_t reps = 0, ready_timeout = 0;
+  // The spec's own fields are set as the flags are parsed; the lists and
+  // kind words are parsed once parsing is done.
+  auto spec = std::make_shared<v1::SweepSpec>();
+  struct Words {
+    std::string vms, transfers, backend, kind;
   };
-  auto f = std::make_shared<Flags>();
-  sweep->add_option("--ftas,--vms", f->vms, "FTA counts: 1..11 or 1,2,4,8");
-  sweep->add_option("-t,--transfer-sizes", f->transfers, "Transfer sizes: 10k,100k,1m");
-  sweep->add_option("-b,--block-size", f->block,
-                    "Block size per rank, e.g. 48g (rounded down to a multiple of each -t)");
-  sweep->add_option("-d,--directory", f->directory, "Directory for the test files");
-  sweep->add_flag("--native", f->native, "Also run on the host's own agent (1 rank and N ranks)");
-  sweep->add_option("--reps", f->reps, "Repetitions of every run (averaged; 0: 1)");
-  sweep->add_option("--kind", f->kind,
+  auto words = std::make_shared<Words>();
+  sweep->add_option("--ftas,--vms", words->vms, "FTA counts: 1..11 or 1,2,4,8");
+  sweep->add_option("-t,--transfer-sizes", words->transfers, "Transfer sizes: 10k,100k,1m");
+  AddFieldOption(sweep, "-b,--block-size", spec.get(), "block_size",
+                 "Block size per rank, e.g. 48g (rounded down to a multiple of each -t)");
+  AddFieldOption(sweep, "-d,--directory", spec.get(), "directory", "Directory for the test files");
+  AddFieldOption(sweep, "--native", spec.get(), "native", "Also run on the host's own agent (1 rank and N ranks)");
+  AddFieldOption(sweep, "--reps", spec.get(), "repetitions", "Repetitions of every run (averaged; 0: 1)");
+  sweep->add_option("--kind", words->kind,
                     "FTA kind to sweep: process | vm | container (default: the daemon's; refused if it has none)");
-  sweep->add_option("--backend", f->backend, "Backend to sweep (process | libvirt | lxc): the same as --kind");
-  sweep->add_flag("-e,--fsync", f->fsync, "fsync after each write phase");
-  sweep->add_option("--ready-timeout", f->ready_timeout, "Seconds for the agents of a run to be ready (0: default)");
+  sweep->add_option("--backend", words->backend, "Backend to sweep (process | libvirt | lxc): the same as --kind");
+  AddFieldOption(sweep, "-e,--fsync", spec.get(), "fsync", "fsync after each write phase");
+  AddFieldOption(sweep, "--ready-timeout", spec.get(), "ready_timeout_s",
+                 "Seconds for the agents of a run to be ready (0: default)");
 
-  auto id = std::make_shared<std::string>();
-  using Verb = int (SweepClient::*)(const std::string&);
-  auto add_id_verb = [&](const char* name, const char* help, Verb verb) {
-    CLI::App* sub = sweep->add_subcommand(name, help);
-    sub->add_option("ID", *id, "Sweep id")->required();
-    sub->callback([&action, id, verb] {
-      action = [id, verb](Client& c) {
-        SweepClient sweeps(c.connection());
-        return (sweeps.*verb)(*id);
-      };
-    });
+  auto follow = [](int (SweepClient::*verb)(const std::string&)) {
+    return [verb](Client& c, const std::string& id) {
+      SweepClient sweeps(c.connection());
+      return (sweeps.*verb)(id);
+    };
   };
-  add_id_verb("watch", "Follow a running sweep", &SweepClient::Watch);
-  add_id_verb("resume", "Continue an interrupted, failed or cancelled sweep", &SweepClient::Resume);
-  add_id_verb("cancel", "Cancel a running sweep (finished runs are kept)", &SweepClient::Cancel);
+  AddIdVerb(sweep, "watch", "Follow a running sweep", "Sweep id", action, follow(&SweepClient::Watch));
+  AddIdVerb(sweep, "resume", "Continue an interrupted, failed or cancelled sweep", "Sweep id", action,
+            follow(&SweepClient::Resume));
+  AddIdVerb(sweep, "cancel", "Cancel a running sweep (finished runs are kept)", "Sweep id", action,
+            follow(&SweepClient::Cancel));
 
-  sweep->callback([&action, sweep, f] {
+  sweep->callback([&action, sweep, spec, words] {
     if (!sweep->get_subcommands().empty()) return;
-    if (f->vms.empty() || f->transfers.empty() || f->block.empty() || f->directory.empty()) {
+    if (words->vms.empty() || words->transfers.empty() || spec->block_size().empty() || spec->directory().empty()) {
       throw CLI::ValidationError("sweep: --vms, -t, -b and -d are required");
     }
-    absl::StatusOr<std::vector<int32_t>> counts = cli::ParseCountList("--vms", f->vms);
+    absl::StatusOr<std::vector<int32_t>> counts = cli::ParseCountList("--vms", words->vms);
     if (!counts.ok()) throw CLI::ValidationError(std::string(counts.status().message()));
-    absl::StatusOr<std::vector<std::string>> sizes = cli::ParseSizeList("-t", f->transfers);
+    absl::StatusOr<std::vector<std::string>> sizes = cli::ParseSizeList("-t", words->transfers);
     if (!sizes.ok()) throw CLI::ValidationError(std::string(sizes.status().message()));
-    auto spec = std::make_shared<v1::SweepSpec>();
+    absl::StatusOr<v1::Backend> backend = SweptBackend(words->kind, words->backend);
+    if (!backend.ok()) throw CLI::ValidationError(std::string(backend.status().message()));
     for (int32_t count : *counts) spec->add_fta_counts(count);
     for (const std::string& size : *sizes) spec->add_transfer_sizes(size);
-    spec->set_block_size(f->block);
-    spec->set_directory(f->directory);
-    spec->set_native(f->native);
-    spec->set_repetitions(f->reps);
-    absl::StatusOr<v1::Backend> backend = SweptBackend(f->kind, f->backend);
-    if (!backend.ok()) throw CLI::ValidationError(std::string(backend.status().message()));
     spec->set_backend(*backend);
-    spec->set_fsync(f->fsync);
-    spec->set_ready_timeout_s(f->ready_timeout);
     action = [spec](Client& c) { return SweepClient(c.connection()).Start(*spec); };
   });
   AddResultVerbs(sweep, action);

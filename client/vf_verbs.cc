@@ -15,11 +15,9 @@ void AddVfVerbs(CLI::App& app, std::function<int(Client&)>& action) {
 
 int Client::VfList() {
   std::unique_ptr<v1::VfService::Stub> vfs = v1::VfService::NewStub(connection_.channel());
-  v1::ListVfsResponse all;
-  grpc::Status status = cli::ListAll(connection_, 0, v1::ListVfsRequest(), &v1::VfService::Stub::ListVfs, *vfs,
-                                     [](v1::ListVfsResponse& page) { return page.mutable_vfs(); }, &all);
-  if (!status.ok()) return connection_.Fail(status);
-  return connection_.Emit(all, [&] { return cli::RenderVfList(all); });
+  return cli::ShowAll(connection_, 0, v1::ListVfsRequest(), &v1::VfService::Stub::ListVfs, *vfs,
+                      [](v1::ListVfsResponse& page) { return page.mutable_vfs(); },
+                      [](const v1::ListVfsResponse& all) { return cli::RenderVfList(all); });
 }
 
 }  // namespace fta::client

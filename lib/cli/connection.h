@@ -5,11 +5,12 @@
 // everywhere.
 //
 //   cli::Connection connection(options);
-//   grpc::ClientContext context;
-//   connection.SetDeadline(context);
-//   grpc::Status status = stub->GetHost(&context, request, &host);
+//   return connection.Show(*stub, &v1::HostService::Stub::GetHost, v1::GetHostRequest(),
+//                          [&](const v1::HostInfo& host) { return cli::RenderHost(host, connection.format()); });
+//
+// or, when the verb does more than print the response:
+//   grpc::Status status = connection.Call(*stub, &v1::SweepService::Stub::GetSweep, request, &sweep);
 //   if (!status.ok()) return connection.Fail(status);
-//   return connection.Emit(host, [&] { return cli::RenderHost(host, connection.format()); });
 //
 // Unary calls carry a deadline; streams of running jobs and sweeps do not,
 // because an IOR run lasts as long as the filesystem needs and the daemon
@@ -48,6 +49,27 @@ class Connection {
   // Deadline `timeout` from now; the first form uses --timeout.
   void SetDeadline(grpc::ClientContext& context) const;
   void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) const;
+
+  // One unary call of `stub` with --timeout as deadline, or `timeout` when
+  // it is not zero.
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response,
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const {
+    grpc::ClientContext context;
+    SetDeadline(context, timeout.count() > 0 ? timeout : options_.timeout);
+    return (stub.*method)(&context, request, response);
+  }
+
+  // Call, then Emit the response with `table(response)` as its text, or Fail.
+  template <typename Stub, typename Request, typename Response, typename Table>
+  int Show(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+           const Request& request, Table table, std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const {
+    Response response;
+    grpc::Status status = Call(stub, method, request, &response, timeout);
+    if (!status.ok()) return Fail(status);
+    return Emit(response, [&] { return table(response); });
+  }
 
   // Prints `message` as JSON (-o json) or the text `table` renders; returns
   // the exit code (kExitError when the JSON cannot be made).

@@ -72,4 +72,16 @@ grpc::Status ListAll(const Connection& connection, int32_t limit, Request reques
   return CollectPages(limit, fetch, items, all);
 }
 
+// ListAll, then the whole list printed with `table(items)` (`items` as
+// `items(all)` gives them), or the error.
+template <typename Stub, typename Request, typename Response, typename Items, typename Table>
+int ShowAll(const Connection& connection, int32_t limit, Request request,
+            grpc::Status (Stub::*list)(grpc::ClientContext*, const Request&, Response*), Stub& stub, Items items,
+            Table table) {
+  Response all;
+  grpc::Status status = ListAll(connection, limit, std::move(request), list, stub, items, &all);
+  if (!status.ok()) return connection.Fail(status);
+  return connection.Emit(all, [&] { return table(all); });
+}
+
 }  // namespace fta::cli

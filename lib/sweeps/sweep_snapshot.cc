@@ -4,9 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -15,17 +13,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/file_text.h"
 #include "lib/fleet/fta_kinds.h"
 
 namespace fta::hostd {
 namespace {
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // "mlx5_0/1: 100 Gb/sec (4X EDR)" for the PF's first port with a rate,
 // as IbLinkRate spells it; "" when the PF has no IB device.
@@ -62,7 +54,7 @@ std::string IbLinkRate(const std::string& sysfs_root) {
   for (const auto& device : std::filesystem::directory_iterator(devices, error)) {
     std::error_code port_error;
     for (const auto& port : std::filesystem::directory_iterator(device.path() / "ports", port_error)) {
-      std::string rate(absl::StripAsciiWhitespace(ReadText((port.path() / "rate").string())));
+      std::string rate(absl::StripAsciiWhitespace(ReadFileOrEmpty((port.path() / "rate").string())));
       if (!rate.empty()) {
         found.insert(absl::StrCat(device.path().filename().string(), "/", port.path().filename().string(), ": ", rate));
       }
@@ -74,7 +66,7 @@ std::string IbLinkRate(const std::string& sysfs_root) {
 fta::v1::RunSnapshot DescribeHost(const HostdConfig& config) {
   fta::v1::RunSnapshot snapshot;
   snapshot.set_backend(BackendOf(config.backend));
-  snapshot.set_cpu_model(CpuModelFromCpuinfo(ReadText("/proc/cpuinfo")));
+  snapshot.set_cpu_model(CpuModelFromCpuinfo(ReadFileOrEmpty("/proc/cpuinfo")));
   snapshot.set_cpu_count(static_cast<int32_t>(std::thread::hardware_concurrency()));
   snapshot.set_memory_bytes(static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE));
   struct utsname name;
