@@ -7,28 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/shared_hostd.h"
 
 namespace fta::testing {
 namespace {
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public SharedHostdSuite {
  protected:
-  static void SetUpTestSuite() {
-    root_ = new TempDir();
-    hostd_ = new HostdProcess(root_->path(), {"--max-ftas", "4"});
-    ASSERT_TRUE(hostd_->Start());
-    data_dir_ = root_->path() + "/data";
-    std::filesystem::create_directories(data_dir_);
-    fta::v1::AllocateFtasResponse response;
-    grpc::Status status = hostd_->Allocate(2, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message() << hostd_->log();
-  }
-
-  static void TearDownTestSuite() {
-    hostd_->ReleaseAll();
-    delete hostd_;
-    delete root_;
-  }
+  static void SetUpTestSuite() { StartSharedHostd(2); }
 
   static fta::v1::RunIorRequest ValidRequest() {
     fta::v1::RunIorRequest request;
@@ -51,14 +37,7 @@ class BadInputTest : public ::testing::Test {
     return listed.ftas_size();
   }
 
-  static TempDir* root_;
-  static HostdProcess* hostd_;
-  static std::string data_dir_;
 };
-
-TempDir* BadInputTest::root_ = nullptr;
-HostdProcess* BadInputTest::hostd_ = nullptr;
-std::string BadInputTest::data_dir_;
 
 #define EXPECT_REFUSED(status, code, field)                                          \
   do {                                                                               \

@@ -11,22 +11,15 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "lib/core/file_text.h"
 
 extern char** environ;
 
 namespace fta::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
   std::vector<char*> argv;
@@ -83,8 +76,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     return result;
   }
   result.exit_code = WaitExit(pid);
-  result.out = ReadFile(out);
-  result.err = ReadFile(err);
+  result.out = ReadFileOrEmpty(out);
+  result.err = ReadFileOrEmpty(err);
   return result;
 }
 
@@ -161,7 +154,7 @@ void HostdProcess::Kill() {
   pid_ = -1;
 }
 
-std::string HostdProcess::log() const { return ReadFile(root_ + "/hostd.log"); }
+std::string HostdProcess::log() const { return ReadFileOrEmpty(root_ + "/hostd.log"); }
 
 grpc::Status HostdProcess::Allocate(int count, fta::v1::AllocateFtasResponse* response, fta::v1::FtaKind kind,
                                     int deadline_s) {

@@ -106,11 +106,7 @@ TEST_F(IorJobTest, ThreeAgentsWriteAndReadWithIorAggregate) {
   // Visible after a daemon restart, and the agents come back.
   ASSERT_EQ(hostd_->Stop(), 0);
   ASSERT_TRUE(hostd_->Start());
-  fta::v1::GetJobRequest get;
-  get.set_id(job.id());
-  Job reloaded;
-  auto context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->jobs().GetJob(context.get(), get, &reloaded).ok());
+  Job reloaded = StoredJob(*hostd_, job.id());
   EXPECT_EQ(reloaded.state(), fta::v1::JOB_STATE_COMPLETED);
   ASSERT_EQ(reloaded.aggregates_size(), 2);
   EXPECT_DOUBLE_EQ(reloaded.aggregates(0).bandwidth_mib(), job.aggregates(0).bandwidth_mib());

@@ -70,4 +70,14 @@ void HostdJobTest::TearDown() {
   if (HasFailure() && hostd_) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
 }
 
+fta::v1::Job StoredJob(HostdProcess& hostd, const std::string& id) {
+  fta::v1::GetJobRequest request;
+  request.set_id(id);
+  fta::v1::Job job;
+  auto context = ContextWithDeadline(30);
+  grpc::Status status = hostd.jobs().GetJob(context.get(), request, &job);
+  EXPECT_TRUE(status.ok()) << "GetJob " << id << ": " << status.error_message();
+  return job;
+}
+
 }  // namespace fta::testing

@@ -29,6 +29,10 @@ fta::v1::RunIorRequest WriteReadRequest(const std::string& directory, const std:
 // The job carried by the finished event; a test failure when there is none.
 fta::v1::Job FinishedJob(const std::vector<fta::v1::JobEvent>& events);
 
+// The job as the daemon has it stored (GetJob); a refused call is a test
+// failure and yields an empty job.
+fta::v1::Job StoredJob(HostdProcess& hostd, const std::string& id);
+
 // Runs the job to its end (RunJob); a failed stream is a test failure.
 fta::v1::Job RunToEnd(fta::v1::JobService::Stub& jobs, const fta::v1::RunIorRequest& request);
 
