@@ -12,28 +12,16 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/shared_hostd.h"
 
 namespace fta::testing {
 namespace {
 
 using ::testing::HasSubstr;
 
-class ApiConventionsTest : public ::testing::Test {
+class ApiConventionsTest : public SharedHostdSuite {
  protected:
-  static void SetUpTestSuite() {
-    root_ = new TempDir();
-    hostd_ = new HostdProcess(root_->path(), {"--max-ftas", "4"});
-    ASSERT_TRUE(hostd_->Start());
-    fta::v1::AllocateFtasResponse response;
-    grpc::Status status = hostd_->Allocate(3, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message() << hostd_->log();
-  }
-
-  static void TearDownTestSuite() {
-    hostd_->ReleaseAll();
-    delete hostd_;
-    delete root_;
-  }
+  static void SetUpTestSuite() { StartSharedHostd(3); }
 
   static grpc::Status ListFtas(int32_t page_size, const std::string& token, fta::v1::ListFtasResponse* page) {
     fta::v1::ListFtasRequest request;
@@ -44,12 +32,7 @@ class ApiConventionsTest : public ::testing::Test {
   }
 
 
-  static TempDir* root_;
-  static HostdProcess* hostd_;
 };
-
-TempDir* ApiConventionsTest::root_ = nullptr;
-HostdProcess* ApiConventionsTest::hostd_ = nullptr;
 
 TEST_F(ApiConventionsTest, ListFtasPagesThroughEveryFtaOnce) {
   fta::v1::ListFtasResponse whole;

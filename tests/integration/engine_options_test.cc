@@ -38,6 +38,23 @@ class EngineOptionsTest : public HostdJobTest {
     return request;
   }
 
+  // -D 1 with -Y on `ftas` FTAs: 64 KiB transfers each followed by fsync
+  // into a 4 GiB block cannot finish in 1 s, so every rank's write loop is
+  // stonewalled. With `wear_out`, every rank continues to the largest count;
+  // with `reorder`, -C reads another agent's file. The job must complete.
+  Job RunStonewalled(int ftas, bool wear_out, bool reorder) {
+    Allocate(ftas);
+    if (HasFatalFailure()) return Job();
+    fta::v1::RunIorRequest request = Request("64k", "4g");
+    request.mutable_spec()->set_stonewall_s(1);
+    request.mutable_spec()->set_stonewall_wear_out(wear_out);
+    request.mutable_spec()->set_fsync_per_write(true);
+    request.mutable_spec()->set_reorder_tasks(reorder);
+    Job job = RunToEnd(request);
+    EXPECT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
+    return job;
+  }
+
   grpc::Status RunExpectingRefusal(const fta::v1::RunIorRequest& request) {
     std::vector<JobEvent> events;
     return RunJob(hostd_->jobs(), request, &events);
@@ -91,13 +108,8 @@ TEST_F(EngineOptionsTest, IntraTestBarriersHoldAcrossThreeAgents) {
 // finish in 1 s), then every rank continues to the largest count of all
 // ranks on all agents. The files hold exactly that, and the read reads it.
 TEST_F(EngineOptionsTest, StonewallWearOutEqualisesTransferCountsAcrossAgents) {
-  ASSERT_NO_FATAL_FAILURE(Allocate(3));
-  fta::v1::RunIorRequest request = Request("64k", "4g");
-  request.mutable_spec()->set_stonewall_s(1);
-  request.mutable_spec()->set_stonewall_wear_out(true);
-  request.mutable_spec()->set_fsync_per_write(true);
-  Job job = RunToEnd(request);
-  ASSERT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
+  Job job = RunStonewalled(3, /*wear_out=*/true, /*reorder=*/false);
+  ASSERT_FALSE(HasFailure());
 
   std::vector<RankPhaseResult> writes = Results(job, fta::v1::PHASE_WRITE);
   ASSERT_EQ(writes.size(), 3u);
@@ -135,13 +147,8 @@ TEST_F(EngineOptionsTest, StonewallWearOutEqualisesTransferCountsAcrossAgents) {
 // capped at the smallest count so no reader runs off the end of a file, even
 // with -C reading another agent's file.
 TEST_F(EngineOptionsTest, StonewallWithoutWearOutReadsOnlyWhatEveryRankWrote) {
-  ASSERT_NO_FATAL_FAILURE(Allocate(2));
-  fta::v1::RunIorRequest request = Request("64k", "4g");
-  request.mutable_spec()->set_stonewall_s(1);
-  request.mutable_spec()->set_fsync_per_write(true);
-  request.mutable_spec()->set_reorder_tasks(true);
-  Job job = RunToEnd(request);
-  ASSERT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
+  Job job = RunStonewalled(2, /*wear_out=*/false, /*reorder=*/true);
+  ASSERT_FALSE(HasFailure());
   int64_t min_written = INT64_MAX;
   for (const auto& r : Results(job, fta::v1::PHASE_WRITE)) {
     EXPECT_EQ(r.ops(), r.stonewall_ops());

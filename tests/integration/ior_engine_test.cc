@@ -6,12 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "lib/core/file_text.h"
 #include "tests/integration/hostd_harness.h"
 #include "tests/integration/job_fixture.h"
 
@@ -23,13 +23,6 @@ using fta::v1::Job;
 using fta::v1::JobEvent;
 
 const std::string kFixtures = std::string(FTA_TEST_DATA_DIR) + "/ior/";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 class IorEngineTest : public HostdJobTest {
  protected:
@@ -63,7 +56,6 @@ class IorEngineTest : public HostdJobTest {
     spec.set_engine(engine);
     return request;
   }
-
 
   int StoredJobCount() {
     fta::v1::ListJobsResponse listed;
@@ -116,17 +108,13 @@ TEST_F(IorEngineTest, TwoAgentsRunRealIorWithAgentTimestamps) {
   EXPECT_EQ(job.summaries(0).iterations(), 2);
 
   // Each rank's phase was one ior process on the rank's own file; reads use -E.
-  std::string log = ReadAll(ior_log_);
+  std::string log = ReadFileOrEmpty(ior_log_);
   EXPECT_THAT(log, HasSubstr("-w -t 65536 -b 262144 -s 2 -i 1 -k -o " + data_dir_ + "/testfile.00000000 -O"));
   EXPECT_THAT(log, HasSubstr("-r -t 65536 -b 262144 -s 2 -i 1 -k -E -o " + data_dir_ + "/testfile.00000001 -O"));
   EXPECT_FALSE(std::filesystem::exists(data_dir_ + "/testfile.00000000.00000000"));  // remove phase
 
   // The record survives in the store.
-  fta::v1::GetJobRequest get;
-  get.set_id(job.id());
-  Job stored;
-  auto context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->jobs().GetJob(context.get(), get, &stored).ok());
+  Job stored = StoredJob(*hostd_, job.id());
   EXPECT_EQ(stored.engine(), fta::v1::ENGINE_IOR);
   EXPECT_EQ(stored.timestamp_source(), "agent-wallclock");
   EXPECT_EQ(stored.ior_version(), "4.1.0+dev");
@@ -209,7 +197,7 @@ TEST_F(IorEngineTest, ImportTakesMultiTestRunsAndPerRankCsv) {
 }
 
 TEST_F(IorEngineTest, TruncatedOrFailedOutputsAreRefusedAndNothingIsStored) {
-  std::string text = ReadAll(kFixtures + "posix-nn-np2-t1m-b64m-i3.txt");
+  std::string text = ReadFileOrEmpty(kFixtures + "posix-nn-np2-t1m-b64m-i3.txt");
   std::string truncated = root_.path() + "/truncated.txt";
   std::ofstream(truncated) << text.substr(0, text.find("Summary of all tests:"));
   CommandResult cut = hostd_->Ftactl({"results", "import", truncated});
