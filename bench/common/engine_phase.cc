@@ -15,16 +15,9 @@
 namespace fta::bench {
 
 absl::StatusOr<EngineFigures> RunEnginePhase(const EnginePhase& phase, bool write, const Clock& clock) {
-  ior::IorParams params;
-  params.directory = phase.dir;
-  params.file_name = phase.file_name;
-  params.transfer_size = phase.transfer;
-  params.block_size = phase.size;
-  params.fsync = phase.fsync;
-  params.odirect = phase.direct;
   std::vector<ior::PosixEngine> engines;
   for (int rank = 0; rank < phase.ranks; ++rank) {
-    engines.emplace_back(params, rank, phase.ranks, /*signature=*/0x5eed, &clock);
+    engines.emplace_back(phase.params, rank, phase.ranks, /*signature=*/0x5eed, &clock);
   }
   std::vector<absl::StatusOr<ior::PhaseMeasurement>> results(engines.size(), absl::UnknownError("not run"));
   std::atomic<int> waiting{static_cast<int>(engines.size())};
@@ -43,24 +36,25 @@ absl::StatusOr<EngineFigures> RunEnginePhase(const EnginePhase& phase, bool writ
     if (!r.ok()) return r.status();
     measurements.push_back(*r);
   }
-  absl::StatusOr<ior::PhaseAggregateValues> aggregate = ior::AggregatePhase(measurements);
+  absl::StatusOr<fta::v1::PhaseAggregate> aggregate = ior::AggregatePhase(measurements);
   if (!aggregate.ok()) return aggregate.status();
-  std::cerr << "  engine " << (write ? "write" : "read") << ": open " << aggregate->open_seconds
-            << " s, xfer " << aggregate->xfer_seconds << " s, close " << aggregate->close_seconds
-            << " s, total " << aggregate->total_seconds << " s, skew " << aggregate->start_skew_seconds
+  std::cerr << "  engine " << (write ? "write" : "read") << ": open " << aggregate->open_seconds()
+            << " s, xfer " << aggregate->xfer_seconds() << " s, close " << aggregate->close_seconds()
+            << " s, total " << aggregate->total_seconds() << " s, skew " << aggregate->start_skew_seconds()
             << " s\n";
   int64_t longest_ns = 0;
   for (const auto& m : measurements) longest_ns = std::max(longest_ns, m.close_end_ns - m.open_start_ns);
   EngineFigures figures;
-  figures.ior_mib = aggregate->bandwidth_mib;
+  figures.ior_mib = aggregate->bandwidth_mib();
   figures.fio_method_mib =
-      static_cast<double>(aggregate->bytes) / (static_cast<double>(longest_ns) / 1e9) / 1048576.0;
+      static_cast<double>(aggregate->bytes()) / (static_cast<double>(longest_ns) / 1e9) / 1048576.0;
   return figures;
 }
 
 void RemoveEngineFiles(const EnginePhase& phase) {
   for (int rank = 0; rank < phase.ranks; ++rank) {
-    std::filesystem::remove(absl::StrCat(phase.dir, "/", phase.file_name, ".", absl::StrFormat("%08d", rank)));
+    std::filesystem::remove(
+        absl::StrCat(phase.params.directory, "/", phase.params.file_name, ".", absl::StrFormat("%08d", rank)));
   }
 }
 

@@ -3,7 +3,7 @@
 // --ranks-per-fta N (one thread per rank, a spin barrier before the opens),
 // and the statistics they print.
 //
-//   EnginePhase phase{dir, "enginebench", 1 << 30, 1 << 20, 2, /*fsync=*/false, /*direct=*/true};
+//   EnginePhase phase{params, /*ranks=*/2};
 //   absl::StatusOr<EngineFigures> f = RunEnginePhase(phase, /*write=*/true, clock);
 #pragma once
 
@@ -13,17 +13,16 @@
 
 #include "absl/status/statusor.h"
 #include "lib/core/clock.h"
+#include "lib/ior/ior_params.h"
 
 namespace fta::bench {
 
 struct EnginePhase {
-  std::string dir;
-  std::string file_name = "enginebench";  // files are dir/file_name.%08d per rank
-  uint64_t size = 0;                       // bytes per rank (one block)
-  uint64_t transfer = 0;
+  // directory, file_name (files are directory/file_name.%08d per rank),
+  // block_size (bytes per rank: one block), transfer_size, fsync (-e),
+  // odirect (--odirect).
+  ior::IorParams params;
   int ranks = 2;
-  bool fsync = false;   // -e
-  bool direct = false;  // --odirect
 };
 
 struct EngineFigures {
