@@ -75,6 +75,7 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
   static const auto* schema = new std::map<std::string, std::map<std::string, Key>>{
       {"daemon",
        {{"control_socket", StringKey(&HostdConfig::control_socket)},
+        {"control_socket_group", StringKey(&HostdConfig::control_socket_group)},
         {"state_dir", StringKey(&HostdConfig::state_dir)},
         {"log_level", StringKey(&HostdConfig::log_level)},
         {"shutdown_grace_s", IntKey(&HostdConfig::shutdown_grace_s)}}},

@@ -20,6 +20,9 @@ namespace fta::hostd {
 struct HostdConfig {
   // [daemon]
   std::string control_socket = "/run/fta-hostd/control.sock";
+  // Group given the control socket (mode 0660); the default, fta-admin, only
+  // when that group exists (else root only); "" = root only.
+  std::string control_socket_group = "fta-admin";
   std::string state_dir = "/var/lib/fta-hostd";
   std::string log_level = "info";
   int shutdown_grace_s = 10;

@@ -20,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/socket_access.h"
 #include "lib/core/status_macros.h"
 #include "lib/fleet/agent_gateway.h"
 #include "lib/fleet/agent_registry.h"
@@ -318,6 +319,9 @@ void DaemonImpl::StartBackgroundChecks(const HostdConfig& config) {
 }
 
 absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
+  FTA_ASSIGN_OR_RETURN(SocketGroup operators,
+                       ResolveSocketGroup(config.control_socket_group, DefaultConfig().control_socket_group,
+                                          "daemon.control_socket_group"));
   FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
   HostFacts facts{kDaemonVersion,       config.backend,    config.state_dir, config.control_socket, config.agent_listen,
                   DescribeSriov(config.sysfs_root), clock_.NowUnixMillis(), {}};
@@ -357,8 +361,9 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
     return absl::FailedPreconditionError(
         absl::StrCat("daemon.control_socket: cannot listen on ", config.control_socket));
   }
-  // Only root and the socket's group may drive the host.
-  chmod(config.control_socket.c_str(), 0660);
+  // Only root and the socket's group (fta-admin) may drive the host.
+  FTA_RETURN_IF_ERROR(RestrictSocket(config.control_socket, operators));
+  if (!operators.note.empty()) spdlog::info("control socket root-only: {}", operators.note);
   return absl::OkStatus();
 }
 
