@@ -19,7 +19,8 @@ endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/fta-host.sysusers DESTINATION lib/sysusers.d RENAME fta-host.conf)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/fta-host.tmpfiles DESTINATION lib/tmpfiles.d RENAME fta-host.conf)
 # The configuration: every key with its default (a conffile in the package).
-install(FILES ${PROJECT_SOURCE_DIR}/deploy/config/config.toml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/fta-hostd)
+# CMAKE_INSTALL_FULL_SYSCONFDIR is /etc (not /usr/etc) for the /usr prefix.
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/config/config.toml DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/fta-hostd)
 # bash completion for ftactl.
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/completion/ftactl.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ftactl)
@@ -54,14 +55,15 @@ install(FILES ${FTA_DEPLOY_OUT}/slurm/fta-slurm-lib.sh deploy/slurm/slurm.conf.f
               deploy/slurm/gres.conf.fragment deploy/slurm/slurm-nodes.example deploy/slurm/fta-slurm.conf.example
         DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/fta-host/slurm)
 
-# Debian's copyright and changelog files (the changelog gzip -9n).
+# Debian's copyright and changelog files (the changelog gzip -9n; a native
+# package's is changelog.gz).
 set(FTA_DEBIAN_OUT ${FTA_DEPLOY_OUT}/debian)
-add_custom_command(OUTPUT ${FTA_DEBIAN_OUT}/changelog.Debian.gz
+add_custom_command(OUTPUT ${FTA_DEBIAN_OUT}/changelog.gz
   COMMAND ${CMAKE_COMMAND} -E make_directory ${FTA_DEBIAN_OUT}
-  COMMAND ${FTA_GZIP} -9nc ${PROJECT_SOURCE_DIR}/deploy/debian/changelog > ${FTA_DEBIAN_OUT}/changelog.Debian.gz
+  COMMAND ${FTA_GZIP} -9nc ${PROJECT_SOURCE_DIR}/deploy/debian/changelog > ${FTA_DEBIAN_OUT}/changelog.gz
   DEPENDS ${PROJECT_SOURCE_DIR}/deploy/debian/changelog VERBATIM)
-add_custom_target(fta_debian_changelog ALL DEPENDS ${FTA_DEBIAN_OUT}/changelog.Debian.gz)
-install(FILES ${PROJECT_SOURCE_DIR}/deploy/debian/copyright ${FTA_DEBIAN_OUT}/changelog.Debian.gz
+add_custom_target(fta_debian_changelog ALL DEPENDS ${FTA_DEBIAN_OUT}/changelog.gz)
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/debian/copyright ${FTA_DEBIAN_OUT}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The package. Depends come from dpkg-shlibdeps over the three binaries.
@@ -72,9 +74,9 @@ set(CPACK_PACKAGE_NAME fta-host)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT ${FTA_PACKAGE_MAINTAINER})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "many small Lustre file transfer agents on one InfiniBand host")
+# The synopsis is the summary above; this is the extended description.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "many small Lustre file transfer agents on one InfiniBand host\n\
-fta-hostd splits a host's InfiniBand card with SR-IOV and runs many small\n\
+    "fta-hostd splits a host's InfiniBand card with SR-IOV and runs many small\n\
 file transfer agents (FTAs) on it: KVM guests, libvirt-lxc containers or\n\
 plain processes, each with a virtual function of its own. It runs\n\
 synchronised IOR jobs and sweeps over them and serves a gRPC control API.\n\
@@ -84,13 +86,15 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.org/fta-host")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# adduser: the postinst's fallback where systemd-sysusers is missing.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
 # qemu-img and genisoimage: guests' overlays and NoCloud seeds; iproute2:
 # container netns; libvirt daemons only where guests or containers run.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qemu-utils, genisoimage, iproute2")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libvirt-daemon-system, libvirt-daemon-driver-lxc, slurm-client")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/deploy/debian/postinst ${PROJECT_SOURCE_DIR}/deploy/debian/prerm
-    ${PROJECT_SOURCE_DIR}/deploy/debian/postrm)
+    ${PROJECT_SOURCE_DIR}/deploy/debian/postrm ${PROJECT_SOURCE_DIR}/deploy/debian/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)
 include(CPack)

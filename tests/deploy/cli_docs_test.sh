@@ -30,33 +30,35 @@ man_text() { sed 's/\\-/-/g' "$1"; }
 for binary in daemon/fta-hostd:fta-hostd.8 agent/fta-agent:fta-agent.8; do
   exe=$BUILD/${binary%%:*}
   page=$MAN/${binary##*:}
+  page_text=$(man_text "$page")
   for option in $("$exe" --help | options_of); do
-    grep -qF -- "$option" <(man_text "$page") || fail "${binary##*:}: option $option of $(basename "$exe") --help is not in $page"
+    grep -qF -- "$option" <<<"$page_text" || fail "${binary##*:}: option $option of $(basename "$exe") --help is not in $page"
   done
 done
 
 # ftactl: the tree of nouns and verbs, each checked in ftactl.1 and the completion.
 # shellcheck source=/dev/null
 source "$COMPLETION"
+ftactl_man=$(man_text "$MAN/ftactl.1")
 # A completion table entry as one line of words between spaces.
 words_of() { printf ' %s' $1; printf ' \n'; }
 checked=0
 for noun in $("$FTACTL" --help | subcommands_of); do
   key_noun=${noun/#vm/fta}
-  grep -qE "^\.(B|BI|SS).*\b$key_noun\b" <(man_text "$MAN/ftactl.1") || fail "ftactl.1: noun $noun is missing"
+  grep -qE "^\.(B|BI|SS).*\b$key_noun\b" <<<"$ftactl_man" || fail "ftactl.1: noun $noun is missing"
   [[ -v "_ftactl_verbs[$noun]" ]] || fail "completion: noun $noun is missing from _ftactl_verbs"
   noun_help=$("$FTACTL" "$noun" --help)
   for option in $(options_of <<<"$noun_help"); do
     [[ $(words_of "${_ftactl_options[$key_noun]:-}") == *" $option "* ]] || fail "completion: $noun $option is missing"
-    grep -qF -- "$option" <(man_text "$MAN/ftactl.1") || fail "ftactl.1: $noun $option is missing"
+    grep -qF -- "$option" <<<"$ftactl_man" || fail "ftactl.1: $noun $option is missing"
     checked=$((checked + 1))
   done
   for verb in $(subcommands_of <<<"$noun_help"); do
     [[ " ${_ftactl_verbs[$noun]:-} " == *" $verb "* ]] || fail "completion: verb $noun $verb is missing"
-    grep -qE "\b$verb\b" <(man_text "$MAN/ftactl.1") || fail "ftactl.1: verb $noun $verb is missing"
+    grep -qE "\b$verb\b" <<<"$ftactl_man" || fail "ftactl.1: verb $noun $verb is missing"
     for option in $("$FTACTL" "$noun" "$verb" --help | options_of); do
       [[ $(words_of "${_ftactl_options[$key_noun $verb]:-}") == *" $option "* ]] || fail "completion: $noun $verb $option is missing"
-      grep -qF -- "$option" <(man_text "$MAN/ftactl.1") || fail "ftactl.1: $noun $verb $option is missing"
+      grep -qF -- "$option" <<<"$ftactl_man" || fail "ftactl.1: $noun $verb $option is missing"
       checked=$((checked + 1))
     done
   done

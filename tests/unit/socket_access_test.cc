@@ -20,6 +20,7 @@ namespace fta {
 namespace {
 
 using ::testing::HasSubstr;
+using ::fta::testing::TempDir;
 
 constexpr char kKey[] = "daemon.control_socket_group";
 constexpr char kMissing[] = "fta-no-such-group-7f3a";
