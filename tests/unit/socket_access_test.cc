@@ -19,8 +19,8 @@
 namespace fta {
 namespace {
 
-using ::testing::HasSubstr;
 using ::fta::testing::TempDir;
+using ::testing::HasSubstr;
 
 constexpr char kKey[] = "daemon.control_socket_group";
 constexpr char kMissing[] = "fta-no-such-group-7f3a";
