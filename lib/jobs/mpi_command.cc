@@ -49,7 +49,7 @@ std::string Hostfile(const std::vector<std::pair<std::string, int>>& ranks_by_ft
 std::vector<std::string> MpirunArgv(const MpirunSettings& s, const MpiJobFiles& files, int total_ranks,
                                     const std::string& ior_path, const std::vector<std::string>& ior_args) {
   std::vector<std::string> argv = {s.mpirun, "--hostfile", files.hostfile, "-np", absl::StrCat(total_ranks),
-                                   "--map-by", "slot", "--leave-session-attached"};
+                                   "--map-by", "slot", "--leave-session-attached", "--noprefix"};
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"plm_rsh_agent", s.relay},
            {"plm_rsh_no_tree_spawn", "1"},

@@ -3,7 +3,7 @@
 // pointed at fta-mpi-relay, and IOR's own options; and the reading of the
 // orted command OpenMPI hands the relay.
 //
-//   mpirun --hostfile H -np N --map-by slot --leave-session-attached
+//   mpirun --hostfile H -np N --map-by slot --leave-session-attached --noprefix
 //          --mca plm_rsh_agent RELAY --mca plm_rsh_no_tree_spawn 1
 //          --mca oob_tcp_if_include IF --mca btl self,vader,tcp --mca btl_tcp_if_include IF
 //          [--allow-run-as-root] IOR -a POSIX -F -w -r -t T -b B -s S -i I ... -o DIR/NAME
