@@ -118,11 +118,7 @@ absl::StatusOr<std::map<std::string, double>> RunIorWhole(const IorPhase& p, boo
   argv.insert(argv.end(), {"-O", "summaryFormat=JSON", "-O", "summaryFile=" + summary});
   absl::StatusOr<std::string> out = Run(argv);
   if (!out.ok()) return out.status();
-  std::ifstream in(summary);
-  std::stringstream content;
-  content << in.rdbuf();
-  std::filesystem::remove(summary);
-  absl::StatusOr<ior::IorRun> parsed = ior::ParseIorOutput(content.str());
+  absl::StatusOr<ior::IorRun> parsed = TakeIorSummary(summary);
   if (!parsed.ok()) return parsed.status();
   std::map<std::string, double> mib;
   for (const ior::IorResultRow& row : parsed->results) mib[row.access] = row.bandwidth_mib;
