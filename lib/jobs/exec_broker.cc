@@ -38,21 +38,25 @@ void ExecBroker::CloseJob(const std::string& job_id, const std::string& reason) 
            absl::AbortedError(absl::StrCat(job_id, " ended: ", reason)));
 }
 
-void ExecBroker::FtaLost(const std::string& job_id, const std::string& fta_id, const std::string& reason,
-                         bool on_this_host) {
-  std::vector<pid_t> sessions;
+void ExecBroker::KillSessions(const std::string& job_id, const std::set<std::string>& ftas) {
+  std::vector<std::pair<std::string, pid_t>> sessions;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [id, exec] : execs_) {
-      if (exec.job_id == job_id && exec.fta_id == fta_id && exec.pid > 1) sessions.push_back(exec.pid);
+      if (exec.job_id == job_id && ftas.count(exec.fta_id) > 0 && exec.pid > 1) {
+        sessions.emplace_back(exec.fta_id, static_cast<pid_t>(exec.pid));
+      }
     }
   }
-  if (on_this_host) {
-    for (pid_t sid : sessions) {
-      spdlog::warn("{}: {} lost, ending its orted's session {}", job_id, fta_id, sid);
-      KillSession(sid);
-    }
+  for (const auto& [fta_id, sid] : sessions) {
+    spdlog::info("{}: ending {}'s orted session {}", job_id, fta_id, sid);
+    KillSession(sid);
   }
+}
+
+void ExecBroker::FtaLost(const std::string& job_id, const std::string& fta_id, const std::string& reason,
+                         bool on_this_host) {
+  if (on_this_host) KillSessions(job_id, {fta_id});
   EndExecs([&](const RunningExec& exec) { return exec.job_id == job_id && exec.fta_id == fta_id; },
            absl::UnavailableError(absl::StrCat(fta_id, " lost: ", reason)));
 }

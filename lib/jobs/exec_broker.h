@@ -47,6 +47,10 @@ class ExecBroker {
   // agent reported (ExecStarted) are ended here, ranks included: the agent
   // that would have is gone.
   void FtaLost(const std::string& job_id, const std::string& fta_id, const std::string& reason, bool on_this_host);
+  // Ends the sessions the agents of `ftas` (this host's FTAs) reported for
+  // the job's running commands: a failed job's orteds and ranks are gone
+  // when the job is reported, not only once each agent got its Cancel.
+  void KillSessions(const std::string& job_id, const std::set<std::string>& ftas);
   // An agent's ExecStarted / ExecOutput / ExecExited (others are ignored).
   void Deliver(const std::string& fta_id, const fta::agent::v1::AgentMessage& message);
 

@@ -142,6 +142,8 @@ class JobCoordinator final : public JobLauncher {
   // ---- job_mpi.cc (engine ior) ----
   // What is wrong with running engine ior here ("" = nothing).
   std::string MpiProblem() const;
+  // The job's FTAs whose processes are this host's (process and native).
+  std::set<std::string> LocalFtas(const RunningJob& job);
   absl::Status DriveMpi(RunningJob* job);
   // mpirun's exit code; relays the agents' exec messages meanwhile.
   absl::StatusOr<int> WaitMpirun(RunningJob* job, pid_t mpirun);

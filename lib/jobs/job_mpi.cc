@@ -102,6 +102,17 @@ std::string JobCoordinator::MpiProblem() const {
   return "";
 }
 
+std::set<std::string> JobCoordinator::LocalFtas(const RunningJob& job) {
+  std::set<std::string> local;
+  for (const AgentPlan& plan : job.agents) {
+    absl::StatusOr<fta::v1::Fta> fta = fleet_->Get(plan.fta_id);
+    if (fta.ok() && (fta->kind() == fta::v1::FTA_KIND_PROCESS || fta->kind() == fta::v1::FTA_KIND_NATIVE)) {
+      local.insert(plan.fta_id);
+    }
+  }
+  return local;
+}
+
 absl::StatusOr<int> JobCoordinator::WaitMpirun(RunningJob* job, pid_t mpirun) {
   MpiProgress progress;
   auto plan_of = [job](const std::string& id) -> AgentPlan* {
@@ -124,10 +135,8 @@ absl::StatusOr<int> JobCoordinator::WaitMpirun(RunningJob* job, pid_t mpirun) {
     if (!event->message) {
       plan->state = fta::v1::JOB_AGENT_STATE_LOST;
       plan->error = event->lost_reason;
-      absl::StatusOr<fta::v1::Fta> fta = fleet_->Get(event->fta_id);
-      const bool on_this_host = fta.ok() && (fta->kind() == fta::v1::FTA_KIND_PROCESS ||
-                                             fta->kind() == fta::v1::FTA_KIND_NATIVE);
-      options_.exec_broker->FtaLost(job->job.id(), event->fta_id, event->lost_reason, on_this_host);
+      options_.exec_broker->FtaLost(job->job.id(), event->fta_id, event->lost_reason,
+                                    LocalFtas(*job).count(event->fta_id) > 0);
       return absl::UnavailableError(absl::StrCat(event->fta_id, " lost while IOR ran: ", event->lost_reason));
     }
     const fta::agent::v1::AgentMessage& message = *event->message;
@@ -176,6 +185,7 @@ absl::Status JobCoordinator::DriveMpi(RunningJob* job) {
   } else {
     spdlog::info("{}: mpirun (pid {}): {}", id, *mpirun, job->job.ior_command_line());
     exit_code = WaitMpirun(job, *mpirun);
+    if (!exit_code.ok() || *exit_code != 0) options_.exec_broker->KillSessions(id, LocalFtas(*job));
     KillSession(*mpirun);  // mpirun and every relay it started
     ExitCodeIfExited(*mpirun);
   }
@@ -190,9 +200,7 @@ absl::Status JobCoordinator::DriveMpi(RunningJob* job) {
     for (AgentPlan& plan : job->agents) plan.state = fta::v1::JOB_AGENT_STATE_FAILED;
     return absl::AbortedError(quote);
   }
-  FTA_RETURN_IF_ERROR(ImportMpiResult(job, files));
-  std::filesystem::remove_all(dir, error);
-  return absl::OkStatus();
+  return ImportMpiResult(job, files);  // the directory stays: IOR's own files
 }
 
 absl::Status JobCoordinator::ImportMpiResult(RunningJob* job, const MpiJobFiles& files) {

@@ -124,7 +124,8 @@ TEST_F(MpiEngineTest, TwoProcessFtasStoreIorsOwnResult) {
   ASSERT_EQ(job.rank_results_size(), 8);
   EXPECT_EQ(job.rank_results(0).fta_id(), job.agents(0).fta_id());
   EXPECT_EQ(job.rank_results(1).fta_id(), job.agents(1).fta_id());
-  EXPECT_TRUE(std::filesystem::exists(data_dir_ + "/testfile.00000001"));  // IOR's own file names
+  // No -k: IOR removed its files (DIR/NAME.%08d) itself.
+  EXPECT_FALSE(std::filesystem::exists(data_dir_ + "/testfile.00000001"));
 
   // The same pattern under a direct mpirun: both complete, same shape.
   const std::string direct_dir = root_.path() + "/direct";
