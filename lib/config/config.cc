@@ -124,6 +124,10 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
         {"bind", StringListKey(&HostdConfig::container_bind)},
         {"netdevs", StringListKey(&HostdConfig::container_netdevs)},
         {"agent_listen", StringKey(&HostdConfig::container_agent_listen)}}},
+      {"mpi",
+       {{"mpirun", StringKey(&HostdConfig::mpi_mpirun)},
+        {"relay", StringKey(&HostdConfig::mpi_relay)},
+        {"tcp_interface", StringKey(&HostdConfig::mpi_tcp_interface)}}},
   };
   return *schema;
 }
