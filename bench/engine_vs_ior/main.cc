@@ -37,6 +37,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "bench/common/comparison.h"
 #include "bench/common/engine_phase.h"
 #include "bench/engine_vs_ior/hostd_phase.h"
 #include "bench/engine_vs_ior/ior_phase.h"
@@ -47,18 +48,11 @@
 namespace fta::bench {
 namespace {
 
-struct Options {
-  std::string dir = "/tmp";
+// The shared flags (bench/common/comparison.h) and this benchmark's own.
+struct Options : BenchOptions {
   std::string ior = "ior";
   std::string mpirun = "mpirun";
-  uint64_t size = uint64_t{1} << 30;
-  uint64_t transfer = uint64_t{1} << 20;
-  int reps = 5;
-  int warmup = 1;
-  int ranks = 2;
-  std::vector<std::string> cases = {"buffered", "fsync", "odirect"};
-  double goal = 0.97;  // hostd mode: 0.95 unless --goal
-  bool goal_given = false;
+  bool goal_given = false;      // hostd mode: goal 0.95 unless --goal
   std::string mode = "engine";  // engine | hostd
   std::string build;            // hostd mode: the build tree
 };
@@ -73,40 +67,16 @@ int Usage(const std::string& error) {
 }
 
 absl::Status ParseOptions(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat("missing value for ", flag));
-    const std::string value = argv[++i];
-    if (flag == "--dir") {
-      o.dir = value;
-    } else if (flag == "--ior") {
-      o.ior = value;
-    } else if (flag == "--mpirun") {
-      o.mpirun = value;
-    } else if (flag == "--size" || flag == "--transfer") {
-      absl::StatusOr<uint64_t> bytes = ParseSize(flag, value);
-      if (!bytes.ok()) return bytes.status();
-      (flag == "--size" ? o.size : o.transfer) = *bytes;
-    } else if (flag == "--reps" || flag == "--warmup" || flag == "--ranks") {
-      int n = 0;
-      if (!absl::SimpleAtoi(value, &n) || n < (flag == "--warmup" ? 0 : 1)) {
-        return absl::InvalidArgumentError(absl::StrCat(flag, ": \"", value, "\" is not a count"));
-      }
-      (flag == "--reps" ? o.reps : flag == "--warmup" ? o.warmup : o.ranks) = n;
-    } else if (flag == "--goal") {
-      if (!absl::SimpleAtod(value, &o.goal)) return absl::InvalidArgumentError("--goal: not a number");
-      o.goal_given = true;
-    } else if (flag == "--mode") {
-      if (value != "engine" && value != "hostd") return absl::InvalidArgumentError("--mode: engine or hostd");
-      o.mode = value;
-    } else if (flag == "--build") {
-      o.build = value;
-    } else if (flag == "--cases") {
-      o.cases = absl::StrSplit(value, ',');
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", flag));
-    }
-  }
+  o.reps = 5;
+  o.tools = {{"--ior", o.ior}, {"--mpirun", o.mpirun}, {"--mode", o.mode}, {"--build", o.build}};
+  absl::Status parsed = ParseBenchFlags(argc, argv, "--ranks", &o);
+  if (!parsed.ok()) return parsed;
+  o.ior = o.tools["--ior"];
+  o.mpirun = o.tools["--mpirun"];
+  o.mode = o.tools["--mode"];
+  o.build = o.tools["--build"];
+  if (o.mode != "engine" && o.mode != "hostd") return absl::InvalidArgumentError("--mode: engine or hostd");
+  for (int i = 1; i < argc; ++i) o.goal_given = o.goal_given || std::string(argv[i]) == "--goal";
   return absl::OkStatus();
 }
 
@@ -119,14 +89,7 @@ absl::StatusOr<CaseRuns> RunCase(const Options& o, const std::string& name, cons
   const bool fsync = name == "fsync";
   const bool direct = name == "odirect";
   const bool read = !fsync;
-  EnginePhase engine;
-  engine.ranks = o.ranks;
-  engine.params.directory = o.dir;
-  engine.params.file_name = "enginebench";
-  engine.params.block_size = o.size;
-  engine.params.transfer_size = o.transfer;
-  engine.params.fsync = fsync;
-  engine.params.odirect = direct;
+  EnginePhase engine = EnginePhaseOf(o, CaseNamed(name));
   IorPhase ior{o.mpirun, o.ior, o.dir, "iorbench", o.size, o.transfer, o.ranks, fsync, direct};
   CaseRuns runs;
   for (int rep = -o.warmup; rep < o.reps; ++rep) {
