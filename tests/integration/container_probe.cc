@@ -3,18 +3,12 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "lib/core/file_text.h"
 
 namespace fta::testing {
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<pid_t> AllPids() {
   std::vector<pid_t> pids;
@@ -31,9 +25,9 @@ std::vector<pid_t> AllPids() {
 std::map<pid_t, std::string> ContainerAgents() {
   std::map<pid_t, std::string> agents;
   for (pid_t pid : AllPids()) {
-    std::string cmdline = ReadAll("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string cmdline = ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/cmdline");
     if (cmdline.find("fta-agent") == std::string::npos || cmdline.find("--identity") == std::string::npos) continue;
-    std::istringstream identity(ReadAll("/proc/" + std::to_string(pid) + "/root/run/fta-agent/identity"));
+    std::istringstream identity(ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/root/run/fta-agent/identity"));
     for (std::string line; std::getline(identity, line);) {
       if (line.rfind("id=", 0) == 0) agents[pid] = line.substr(3);
     }
@@ -73,7 +67,7 @@ std::vector<std::string> CgroupsNamed(const std::string& needle) {
 }
 
 std::string StatusField(pid_t pid, const std::string& field) {
-  std::istringstream status(ReadAll("/proc/" + std::to_string(pid) + "/status"));
+  std::istringstream status(ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/status"));
   for (std::string line; std::getline(status, line);) {
     if (line.rfind(field + ":", 0) != 0) continue;
     size_t value = line.find_first_not_of(" \t", field.size() + 1);
@@ -84,14 +78,14 @@ std::string StatusField(pid_t pid, const std::string& field) {
 
 std::string CgroupFile(const std::string& needle, const std::string& name) {
   for (const std::string& dir : CgroupsNamed(needle)) {
-    if (std::filesystem::exists(dir + "/" + name)) return ReadAll(dir + "/" + name);
+    if (std::filesystem::exists(dir + "/" + name)) return ReadFileOrEmpty(dir + "/" + name);
   }
   return "";
 }
 
 std::vector<std::string> MountsMentioning(const std::string& pid, const std::string& needle) {
   std::vector<std::string> found;
-  std::istringstream mounts(ReadAll("/proc/" + pid + "/mountinfo"));
+  std::istringstream mounts(ReadFileOrEmpty("/proc/" + pid + "/mountinfo"));
   for (std::string line; std::getline(mounts, line);) {
     if (line.find(needle) != std::string::npos) found.push_back(line);
   }

@@ -238,19 +238,8 @@ TEST_F(ContainerTest, AfterKillNineTheRestartedDaemonAdoptsTheContainerAndDestro
   // An orphan: our metadata, an id the store never had.
   ASSERT_TRUE(DefineOrphanCopy(connection_, id, "orphan-9"));
 
-  auto restart = std::chrono::steady_clock::now();
-  hostd_ = StartHostd();
-  ASSERT_NE(hostd_, nullptr);
-  fta::v1::WaitFtasReadyRequest wait;
-  wait.add_ids(id);
-  wait.set_timeout_s(60);
-  fta::v1::WaitFtasReadyResponse ready;
-  auto context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->ftas().WaitFtasReady(context.get(), wait, &ready).ok());
-  double readopt_seconds = SecondsSince(restart);
-  ASSERT_EQ(ready.ftas_size(), 1);
-  EXPECT_EQ(ready.ftas(0).state(), fta::v1::FTA_STATE_READY);
-  EXPECT_NE(hostd_->log().find("adopted " + id), std::string::npos);
+  double readopt_seconds = 0;
+  ASSERT_TRUE(RestartAndReadopt([this] { return StartHostd(); }, &hostd_, id, 60, &readopt_seconds));
   EXPECT_EQ(AgentPids()[id], agent);  // the same container, not a new one
   EXPECT_EQ(DomainNames(), std::vector<std::string>{"fta-" + id});  // the orphan is gone
 

@@ -6,25 +6,18 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/file_text.h"
 #include "lib/core/run_tool.h"
 #include "lib/jobs/ior_import.h"
 
 namespace fta::hostd {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 class RealIorTest : public ::testing::Test {
  protected:
@@ -50,7 +43,7 @@ class RealIorTest : public ::testing::Test {
     EXPECT_TRUE(run.ok()) << run.status();
     if (!run.ok()) return {};
     EXPECT_EQ(run->exit_code, 0) << absl::StrJoin(argv, " ") << "\n" << run->output;
-    return {run->output, ReadFile(summary_path)};
+    return {run->output, ReadFileOrEmpty(summary_path)};
   }
   std::vector<std::string> Pattern(const std::string& iterations) const {
     return {"-a", "POSIX", "-F", "-w", "-r", "-t", "256k", "-b", "4m", "-s", "2", "-i", iterations,
@@ -87,7 +80,7 @@ TEST_F(RealIorTest, CsvSummaryWithPerRankCsvImports) {
   std::vector<std::string> args = Pattern("2");
   args.insert(args.end(), {"-O", "summaryFormat=CSV", "-O", "saveRankPerformanceDetailsCSV=" + dir_ + "/ranks.csv"});
   auto [stdout_text, summary] = RunIor(args, "summary.csv");
-  std::vector<fta::v1::Job> jobs = Import(summary, ReadFile(dir_ + "/ranks.csv"));
+  std::vector<fta::v1::Job> jobs = Import(summary, ReadFileOrEmpty(dir_ + "/ranks.csv"));
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].aggregates_size(), 4);
   EXPECT_EQ(jobs[0].aggregates(0).bytes(), 2 * 2 * 4 * 1048576LL);  // ranks x segments x block: -s inferred

@@ -100,4 +100,27 @@ std::vector<std::string> DomainNames(virConnectPtr connection) {
   return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult RestartAndReadopt(const std::function<std::unique_ptr<HostdProcess>()>& start,
+                                             std::unique_ptr<HostdProcess>* hostd, const std::string& fta_id,
+                                             int timeout_s, double* seconds) {
+  auto restart = std::chrono::steady_clock::now();
+  *hostd = start();
+  if (*hostd == nullptr) return ::testing::AssertionFailure() << "fta-hostd did not restart";
+  fta::v1::WaitFtasReadyRequest wait;
+  wait.add_ids(fta_id);
+  wait.set_timeout_s(timeout_s);
+  fta::v1::WaitFtasReadyResponse ready;
+  auto context = ContextWithDeadline(timeout_s + 60);
+  grpc::Status waited = (*hostd)->ftas().WaitFtasReady(context.get(), wait, &ready);
+  *seconds = SecondsSince(restart);
+  if (!waited.ok()) return ::testing::AssertionFailure() << "WaitFtasReady: " << waited.error_message();
+  if (ready.ftas_size() != 1 || ready.ftas(0).state() != fta::v1::FTA_STATE_READY) {
+    return ::testing::AssertionFailure() << fta_id << " is not READY after the restart";
+  }
+  if ((*hostd)->log().find("adopted " + fta_id) == std::string::npos) {
+    return ::testing::AssertionFailure() << fta_id << " was not adopted:\n" << (*hostd)->log();
+  }
+  return ::testing::AssertionSuccess();
+}
+
 }  // namespace fta::testing

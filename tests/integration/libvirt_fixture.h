@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,16 @@ std::vector<std::string> DomainNames(_virConnect* connection);
 // domain and recording it would leave). Not started.
 ::testing::AssertionResult DefineOrphanCopy(_virConnect* connection, const std::string& fta_id,
                                             const std::string& orphan_id);
+
+class HostdProcess;
+
+// After fta-hostd was killed (its FTA `fta_id` left running) and an orphan
+// copy of that FTA defined: `start()` restarts the daemon into *hostd, which
+// must bring `fta_id` back READY within `timeout_s` by adopting it (its log
+// says so). *seconds: from the restart to READY.
+::testing::AssertionResult RestartAndReadopt(const std::function<std::unique_ptr<HostdProcess>()>& start,
+                                             std::unique_ptr<HostdProcess>* hostd, const std::string& fta_id,
+                                             int timeout_s, double* seconds);
 
 inline double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fta/v1/sweep.grpc.pb.h"
+#include "lib/core/file_text.h"
 #include "tests/integration/hostd_harness.h"
 #include "tests/integration/job_fixture.h"
 
@@ -21,13 +21,6 @@ namespace fta::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // Classes of the SVG's <polyline> elements, in document order.
 std::vector<std::string> PolylineClasses(const std::string& svg) {
@@ -57,7 +50,7 @@ void KillAgentsOf(const std::string& root) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmdline = ReadFile(entry.path().string() + "/cmdline");
+    std::string cmdline = ReadFileOrEmpty(entry.path().string() + "/cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     if (cmdline.find("fta-agent") != std::string::npos && cmdline.find(socket) != std::string::npos) {
       kill(static_cast<pid_t>(std::stoi(name)), SIGKILL);
@@ -90,7 +83,6 @@ class SweepTest : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
   }
-
 
   static json Sweep() {
     EXPECT_EQ(result_->exit_code, 0) << result_->err;
@@ -213,7 +205,7 @@ TEST_F(SweepTest, ExportAsCsvAndJson) {
   std::string file = root_->path() + "/export.json";
   CommandResult exported = hostd_->Ftactl({"results", "export", id, "--format", "json", "--file", file});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  json from_file = json::parse(ReadFile(file));
+  json from_file = json::parse(ReadFileOrEmpty(file));
   EXPECT_EQ(from_file["id"], id);
   EXPECT_EQ(from_file["points"].size(), 24u);
   EXPECT_EQ(from_file["summary"], sweep["summary"]);
@@ -232,7 +224,7 @@ TEST_F(SweepTest, ReportDrawsOneLinePerTransferSizePlusNative) {
   CommandResult report = hostd_->Ftactl({"report", sweep["id"], "--out", out});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   for (const char* phase : {"write", "read"}) {
-    std::string svg = ReadFile(out + "/" + phase + ".svg");
+    std::string svg = ReadFileOrEmpty(out + "/" + phase + ".svg");
     ASSERT_FALSE(svg.empty()) << phase;
     std::vector<std::string> classes = PolylineClasses(svg);
     EXPECT_EQ(std::count(classes.begin(), classes.end(), "series fta"), 2) << phase;
@@ -242,7 +234,7 @@ TEST_F(SweepTest, ReportDrawsOneLinePerTransferSizePlusNative) {
     EXPECT_NE(svg.find("id=\"" + std::string(phase) + "-fta-64k\""), std::string::npos);
     EXPECT_NE(svg.find("id=\"" + std::string(phase) + "-native-1m\""), std::string::npos);
   }
-  std::string html = ReadFile(out + "/report.html");
+  std::string html = ReadFileOrEmpty(out + "/report.html");
   EXPECT_NE(html.find("<svg "), std::string::npos);
   EXPECT_NE(html.find(sweep["runs"][0]["job_id"].get<std::string>()), std::string::npos);
 }
@@ -267,7 +259,7 @@ TEST_F(SweepTest, ReportPageRendersInHeadlessChromium) {
                                    "--disable-sync", "--user-data-dir=" + profile.path(), "--screenshot=" + png,
                                    "--window-size=1200,900", "file://" + out + "/report.html"});
   ASSERT_EQ(shot.exit_code, 0) << shot.err;
-  std::string image = ReadFile(png);
+  std::string image = ReadFileOrEmpty(png);
   ASSERT_GT(image.size(), 20000u) << "a blank 1200x900 page compresses far below this";
   EXPECT_EQ(image.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
 }

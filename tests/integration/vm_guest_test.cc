@@ -258,20 +258,8 @@ TEST_F(VmGuestTest, AfterKillNineTheRestartedDaemonAdoptsTheRunningGuestAndDestr
   // defining a guest and recording it would leave).
   ASSERT_TRUE(DefineOrphanCopy(connection_, id, "orphan-9"));
 
-  auto restart = std::chrono::steady_clock::now();
-  hostd_ = StartHostd();
-  ASSERT_NE(hostd_, nullptr);
-  fta::v1::WaitFtasReadyRequest wait;
-  wait.add_ids(id);
-  wait.set_timeout_s(120);
-  fta::v1::WaitFtasReadyResponse ready;
-  auto context = ContextWithDeadline(180);
-  grpc::Status waited = hostd_->ftas().WaitFtasReady(context.get(), wait, &ready);
-  double readopt_seconds = SecondsSince(restart);
-  ASSERT_TRUE(waited.ok()) << waited.error_message();
-  ASSERT_EQ(ready.ftas_size(), 1);
-  EXPECT_EQ(ready.ftas(0).state(), fta::v1::FTA_STATE_READY);
-  EXPECT_NE(hostd_->log().find("adopted " + id), std::string::npos);
+  double readopt_seconds = 0;
+  ASSERT_TRUE(RestartAndReadopt([this] { return StartHostd(); }, &hostd_, id, 120, &readopt_seconds));
 
   std::vector<std::string> domains = DomainNames();
   EXPECT_EQ(domains, std::vector<std::string>{"fta-" + id});  // the orphan is gone, ours lives
