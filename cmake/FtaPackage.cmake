@@ -28,7 +28,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/completion/ftactl.bash
 # Manual pages, gzip -9n at build time (what Debian installs).
 find_program(FTA_GZIP gzip REQUIRED)
 set(FTA_MAN_OUTPUTS)
-foreach(page ftactl.1 fta-hostd.8 fta-agent.8)
+foreach(page ftactl.1 fta-hostd.8 fta-agent.8 fta-mpi-relay.8)
   string(REGEX REPLACE ".*\\.([0-9])$" "\\1" section ${page})
   set(out ${FTA_DEPLOY_OUT}/man/${page}.gz)
   add_custom_command(OUTPUT ${out}

@@ -33,10 +33,10 @@ echo "lintian:"; sed 's/^/  /' <<<"${lintian_out:-(nothing)}"
 grep -qE '^[EW]: ' <<<"$lintian_out" && fail "lintian reports errors or warnings (above)"
 
 files=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|')
-for want in /usr/bin/fta-hostd /usr/bin/ftactl /usr/bin/fta-agent \
+for want in /usr/bin/fta-hostd /usr/bin/ftactl /usr/bin/fta-agent /usr/bin/fta-mpi-relay \
             /usr/lib/systemd/system/fta-hostd.service /usr/lib/systemd/system/fta-agent.service \
             /etc/fta-hostd/config.toml /usr/share/man/man1/ftactl.1.gz /usr/share/man/man8/fta-hostd.8.gz \
-            /usr/share/man/man8/fta-agent.8.gz /usr/share/bash-completion/completions/ftactl \
+            /usr/share/man/man8/fta-agent.8.gz /usr/share/man/man8/fta-mpi-relay.8.gz /usr/share/bash-completion/completions/ftactl \
             /usr/lib/sysusers.d/fta-host.conf /usr/lib/tmpfiles.d/fta-host.conf \
             /usr/share/doc/fta-host/copyright /usr/share/doc/fta-host/changelog.gz; do
   grep -qxF "$want" <<<"$files" || fail "the package lacks $want"
