@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "lib/config/config.h"
+#include "lib/daemon/agent_endpoint.h"
 #include "lib/daemon/daemon.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   std::string control_socket, state_dir, backend, sysfs_root, libvirt_uri, agent_listen, log_level, agent_binary;
   int max_ftas = 0;
   bool print_config = false;
+  std::string revoke_cert;
   app.add_option("--config", config_path, std::string("TOML config file (default ") + kDefaultConfigPath +
                                               " when it exists, else built-in defaults)");
   app.add_option("--control-socket", control_socket, "unix socket of the control API");
@@ -54,6 +56,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-ftas", max_ftas, "most FTAs this host runs at once");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
   app.add_flag("--print-config", print_config, "print the effective configuration as TOML and exit");
+  app.add_option("--revoke-cert", revoke_cert,
+                 "add this agent certificate (PEM) to the CRL in agents.crl_dir and exit; the running daemon "
+                 "refuses it within agents.tls_refresh_s");
   CLI11_PARSE(app, argc, argv);
 
   fta::hostd::HostdConfig config = fta::hostd::DefaultConfig();
@@ -83,6 +88,12 @@ int main(int argc, char** argv) {
   if (print_config) {
     std::cout << fta::hostd::ToToml(config);
     return 0;
+  }
+  if (!revoke_cert.empty()) {
+    fta::RealClock clock;
+    absl::Status revoked = fta::hostd::RevokeAgentCertificate(config, revoke_cert, &clock);
+    if (!revoked.ok()) std::cerr << "fta-hostd: " << revoked.message() << "\n";
+    return revoked.ok() ? 0 : 1;
   }
 
   auto logger = spdlog::stderr_color_mt("fta-hostd");

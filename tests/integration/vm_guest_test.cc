@@ -29,19 +29,6 @@ using fta::v1::Fta;
 
 std::string SourceDir() { return FTA_SOURCE_DIR; }
 
-// A port nobody listens on right now (the kernel picks it).
-int FreeTcpPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 class VmGuestTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -38,7 +38,8 @@ class LxcFlavorTest : public ::testing::Test {
   void SetUp() override {
     root_ = std::filesystem::temp_directory_path() / "fta-lxc-flavor-XXXXXX";
     ASSERT_NE(mkdtemp(root_.data()), nullptr);
-    std::ofstream(root_ + "/agent.token") << "s3cret\n";
+    std::filesystem::create_directories(root_ + "/credentials");
+    std::ofstream(root_ + "/credentials/token") << "s3cret\n";
     ops_ = std::make_shared<FakeOps>();
     ops_->where = {{"veth-a", "/proc/self/ns/net"}, {"veth-b", "/proc/self/ns/net"}};
     LxcOptions options;
@@ -56,7 +57,7 @@ class LxcFlavorTest : public ::testing::Test {
     FtaLaunchSpec spec;
     spec.fta_id = id;
     spec.agent_endpoint = "ignored: containers dial the configured endpoint";
-    spec.token_file = root_ + "/agent.token";
+    spec.credentials_dir = root_ + "/credentials";
     return spec;
   }
 
