@@ -206,7 +206,12 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Load
     chmod(dir.c_str(), 0700);
     keys->key = NewKey();
     if (!keys->key) return OpenSslError("generating the CA key");
-    FTA_ASSIGN_OR_RETURN(keys->cert, BuildCert("fta-hostd agent CA", keys->key.get(), nullptr, keys->key.get(),
+    // A name of its own: OpenSSL finds issuers and CRLs by subject name, so
+    // a rotated-in CA must not share the old one's.
+    unsigned char tag[4];
+    if (RAND_bytes(tag, sizeof(tag)) != 1) return OpenSslError("RAND_bytes");
+    std::string name = absl::StrFormat("fta-hostd agent CA %02x%02x%02x%02x", tag[0], tag[1], tag[2], tag[3]);
+    FTA_ASSIGN_OR_RETURN(keys->cert, BuildCert(name, keys->key.get(), nullptr, keys->key.get(),
                                                clock->NowUnixNanos() / 1'000'000'000, 3650,
                                                {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
                                                 {NID_key_usage, "critical,keyCertSign,cRLSign"},

@@ -105,6 +105,8 @@ TEST_F(TlsEndpointTest, ConnectionsWithoutAValidClientCertificateAreRefused) {
       pki::CertificateAuthority::LoadOrCreate(root_.path() + "/other-ca", &clock_);
   ASSERT_TRUE(other.ok());
   const fta::agent::v1::AgentHello hello = Hello("fta-ghost");
+  ClientTls trusting_other = IssuedFor("fta-ghost");
+  trusting_other.ca_pem = (*other)->ca_pem();
   // Reaching the registry proves the handshake passed: a valid certificate
   // for an id without credentials gets "wrong token".
   grpc::Status valid = SayHello(AgentChannel(target_, IssuedFor("fta-ghost")), hello);
@@ -118,8 +120,7 @@ TEST_F(TlsEndpointTest, ConnectionsWithoutAValidClientCertificateAreRefused) {
       {"TLS without a client certificate", ClientTls{ca_->ca_pem(), "", ""}},
       {"a client certificate of another CA", IssuedFor("fta-ghost", other->get())},
       // The agent's side: a server whose certificate its CA did not sign.
-      {"an agent trusting another CA", ClientTls{(*other)->ca_pem(), IssuedFor("fta-ghost").cert_pem,
-                                                  IssuedFor("fta-ghost").key_pem}},
+      {"an agent trusting another CA", trusting_other},
   };
   for (const Case& each : cases) {
     grpc::Status status = SayHello(AgentChannel(target_, each.tls), hello);

@@ -23,12 +23,7 @@
 namespace fta::pki {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadFile(const std::string& path) { return ReadCredentialFile(path).value_or(""); }
 
 int Mode(const std::string& path) {
   struct stat info {};
