@@ -35,6 +35,14 @@ std::string BinaryDir() {
   return error ? "." : self.parent_path().string();
 }
 
+// --revoke-cert: a one-shot command beside a running daemon.
+int Revoke(const fta::hostd::HostdConfig& config, const std::string& cert_file) {
+  fta::RealClock clock;
+  absl::Status revoked = fta::hostd::RevokeAgentCertificate(config, cert_file, &clock);
+  if (!revoked.ok()) std::cerr << "fta-hostd: " << revoked.message() << "\n";
+  return revoked.ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,12 +97,7 @@ int main(int argc, char** argv) {
     std::cout << fta::hostd::ToToml(config);
     return 0;
   }
-  if (!revoke_cert.empty()) {
-    fta::RealClock clock;
-    absl::Status revoked = fta::hostd::RevokeAgentCertificate(config, revoke_cert, &clock);
-    if (!revoked.ok()) std::cerr << "fta-hostd: " << revoked.message() << "\n";
-    return revoked.ok() ? 0 : 1;
-  }
+  if (!revoke_cert.empty()) return Revoke(config, revoke_cert);
 
   auto logger = spdlog::stderr_color_mt("fta-hostd");
   spdlog::set_default_logger(logger);

@@ -61,7 +61,7 @@ done
 VIRTIO_MODULES=(
   drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
   drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover
-  drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk fs/isofs/isofs
+  drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk drivers/cdrom/cdrom fs/isofs/isofs
 )
 module_list=()
 for module in "${VIRTIO_MODULES[@]}"; do

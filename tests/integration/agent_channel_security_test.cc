@@ -23,19 +23,6 @@ namespace {
 
 using grpc::StatusCode;
 
-// Polls `hello` on fresh connections until its status has `code` (files the
-// daemon re-reads every agents.tls_refresh_s = 1); the last status otherwise.
-grpc::Status PollUntil(const std::string& target, const ClientTls& tls, const fta::agent::v1::AgentHello& hello,
-                       StatusCode code) {
-  grpc::Status status;
-  for (int attempt = 0; attempt < 60; ++attempt) {
-    status = SayHello(AgentChannel(target, tls), hello, 10);
-    if (status.error_code() == code) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the next refresh, not a synchronisation
-  }
-  return status;
-}
-
 class TlsEndpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -160,7 +147,7 @@ TEST_F(TlsEndpointTest, RevokedCertificateIsRefusedWithoutARestart) {
   CommandResult revoked =
       RunCommand({HostdBinary(), "--state-dir", hostd_->state_dir(), "--revoke-cert", cert_file});
   ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
-  grpc::Status status = PollUntil(target_, tls, hello, StatusCode::UNAVAILABLE);
+  grpc::Status status = HelloUntil(target_, tls, hello, StatusCode::UNAVAILABLE);
   EXPECT_EQ(status.error_code(), StatusCode::UNAVAILABLE) << status.error_message();
   // Others of the same CA still pass.
   EXPECT_EQ(SayHello(AgentChannel(target_, IssuedFor("fta-other")), Hello("fta-other")).error_code(),
@@ -183,7 +170,7 @@ TEST_F(TlsEndpointTest, ANewClientCaIsTrustedOnceInTheBundleWithoutARestart) {
   // Rotation: the new CA's CRL first, then its certificate into the bundle.
   ASSERT_TRUE((*next)->EnsureCrl(hostd_->state_dir() + "/pki/crl").ok());
   std::ofstream(hostd_->state_dir() + "/pki/trusted-clients.pem", std::ios::app) << (*next)->ca_pem();
-  grpc::Status status = PollUntil(target_, tls, hello, StatusCode::PERMISSION_DENIED);
+  grpc::Status status = HelloUntil(target_, tls, hello, StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED) << status.error_message();
 }
 

@@ -61,9 +61,10 @@ bool ClosedByPeer(int fd, int timeout_ms) {
 
 class AgentEndpointLimitsTest : public ::testing::Test {
  protected:
-  void StartTcpDaemon(int hello_timeout_s) {
+  void StartTcpDaemon(int hello_timeout_s, int max_connections = 1000) {
     port_ = FreeTcpPort();
-    std::ofstream(root_.path() + "/hostd.toml") << "[agents]\nhello_timeout_s = " << hello_timeout_s << "\n";
+    std::ofstream(root_.path() + "/hostd.toml") << "[agents]\nhello_timeout_s = " << hello_timeout_s
+                                                << "\nmax_connections = " << max_connections << "\n";
     hostd_ = std::make_unique<HostdProcess>(
         root_.path(), std::vector<std::string>{"--config", root_.path() + "/hostd.toml", "--agent-listen",
                                                "127.0.0.1:" + std::to_string(port_)});
@@ -164,6 +165,29 @@ TEST_F(AgentEndpointLimitsTest, OneStreamPerConnectionAndSilentStreamsEnd) {
             << ", \"reached_daemon_within_5s\": " << ended_by_daemon << "}" << std::endl;
   // The real agent was never disturbed.
   EXPECT_EQ(hostd_->FtactlJson({"fta", "show", ftas[0].id()})["state"], "ready");
+}
+
+TEST_F(AgentEndpointLimitsTest, StreamsBeyondTheCapAreRefusedAndTheCapFreesUp) {
+  StartTcpDaemon(/*hello_timeout_s=*/30, /*max_connections=*/2);
+  std::vector<fta::v1::Fta> ftas = AllocateFtas(*hostd_, 1);  // stream 1: the real agent
+  ASSERT_EQ(ftas.size(), 1u);
+  std::string dir = hostd_->state_dir() + "/agents/" + ftas[0].id() + "/";
+  ClientTls tls{Slurp(dir + "ca.pem"), Slurp(dir + "cert.pem"), Slurp(dir + "key.pem")};
+  const std::string target = "127.0.0.1:" + std::to_string(port_);
+  // Stream 2 stays open and silent on a connection of its own.
+  auto holder = AgentChannel(target, tls);
+  auto holder_stub = fta::agent::v1::AgentGateway::NewStub(holder);
+  grpc::ClientContext held;
+  auto silent = holder_stub->Connect(&held);
+  // Stream 3: over the cap (polled until stream 2 has reached the daemon).
+  grpc::Status over = HelloUntil(target, tls, Hello("fta-ghost"), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << over.error_message();
+  EXPECT_NE(over.error_message().find("agents.max_connections"), std::string::npos) << over.error_message();
+  // Once stream 2 ends, a stream fits again.
+  held.TryCancel();
+  silent->Finish();
+  grpc::Status after = HelloUntil(target, tls, Hello("fta-ghost"), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(after.error_code(), grpc::StatusCode::PERMISSION_DENIED) << after.error_message();
 }
 
 TEST_F(AgentEndpointLimitsTest, ASecondDaemonOnTheSameStateDirIsRefusedWhileTheFirstServes) {

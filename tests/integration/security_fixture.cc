@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 namespace fta::testing {
@@ -41,6 +42,18 @@ grpc::Status SayHello(const std::shared_ptr<grpc::Channel>& channel, const fta::
     return grpc::Status::OK;
   }
   return stream->Finish();
+}
+
+grpc::Status HelloUntil(const std::string& target, const ClientTls& tls, const fta::agent::v1::AgentHello& hello,
+                        grpc::StatusCode code) {
+  grpc::Status status;
+  for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       std::chrono::steady_clock::now() < end;) {
+    status = SayHello(AgentChannel(target, tls), hello, 10);
+    if (status.error_code() == code) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a poll interval, not a synchronisation
+  }
+  return status;
 }
 
 fta::agent::v1::AgentHello Hello(const std::string& fta_id, const std::string& token) {

@@ -26,6 +26,13 @@ std::shared_ptr<grpc::Channel> AgentChannel(const std::string& target, const Cli
 // is a Welcome (the stream is then closed), else the stream's status.
 grpc::Status SayHello(const std::shared_ptr<grpc::Channel>& channel, const fta::agent::v1::AgentHello& hello, int deadline_s = 20);
 
+// SayHello on fresh connections until the status has `code` (the daemon
+// re-reads certificate files every agents.tls_refresh_s; a stream reaches
+// it a moment after the client sees it open), at most 30 s; the last
+// status otherwise.
+grpc::Status HelloUntil(const std::string& target, const ClientTls& tls, const fta::agent::v1::AgentHello& hello,
+                        grpc::StatusCode code);
+
 fta::agent::v1::AgentHello Hello(const std::string& fta_id, const std::string& token = "");
 
 // Reads a whole file ("" when unreadable).
