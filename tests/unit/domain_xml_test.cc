@@ -84,6 +84,19 @@ TEST(DomainXmlTest, DirectBootWithoutVfMatchesGoldenAndSchema) {
   EXPECT_EQ(Validate(*xml, &output), 0) << output;
 }
 
+TEST(DomainXmlTest, DirectBootReadsItsSeedFromAReadOnlyVirtioDisk) {
+  DomainPlan plan = PlanFor("fta-1");
+  plan.seed_iso_path = "/var/lib/fta-hostd/guests/fta-1.seed.iso";
+  absl::StatusOr<std::string> xml = BuildDomainXml(DirectBootTemplate(), plan);
+  ASSERT_TRUE(xml.ok()) << xml.status();
+  EXPECT_NE(xml->find("<source file='/var/lib/fta-hostd/guests/fta-1.seed.iso'/>\n"
+                      "      <target dev='vdb' bus='virtio'/>\n      <readonly/>"),
+            std::string::npos)
+      << *xml;
+  std::string output;
+  EXPECT_EQ(Validate(*xml, &output), 0) << output;
+}
+
 TEST(DomainXmlTest, ImageBootWithVfPinningAndNumaMatchesGoldenAndSchema) {
   GuestTemplate guest = DirectBootTemplate();
   guest.kernel.clear();
