@@ -82,19 +82,16 @@ TEST(DomainXmlTest, DirectBootWithoutVfMatchesGoldenAndSchema) {
   EXPECT_EQ(xml->find("token"), std::string::npos);  // secrets never go on the command line or SMBIOS
   std::string output;
   EXPECT_EQ(Validate(*xml, &output), 0) << output;
-}
-
-TEST(DomainXmlTest, DirectBootReadsItsSeedFromAReadOnlyVirtioDisk) {
-  DomainPlan plan = PlanFor("fta-1");
-  plan.seed_iso_path = "/var/lib/fta-hostd/guests/fta-1.seed.iso";
-  absl::StatusOr<std::string> xml = BuildDomainXml(DirectBootTemplate(), plan);
-  ASSERT_TRUE(xml.ok()) << xml.status();
-  EXPECT_NE(xml->find("<source file='/var/lib/fta-hostd/guests/fta-1.seed.iso'/>\n"
-                      "      <target dev='vdb' bus='virtio'/>\n      <readonly/>"),
+  // With a seed (the FTA's secrets): a read-only virtio disk, not a CD-ROM.
+  DomainPlan seeded = PlanFor("fta-1");
+  seeded.seed_iso_path = "/var/lib/fta-hostd/guests/fta-1.seed.iso";
+  absl::StatusOr<std::string> with_seed = BuildDomainXml(DirectBootTemplate(), seeded);
+  ASSERT_TRUE(with_seed.ok()) << with_seed.status();
+  EXPECT_NE(with_seed->find("<source file='/var/lib/fta-hostd/guests/fta-1.seed.iso'/>\n"
+                            "      <target dev='vdb' bus='virtio'/>\n      <readonly/>"),
             std::string::npos)
-      << *xml;
-  std::string output;
-  EXPECT_EQ(Validate(*xml, &output), 0) << output;
+      << *with_seed;
+  EXPECT_EQ(Validate(*with_seed, &output), 0) << output;
 }
 
 TEST(DomainXmlTest, ImageBootWithVfPinningAndNumaMatchesGoldenAndSchema) {
