@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, std::string("TOML config file (default ") + kDefaultConfigPath +
                                               " when it exists, else built-in defaults)");
   app.add_option("--control-socket", control_socket, "unix socket of the control API");
-  app.add_option("--state-dir", state_dir, "state directory (SQLite database, logs, agent token)");
+  app.add_option("--state-dir", state_dir, "state directory (SQLite database, logs, FTA credentials, agent CA)");
   app.add_option("--backend", backend, "provisioner backend: process | libvirt");
   app.add_option("--sysfs-root", sysfs_root, "sysfs root for SR-IOV discovery (tests use a fake tree)");
   app.add_option("--libvirt-uri", libvirt_uri, "libvirt connection URI");

@@ -119,7 +119,10 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
     FTA_ASSIGN_OR_RETURN(fta::v1::Fta fta, fleet_->Get(id));
     target_ftas.push_back(std::move(fta));
   }
-  FTA_ASSIGN_OR_RETURN(EngineChoice engine, ChooseEngine(request.spec(), params, target_ftas));
+  FTA_ASSIGN_OR_RETURN(EngineChoice engine, ChooseEngine(request.spec(), params, target_ftas, MpiProblem()));
+  if (engine.engine == fta::v1::ENGINE_IOR && request.start_at_unix_ms() != 0) {
+    return absl::InvalidArgumentError("start_at: not with engine ior (mpirun starts every rank itself)");
+  }
 
   fta::v1::Job& record = job->job;
   record.set_state(fta::v1::JOB_STATE_RUNNING);
@@ -265,6 +268,7 @@ void JobCoordinator::SendParts(RunningJob* job) {
 }
 
 absl::Status JobCoordinator::Drive(RunningJob* job) {
+  if (job->job.engine() == fta::v1::ENGINE_IOR) return DriveMpi(job);
   if (options_.link_meter_for) {
     std::map<std::string, std::string> vf_by_fta;
     for (const AgentPlan& plan : job->agents) {
@@ -398,7 +402,9 @@ void JobCoordinator::Finalize(RunningJob* job, const absl::Status& outcome) {
     agent->set_state(plan.state);
     agent->set_error(plan.error);
   }
-  std::vector<fta::v1::PhaseSummary> summaries = SummarizeIterations(record);
+  std::vector<fta::v1::PhaseSummary> summaries =
+      job->summaries_from_ior ? std::vector<fta::v1::PhaseSummary>(record.summaries().begin(), record.summaries().end())
+                              : SummarizeIterations(record);
   record.clear_summaries();
   for (const auto& summary : summaries) *record.add_summaries() = summary;
   record.set_finished_unix_ms(clock_->NowUnixMillis());
