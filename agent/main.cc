@@ -1,6 +1,7 @@
 // fta-agent: runs in every FTA guest (and natively on the host as the
 // baseline), dials fta-hostd and runs IOR phases it is told to run.
 //
+//   fta-agent --connect HOST:PORT --id fta-3 --credentials /etc/fta-agent   (token + mTLS files)
 //   fta-agent --connect unix:/run/fta-hostd/agent.sock --id fta-3 [--token FILE]
 //   fta-agent --identity /run/fta-agent/identity      (container FTAs)
 //
@@ -44,6 +45,29 @@ void OfferIorIfUsable(fta::agent::AgentOptions& options) {
   options.ior_path.clear();
 }
 
+// --token FILE or --credentials DIR (token and TLS files), then the rule
+// that a token never crosses TCP in clear.
+absl::Status LoadSecrets(const std::string& token_file, const std::string& credentials_dir, bool insecure_tcp,
+                         fta::agent::AgentOptions& options) {
+  if (!token_file.empty() && !credentials_dir.empty()) {
+    return absl::InvalidArgumentError("--token and --credentials: give one (the directory holds the token)");
+  }
+  if (!token_file.empty()) {
+    absl::StatusOr<std::string> token = fta::agent::ReadTokenFile(token_file);
+    if (!token.ok()) return token.status();
+    options.token = *std::move(token);
+  }
+  if (!credentials_dir.empty()) {
+    absl::StatusOr<fta::agent::CredentialFiles> files = fta::agent::ReadCredentialsDir(credentials_dir);
+    if (!files.ok()) return files.status();
+    options.token = files->token;
+    options.tls_ca_file = files->ca_file;
+    options.tls_cert_file = files->cert_file;
+    options.tls_key_file = files->key_file;
+  }
+  return fta::agent::CheckTransport(options.connect_address, !options.tls_cert_file.empty(), insecure_tcp);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -51,13 +75,18 @@ int main(int argc, char** argv) {
   std::string connect;
   std::string id;
   std::string token_file;
+  std::string credentials_dir;
+  bool insecure_tcp = false;
   std::string identity_file;
   std::string ior_path;
   std::string log_level = "info";
   app.add_option("--connect", connect, "fta-hostd agent address: unix:/path or host:port");
   app.add_option("--id", id, "FTA id this agent answers for");
   app.add_option("--identity", identity_file, "file with id=, connect= and token= lines (instead of the three flags)");
-  app.add_option("--token", token_file, "file holding the shared secret sent in Hello");
+  app.add_option("--token", token_file, "file holding this FTA's secret sent in Hello");
+  app.add_option("--credentials", credentials_dir,
+                 "directory from fta-hostd: token, and cert.pem, key.pem, ca.pem for TLS (instead of --token)");
+  app.add_flag("--insecure-tcp", insecure_tcp, "allow a TCP connection without TLS (agents.insecure_tcp)");
   app.add_option("--ior", ior_path, "real ior binary (default: search PATH for ior)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -70,7 +99,7 @@ int main(int argc, char** argv) {
 
   std::string token;
   if (!identity_file.empty()) {
-    if (!connect.empty() || !id.empty() || !token_file.empty()) {
+    if (!connect.empty() || !id.empty() || !token_file.empty() || !credentials_dir.empty()) {
       return UsageError("--identity replaces --connect, --id and --token: give one or the others");
     }
     absl::StatusOr<fta::agent::IdentityFile> identity = fta::agent::ReadIdentityFile(identity_file);
@@ -88,10 +117,8 @@ int main(int argc, char** argv) {
   options.connect_address = connect;
   options.fta_id = id;
   options.token = token;
-  if (!token_file.empty()) {
-    absl::StatusOr<std::string> token = fta::agent::ReadTokenFile(token_file);
-    if (!token.ok()) return UsageError(std::string(token.status().message()));
-    options.token = *std::move(token);
+  if (absl::Status s = LoadSecrets(token_file, credentials_dir, insecure_tcp, options); !s.ok()) {
+    return UsageError(std::string(s.message()));
   }
   if (!ior_path.empty()) {
     if (!fta::agent::IsExecutableFile(ior_path)) {

@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "lib/config/config.h"
+#include "lib/daemon/agent_endpoint.h"
 #include "lib/daemon/daemon.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -34,6 +35,14 @@ std::string BinaryDir() {
   return error ? "." : self.parent_path().string();
 }
 
+// --revoke-cert: a one-shot command beside a running daemon.
+int Revoke(const fta::hostd::HostdConfig& config, const std::string& cert_file) {
+  fta::RealClock clock;
+  absl::Status revoked = fta::hostd::RevokeAgentCertificate(config, cert_file, &clock);
+  if (!revoked.ok()) std::cerr << "fta-hostd: " << revoked.message() << "\n";
+  return revoked.ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,10 +51,11 @@ int main(int argc, char** argv) {
   std::string control_socket, state_dir, backend, sysfs_root, libvirt_uri, agent_listen, log_level, agent_binary;
   int max_ftas = 0;
   bool print_config = false;
+  std::string revoke_cert;
   app.add_option("--config", config_path, std::string("TOML config file (default ") + kDefaultConfigPath +
                                               " when it exists, else built-in defaults)");
   app.add_option("--control-socket", control_socket, "unix socket of the control API");
-  app.add_option("--state-dir", state_dir, "state directory (SQLite database, logs, agent token)");
+  app.add_option("--state-dir", state_dir, "state directory (SQLite database, logs, FTA credentials, agent CA)");
   app.add_option("--backend", backend, "provisioner backend: process | libvirt");
   app.add_option("--sysfs-root", sysfs_root, "sysfs root for SR-IOV discovery (tests use a fake tree)");
   app.add_option("--libvirt-uri", libvirt_uri, "libvirt connection URI");
@@ -54,6 +64,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-ftas", max_ftas, "most FTAs this host runs at once");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
   app.add_flag("--print-config", print_config, "print the effective configuration as TOML and exit");
+  app.add_option("--revoke-cert", revoke_cert,
+                 "add this agent certificate (PEM) to the CRL in agents.crl_dir and exit; the running daemon "
+                 "refuses it within agents.tls_refresh_s");
   CLI11_PARSE(app, argc, argv);
 
   fta::hostd::HostdConfig config = fta::hostd::DefaultConfig();
@@ -84,6 +97,7 @@ int main(int argc, char** argv) {
     std::cout << fta::hostd::ToToml(config);
     return 0;
   }
+  if (!revoke_cert.empty()) return Revoke(config, revoke_cert);
 
   auto logger = spdlog::stderr_color_mt("fta-hostd");
   spdlog::set_default_logger(logger);

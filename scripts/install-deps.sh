@@ -13,6 +13,7 @@ RUNTIME_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev libtoml11-dev libcli11-dev nlohmann-json3-dev
   libsystemd-dev libibverbs-dev libvirt-dev
+  libssl-dev  # OpenSSL libcrypto: fta-hostd's agent CA (lib/pki)
 )
 # The test suite on top.
 TEST_PACKAGES=(

@@ -10,7 +10,9 @@
 # only repacks the initramfs (e.g. after fta-agent was rebuilt).
 #
 # The guest learns who it is from the kernel command line (set by the
-# libvirt backend): fta.id=ID fta.connect=HOST:PORT fta.token=SECRET.
+# libvirt backend): fta.id=ID fta.connect=HOST:PORT, and gets its secrets
+# (token, client certificate and key, CA) from the NoCloud seed the backend
+# attaches as the read-only virtio disk /dev/vdb (files under fta/).
 # Jobs write into /fta-data, a tmpfs inside the guest.
 set -euo pipefail
 
@@ -59,7 +61,7 @@ done
 VIRTIO_MODULES=(
   drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev
   drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci net/core/failover
-  drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk
+  drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk drivers/cdrom/cdrom fs/isofs/isofs
 )
 module_list=()
 for module in "${VIRTIO_MODULES[@]}"; do
@@ -97,8 +99,8 @@ printf 'hosts: files dns\n' > "$root/etc/nsswitch.conf"
 cat > "$root/init" <<EOF
 #!/bin/sh
 # FTA test guest: network via QEMU user mode (10.0.2.2 is the host's
-# loopback), identity from /proc/cmdline, then fta-agent for as long as the
-# guest lives.
+# loopback), identity from /proc/cmdline, secrets from the seed disk, then
+# fta-agent for as long as the guest lives.
 export PATH=/bin:/usr/local/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -106,23 +108,23 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /fta-data
 for module in ${module_list[*]}; do insmod /modules/\$module; done
-id=""; connect=""; token=""
+id=""; connect=""
 for word in \$(cat /proc/cmdline); do
   case "\$word" in
     fta.id=*) id=\${word#fta.id=} ;;
     fta.connect=*) connect=\${word#fta.connect=} ;;
-    fta.token=*) token=\${word#fta.token=} ;;
   esac
 done
+mkdir -p /seed
+mount -t iso9660 -o ro /dev/vdb /seed || echo "fta-guest: no seed disk (/dev/vdb)"
 hostname "\${id:-fta-guest}"
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 echo "fta-guest: \$id dialing \$connect"
-printf '%s\n' "\$token" > /run/agent.token
 while true; do
-  /usr/local/bin/fta-agent --connect "\$connect" --id "\$id" --token /run/agent.token
+  /usr/local/bin/fta-agent --connect "\$connect" --id "\$id" --credentials /seed/fta
   echo "fta-guest: fta-agent exited with \$?; restarting"
   sleep 1
 done

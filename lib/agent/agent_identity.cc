@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/status_macros.h"
 
 namespace fta::agent {
 
@@ -51,6 +52,31 @@ absl::StatusOr<IdentityFile> ReadIdentityFile(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat("identity file ", path, ": id= and connect= are required"));
   }
   return identity;
+}
+
+absl::StatusOr<CredentialFiles> ReadCredentialsDir(const std::string& dir) {
+  CredentialFiles files;
+  FTA_ASSIGN_OR_RETURN(files.token, ReadTokenFile(dir + "/token"));
+  int present = 0;
+  for (const char* name : {"cert.pem", "key.pem", "ca.pem"}) {
+    if (access(absl::StrCat(dir, "/", name).c_str(), R_OK) == 0) ++present;
+  }
+  if (present == 0) return files;
+  if (present != 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--credentials ", dir, ": cert.pem, key.pem and ca.pem go together (some are missing)"));
+  }
+  files.cert_file = dir + "/cert.pem";
+  files.key_file = dir + "/key.pem";
+  files.ca_file = dir + "/ca.pem";
+  return files;
+}
+
+absl::Status CheckTransport(const std::string& connect, bool tls, bool insecure_tcp) {
+  if (tls || insecure_tcp || absl::StartsWith(connect, "unix:")) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--connect ", connect, ": TCP without TLS would send the token in clear; give --credentials with cert.pem,",
+      " key.pem and ca.pem, or --insecure-tcp when fta-hostd runs with agents.insecure_tcp = true"));
 }
 
 bool IsExecutableFile(const std::string& path) {

@@ -29,6 +29,21 @@ struct IdentityFile {
 // missing key otherwise.
 absl::StatusOr<IdentityFile> ReadIdentityFile(const std::string& path);
 
+// What --credentials DIR holds (fta-hostd's AgentCredentials): the FTA's
+// token, and its TLS files when the daemon's endpoint speaks TLS.
+struct CredentialFiles {
+  std::string token;
+  std::string ca_file, cert_file, key_file;  // all "" without TLS
+};
+// NOT_FOUND / INVALID_ARGUMENT naming the file: no token, or only some of
+// cert.pem, key.pem and ca.pem.
+absl::StatusOr<CredentialFiles> ReadCredentialsDir(const std::string& dir);
+
+// An agent sends its token in its hello: over TCP only inside TLS, unless
+// the operator said plaintext is fine (--insecure-tcp, matching the
+// daemon's agents.insecure_tcp). INVALID_ARGUMENT saying so otherwise.
+absl::Status CheckTransport(const std::string& connect, bool tls, bool insecure_tcp);
+
 // True for a regular file this process may execute.
 bool IsExecutableFile(const std::string& path);
 

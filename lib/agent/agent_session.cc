@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
@@ -14,13 +16,28 @@
 namespace fta::agent {
 namespace {
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const AgentOptions& options) {
   grpc::ChannelArguments args;
   // A fresh channel per dial, with its own subchannel: otherwise gRPC's
   // global subchannel pool hands back a subchannel still in its own
   // (up to 2 min) reconnect backoff, and our backoff policy would not hold.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (options.tls_cert_file.empty()) {
+    return grpc::CreateCustomChannel(options.connect_address, grpc::InsecureChannelCredentials(), args);
+  }
+  // The daemon's certificate must chain to the CA and name the host dialed.
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadWholeFile(options.tls_ca_file);
+  tls.pem_cert_chain = ReadWholeFile(options.tls_cert_file);
+  tls.pem_private_key = ReadWholeFile(options.tls_key_file);
+  return grpc::CreateCustomChannel(options.connect_address, grpc::SslCredentials(tls), args);
 }
 
 }  // namespace
@@ -90,7 +107,7 @@ void AgentSession::ConnectionLoop() {
 }
 
 bool AgentSession::RunOneStream() {
-  std::shared_ptr<grpc::Channel> channel = MakeChannel(options_.connect_address);
+  std::shared_ptr<grpc::Channel> channel = MakeChannel(options_);
   std::unique_ptr<v1::AgentGateway::Stub> stub = v1::AgentGateway::NewStub(channel);
   grpc::ClientContext context;  // must outlive the stream
   std::unique_ptr<Stream> stream = stub->Connect(&context);

@@ -40,6 +40,10 @@ struct AgentOptions {
   std::string connect_address;  // gRPC target: "unix:/path" or "host:port"
   std::string fta_id;
   std::string token;     // already read from the token file, "" when none
+  // TLS (mTLS: the agent's own certificate, and the CA that signed the
+  // daemon's): all three set, or all "" for a plaintext channel. Read at
+  // every dial, so rotated files are picked up on the next reconnect.
+  std::string tls_ca_file, tls_cert_file, tls_key_file;
   std::string ior_path;  // real `ior` binary, "" when none
   std::string ior_version;  // from ProbeIorVersion, reported in Hello
   std::string hostname;  // "" = gethostname()

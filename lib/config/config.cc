@@ -47,6 +47,16 @@ Key IntKey(int HostdConfig::*field) {
       [field](const HostdConfig& config) { return absl::StrCat(config.*field); }};
 }
 
+Key BoolKey(bool HostdConfig::*field) {
+  return Key{
+      [field](const toml::value& value, HostdConfig* config, const std::string& where) {
+        if (!value.is_boolean()) return TypeError(where, "true or false");
+        config->*field = value.as_boolean();
+        return absl::OkStatus();
+      },
+      [field](const HostdConfig& config) { return std::string(config.*field ? "true" : "false"); }};
+}
+
 Key StringListKey(std::vector<std::string> HostdConfig::*field) {
   return Key{
       [field](const toml::value& value, HostdConfig* config, const std::string& where) {
@@ -81,7 +91,12 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
         {"shutdown_grace_s", IntKey(&HostdConfig::shutdown_grace_s)}}},
       {"agents",
        {{"listen", StringKey(&HostdConfig::agent_listen)},
-        {"token_file", StringKey(&HostdConfig::token_file)},
+        {"insecure_tcp", BoolKey(&HostdConfig::agent_insecure_tcp)},
+        {"tls_names", StringListKey(&HostdConfig::agent_tls_names)},
+        {"crl_dir", StringKey(&HostdConfig::agent_crl_dir)},
+        {"tls_refresh_s", IntKey(&HostdConfig::agent_tls_refresh_s)},
+        {"hello_timeout_s", IntKey(&HostdConfig::agent_hello_timeout_s)},
+        {"max_connections", IntKey(&HostdConfig::agent_max_connections)},
         {"heartbeat_interval_ms", IntKey(&HostdConfig::heartbeat_interval_ms)},
         {"heartbeat_timeout_ms", IntKey(&HostdConfig::heartbeat_timeout_ms)},
         {"connect_timeout_s", IntKey(&HostdConfig::connect_timeout_s)},
@@ -290,6 +305,9 @@ absl::Status ValidateConfig(const HostdConfig& config) {
       {"agents.heartbeat_interval_ms", config.heartbeat_interval_ms, 50, 60000},
       {"agents.heartbeat_timeout_ms", config.heartbeat_timeout_ms, 100, 600000},
       {"agents.connect_timeout_s", config.connect_timeout_s, 1, 3600},
+      {"agents.tls_refresh_s", config.agent_tls_refresh_s, 1, 86400},
+      {"agents.hello_timeout_s", config.agent_hello_timeout_s, 1, 3600},
+      {"agents.max_connections", config.agent_max_connections, 1, 1000000},
       {"provisioner.max_ftas", config.max_ftas, 1, 1024},
       {"provisioner.stop_grace_s", config.stop_grace_s, 0, 3600},
       {"provisioner.reconcile_interval_s", config.reconcile_interval_s, 0, 86400},

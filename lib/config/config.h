@@ -28,7 +28,13 @@ struct HostdConfig {
   int shutdown_grace_s = 10;
   // [agents]
   std::string agent_listen = "unix:/run/fta-hostd/agent.sock";
-  std::string token_file;          // "" = <state_dir>/agent.token, generated
+  // Security and limits of the agent endpoint (lib/daemon/agent_endpoint.h).
+  bool agent_insecure_tcp = false;           // TCP without TLS (refused unless set)
+  std::vector<std::string> agent_tls_names;  // server certificate SANs; [] = derived
+  std::string agent_crl_dir;                 // "" = <state_dir>/pki/crl
+  int agent_tls_refresh_s = 60;              // certificate/CRL files re-read this often
+  int agent_hello_timeout_s = 10;            // a connection/stream must say hello by then
+  int agent_max_connections = 1000;          // agent streams open at once
   int heartbeat_interval_ms = 1000;
   int heartbeat_timeout_ms = 10000;
   int connect_timeout_s = 60;      // allocate: wait for agents to dial in

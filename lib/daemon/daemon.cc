@@ -9,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -22,6 +21,8 @@
 #include "absl/strings/str_split.h"
 #include "lib/core/socket_access.h"
 #include "lib/core/status_macros.h"
+#include "lib/daemon/agent_endpoint.h"
+#include "lib/daemon/state_guard.h"
 #include "lib/fleet/agent_gateway.h"
 #include "lib/fleet/agent_registry.h"
 #include "lib/services/control_services.h"
@@ -52,39 +53,6 @@ absl::Status MakeDirs(const std::string& path, const char* key) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
   if (error) return absl::FailedPreconditionError(absl::StrCat(key, ": cannot create ", path, ": ", error.message()));
-  return absl::OkStatus();
-}
-
-// The agent token: a random secret created once, readable by root only.
-absl::StatusOr<std::string> LoadOrCreateToken(const std::string& path) {
-  std::ifstream in(path);
-  if (in) {
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string token(absl::StripAsciiWhitespace(buffer.str()));
-    if (!token.empty()) return token;
-  }
-  std::random_device random;
-  std::string token;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = 0; i < 32; ++i) token.push_back(kHex[random() % 16]);
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: ", path, ": ", std::strerror(errno)));
-  std::string line = token + "\n";
-  bool written = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && fsync(fd) == 0;
-  close(fd);
-  if (!written) return absl::InternalError(absl::StrCat("writing ", path, ": ", std::strerror(errno)));
-  return token;
-}
-
-// A socket file left by a crashed run would make bind() fail.
-absl::Status RemoveStaleSocket(const std::string& path, const char* key) {
-  struct stat info;
-  if (lstat(path.c_str(), &info) != 0) return absl::OkStatus();
-  if (!S_ISSOCK(info.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(key, ": ", path, " exists and is not a socket"));
-  }
-  unlink(path.c_str());
   return absl::OkStatus();
 }
 
@@ -122,7 +90,7 @@ class DaemonImpl final : public Daemon {
   absl::Status OpenState(const HostdConfig& config);
   absl::Status MakeProvisioner(const HostdConfig& config, const std::string& binary_dir);
   absl::Status MakeVfPool(const HostdConfig& config);
-  absl::Status MakeFleet(const HostdConfig& config, const std::string& token);
+  absl::Status MakeFleet(const HostdConfig& config);
   // The job and sweep engines, each recovering what a previous run left.
   absl::Status MakeEngines(const HostdConfig& config, const std::string& binary_dir);
   absl::Status ServeAgents(const HostdConfig& config);
@@ -130,7 +98,8 @@ class DaemonImpl final : public Daemon {
   absl::Status ServeControl(const HostdConfig& config);
 
   RealClock clock_;
-  std::string token_file_;
+  std::unique_ptr<StateDirLock> state_lock_;  // first taken, last released
+  AgentPki pki_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<virt::CapacityPlanner> planner_;  // libvirt/lxc backends; outlives the provisioners
   std::unique_ptr<virt::Provisioner> host_processes_;  // the native agent (and all FTAs of the process backend)
@@ -163,10 +132,10 @@ class DaemonImpl final : public Daemon {
 
 absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& binary_dir) {
   FTA_RETURN_IF_ERROR(OpenState(config));
-  FTA_ASSIGN_OR_RETURN(std::string token, LoadOrCreateToken(token_file_));
+  FTA_ASSIGN_OR_RETURN(pki_, SetUpAgentPki(config, &clock_));
   FTA_RETURN_IF_ERROR(MakeProvisioner(config, binary_dir));
   FTA_RETURN_IF_ERROR(MakeVfPool(config));
-  FTA_RETURN_IF_ERROR(MakeFleet(config, token));
+  FTA_RETURN_IF_ERROR(MakeFleet(config));
   FTA_RETURN_IF_ERROR(MakeEngines(config, binary_dir));
   FTA_RETURN_IF_ERROR(ServeAgents(config));
   StartBackgroundChecks(config);
@@ -179,11 +148,18 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
 
 absl::Status DaemonImpl::OpenState(const HostdConfig& config) {
   FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir, "daemon.state_dir"));
+  // Before anything in the state dir is touched: one daemon per state dir.
+  FTA_ASSIGN_OR_RETURN(state_lock_, StateDirLock::Acquire(config.state_dir));
+  // A daemon answering on our control socket (another state dir): stop here,
+  // before anything starts, rather than when the socket is bound.
+  FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
+  absl::StatusOr<long> files = RaiseFileLimit();
+  if (files.ok()) spdlog::info("open file limit: {}", *files);
+  else spdlog::warn("open file limit not raised: {}", std::string(files.status().message()));
   FTA_RETURN_IF_ERROR(MakeDirs(config.state_dir + "/logs", "daemon.state_dir"));
   FTA_RETURN_IF_ERROR(
       MakeDirs(std::filesystem::path(config.control_socket).parent_path().string(), "daemon.control_socket"));
   FTA_ASSIGN_OR_RETURN(store_, store::Store::Open(config.state_dir + "/fta-hostd.db", &clock_));
-  token_file_ = config.token_file.empty() ? config.state_dir + "/agent.token" : config.token_file;
   return absl::OkStatus();
 }
 
@@ -230,10 +206,12 @@ absl::Status DaemonImpl::MakeVfPool(const HostdConfig& config) {
   return absl::OkStatus();
 }
 
-absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string& token) {
+absl::Status DaemonImpl::MakeFleet(const HostdConfig& config) {
   FtaManager::Options fta_options;
   fta_options.agent_endpoint = config.agent_listen;
-  fta_options.token_file = token_file_;
+  pki::AgentCredentials* credentials = pki_.credentials.get();
+  fta_options.issue_credentials = [credentials](const std::string& id) { return credentials->Issue(id); };
+  fta_options.discard_credentials = [credentials](const std::string& id) { credentials->Discard(id); };
   fta_options.max_ftas = config.max_ftas;
   fta_options.connect_timeout = absl::Seconds(config.connect_timeout_s);
   fta_options.stop_grace = absl::Seconds(config.stop_grace_s);
@@ -245,7 +223,9 @@ absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string&
   }
   fta_options.backends = router_->Backends();  // containers beside the default backend
   ftas_ = std::make_unique<FtaManager>(fta_options, store_.get(), provisioner_.get(), &clock_);
-  AgentRegistry::Options registry_options{token, config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
+  AgentRegistry::Options registry_options{
+      [credentials](const std::string& id, const std::string& token) { return credentials->TokenMatches(id, token); },
+      config.heartbeat_interval_ms, config.heartbeat_timeout_ms};
   registry_ = std::make_unique<AgentRegistry>(registry_options, &clock_, ftas_.get());
   ftas_->AttachRegistry(registry_.get());
   ftas_->AttachVfPool(vf_pool_.get());
@@ -299,29 +279,9 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config, const std::strin
 }
 
 absl::Status DaemonImpl::ServeAgents(const HostdConfig& config) {
-  if (absl::StartsWith(config.agent_listen, "unix:")) {
-    std::string path = config.agent_listen.substr(5);
-    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "agents.listen"));
-    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "agents.listen"));
-  }
-  gateway_ = std::make_unique<AgentGatewayService>(registry_.get());
-  grpc::ServerBuilder agent_builder;
-  agent_builder.AddListeningPort(config.agent_listen, grpc::InsecureServerCredentials());
-  if (ContainersEnabled(config) && ContainerAgentEndpoint(config) != config.agent_listen) {
-    std::string path = ContainerAgentEndpoint(config).substr(5);
-    FTA_RETURN_IF_ERROR(MakeDirs(std::filesystem::path(path).parent_path().string(), "container.agent_listen"));
-    FTA_RETURN_IF_ERROR(RemoveStaleSocket(path, "container.agent_listen"));
-    agent_builder.AddListeningPort(ContainerAgentEndpoint(config), grpc::InsecureServerCredentials());
-  }
-  agent_builder.RegisterService(gateway_.get());
-  // Agents sit idle between jobs for hours: keepalive finds dead peers that
-  // never closed their TCP connection (a guest that was destroyed).
-  agent_builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  agent_builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  agent_server_ = agent_builder.BuildAndStart();
-  if (!agent_server_) {
-    return absl::FailedPreconditionError(absl::StrCat("agents.listen: cannot listen on ", config.agent_listen));
-  }
+  AgentGatewayService::Options limits{absl::Seconds(config.agent_hello_timeout_s), config.agent_max_connections};
+  gateway_ = std::make_unique<AgentGatewayService>(registry_.get(), limits, &clock_);
+  FTA_ASSIGN_OR_RETURN(agent_server_, hostd::ServeAgents(config, pki_, gateway_.get()));
   return absl::OkStatus();
 }
 

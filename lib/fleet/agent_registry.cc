@@ -1,9 +1,13 @@
 #include "lib/fleet/agent_registry.h"
 
 #include <algorithm>
+#include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/abbreviate.h"
+#include "lib/core/status_macros.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
@@ -108,28 +112,60 @@ void AgentRegistry::CloseInbox(const std::string& job_id) {
   inboxes_.erase(job_id);
 }
 
-absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello,
+absl::Status CheckHelloSizes(const fta::agent::v1::AgentHello& hello) {
+  const std::string& id = hello.fta_id();
+  bool id_ok = !id.empty() && id.size() <= AgentHelloLimits::kId && std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':';
+  });
+  if (!id_ok) {
+    return absl::InvalidArgumentError(absl::StrCat("fta_id: \"", Abbreviate(id),
+                                                   "\" is not an FTA id (1-128 characters of A-Z a-z 0-9 . _ : -)"));
+  }
+  const std::pair<const char*, std::pair<const std::string*, size_t>> fields[] = {
+      {"hostname", {&hello.hostname(), AgentHelloLimits::kHostname}},
+      {"agent_version", {&hello.agent_version(), AgentHelloLimits::kVersion}},
+      {"token", {&hello.token(), AgentHelloLimits::kToken}},
+      {"ior_path", {&hello.ior_path(), AgentHelloLimits::kPath}},
+      {"ior_version", {&hello.ior_version(), AgentHelloLimits::kVersion}}};
+  for (const auto& [name, field] : fields) {
+    if (field.first->size() > field.second) {
+      return absl::InvalidArgumentError(absl::StrCat("agent ", id, ": ", name, " is ", field.first->size(),
+                                                     " bytes, more than ", field.second));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello, const std::string& certified_id,
                                     std::shared_ptr<AgentConnection> connection) {
-  std::shared_ptr<AgentConnection> replaced;
+  FTA_RETURN_IF_ERROR(CheckHelloSizes(hello));
+  const std::string& id = hello.fta_id();
+  if (!certified_id.empty() && certified_id != id) {
+    return absl::PermissionDeniedError(absl::StrCat("agent ", id, ": the client certificate is for ",
+                                                    Abbreviate(certified_id), ", not for ", id));
+  }
+  // Before saying whether the id exists: no FTA ids for the unauthenticated.
+  if (options_.token_matches && !options_.token_matches(id, hello.token())) {
+    return absl::PermissionDeniedError(absl::StrCat("agent ", id, ": wrong token (not this FTA's)"));
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!options_.token.empty() && hello.token() != options_.token) {
-      return absl::PermissionDeniedError(absl::StrCat("agent ", hello.fta_id(), ": wrong token"));
+    if (expected_.count(id) == 0) {
+      return absl::NotFoundError(absl::StrCat("agent ", id, ": no such FTA on this host"));
     }
-    if (expected_.count(hello.fta_id()) == 0) {
-      return absl::NotFoundError(absl::StrCat("agent ", hello.fta_id(), ": no such FTA on this host"));
+    auto [it, inserted] = sessions_.try_emplace(id);
+    if (!inserted) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "agent ", id, ": already connected; a second stream for the same FTA is refused (the first one stays)"));
     }
-    Session& session = sessions_[hello.fta_id()];
-    replaced = std::move(session.connection);
-    session.connection = std::move(connection);
-    session.last_seen_ms = clock_->NowUnixMillis();
+    it->second.connection = std::move(connection);
+    it->second.last_seen_ms = clock_->NowUnixMillis();
   }
-  if (replaced) replaced->Close("replaced by a newer stream of the same agent");
-  spdlog::info("agent {} connected (host {}, pid {})", hello.fta_id(), hello.hostname(), hello.pid());
+  spdlog::info("agent {} connected (host {}, pid {})", id, Abbreviate(hello.hostname()), hello.pid());
   listener_->OnAgentConnected(hello);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = sessions_.find(hello.fta_id());
+    auto it = sessions_.find(id);
     if (it != sessions_.end()) it->second.announced = true;
   }
   connected_cv_.notify_all();
@@ -167,6 +203,10 @@ void AgentRegistry::OnMessage(const std::string& fta_id, const fta::agent::v1::A
     if (session != sessions_.end()) session->second.last_seen_ms = clock_->NowUnixMillis();
     std::string job_id = JobIdOf(message);
     if (job_id.empty()) return;  // heartbeat
+    if (job_id.size() > AgentHelloLimits::kId) {
+      spdlog::debug("dropping message of {} for job id {}", fta_id, Abbreviate(job_id));
+      return;
+    }
     auto it = inboxes_.find(job_id);
     if (it == inboxes_.end() || it->second.fta_ids.count(fta_id) == 0) {
       spdlog::debug("dropping message of {} for inactive job {}", fta_id, job_id);
@@ -174,7 +214,12 @@ void AgentRegistry::OnMessage(const std::string& fta_id, const fta::agent::v1::A
     }
     inbox = it->second.inbox;
   }
-  inbox->Push(InboxEvent{fta_id, message, ""});
+  InboxEvent event{fta_id, message, ""};
+  if (event.message->has_failed() && event.message->failed().message().size() > AgentHelloLimits::kErrorMessage) {
+    std::string* text = event.message->mutable_failed()->mutable_message();
+    *text = absl::StrCat(text->substr(0, AgentHelloLimits::kErrorMessage), "... (", text->size(), " bytes)");
+  }
+  inbox->Push(std::move(event));
 }
 
 void AgentRegistry::OnDisconnect(const std::string& fta_id, const AgentConnection* connection,

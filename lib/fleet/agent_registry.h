@@ -1,7 +1,8 @@
 // AgentRegistry: who is connected, and where their messages go.
 //
 // The AgentGateway hands every stream's messages here. The registry checks
-// each hello (known FTA id, right token), tracks heartbeats, and routes job
+// each hello (sizes, known FTA id, the FTA's own token, the id of the peer's
+// client certificate, not already connected), tracks heartbeats, and routes job
 // messages to the job that owns them through a JobInbox (fleet_ports.h), so the gRPC
 // callback threads never block on job logic.
 //
@@ -12,6 +13,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,10 +40,23 @@ class AgentListener {
   virtual void OnAgentLost(const std::string& fta_id, const std::string& reason) = 0;
 };
 
+// Size caps of what agents send, checked before anything else reads it.
+struct AgentHelloLimits {
+  static constexpr size_t kId = 128;
+  static constexpr size_t kHostname = 255;
+  static constexpr size_t kVersion = 256;
+  static constexpr size_t kToken = 256;
+  static constexpr size_t kPath = 4096;
+  static constexpr size_t kErrorMessage = 4096;  // PartFailed.message is cut to this
+};
+absl::Status CheckHelloSizes(const fta::agent::v1::AgentHello& hello);
+
 class AgentRegistry final : public AgentLinks {
  public:
   struct Options {
-    std::string token;               // "" disables the check
+    // Whether `token` is the FTA's own secret (AgentCredentials); empty
+    // disables the check.
+    std::function<bool(const std::string& fta_id, const std::string& token)> token_matches;
     int heartbeat_interval_ms = 1000;
     int heartbeat_timeout_ms = 10000;
   };
@@ -68,9 +83,15 @@ class AgentRegistry final : public AgentLinks {
   void CloseInbox(const std::string& job_id) override;
 
   // ---- Streams (AgentGateway) ----
-  // Validates the hello. On success the connection becomes the FTA's
-  // current one (a previous stream of the same FTA is closed).
-  absl::Status OnHello(const fta::agent::v1::AgentHello& hello, std::shared_ptr<AgentConnection> connection);
+  // Validates the hello: INVALID_ARGUMENT for a field over its size cap
+  // (AgentHelloLimits), PERMISSION_DENIED when `certified_id` (the FTA id
+  // of the peer's client certificate; "" without TLS) is another id or the
+  // token is not the FTA's (checked in that order, before anything says
+  // whether the id exists), NOT_FOUND for an id this host does not expect
+  // (any more), ALREADY_EXISTS while another stream speaks for the id (never
+  // a takeover: the first stream stays). Errors echo ids abbreviated.
+  absl::Status OnHello(const fta::agent::v1::AgentHello& hello, const std::string& certified_id,
+                       std::shared_ptr<AgentConnection> connection);
   void OnMessage(const std::string& fta_id, const fta::agent::v1::AgentMessage& message);
   // The stream of `connection` ended.
   void OnDisconnect(const std::string& fta_id, const AgentConnection* connection, const std::string& reason);

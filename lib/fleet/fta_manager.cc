@@ -169,10 +169,14 @@ absl::StatusOr<Fta> FtaManager::LaunchLocked(const std::string& id, fta::v1::Fta
     ftas_[id] = fta;
   }
   registry_->Expect(id);
+  absl::StatusOr<std::string> credentials = options_.issue_credentials ? options_.issue_credentials(id) : "";
   absl::StatusOr<virt::FtaInstance> instance =
-      provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, options_.token_file, fta.vf(), backend});
+      credentials.ok() ? provisioner_->Start(virt::FtaLaunchSpec{id, options_.agent_endpoint, *credentials,
+                                                                 fta.vf(), backend})
+                       : absl::StatusOr<virt::FtaInstance>(credentials.status());
   if (!instance.ok()) {
     registry_->Forget(id, "start failed");
+    if (options_.discard_credentials) options_.discard_credentials(id);
     absl::Status ignored = Update(id, [&](Fta* f) {
       f->set_state(fta::v1::FTA_STATE_RELEASED);
       f->set_last_error(std::string(instance.status().message()));
@@ -244,10 +248,13 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
 absl::Status FtaManager::StopAndRelease(const std::string& id, const std::string& why) {
   registry_->Forget(id, why);
   absl::Status stopped = provisioner_->Stop(id, options_.stop_grace);
-  return Update(id, [&](Fta* fta) {
+  absl::Status recorded = Update(id, [&](Fta* fta) {
     fta->set_state(fta::v1::FTA_STATE_RELEASED);
     if (!stopped.ok()) fta->set_last_error(std::string(stopped.message()));
   });
+  // After the record: a crash before it leaves an FTA to adopt, and its agent can still prove who it is.
+  if (options_.discard_credentials && recorded.ok()) options_.discard_credentials(id);
+  return recorded;
 }
 
 absl::StatusOr<std::vector<std::string>> FtaManager::Release(const std::vector<std::string>& ids, bool all) {
@@ -395,6 +402,7 @@ void FtaManager::OnFtaExit(const virt::FtaExit& exit) {
   });
   if (!status.ok()) spdlog::warn("recording exit of {}: {}", exit.fta_id, std::string(status.message()));
   registry_->Forget(exit.fta_id, exit.description);
+  if (options_.discard_credentials) options_.discard_credentials(exit.fta_id);
 }
 
 void FtaManager::OnAgentConnected(const fta::agent::v1::AgentHello& hello) {

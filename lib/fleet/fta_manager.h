@@ -33,7 +33,11 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
  public:
   struct Options {
     std::string agent_endpoint;
-    std::string token_file;
+    // Issues an FTA's credentials before it starts (returns the directory
+    // handed to the provisioner) and discards them when it is released;
+    // unset: FTAs start without credentials.
+    std::function<absl::StatusOr<std::string>(const std::string& fta_id)> issue_credentials;
+    std::function<void(const std::string& fta_id)> discard_credentials;
     int max_ftas = 16;
     absl::Duration connect_timeout = absl::Seconds(60);
     absl::Duration stop_grace = absl::Seconds(10);

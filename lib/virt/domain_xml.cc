@@ -62,9 +62,7 @@ std::string XmlEscape(const std::string& text) {
 }
 
 std::string GuestIdentityArgs(const DomainPlan& plan) {
-  std::string args = absl::StrCat("fta.id=", plan.fta_id, " fta.connect=", plan.agent_endpoint);
-  if (!plan.token.empty()) absl::StrAppend(&args, " fta.token=", plan.token);
-  return args;
+  return absl::StrCat("fta.id=", plan.fta_id, " fta.connect=", plan.agent_endpoint);
 }
 
 absl::StatusOr<PciAddress> ParsePciAddress(const std::string& text) {
@@ -113,7 +111,6 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
   absl::StrAppend(&xml, "  <sysinfo type='smbios'>\n    <oemStrings>\n");
   absl::StrAppend(&xml, "      <entry>fta.id=", XmlEscape(plan.fta_id), "</entry>\n");
   absl::StrAppend(&xml, "      <entry>fta.connect=", XmlEscape(plan.agent_endpoint), "</entry>\n");
-  if (!plan.token.empty()) absl::StrAppend(&xml, "      <entry>fta.token=", XmlEscape(plan.token), "</entry>\n");
   absl::StrAppend(&xml, "    </oemStrings>\n  </sysinfo>\n");
   absl::StrAppend(&xml, "  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n");
   if (!guest.kernel.empty()) {
@@ -134,9 +131,14 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
                   "      <source file='", XmlEscape(plan.overlay_path), "'/>\n",
                   "      <target dev='vda' bus='virtio'/>\n    </disk>\n");
   if (!plan.seed_iso_path.empty()) {
-    absl::StrAppend(&xml, "    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n",
+    // Direct-boot guests (no cloud-init) read the seed from a virtio disk,
+    // whose driver they load anyway.
+    const bool cdrom = guest.kernel.empty();
+    absl::StrAppend(&xml, "    <disk type='file' device='", cdrom ? "cdrom" : "disk",
+                    "'>\n      <driver name='qemu' type='raw'/>\n",
                     "      <source file='", XmlEscape(plan.seed_iso_path), "'/>\n",
-                    "      <target dev='hdc' bus='ide'/>\n      <readonly/>\n    </disk>\n");
+                    cdrom ? "      <target dev='hdc' bus='ide'/>\n" : "      <target dev='vdb' bus='virtio'/>\n",
+                    "      <readonly/>\n    </disk>\n");
   }
   absl::StrAppend(&xml, *interface);
   if (!plan.vf_pci_address.empty()) {

@@ -49,19 +49,19 @@ struct DomainPlan {
   std::vector<int> host_cores;  // vCPU i pinned to host_cores[i]; empty = unpinned
   int numa_node = -1;           // memory bound here when >= 0
   std::string vf_pci_address;   // "0000:03:00.1"; "" = no VF
-  // Identity for the guest's agent: appended to the kernel command line
+  // Where the guest's agent dials: appended to the kernel command line
   // (direct boot) and given as SMBIOS OEM strings (images read them with
-  // dmidecode -t 11).
+  // dmidecode -t 11), with the id. Never a secret: those are on the seed.
   std::string agent_endpoint;
-  std::string token;
-  // NoCloud seed ISO (seed_iso.h) attached as a read-only CD-ROM; "" = none
-  // (direct boot carries the identity on the kernel command line).
+  // NoCloud seed ISO (seed_iso.h) with the FTA's token and certificate,
+  // attached read-only: a CD-ROM for image boot (cloud-init), a virtio disk
+  // (vdb) for direct kernel boot; "" = none.
   std::string seed_iso_path;
 };
 
 absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const DomainPlan& plan);
 
-// The identity words the guest reads: "fta.id=... fta.connect=... fta.token=...".
+// The identity words the guest reads: "fta.id=... fta.connect=..." (no secret).
 std::string GuestIdentityArgs(const DomainPlan& plan);
 
 struct PciAddress {

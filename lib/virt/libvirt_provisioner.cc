@@ -67,11 +67,6 @@ absl::StatusOr<DomainPlan> LibvirtProvisioner::PlanFor(const FtaLaunchSpec& spec
   plan.host_cores = cores;
   plan.vf_pci_address = spec.vf_pci_address;
   plan.agent_endpoint = options_.guest_agent_endpoint.empty() ? spec.agent_endpoint : options_.guest_agent_endpoint;
-  if (!spec.token_file.empty()) {
-    absl::StatusOr<std::string> token = ReadFileText(spec.token_file);
-    if (!token.ok()) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: cannot read ", spec.token_file));
-    plan.token = std::string(absl::StripAsciiWhitespace(*token));
-  }
   if (!spec.vf_pci_address.empty()) {
     // Memory next to the card: the VF's NUMA node (-1 when the platform
     // does not say).
@@ -80,7 +75,7 @@ absl::StatusOr<DomainPlan> LibvirtProvisioner::PlanFor(const FtaLaunchSpec& spec
     int node = -1;
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(numa), &node)) plan.numa_node = node;
   }
-  if (!options_.guest.base_image.empty()) plan.seed_iso_path = SeedIsoPath(spec.fta_id);
+  if (!options_.guest.base_image.empty() || !spec.credentials_dir.empty()) plan.seed_iso_path = SeedIsoPath(spec.fta_id);
   return plan;
 }
 
@@ -106,7 +101,11 @@ absl::StatusOr<std::string> LibvirtProvisioner::PrepareDomain(const FtaLaunchSpe
   FTA_ASSIGN_OR_RETURN(std::string xml, BuildDomainXml(options_.guest, plan));
   FTA_RETURN_IF_ERROR(CreateOverlay(OverlayPath(spec.fta_id)));
   if (!plan.seed_iso_path.empty()) {
-    NoCloudSeed contents = MakeNoCloudSeed(spec.fta_id, plan.agent_endpoint, plan.token);
+    SeedCredentials credentials;
+    if (!spec.credentials_dir.empty()) {
+      FTA_ASSIGN_OR_RETURN(credentials, ReadSeedCredentials(spec.credentials_dir));
+    }
+    NoCloudSeed contents = MakeNoCloudSeed(spec.fta_id, plan.agent_endpoint, credentials);
     FTA_RETURN_IF_ERROR(WriteSeedIso(contents, plan.seed_iso_path));
   }
   return xml;

@@ -11,7 +11,7 @@
 //
 //   LibvirtProvisionerOptions options;  options.uri = "qemu:///system"; ...
 //   absl::StatusOr<std::unique_ptr<LibvirtProvisioner>> p = LibvirtProvisioner::Create(options);
-//   (*p)->Start({"fta-1", "10.0.2.2:7070", "/var/lib/fta-hostd/agent.token", ""});
+//   (*p)->Start({"fta-1", "10.0.2.2:7070", "/var/lib/fta-hostd/agents/fta-1", ""});
 #pragma once
 
 #include <condition_variable>

@@ -102,7 +102,9 @@ absl::Status LxcFlavor::WriteIdentity(const FtaLaunchSpec& spec) const {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return absl::InternalError(absl::StrCat(spec.fta_id, ": cannot write ", path));
   std::string text = absl::StrCat("id=", spec.fta_id, "\nconnect=", options_.agent_endpoint, "\n");
-  if (!spec.token_file.empty()) absl::StrAppend(&text, "token=", ReadToken(spec.token_file), "\n");
+  if (!spec.credentials_dir.empty()) {
+    absl::StrAppend(&text, "token=", ReadToken(spec.credentials_dir + "/token"), "\n");
+  }
   bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   if (!written) return absl::InternalError(absl::StrCat(spec.fta_id, ": short write to ", path));

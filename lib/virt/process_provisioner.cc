@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -114,9 +115,16 @@ absl::StatusOr<FtaInstance> ProcessProvisioner::Start(const FtaLaunchSpec& spec)
   }
   std::vector<std::string> args = {options_.agent_binary, "--connect", spec.agent_endpoint, "--id",
                                    spec.fta_id};
-  if (!spec.token_file.empty()) {
-    args.push_back("--token");
-    args.push_back(spec.token_file);
+  if (!spec.credentials_dir.empty()) {
+    // A path, never the secret itself: the command line is world-readable.
+    args.push_back("--credentials");
+    args.push_back(spec.credentials_dir);
+    // Plaintext TCP is the daemon's explicit choice (agents.insecure_tcp):
+    // then it issued no certificate, and the agent must be told it may dial
+    // without TLS.
+    if (!absl::StartsWith(spec.agent_endpoint, "unix:") && access((spec.credentials_dir + "/cert.pem").c_str(), F_OK) != 0) {
+      args.push_back("--insecure-tcp");
+    }
   }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   std::vector<char*> argv;

@@ -28,7 +28,9 @@ namespace fta::virt {
 struct FtaLaunchSpec {
   std::string fta_id;
   std::string agent_endpoint;  // "unix:/run/fta-hostd/agent.sock" or "host:port"
-  std::string token_file;      // shared secret the agent sends in its hello
+  // The FTA's own credentials (lib/pki/agent_credentials.h): "token", and
+  // "cert.pem", "key.pem", "ca.pem" when the agent endpoint is TLS; "" = none.
+  std::string credentials_dir;
   std::string vf_pci_address;  // libvirt backend: VF to pass through ("0000:03:00.1"), "" = none
   // Which backend starts it when a host offers several (BackendRouter):
   // "process", "libvirt", "lxc"; "" = the host's default.

@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <algorithm>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -64,6 +67,18 @@ TempDir::~TempDir() {
   if (const char* keep = std::getenv("FTA_KEEP_TEST_DIRS"); keep != nullptr && std::string(keep) == "1") return;
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+int FreeTcpPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
 }
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {

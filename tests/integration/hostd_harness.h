@@ -40,6 +40,9 @@ struct CommandResult {
   std::string err;
 };
 
+// A TCP port on 127.0.0.1 nobody listens on right now (the kernel picks it).
+int FreeTcpPort();
+
 // Runs argv (no shell), capturing stdout and stderr.
 CommandResult RunCommand(const std::vector<std::string>& argv);
 
@@ -60,6 +63,7 @@ class HostdProcess {
   std::string control_socket() const { return root_ + "/control.sock"; }
   std::string state_dir() const { return root_ + "/state"; }
   std::string log() const;
+  pid_t pid() const { return pid_; }
 
   fta::v1::FtaService::Stub& ftas() { return *ftas_; }
   // AllocateFtas of `count` FTAs of `kind` (UNSPECIFIED: the backend's).

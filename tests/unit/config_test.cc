@@ -52,6 +52,26 @@ TEST(Config, UnknownKeyIsNamedWithItsSection) {
   ExpectRefusedNaming("[agents]\nheartbeat_ms = 5\n", "site.toml", {"site.toml", "agents.heartbeat_ms"});
 }
 
+TEST(Config, AgentEndpointSecurityKeys) {
+  HostdConfig config = DefaultConfig();
+  EXPECT_FALSE(config.agent_insecure_tcp);
+  absl::Status merged = MergeTomlText(
+      "[agents]\ninsecure_tcp = true\ntls_names = [\"fta.example\"]\nhello_timeout_s = 3\nmax_connections = 50\n",
+      "site.toml", &config);
+  ASSERT_TRUE(merged.ok()) << merged;
+  EXPECT_TRUE(config.agent_insecure_tcp);
+  EXPECT_EQ(config.agent_tls_names, std::vector<std::string>{"fta.example"});
+  EXPECT_EQ(config.agent_hello_timeout_s, 3);
+  EXPECT_EQ(config.agent_max_connections, 50);
+  EXPECT_NE(ToToml(config).find("insecure_tcp = true"), std::string::npos);
+  absl::Status typed = MergeTomlText("[agents]\ninsecure_tcp = 1\n", "site.toml", &config);
+  EXPECT_NE(MessageOf(typed).find("agents.insecure_tcp"), std::string::npos) << typed;
+  config.agent_hello_timeout_s = 0;
+  EXPECT_NE(MessageOf(ValidateConfig(config)).find("agents.hello_timeout_s"), std::string::npos);
+  // The one shared token is gone: its key is unknown now.
+  EXPECT_FALSE(MergeTomlText("[agents]\ntoken_file = \"/x\"\n", "site.toml", &config).ok());
+}
+
 TEST(Config, UnknownSectionIsRefused) {
   ExpectRefusedNaming("[daemons]\nstate_dir = \"/x\"\n", "site.toml", {"[daemons]"});
 }

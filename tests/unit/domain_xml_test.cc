@@ -55,7 +55,6 @@ DomainPlan PlanFor(const std::string& fta_id) {
   plan.console_log = "/var/lib/fta-hostd/logs/" + fta_id + ".console.log";
   plan.host_cores = {3};
   plan.agent_endpoint = "10.0.2.2:7070";
-  plan.token = "0123456789abcdef";
   return plan;
 }
 
@@ -70,12 +69,22 @@ TEST(DomainXmlTest, DirectBootWithoutVfMatchesGoldenAndSchema) {
   ASSERT_TRUE(xml.ok()) << xml.status();
   ExpectGolden(*xml, "domain_direct_boot.xml");
   EXPECT_EQ(xml->find("<hostdev"), std::string::npos);
-  EXPECT_EQ(xml->find("cdrom"), std::string::npos);  // identity on the command line instead
-  EXPECT_NE(xml->find("<cmdline>console=ttyS0 quiet fta.id=fta-1 fta.connect=10.0.2.2:7070 fta.token=0123456789abcdef"
-                      "</cmdline>"),
+  EXPECT_EQ(xml->find("cdrom"), std::string::npos);  // no seed in this plan
+  EXPECT_NE(xml->find("<cmdline>console=ttyS0 quiet fta.id=fta-1 fta.connect=10.0.2.2:7070</cmdline>"),
             std::string::npos);
+  EXPECT_EQ(xml->find("token"), std::string::npos);  // secrets never go on the command line or SMBIOS
   std::string output;
   EXPECT_EQ(Validate(*xml, &output), 0) << output;
+  // With a seed (the FTA's secrets): a read-only virtio disk, not a CD-ROM.
+  DomainPlan seeded = PlanFor("fta-1");
+  seeded.seed_iso_path = "/var/lib/fta-hostd/guests/fta-1.seed.iso";
+  absl::StatusOr<std::string> with_seed = BuildDomainXml(DirectBootTemplate(), seeded);
+  ASSERT_TRUE(with_seed.ok()) << with_seed.status();
+  EXPECT_NE(with_seed->find("<source file='/var/lib/fta-hostd/guests/fta-1.seed.iso'/>\n"
+                            "      <target dev='vdb' bus='virtio'/>\n      <readonly/>"),
+            std::string::npos)
+      << *with_seed;
+  EXPECT_EQ(Validate(*with_seed, &output), 0) << output;
 }
 
 TEST(DomainXmlTest, ImageBootWithVfPinningAndNumaMatchesGoldenAndSchema) {

@@ -22,7 +22,8 @@ namespace {
 class LibvirtProvisionerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ofstream(root_ + "/agent.token") << "feedface\n";
+    std::filesystem::create_directories(root_ + "/credentials");
+    std::ofstream(root_ + "/credentials/token") << "feedface\n";
     // Our own handle on the shared test driver: it keeps the driver state
     // alive across provisioners and lets the test act behind their back.
     connection_ = virConnectOpen("test:///default");
@@ -68,7 +69,7 @@ class LibvirtProvisionerTest : public ::testing::Test {
 
   RealClock clock_;  // stop deadlines against a real (test:///) libvirt
 
-  FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/agent.token", "", ""}; }
+  FtaLaunchSpec Spec(const std::string& id) { return FtaLaunchSpec{id, "127.0.0.1:7070", root_ + "/credentials", "", ""}; }
 
   bool DomainExists(const std::string& name) {
     virDomainPtr domain = virDomainLookupByName(connection_, name.c_str());
@@ -115,7 +116,10 @@ TEST_F(LibvirtProvisionerTest, StartDefinesAndRunsAPinnedGuestCarryingOurMetadat
   std::string text = DomainXml("fta-lv-1");
   ASSERT_FALSE(text.empty());
   EXPECT_NE(text.find("owner=\"fta-hostd:/test\""), std::string::npos) << text;
-  EXPECT_NE(text.find("fta.id=lv-1 fta.connect=10.0.2.2:7070 fta.token=feedface"), std::string::npos) << text;
+  EXPECT_NE(text.find("fta.id=lv-1 fta.connect=10.0.2.2:7070"), std::string::npos) << text;
+  // The secret is on the seed only, never in the domain (cmdline, SMBIOS).
+  EXPECT_EQ(text.find("feedface"), std::string::npos) << text;
+  EXPECT_NE(text.find(provisioner->SeedIsoPath("lv-1")), std::string::npos) << text;
   EXPECT_NE(text.find("<vcpupin vcpu='0' cpuset='1'/>"), std::string::npos) << text;
 
   absl::StatusOr<std::vector<std::string>> owned = provisioner->ListOwned();

@@ -37,7 +37,8 @@ class FakeOps final : public NetnsOps {
 class LxcFlavorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ofstream(root_ + "/agent.token") << "s3cret\n";
+    std::filesystem::create_directories(root_ + "/credentials");
+    std::ofstream(root_ + "/credentials/token") << "s3cret\n";
     ops_ = std::make_shared<FakeOps>();
     ops_->where = {{"veth-a", "/proc/self/ns/net"}, {"veth-b", "/proc/self/ns/net"}};
     LxcOptions options;
@@ -54,7 +55,7 @@ class LxcFlavorTest : public ::testing::Test {
     FtaLaunchSpec spec;
     spec.fta_id = id;
     spec.agent_endpoint = "ignored: containers dial the configured endpoint";
-    spec.token_file = root_ + "/agent.token";
+    spec.credentials_dir = root_ + "/credentials";
     return spec;
   }
 

@@ -50,11 +50,11 @@ class ExitRecorder {
   std::vector<FtaExit> exits_;
 };
 
-FtaLaunchSpec Spec(const std::string& id, const std::string& endpoint, const std::string& token) {
+FtaLaunchSpec Spec(const std::string& id, const std::string& endpoint, const std::string& credentials) {
   FtaLaunchSpec spec;
   spec.fta_id = id;
   spec.agent_endpoint = endpoint;
-  spec.token_file = token;
+  spec.credentials_dir = credentials;
   return spec;
 }
 
@@ -106,13 +106,32 @@ TEST_F(ProcessProvisionerTest, MissingBinaryIsAFailedPreconditionNamingTheKey) {
 
 TEST_F(ProcessProvisionerTest, PassesIdentityAndLogsOutput) {
   auto provisioner = Make(Script("echo", "echo \"$@\"; exit 0"));
-  absl::StatusOr<FtaInstance> started = provisioner->Start(Spec("fta-1", "unix:/x.sock", "/t/token"));
+  absl::StatusOr<FtaInstance> started = provisioner->Start(Spec("fta-1", "unix:/x.sock", "/t/creds"));
   ASSERT_TRUE(started.ok()) << started.status();
   exits_.WaitFor(1);
   std::ifstream log(started->log_path);
   std::string line;
   std::getline(log, line);
-  EXPECT_EQ(line, "--connect unix:/x.sock --id fta-1 --token /t/token");
+  EXPECT_EQ(line, "--connect unix:/x.sock --id fta-1 --credentials /t/creds");
+}
+
+TEST_F(ProcessProvisionerTest, PlainTcpIsAllowedOnlyWithoutACertificate) {
+  auto provisioner = Make(Script("echo", "echo \"$@\"; exit 0"));
+  std::filesystem::create_directories(dir_ + "/creds");
+  absl::StatusOr<FtaInstance> plain = provisioner->Start(Spec("fta-1", "127.0.0.1:7", dir_ + "/creds"));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  exits_.WaitFor(1);
+  std::ofstream(dir_ + "/creds/cert.pem") << "x";
+  absl::StatusOr<FtaInstance> tls = provisioner->Start(Spec("fta-2", "127.0.0.1:7", dir_ + "/creds"));
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  exits_.WaitFor(2);
+  std::string line;
+  std::ifstream plain_log(plain->log_path);
+  std::getline(plain_log, line);
+  EXPECT_EQ(line, "--connect 127.0.0.1:7 --id fta-1 --credentials " + dir_ + "/creds --insecure-tcp");
+  std::ifstream tls_log(tls->log_path);
+  std::getline(tls_log, line);
+  EXPECT_EQ(line, "--connect 127.0.0.1:7 --id fta-2 --credentials " + dir_ + "/creds");
 }
 
 TEST_F(ProcessProvisionerTest, UnexpectedExitIsReportedWithStatus) {
