@@ -9,6 +9,7 @@ PACKAGES=(
   libabsl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 libtoml11-dev libcli11-dev nlohmann-json3-dev
   libsystemd-dev libibverbs-dev fio
+  prometheus-cpp-dev  # the metrics endpoint (metrics.listen): prometheus-cpp core + pull
   openmpi-bin libopenmpi-dev autoconf automake libtool  # scripts/build-ior.sh: the real IOR for tests and bench/engine_vs_ior
   clang-14 libclang-rt-14-dev
   chromium  # renders the sweep report page in the integration suite (headless screenshot)

@@ -25,8 +25,14 @@
 #include "lib/fleet/agent_registry.h"
 #include "lib/services/control_services.h"
 #include "lib/fleet/fta_manager.h"
+#include "lib/jobs/buffer_memory.h"
 #include "lib/jobs/job_coordinator.h"
+#include "lib/jobs/job_files.h"
+#include "lib/daemon/daemon_ops.h"
+#include "lib/daemon/housekeeping.h"
 #include "lib/daemon/libvirt_backend.h"
+#include "lib/daemon/liveness.h"
+#include "lib/daemon/metrics.h"
 #include "lib/daemon/lxc_backend.h"
 #include "lib/services/import_service.h"
 #include "lib/sweeps/sweep_runner.h"
@@ -86,24 +92,13 @@ absl::Status RemoveStaleSocket(const std::string& path, const char* key) {
   return absl::OkStatus();
 }
 
-// Installed: fta-agent sits beside fta-hostd. Build tree: in ../agent.
-// Else whatever PATH finds.
-std::string FindAgentBinary(const std::string& binary_dir) {
-  for (const std::string& candidate : {binary_dir + "/fta-agent", binary_dir + "/../agent/fta-agent"}) {
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  const char* path = getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
-    std::string candidate = absl::StrCat(dir, "/fta-agent");
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return binary_dir + "/fta-agent";  // reported as missing by the provisioner
-}
-
 class DaemonImpl final : public Daemon {
  public:
   absl::Status Init(const HostdConfig& config, const std::string& binary_dir);
   void Shutdown(absl::Duration grace) override;
+  void Reload(const HostdConfig& config) override;
+  absl::Status CheckLiveness(absl::Duration timeout) override;
+  int metrics_port() const override { return metrics_ ? metrics_->port() : 0; }
   ~DaemonImpl() override { Shutdown(absl::Seconds(1)); }
 
  private:
@@ -143,6 +138,14 @@ class DaemonImpl final : public Daemon {
   // Background checks; stopped before ftas_ goes.
   std::unique_ptr<core::Periodic> vf_check_;
   std::unique_ptr<core::Periodic> reconcile_;
+  std::unique_ptr<core::Periodic> housekeeping_tick_;
+  std::unique_ptr<Housekeeping> housekeeping_;
+  std::unique_ptr<JobFileKeeper> file_keeper_;
+  std::unique_ptr<Metrics> metrics_;  // outlives control_server_ (its interceptors)
+  std::optional<virt::RunAs> agent_user_;
+  HostdConfig config_;  // as started or last reloaded
+  std::mutex liveness_mu_;
+  std::unique_ptr<Liveness> liveness_ ABSL_GUARDED_BY(liveness_mu_);
   std::unique_ptr<grpc::Server> agent_server_;
   std::unique_ptr<grpc::Server> control_server_;
   bool stopped_ = false;
@@ -179,6 +182,8 @@ absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::s
   process_options.agent_binary = config.agent_binary.empty() ? FindAgentBinary(binary_dir) : config.agent_binary;
   process_options.log_dir = config.state_dir + "/logs";
   process_options.agent_endpoint = config.agent_listen;
+  FTA_ASSIGN_OR_RETURN(agent_user_, AgentUserFor(config));
+  process_options.run_as = agent_user_;
   FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
   if (config.backend == "libvirt") {
     FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config, &clock_));
@@ -252,6 +257,15 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config) {
     absl::StatusOr<int64_t> bytes = virt::ReadAvailableMemoryBytes("/proc");
     return bytes.ok() ? *bytes : int64_t{-1};
   };
+  file_keeper_ = std::make_unique<JobFileKeeper>(store_.get());
+  job_options.file_keeper = file_keeper_.get();
+  job_options.memory_bytes_of_kind = MemoryOfKind(config);
+  if (!config.metrics_listen.empty()) {
+    FTA_ASSIGN_OR_RETURN(metrics_, StartHostMetrics(config.metrics_listen, MetricsSourcesOf(ftas_.get(), registry_.get(),
+                                                                                            vf_pool_.get(), store_.get()),
+                                                    &clock_));
+  }
+  job_options.metrics = metrics_.get();
   job_options.link_meter_for = [this](const std::map<std::string, std::string>& vf_by_fta)
       -> std::unique_ptr<LinkMeter> {
     absl::StatusOr<std::unique_ptr<sriov::VfPool::Snapshot>> snapshot = vf_pool_->Describe();
@@ -302,6 +316,7 @@ absl::Status DaemonImpl::ServeAgents(const HostdConfig& config) {
   if (!agent_server_) {
     return absl::FailedPreconditionError(absl::StrCat("agents.listen: cannot listen on ", config.agent_listen));
   }
+  if (absl::StartsWith(config.agent_listen, "unix:")) ShareUnixSocket(config.agent_listen.substr(5), agent_user_);
   return absl::OkStatus();
 }
 
@@ -309,6 +324,10 @@ void DaemonImpl::StartBackgroundChecks(const HostdConfig& config) {
   vf_check_ = std::make_unique<core::Periodic>("vf check", absl::Seconds(15), [ftas = ftas_.get()] {
     for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
   });
+  housekeeping_ = std::make_unique<Housekeeping>(store_.get(), &clock_, HousekeepingOptionsOf(config));
+  housekeeping_->Tick();
+  housekeeping_tick_ = std::make_unique<core::Periodic>("housekeeping", absl::Seconds(60),
+                                                        [housekeeping = housekeeping_.get()] { housekeeping->Tick(); });
   if (config.reconcile_interval_s > 0) {
     reconcile_ = std::make_unique<core::Periodic>(
         "reconcile", absl::Seconds(config.reconcile_interval_s), [ftas = ftas_.get()] {
@@ -352,6 +371,7 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   control_builder.RegisterService(import_service_.get());
   control_builder.RegisterService(sweep_service_.get());
   control_builder.RegisterService(vf_service_.get());
+  if (metrics_) control_builder.experimental().SetInterceptorCreators(metrics_->InterceptorFactories());
   control_server_ = control_builder.BuildAndStart();
   if (!control_server_) {
     return absl::FailedPreconditionError(
@@ -359,6 +379,9 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   }
   // Only root and the socket's group may drive the host.
   chmod(config.control_socket.c_str(), 0660);
+  config_ = config;
+  std::lock_guard<std::mutex> lock(liveness_mu_);
+  liveness_ = std::make_unique<Liveness>(LivenessProbeOf(config, registry_.get(), store_.get()), &clock_);
   return absl::OkStatus();
 }
 
@@ -369,6 +392,7 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
   if (control_server_) control_server_->Shutdown(deadline);
   reconcile_.reset();
   vf_check_.reset();
+  housekeeping_tick_.reset();
   // Before the jobs: the sweep records itself INTERRUPTED, not failed.
   if (sweeps_) sweeps_->Shutdown("interrupted: the daemon is shutting down");
   if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");
@@ -381,22 +405,21 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
 
 }  // namespace
 
+void DaemonImpl::Reload(const HostdConfig& config) {
+  ApplyReload(config_, config, housekeeping_.get());
+  config_ = config;
+}
+
+absl::Status DaemonImpl::CheckLiveness(absl::Duration timeout) {
+  std::lock_guard<std::mutex> lock(liveness_mu_);
+  if (!liveness_) return absl::UnavailableError("the daemon is not serving yet");
+  return liveness_->Check(timeout);
+}
+
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const HostdConfig& config, const std::string& binary_dir) {
   auto daemon = std::make_unique<DaemonImpl>();
   FTA_RETURN_IF_ERROR(daemon->Init(config, binary_dir));
   return daemon;
-}
-
-std::string DescribeSriov(const std::string& sysfs_root) {
-  std::string devices = sysfs_root + "/bus/pci/devices";
-  int pfs = 0;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(devices, error)) {
-    if (std::filesystem::exists(entry.path() / "sriov_totalvfs")) ++pfs;
-  }
-  if (error) return absl::StrCat("cannot read ", devices, ": ", error.message());
-  if (pfs == 0) return absl::StrCat("no SR-IOV device under ", sysfs_root, "; FTAs run without a VF");
-  return absl::StrCat(pfs, " SR-IOV physical function(s) under ", sysfs_root, " (VF pool not managed yet)");
 }
 
 }  // namespace fta::hostd

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,8 +19,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "spdlog/spdlog.h"
-
-extern char** environ;
 
 namespace fta::virt {
 namespace {
@@ -119,46 +116,32 @@ absl::StatusOr<FtaInstance> ProcessProvisioner::Start(const FtaLaunchSpec& spec)
   }
   std::vector<std::string> args = {options_.agent_binary, "--connect", spec.agent_endpoint, "--id",
                                    spec.fta_id};
+  AgentSpawn spawn;
+  spawn.binary = options_.agent_binary;
+  spawn.run_as = options_.run_as;
   if (!spec.token_file.empty()) {
     args.push_back("--token");
-    args.push_back(spec.token_file);
+    if (options_.run_as && options_.run_as->uid != geteuid()) {
+      // The token file is root's; the agent gets the token itself.
+      std::ifstream in(spec.token_file);
+      std::stringstream token;
+      token << in.rdbuf();
+      if (!in) return absl::FailedPreconditionError(absl::StrCat("agents.token_file: cannot read ", spec.token_file));
+      spawn.secret = token.str();
+      args.push_back(kSecretPath);
+    } else {
+      args.push_back(spec.token_file);
+    }
   }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
+  spawn.argv = args;
   std::string log_path = absl::StrCat(options_.log_dir, "/", spec.fta_id, ".log");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-
-  // The daemon blocks SIGTERM/SIGINT for its signal thread; the agent must
-  // start with a clean mask and default handlers or it could not be stopped.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty_mask;
-  sigemptyset(&empty_mask);
-  sigset_t default_signals;
-  sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGTERM);
-  sigaddset(&default_signals, SIGINT);
-  sigaddset(&default_signals, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &empty_mask);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, options_.agent_binary.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    return absl::InternalError(
-        absl::StrCat("starting ", options_.agent_binary, " for ", spec.fta_id, ": ", ErrnoText(rc)));
+  spawn.log_path = log_path;
+  absl::StatusOr<pid_t> spawned = SpawnAgent(spawn);
+  if (!spawned.ok()) {
+    return absl::InternalError(absl::StrCat(spec.fta_id, ": ", spawned.status().message()));
   }
+  const pid_t pid = *spawned;
   absl::StatusOr<int> pidfd = OpenPidFd(pid);
   if (!pidfd.ok()) {
     // Exited before we could watch it: reap and report as a start failure.

@@ -55,6 +55,11 @@ class HostdProcess {
   int Stop();
   // SIGKILL, like a crash.
   void Kill();
+  // Sends `signal_number` (SIGHUP: reload) to the daemon.
+  void Signal(int signal_number);
+  // False once the daemon exited (reaped here).
+  bool Running();
+  pid_t pid() const { return pid_; }
 
   std::string control_target() const { return "unix:" + root_ + "/control.sock"; }
   std::string control_socket() const { return root_ + "/control.sock"; }

@@ -9,3 +9,5 @@ fta_test(job_coordinator_test LABEL unit
 fta_test(sweep_runner_test LABEL unit
   SOURCES sweep_execution_test.cc sweep_control_test.cc
   DEPS fta_sweeps fta_test_fakes GTest::gmock)
+# Labels unit and security: a failed job's files go, links are not followed.
+fta_test(job_files_test LABEL "unit;security" SOURCES job_files_test.cc DEPS fta_jobs GTest::gmock)
