@@ -28,21 +28,17 @@
 #include <vector>
 
 #include <grpcpp/support/server_interceptor.h>
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "fta/v1/common.pb.h"
 #include "lib/core/clock.h"
 #include "lib/jobs/job_metrics.h"
-
-namespace prometheus {
-class Exposer;
-class Registry;
-class Counter;
-template <typename T>
-class Family;
-class Histogram;
-}  // namespace prometheus
 
 namespace fta::hostd {
 
