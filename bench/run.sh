@@ -5,11 +5,12 @@
 #   bench/run.sh                      # engine_vs_fio, 1 GiB per process, 3 reps
 #   bench/run.sh fio --reps 5 --dir /scratch
 #   bench/run.sh ior --reps 5         # engine_vs_ior: builds IOR first (scripts/build-ior.sh)
+#   bench/run.sh ior --mode hostd     # fta-hostd's engine ior against a direct mpirun
 #   BUILD_DIR=build-x bench/run.sh ...
 #
 # Extra arguments go to the benchmark (engine_vs_fio: --dir --size --transfer
 # --reps --processes --fio --cases --goal; engine_vs_ior: --dir --size
-# --transfer --reps --warmup --ranks --ior --mpirun --cases --goal).
+# --transfer --reps --warmup --ranks --ior --mpirun --cases --goal --mode --build).
 # engine_vs_fio needs fio, engine_vs_ior OpenMPI (scripts/install-deps.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -32,7 +33,9 @@ fi
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja >&2
 fi
-ninja -C "$build" -j"${JOBS:-2}" "engine_vs_$which" >&2
+targets=("engine_vs_$which")
+for arg in "$@"; do [ "$arg" = "hostd" ] && targets+=(fta-hostd fta-agent fta-mpi-relay ftactl); done
+ninja -C "$build" -j"${JOBS:-2}" "${targets[@]}" >&2
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/engine_vs_$which.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 has_dir=0

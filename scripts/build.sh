@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
+# ccache: paths relative to this checkout and the build dir left out of the
+# hash, so another build dir of the same flags (scripts/package.sh) hits.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 JOBS=${JOBS:-$(nproc)}
 GENERATOR=()
 command -v ninja >/dev/null && GENERATOR=(-G Ninja)

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# The main job on the embedded defaults: build, start fta-hostd with the
-# process backend (state in ./fta-state, sockets in a temp dir), allocate 4
-# FTAs, run a synchronised IOR write+read job on a temp directory, print the
-# result table, then release the FTAs and stop the daemon.
+# The main job on the embedded defaults: install only what the three
+# binaries need, build only them (no tests, no benchmarks) into
+# ./build-quick, start fta-hostd with the process backend (state in
+# ./fta-state, sockets in a temp dir), allocate 4 FTAs, run a synchronised
+# IOR write+read job on a temp directory, print the result table, then
+# release the FTAs and stop the daemon. scripts/test.sh installs and builds
+# everything else.
 #
-# Environment: FTAS (4), XFER (1m), BLOCK (64m), DATA_DIR (temp dir).
+# Environment: FTAS (4), XFER (1m), BLOCK (64m), DATA_DIR (temp dir),
+# BUILD_DIR (build-quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
-BIN=$PWD/${BUILD_DIR:-build}
+scripts/install-deps.sh --runtime
+BUILD_DIR=${BUILD_DIR:-build-quick}
+if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
+  GENERATOR=()
+  command -v ninja >/dev/null && GENERATOR=(-G Ninja)
+  cmake -S . -B "$BUILD_DIR" "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DFTA_BUILD_TESTS=OFF -DFTA_BUILD_BENCH=OFF
+fi
+BUILD_DIR=$BUILD_DIR scripts/build.sh --target fta-hostd ftactl fta-agent
+BIN=$PWD/$BUILD_DIR
 FTAS=${FTAS:-4}
 XFER=${XFER:-1m}
 BLOCK=${BLOCK:-64m}

@@ -24,6 +24,14 @@ std::vector<std::string> IorArgv(const IorPhase& phase, bool write, const std::s
   return argv;
 }
 
+absl::StatusOr<ior::IorRun> TakeIorSummary(const std::string& summary_file) {
+  std::ifstream in(summary_file);
+  std::stringstream content;
+  content << in.rdbuf();
+  std::filesystem::remove(summary_file);
+  return ior::ParseIorOutput(content.str());
+}
+
 absl::StatusOr<double> RunIorPhase(const IorPhase& phase, bool write) {
   const std::string summary_file = absl::StrCat(phase.dir, "/", phase.file_name, ".summary.json");
   const std::vector<std::string> argv = IorArgv(phase, write, summary_file);
@@ -32,11 +40,7 @@ absl::StatusOr<double> RunIorPhase(const IorPhase& phase, bool write) {
   if (run->exit_code != 0) {
     return absl::InternalError(absl::StrCat(absl::StrJoin(argv, " "), " exited ", run->exit_code, ": ", run->output));
   }
-  std::ifstream in(summary_file);
-  std::stringstream content;
-  content << in.rdbuf();
-  std::filesystem::remove(summary_file);
-  absl::StatusOr<ior::IorRun> parsed = ior::ParseIorOutput(content.str());
+  absl::StatusOr<ior::IorRun> parsed = TakeIorSummary(summary_file);
   if (!parsed.ok()) return parsed.status();
   if (parsed->results.empty()) return absl::InternalError("IOR's summary holds no result");
   return parsed->results.front().bandwidth_mib;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/ior/ior_output.h"
 
 namespace fta::bench {
 
@@ -29,5 +30,8 @@ std::vector<std::string> IorArgv(const IorPhase& phase, bool write, const std::s
 absl::StatusOr<double> RunIorPhase(const IorPhase& phase, bool write);
 
 void RemoveIorFiles(const IorPhase& phase);
+
+// Reads, removes and parses an IOR summary file.
+absl::StatusOr<ior::IorRun> TakeIorSummary(const std::string& summary_file);
 
 }  // namespace fta::bench

@@ -11,6 +11,14 @@
 // Runs alternate strictly (engine, ior, engine, ior, ...) after uncounted
 // warm-up pairs, with `sync` untimed before every phase, as engine_vs_fio.
 //
+// --mode hostd: fta-hostd's engine ior (`ftactl ior run --engine ior` over
+// two process FTAs, one mpirun through fta-mpi-relay) against a direct
+// `mpirun -np 2 ior`, each a whole IOR run (-w -r; -w -e for fsync) per
+// repetition, alternating; figures are IOR's bwMiB on both sides and the
+// ratio median(hostd) / median(ior), goal 0.95. --build DIR: where
+// fta-hostd, fta-agent, fta-mpi-relay and ftactl were built (default: this
+// binary's build tree).
+//
 // Figures: IOR's own bwMiB from its JSON summary (bytes / (last close end -
 // first open start) behind MPI barriers, not counting mpirun's start-up) and
 // the engine's figure with the same definition; ratio = median(engine) /
@@ -18,6 +26,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -27,6 +38,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "bench/common/engine_phase.h"
+#include "bench/engine_vs_ior/hostd_phase.h"
 #include "bench/engine_vs_ior/ior_phase.h"
 #include "lib/core/clock.h"
 #include "lib/core/units.h"
@@ -45,13 +57,17 @@ struct Options {
   int warmup = 1;
   int ranks = 2;
   std::vector<std::string> cases = {"buffered", "fsync", "odirect"};
-  double goal = 0.97;
+  double goal = 0.97;  // hostd mode: 0.95 unless --goal
+  bool goal_given = false;
+  std::string mode = "engine";  // engine | hostd
+  std::string build;            // hostd mode: the build tree
 };
 
 int Usage(const std::string& error) {
   std::fprintf(stderr,
                "%s\nusage: engine_vs_ior --ior PATH [--mpirun PATH] [--dir D] [--size 1g] [--transfer 1m] "
-               "[--reps N] [--warmup N] [--ranks N] [--cases buffered,fsync,odirect] [--goal 0.97]\n",
+               "[--reps N] [--warmup N] [--ranks N] [--cases buffered,fsync,odirect] [--goal 0.97] "
+               "[--mode engine|hostd] [--build DIR]\n",
                error.c_str());
   return 2;
 }
@@ -79,6 +95,12 @@ absl::Status ParseOptions(int argc, char** argv, Options& o) {
       (flag == "--reps" ? o.reps : flag == "--warmup" ? o.warmup : o.ranks) = n;
     } else if (flag == "--goal") {
       if (!absl::SimpleAtod(value, &o.goal)) return absl::InvalidArgumentError("--goal: not a number");
+      o.goal_given = true;
+    } else if (flag == "--mode") {
+      if (value != "engine" && value != "hostd") return absl::InvalidArgumentError("--mode: engine or hostd");
+      o.mode = value;
+    } else if (flag == "--build") {
+      o.build = value;
     } else if (flag == "--cases") {
       o.cases = absl::StrSplit(value, ',');
     } else {
@@ -129,12 +151,57 @@ absl::StatusOr<CaseRuns> RunCase(const Options& o, const std::string& name, cons
   return runs;
 }
 
+// Hostd mode: whole IOR runs through fta-hostd and directly, alternating.
+absl::StatusOr<CaseRuns> RunHostdCase(const Options& o, const std::string& name, const HostdUnderTest& hostd) {
+  IorPhase pattern{o.mpirun, o.ior, o.dir, "iorbench", o.size, o.transfer, o.ranks, name == "fsync",
+                   name == "odirect"};
+  const bool read = name != "fsync";
+  CaseRuns runs;
+  for (int rep = -o.warmup; rep < o.reps; ++rep) {
+    for (bool hostd_turn : {true, false}) {
+      RemoveIorFiles(pattern);
+      ::sync();
+      absl::StatusOr<std::map<std::string, double>> mib =
+          hostd_turn ? hostd.RunJob(pattern, read) : RunIorWhole(pattern, read);
+      if (!mib.ok()) return mib.status();
+      for (const auto& [phase, value] : *mib) {
+        if (rep >= 0) (hostd_turn ? runs.engine : runs.ior)[phase].push_back(value);
+        std::cerr << name << (rep >= 0 ? " " : " warm-up ") << (hostd_turn ? "hostd " : "ior ") << phase << ": "
+                  << value << " MiB/s\n";
+      }
+    }
+  }
+  RemoveIorFiles(pattern);
+  return runs;
+}
+
+std::string DefaultBuildDir() {
+  std::error_code error;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  return exe.parent_path().parent_path().parent_path().string();  // <build>/bench/engine_vs_ior/engine_vs_ior
+}
+
 int Main(int argc, char** argv) {
   Options o;
   if (absl::Status parsed = ParseOptions(argc, argv, o); !parsed.ok()) return Usage(std::string(parsed.message()));
   RealClock clock;
+  std::optional<HostdUnderTest> hostd;
+  if (o.mode == "hostd") {
+    if (!o.goal_given) o.goal = 0.95;
+    if (o.build.empty()) o.build = DefaultBuildDir();
+    absl::StatusOr<HostdUnderTest> started = HostdUnderTest::Start(o.build, o.dir + "/hostd", o.ior, o.ranks, clock);
+    if (!started.ok()) {
+      std::cerr << "fta-hostd: " << started.status() << "\n";
+      return 1;
+    }
+    hostd.emplace(*std::move(started));
+  }
+  const std::string side = o.mode == "hostd" ? "hostd" : "engine";
   nlohmann::json out;
   out["benchmark"] = "engine_vs_ior";
+  out["mode"] = o.mode;
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3) out["load_average_start"] = {load[0], load[1], load[2]};
   out["directory"] = o.dir;
   out["ranks"] = o.ranks;
   out["bytes_per_rank"] = o.size;
@@ -144,13 +211,15 @@ int Main(int argc, char** argv) {
   out["goal_ratio"] = o.goal;
   out["ior_argv_example"] = IorArgv(IorPhase{o.mpirun, o.ior, o.dir, "iorbench", o.size, o.transfer, o.ranks},
                                     true, "SUMMARY.json");
-  out["method"] =
+  out["method"] = o.mode == "hostd" ?
+      "hostd: ftactl ior run --engine ior over 2 process FTAs (one mpirun via fta-mpi-relay), IOR's bwMiB as stored; "
+      "ior: direct mpirun -np 2 ior, its JSON bwMiB; ratio = median(hostd) / median(ior); whole runs alternate" :
       "ior: its own bwMiB (JSON summary); engine: bytes / (last close end - first open start), IOR's definition; "
       "ratio = median(engine) / median(ior); runs alternate engine/ior after warm-up pairs, sync before each phase";
   bool all_met = true;
   nlohmann::json cases = nlohmann::json::array();
   for (const std::string& name : o.cases) {
-    absl::StatusOr<CaseRuns> runs = RunCase(o, name, clock);
+    absl::StatusOr<CaseRuns> runs = hostd ? RunHostdCase(o, name, *hostd) : RunCase(o, name, clock);
     if (!runs.ok()) {
       std::cerr << name << ": " << runs.status() << "\n";
       return 1;
@@ -161,9 +230,9 @@ int Main(int argc, char** argv) {
       nlohmann::json entry;
       entry["case"] = name;
       entry["phase"] = phase;
-      entry["engine_mib"] = runs->engine[phase];
+      entry[side + "_mib"] = runs->engine[phase];
       entry["ior_mib"] = runs->ior[phase];
-      entry["engine_median_mib"] = Median(runs->engine[phase]);
+      entry[side + "_median_mib"] = Median(runs->engine[phase]);
       entry["ior_median_mib"] = Median(runs->ior[phase]);
       entry["ratio"] = ratio;
       entry["goal_met"] = ratio >= o.goal;
@@ -172,6 +241,7 @@ int Main(int argc, char** argv) {
     }
   }
   out["cases"] = cases;
+  if (getloadavg(load, 3) == 3) out["load_average_end"] = {load[0], load[1], load[2]};
   out["all_goals_met"] = all_met;
   std::cout << out.dump(2) << std::endl;
   return 0;

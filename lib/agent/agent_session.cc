@@ -30,7 +30,8 @@ AgentSession::AgentSession(AgentOptions options, const Clock* clock, EngineFacto
       clock_(clock),
       heartbeat_interval_(options_.default_heartbeat_interval),
       runner_(options_.fta_id, clock, std::move(engine_factory),
-              [this](const v1::AgentMessage& m) { return Send(m); }, options_.ior_path) {}
+              [this](const v1::AgentMessage& m) { return Send(m); }),
+      execs_(clock, [this](const v1::AgentMessage& m) { return Send(m); }) {}
 
 AgentSession::~AgentSession() { Stop(); }
 
@@ -49,6 +50,7 @@ void AgentSession::Stop() {
     stopping_ = true;  // also wakes the backoff wait and the heartbeat loop
   }
   runner_.DropAll("agent stopping");
+  execs_.KillAll();
   {
     absl::MutexLock lock(&write_mu_);
     if (stream_ != nullptr) stream_->WritesDone();
@@ -57,6 +59,7 @@ void AgentSession::Stop() {
   if (connection_thread_.joinable()) connection_thread_.join();
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
   runner_.JoinAll();
+  execs_.JoinAll();
 }
 
 bool AgentSession::Stopping() {
@@ -115,6 +118,7 @@ bool AgentSession::RunOneStream() {
     context_ = nullptr;
   }
   runner_.DropAll("stream to fta-hostd ended");
+  execs_.KillAll();  // mpirun lost its launcher: nothing of its job may stay
   grpc::Status status = stream->Finish();
   if (Stopping()) {
     spdlog::info("disconnected from {}", options_.connect_address);
@@ -146,6 +150,22 @@ void AgentSession::Dispatch(const v1::HostMessage& message, bool* welcomed) {
     *welcomed = true;
     spdlog::info("connected to {} (heartbeat every {} ms)", options_.connect_address, interval_ms);
     return;
+  }
+  switch (message.body_case()) {
+    case v1::HostMessage::kExecStart:
+      execs_.Start(message.exec_start());
+      return;
+    case v1::HostMessage::kExecKill:
+      execs_.Kill(message.exec_kill().exec_id());
+      return;
+    case v1::HostMessage::kCancel:
+      execs_.KillJob(message.cancel().job_id());
+      break;
+    case v1::HostMessage::kFinish:
+      execs_.KillJob(message.finish().job_id());
+      break;
+    default:
+      break;
   }
   runner_.Handle(message);
 }

@@ -29,6 +29,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "fta/agent/v1/agent.grpc.pb.h"
+#include "lib/agent/exec_runner.h"
 #include "lib/agent/job_runner.h"
 #include "lib/agent/rank_engine.h"
 #include "lib/core/clock.h"
@@ -105,8 +106,9 @@ class AgentSession {
   grpc::ClientContext* context_ ABSL_GUARDED_BY(write_mu_) = nullptr;
   Stream* stream_ ABSL_GUARDED_BY(write_mu_) = nullptr;
 
-  // Declared after the mutexes its sink uses, so it is destroyed first.
+  // Declared after the mutexes their sinks use, so they are destroyed first.
   JobRunner runner_;
+  ExecRunner execs_;  // the MPI relay's commands (orted)
 
   std::thread connection_thread_;
   std::thread heartbeat_thread_;

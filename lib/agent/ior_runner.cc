@@ -63,10 +63,6 @@ class ScratchDir {
   std::string path_;
 };
 
-std::string FileBase(const ior::IorParams& params, int rank) {
-  return absl::StrFormat("%s/%s.%08d", params.directory, params.file_name, rank);
-}
-
 // The run's output: the JSON summary file, else stdout (text or JSON).
 absl::StatusOr<ior::IorRun> ParseRun(const IorProcessResult& process, const std::string& summary_file) {
   std::string summary = ReadWholeFile(summary_file);
@@ -78,111 +74,7 @@ absl::StatusOr<ior::IorRun> ParseRun(const IorProcessResult& process, const std:
   return run;
 }
 
-class IorRankEngine final : public RankEngine {
- public:
-  IorRankEngine(const ior::IorParams& params, int rank, int total_ranks, const Clock* clock, std::string ior_path)
-      : params_(params), rank_(rank), total_ranks_(total_ranks), clock_(clock), ior_path_(std::move(ior_path)) {}
-
-  absl::StatusOr<ior::PhaseMeasurement> Write(ior::LiveCounters* counters, const std::atomic<bool>* cancel) override {
-    return RunPhase(fta::v1::PHASE_WRITE, counters, cancel);
-  }
-  absl::StatusOr<ior::PhaseMeasurement> Read(ior::LiveCounters* counters, const std::atomic<bool>* cancel) override {
-    return RunPhase(fta::v1::PHASE_READ, counters, cancel);
-  }
-  absl::Status Remove() override {
-    std::string path = IorRankFile(params_, rank_);
-    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-      return absl::InternalError(absl::StrCat("unlink ", path, ": ", std::strerror(errno)));
-    }
-    return absl::OkStatus();
-  }
-  std::string timestamp_source() const override { return kTimestampSourceAgentWallclock; }
-  double reported_bandwidth_mib() const override { return reported_bandwidth_mib_; }
-
- private:
-  absl::StatusOr<ior::PhaseMeasurement> RunPhase(fta::v1::Phase phase, ior::LiveCounters* counters,
-                                                 const std::atomic<bool>* cancel) {
-    reported_bandwidth_mib_ = 0;
-    FTA_ASSIGN_OR_RETURN(ScratchDir scratch, ScratchDir::Create());
-    std::string summary_file = scratch.path() + "/summary.json";
-    std::vector<std::string> args = IorPhaseArgs(params_, rank_, total_ranks_, phase, summary_file);
-    // Live samples while ior runs: the bytes it moved so far in this phase's
-    // direction, in whole transfers; replaced by the exact count at the end.
-    const bool writing = phase == fta::v1::PHASE_WRITE;
-    const int64_t expected = static_cast<int64_t>(params_.segments * params_.block_size);
-    int64_t live_bytes = 0;
-    auto on_io = [&](const ProcessIo& io) {
-      int64_t moved = std::min(expected, writing ? io.written_bytes : io.read_bytes);
-      moved -= moved % static_cast<int64_t>(params_.transfer_size);
-      if (moved <= live_bytes) return;
-      counters->bytes += static_cast<uint64_t>(moved - live_bytes);
-      counters->ops += static_cast<uint64_t>((moved - live_bytes) / static_cast<int64_t>(params_.transfer_size));
-      live_bytes = moved;
-    };
-    FTA_ASSIGN_OR_RETURN(IorProcessResult process,
-                         RunIorProcess(ior_path_, args, scratch.path(), *clock_, cancel, on_io));
-    FTA_RETURN_IF_ERROR(
-        ior::IorExitStatus(process.exit_code, process.signal, process.stdout_text, process.stderr_text));
-    FTA_ASSIGN_OR_RETURN(ior::IorRun run, ParseRun(process, summary_file));
-    const char* access = phase == fta::v1::PHASE_WRITE ? "write" : "read";
-    const ior::IorResultRow* row = nullptr;
-    for (const ior::IorResultRow& r : run.results) {
-      if (r.access == access) row = &r;
-    }
-    if (row == nullptr) return absl::InternalError(absl::StrCat("ior output has no ", access, " result"));
-
-    ior::PhaseMeasurement m;
-    m.bytes = params_.segments * params_.block_size;
-    m.ops = m.bytes / params_.transfer_size;
-    // Outer bounds: the agent's clock around the process. Inner split: IOR's
-    // durations, placed at the end of the window (start-up comes first).
-    auto ns = [](double seconds) { return static_cast<int64_t>(seconds * 1e9); };
-    m.open_start_ns = process.spawn_ns;
-    m.close_end_ns = process.exit_ns;
-    m.close_start_ns = std::max(m.open_start_ns, m.close_end_ns - ns(row->close_seconds));
-    m.xfer_end_ns = m.close_start_ns;
-    m.xfer_start_ns = std::max(m.open_start_ns, m.xfer_end_ns - ns(row->xfer_seconds));
-    m.open_end_ns = m.xfer_start_ns;
-    reported_bandwidth_mib_ = row->bandwidth_mib;
-    counters->bytes += m.bytes - static_cast<uint64_t>(live_bytes);
-    counters->ops += m.ops - static_cast<uint64_t>(live_bytes) / params_.transfer_size;
-    return m;
-  }
-
-  const ior::IorParams params_;
-  const int rank_;
-  const int total_ranks_;
-  const Clock* const clock_;
-  const std::string ior_path_;
-  double reported_bandwidth_mib_ = 0;
-};
-
 }  // namespace
-
-std::string IorRankFile(const ior::IorParams& params, int rank) { return FileBase(params, rank) + ".00000000"; }
-
-std::vector<std::string> IorPhaseArgs(const ior::IorParams& params, int rank, int total_ranks, fta::v1::Phase phase,
-                                      const std::string& summary_file) {
-  std::vector<std::string> args = {"-a", "POSIX", "-F", phase == fta::v1::PHASE_WRITE ? "-w" : "-r",
-                                   "-t", absl::StrCat(params.transfer_size),
-                                   "-b", absl::StrCat(params.block_size),
-                                   "-s", absl::StrCat(params.segments),
-                                   "-i", "1", "-k"};
-  int file_rank = rank;
-  if (phase == fta::v1::PHASE_READ) {
-    args.push_back("-E");
-    file_rank = ior::ReadTargetRank(params, rank, total_ranks);
-  }
-  if (phase == fta::v1::PHASE_WRITE && params.fsync) args.push_back("-e");
-  if (phase == fta::v1::PHASE_WRITE && params.fsync_per_write) args.push_back("-Y");
-  if (params.random_offset) args.push_back("-z");
-  if (params.odirect) args.push_back("--posix.odirect");
-  args.push_back("-o");
-  args.push_back(FileBase(params, file_rank));
-  args.push_back("-O");
-  args.push_back(absl::StrCat("summaryFormat=JSON,summaryFile=", summary_file));
-  return args;
-}
 
 absl::StatusOr<ProcessIo> ReadProcessIo(int pid) {
   const std::string path = absl::StrCat("/proc/", pid, "/io");
@@ -285,12 +177,6 @@ absl::StatusOr<std::string> ProbeIorVersion(const std::string& ior_path) {
   FTA_ASSIGN_OR_RETURN(ior::IorRun run, ParseRun(process, summary_file));
   if (run.version.empty()) return absl::InternalError("ior output names no version");
   return run.version;
-}
-
-EngineFactory MakeIorEngineFactory(const Clock* clock, std::string ior_path) {
-  return [clock, ior_path](const ior::IorParams& params, int rank, int total_ranks, int64_t) {
-    return std::make_unique<IorRankEngine>(params, rank, total_ranks, clock, ior_path);
-  };
 }
 
 }  // namespace fta::agent

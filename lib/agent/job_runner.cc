@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "lib/agent/ior_runner.h"
 #include "lib/agent/job_part.h"
 #include "lib/agent/phase_runner.h"
 #include "lib/agent/phase_sync.h"
@@ -70,14 +69,8 @@ const absl::Status* FirstError(const std::vector<absl::StatusOr<ior::PhaseMeasur
 
 }  // namespace
 
-JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink,
-                     std::string ior_path)
-    : fta_id_(std::move(fta_id)),
-      clock_(clock),
-      engine_factory_(std::move(engine_factory)),
-      ior_path_(std::move(ior_path)),
-      ior_engine_factory_(ior_path_.empty() ? EngineFactory() : MakeIorEngineFactory(clock, ior_path_)),
-      sink_(std::move(sink)) {}
+JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink)
+    : fta_id_(std::move(fta_id)), clock_(clock), engine_factory_(std::move(engine_factory)), sink_(std::move(sink)) {}
 
 JobRunner::~JobRunner() {
   DropAll("agent shutting down");
@@ -139,12 +132,14 @@ void JobRunner::OnPart(const v1::JobPart& part) {
     SendFailed(part.job_id(), std::string(plan.status().message()), fta::v1::PHASE_UNSPECIFIED, 0);
     return;
   }
-  if (plan->engine == fta::v1::ENGINE_IOR && !ior_engine_factory_) {
-    SendFailed(part.job_id(), "engine ior: this agent has no ior binary (fta-agent --ior, or ior in PATH)",
+  if (plan->engine == fta::v1::ENGINE_IOR) {
+    SendFailed(part.job_id(),
+               "params.engine: ior runs under fta-hostd's mpirun (ExecStart), not as a job part; "
+               "is fta-hostd older than this agent?",
                fta::v1::PHASE_UNSPECIFIED, 0);
     return;
   }
-  const EngineFactory& factory = plan->engine == fta::v1::ENGINE_IOR ? ior_engine_factory_ : engine_factory_;
+  const EngineFactory& factory = engine_factory_;
   auto job = std::make_shared<Job>();
   job->id = part.job_id();
   job->plan = *std::move(plan);

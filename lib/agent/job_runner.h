@@ -36,10 +36,8 @@ using MessageSink = std::function<bool(const v1::AgentMessage&)>;
 class JobRunner {
  public:
   // `clock` is not owned. `sink` may be called from any thread, concurrently.
-  // `ior_path` is the real ior binary for parts asking for engine "ior"
-  // ("" = none: such parts are refused).
-  JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink,
-            std::string ior_path = "");
+  // Parts of engine ior are refused: that engine is mpirun's (exec_runner.h).
+  JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink);
   ~JobRunner();  // DropAll + JoinAll
 
   JobRunner(const JobRunner&) = delete;
@@ -79,8 +77,6 @@ class JobRunner {
   const std::string fta_id_;
   const Clock* const clock_;
   const EngineFactory engine_factory_;
-  const std::string ior_path_;
-  const EngineFactory ior_engine_factory_;  // empty without ior_path_
   const MessageSink sink_;
 
   struct Worker {

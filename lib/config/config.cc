@@ -75,6 +75,7 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
   static const auto* schema = new std::map<std::string, std::map<std::string, Key>>{
       {"daemon",
        {{"control_socket", StringKey(&HostdConfig::control_socket)},
+        {"control_socket_group", StringKey(&HostdConfig::control_socket_group)},
         {"state_dir", StringKey(&HostdConfig::state_dir)},
         {"log_level", StringKey(&HostdConfig::log_level)},
         {"shutdown_grace_s", IntKey(&HostdConfig::shutdown_grace_s)}}},
@@ -128,6 +129,10 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
         {"bind", StringListKey(&HostdConfig::container_bind)},
         {"netdevs", StringListKey(&HostdConfig::container_netdevs)},
         {"agent_listen", StringKey(&HostdConfig::container_agent_listen)}}},
+      {"mpi",
+       {{"mpirun", StringKey(&HostdConfig::mpi_mpirun)},
+        {"relay", StringKey(&HostdConfig::mpi_relay)},
+        {"tcp_interface", StringKey(&HostdConfig::mpi_tcp_interface)}}},
   };
   return *schema;
 }

@@ -20,6 +20,9 @@ namespace fta::hostd {
 struct HostdConfig {
   // [daemon]
   std::string control_socket = "/run/fta-hostd/control.sock";
+  // Group given the control socket (mode 0660); the default, fta-admin, only
+  // when that group exists (else root only); "" = root only.
+  std::string control_socket_group = "fta-admin";
   std::string state_dir = "/var/lib/fta-hostd";
   std::string log_level = "info";
   int shutdown_grace_s = 10;
@@ -84,6 +87,11 @@ struct HostdConfig {
   // A unix socket containers dial, served beside agents.listen; "" =
   // agents.listen (which must then be unix:).
   std::string container_agent_listen;
+  // [mpi]: engine ior runs IOR under OpenMPI's mpirun, launching orted on
+  // the FTAs through fta-mpi-relay (lib/jobs/mpi_command.h).
+  std::string mpi_mpirun;                // "" = mpirun found in PATH
+  std::string mpi_relay;                 // "" = fta-mpi-relay beside fta-hostd
+  std::string mpi_tcp_interface = "lo";  // orted -> mpirun and rank TCP: "lo" for process FTAs
 };
 
 // True when container FTAs are offered (backend lxc, or container.uri set).

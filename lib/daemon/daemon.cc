@@ -20,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/socket_access.h"
 #include "lib/core/status_macros.h"
 #include "lib/fleet/agent_gateway.h"
 #include "lib/fleet/agent_registry.h"
@@ -35,6 +36,7 @@
 #include "lib/daemon/metrics.h"
 #include "lib/daemon/lxc_backend.h"
 #include "lib/services/import_service.h"
+#include "lib/services/relay_service.h"
 #include "lib/sweeps/sweep_runner.h"
 #include "lib/services/sweep_service.h"
 #include "lib/sweeps/sweep_snapshot.h"
@@ -92,6 +94,29 @@ absl::Status RemoveStaleSocket(const std::string& path, const char* key) {
   return absl::OkStatus();
 }
 
+// Installed: our programs sit beside fta-hostd. Build tree: in ../<subdir>.
+// Else whatever PATH finds; else "" (`name` alone for fta-agent, reported
+// as missing by the provisioner).
+std::string FindProgram(const std::string& binary_dir, const std::string& name, const std::string& build_subdir) {
+  std::vector<std::string> candidates;
+  if (!build_subdir.empty()) {
+    candidates = {absl::StrCat(binary_dir, "/", name), absl::StrCat(binary_dir, "/../", build_subdir, "/", name)};
+  }
+  const char* path = getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
+    if (!dir.empty()) candidates.push_back(absl::StrCat(dir, "/", name));
+  }
+  for (const std::string& candidate : candidates) {
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+std::string FindAgentBinary(const std::string& binary_dir) {
+  std::string found = FindProgram(binary_dir, "fta-agent", "agent");
+  return found.empty() ? binary_dir + "/fta-agent" : found;
+}
+
 class DaemonImpl final : public Daemon {
  public:
   absl::Status Init(const HostdConfig& config, const std::string& binary_dir);
@@ -108,7 +133,7 @@ class DaemonImpl final : public Daemon {
   absl::Status MakeVfPool(const HostdConfig& config);
   absl::Status MakeFleet(const HostdConfig& config, const std::string& token);
   // The job and sweep engines, each recovering what a previous run left.
-  absl::Status MakeEngines(const HostdConfig& config);
+  absl::Status MakeEngines(const HostdConfig& config, const std::string& binary_dir);
   absl::Status ServeAgents(const HostdConfig& config);
   void StartBackgroundChecks(const HostdConfig& config);
   absl::Status ServeControl(const HostdConfig& config);
@@ -126,6 +151,7 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<sriov::VfPool> vf_pool_;  // outlives ftas_
   std::unique_ptr<FtaManager> ftas_;
   std::unique_ptr<AgentRegistry> registry_;
+  std::unique_ptr<ExecBroker> exec_broker_;  // engine ior's relay; outlives jobs_
   std::unique_ptr<JobCoordinator> jobs_;
   std::unique_ptr<SweepRunner> sweeps_;
   std::unique_ptr<AgentGatewayService> gateway_;
@@ -135,6 +161,7 @@ class DaemonImpl final : public Daemon {
   std::unique_ptr<ImportServiceImpl> import_service_;
   std::unique_ptr<SweepServiceImpl> sweep_service_;
   std::unique_ptr<VfServiceImpl> vf_service_;
+  std::unique_ptr<MpiRelayService> relay_service_;
   // Background checks; stopped before ftas_ goes.
   std::unique_ptr<core::Periodic> vf_check_;
   std::unique_ptr<core::Periodic> reconcile_;
@@ -157,7 +184,7 @@ absl::Status DaemonImpl::Init(const HostdConfig& config, const std::string& bina
   FTA_RETURN_IF_ERROR(MakeProvisioner(config, binary_dir));
   FTA_RETURN_IF_ERROR(MakeVfPool(config));
   FTA_RETURN_IF_ERROR(MakeFleet(config, token));
-  FTA_RETURN_IF_ERROR(MakeEngines(config));
+  FTA_RETURN_IF_ERROR(MakeEngines(config, binary_dir));
   FTA_RETURN_IF_ERROR(ServeAgents(config));
   StartBackgroundChecks(config);
   // Control endpoint, last.
@@ -247,8 +274,15 @@ absl::Status DaemonImpl::MakeFleet(const HostdConfig& config, const std::string&
   return absl::OkStatus();
 }
 
-absl::Status DaemonImpl::MakeEngines(const HostdConfig& config) {
+absl::Status DaemonImpl::MakeEngines(const HostdConfig& config, const std::string& binary_dir) {
   JobCoordinator::Options job_options;
+  exec_broker_ = std::make_unique<ExecBroker>(registry_.get(), &clock_);
+  job_options.exec_broker = exec_broker_.get();
+  job_options.mpi.mpirun = config.mpi_mpirun.empty() ? FindProgram(binary_dir, "mpirun", "") : config.mpi_mpirun;
+  job_options.mpi.relay = config.mpi_relay.empty() ? FindProgram(binary_dir, "fta-mpi-relay", "relay") : config.mpi_relay;
+  job_options.mpi.tcp_interface = config.mpi_tcp_interface;
+  job_options.mpi_relay_target = "unix:" + config.control_socket;
+  job_options.mpi_work_dir = config.state_dir + "/mpi";
   job_options.ready_timeout = absl::Seconds(config.ready_timeout_s);
   job_options.deadline = absl::Seconds(config.job_deadline_s);
   job_options.sample_interval_ms = config.sample_interval_ms;
@@ -337,6 +371,9 @@ void DaemonImpl::StartBackgroundChecks(const HostdConfig& config) {
 }
 
 absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
+  FTA_ASSIGN_OR_RETURN(SocketGroup operators,
+                       ResolveSocketGroup(config.control_socket_group, DefaultConfig().control_socket_group,
+                                          "daemon.control_socket_group"));
   FTA_RETURN_IF_ERROR(RemoveStaleSocket(config.control_socket, "daemon.control_socket"));
   HostFacts facts{kDaemonVersion,       config.backend,    config.state_dir, config.control_socket, config.agent_listen,
                   DescribeSriov(config.sysfs_root), clock_.NowUnixMillis(), {}};
@@ -372,13 +409,16 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   control_builder.RegisterService(sweep_service_.get());
   control_builder.RegisterService(vf_service_.get());
   if (metrics_) control_builder.experimental().SetInterceptorCreators(metrics_->InterceptorFactories());
+  relay_service_ = std::make_unique<MpiRelayService>(exec_broker_.get());
+  control_builder.RegisterService(relay_service_.get());
   control_server_ = control_builder.BuildAndStart();
   if (!control_server_) {
     return absl::FailedPreconditionError(
         absl::StrCat("daemon.control_socket: cannot listen on ", config.control_socket));
   }
-  // Only root and the socket's group may drive the host.
-  chmod(config.control_socket.c_str(), 0660);
+  // Only root and the socket's group (fta-admin) may drive the host.
+  FTA_RETURN_IF_ERROR(RestrictSocket(config.control_socket, operators));
+  if (!operators.note.empty()) spdlog::info("control socket root-only: {}", operators.note);
   config_ = config;
   std::lock_guard<std::mutex> lock(liveness_mu_);
   liveness_ = std::make_unique<Liveness>(LivenessProbeOf(config, registry_.get(), store_.get()), &clock_);

@@ -16,18 +16,6 @@
 
 namespace fta::hostd {
 
-std::string FindAgentBinary(const std::string& binary_dir) {
-  for (const std::string& candidate : {binary_dir + "/fta-agent", binary_dir + "/../agent/fta-agent"}) {
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  const char* path = getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
-    std::string candidate = absl::StrCat(dir, "/fta-agent");
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return binary_dir + "/fta-agent";  // reported as missing by the provisioner
-}
-
 std::string DescribeSriov(const std::string& sysfs_root) {
   std::string devices = sysfs_root + "/bus/pci/devices";
   int pfs = 0;

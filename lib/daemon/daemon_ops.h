@@ -24,10 +24,6 @@
 
 namespace fta::hostd {
 
-// Installed: fta-agent sits beside fta-hostd. Build tree: in ../agent.
-// Else whatever PATH finds.
-std::string FindAgentBinary(const std::string& binary_dir);
-
 // agents.run_as resolved: null when fta-hostd is not root (it cannot change
 // user) or the key says "root".
 absl::StatusOr<std::optional<virt::RunAs>> AgentUserFor(const HostdConfig& config);

@@ -148,6 +148,12 @@ std::string AgentRegistry::JobIdOf(const fta::agent::v1::AgentMessage& message) 
       return message.failed().job_id();
     case fta::agent::v1::AgentMessage::kSyncArrive:
       return message.sync_arrive().job_id();
+    case fta::agent::v1::AgentMessage::kExecOutput:
+      return message.exec_output().job_id();
+    case fta::agent::v1::AgentMessage::kExecExited:
+      return message.exec_exited().job_id();
+    case fta::agent::v1::AgentMessage::kExecStarted:
+      return message.exec_started().job_id();
     default:
       return "";
   }

@@ -1,13 +1,12 @@
-// Which engine runs a job: the built-in IOR engine or the real `ior` binary
-// on every agent (lib/agent/ior_runner.h).
+// Which engine runs a job: the built-in IOR engine or the real IOR as one
+// MPI job across the FTAs (job_mpi.cc, mpi_command.h).
 //
-//   ENGINE_BUILTIN:        built-in.
-//   ENGINE_IOR:            real ior; FAILED_PRECONDITION naming the first FTA
-//                          that reported no ior binary at registration, and
-//                          INVALID_ARGUMENT naming an option the real-ior
-//                          engine cannot honour across agents.
-//   ENGINE_UNSPECIFIED:    real ior when every target has it and the options
-//                          allow it, else built-in.
+//   ENGINE_BUILTIN, ENGINE_UNSPECIFIED: built-in (the default).
+//   ENGINE_IOR: real IOR under mpirun; FAILED_PRECONDITION naming the engine
+//               and what is missing: mpirun or the relay on this host
+//               (`mpi_problem`, "" when none), or ior on a target FTA (the
+//               first that reported none at registration); INVALID_ARGUMENT
+//               naming an option IOR cannot be given.
 #pragma once
 
 #include <string>
@@ -22,10 +21,10 @@ namespace fta::hostd {
 struct EngineChoice {
   fta::v1::Engine engine = fta::v1::ENGINE_BUILTIN;  // BUILTIN | IOR
   std::string ior_version;  // real ior: the agents' version(s), comma-joined when they differ
-  std::string timestamp_source;  // what the agents will report ("engine" | "agent-wallclock")
+  std::string timestamp_source;  // "engine" | "ior-reported"
 };
 
 absl::StatusOr<EngineChoice> ChooseEngine(const fta::v1::IorSpec& spec, const ior::IorParams& params,
-                                          const std::vector<fta::v1::Fta>& targets);
+                                          const std::vector<fta::v1::Fta>& targets, const std::string& mpi_problem);
 
 }  // namespace fta::hostd

@@ -122,7 +122,10 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
     target_ftas.push_back(std::move(fta));
   }
   FTA_RETURN_IF_ERROR(CheckTransferBuffers(params, ranks_per_fta, target_ftas, options_.memory_bytes_of_kind));
-  FTA_ASSIGN_OR_RETURN(EngineChoice engine, ChooseEngine(request.spec(), params, target_ftas));
+  FTA_ASSIGN_OR_RETURN(EngineChoice engine, ChooseEngine(request.spec(), params, target_ftas, MpiProblem()));
+  if (engine.engine == fta::v1::ENGINE_IOR && request.start_at_unix_ms() != 0) {
+    return absl::InvalidArgumentError("start_at: not with engine ior (mpirun starts every rank itself)");
+  }
   job->files_on_host = runs_on_host;
 
   fta::v1::Job& record = job->job;
@@ -272,6 +275,7 @@ void JobCoordinator::SendParts(RunningJob* job) {
 }
 
 absl::Status JobCoordinator::Drive(RunningJob* job) {
+  if (job->job.engine() == fta::v1::ENGINE_IOR) return DriveMpi(job);
   if (options_.link_meter_for) {
     std::map<std::string, std::string> vf_by_fta;
     for (const AgentPlan& plan : job->agents) {
@@ -408,7 +412,9 @@ void JobCoordinator::Finalize(RunningJob* job, const absl::Status& outcome) {
     agent->set_state(plan.state);
     agent->set_error(plan.error);
   }
-  std::vector<fta::v1::PhaseSummary> summaries = SummarizeIterations(record);
+  std::vector<fta::v1::PhaseSummary> summaries =
+      job->summaries_from_ior ? std::vector<fta::v1::PhaseSummary>(record.summaries().begin(), record.summaries().end())
+                              : SummarizeIterations(record);
   record.clear_summaries();
   for (const auto& summary : summaries) *record.add_summaries() = summary;
   record.set_finished_unix_ms(clock_->NowUnixMillis());

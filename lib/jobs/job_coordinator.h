@@ -16,6 +16,8 @@
 //   while (auto event = started->events->PopFor(absl::Seconds(1))) { ... }
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -35,9 +37,11 @@
 #include "lib/core/finished_threads.h"
 #include "lib/fleet/fleet_ports.h"
 #include "lib/ior/ior_params.h"
+#include "lib/jobs/exec_broker.h"
 #include "lib/jobs/job_files.h"
 #include "lib/jobs/job_launcher.h"
 #include "lib/jobs/job_metrics.h"
+#include "lib/jobs/mpi_command.h"
 #include "lib/jobs/link_meter.h"
 #include "lib/store/store.h"
 
@@ -70,6 +74,14 @@ class JobCoordinator final : public JobLauncher {
     JobFileKeeper* file_keeper = nullptr;
     // Samples, rates and job ends for the metrics endpoint; null: none.
     JobMetricsSink* metrics = nullptr;
+    // Engine ior (job_mpi.cc): mpi.mpirun "" = no mpirun on this host, the
+    // engine is refused naming it. The relay reaches the broker through
+    // the control socket (mpi_relay_target, "unix:PATH"); each job's
+    // hostfile, mpirun output and IOR result live in mpi_work_dir/<job id>.
+    MpirunSettings mpi;
+    std::string mpi_relay_target;
+    std::string mpi_work_dir;
+    ExecBroker* exec_broker = nullptr;  // not owned; null: engine ior refused
   };
   using Started = StartedJob;
 
@@ -116,8 +128,10 @@ class JobCoordinator final : public JobLauncher {
     std::thread thread;
     std::unique_ptr<LinkMeter> link_meter;  // null: no VF behind the job
     bool files_on_host = false;             // the ranks' files are on this host's file system
+    bool summaries_from_ior = false;        // engine ior: IOR's own Summary rows, kept
   };
   class PhaseCollector;  // job_phases.cc
+  struct MpiProgress;    // job_mpi.cc
 
   absl::StatusOr<std::vector<std::string>> ResolveTargets(const fta::v1::RunIorRequest& request,
                                                           absl::Time deadline);
@@ -139,6 +153,16 @@ class JobCoordinator final : public JobLauncher {
   absl::Status RecordPhase(RunningJob* job, int iteration, fta::v1::Phase phase,
                            std::vector<fta::v1::RankPhaseResult> results);
   void Finalize(RunningJob* job, const absl::Status& outcome);
+  // ---- job_mpi.cc (engine ior) ----
+  // What is wrong with running engine ior here ("" = nothing).
+  std::string MpiProblem() const;
+  // The job's FTAs whose processes are this host's (process and native).
+  std::set<std::string> LocalFtas(const RunningJob& job);
+  absl::Status DriveMpi(RunningJob* job);
+  // mpirun's exit code; relays the agents' exec messages meanwhile.
+  absl::StatusOr<int> WaitMpirun(RunningJob* job, pid_t mpirun);
+  void OnMpiSample(RunningJob* job, MpiProgress& progress, const fta::agent::v1::ThroughputSample& sample);
+  absl::Status ImportMpiResult(RunningJob* job, const MpiJobFiles& files);
   void SendToAll(RunningJob* job, const fta::agent::v1::HostMessage& message);
 
   const Options options_;

@@ -1,7 +1,8 @@
-// Jobs run by the real-ior engine (one ior process per rank and phase on
-// each agent) and IOR outputs imported with `ftactl results import`, end to
-// end: fta-hostd and fta-agent processes, real gRPC, real files, real SQLite.
-// The agents find tests/support/ior_double.cc (built as `ior`) in PATH.
+// The real-ior engine's choice (registration, default, refusals; its MPI
+// runs with the real IOR are mpi_engine_test, label `ior`) and IOR outputs
+// imported with `ftactl results import`, end to end: fta-hostd and
+// fta-agent processes, real gRPC, real files, real SQLite. The agents find
+// tests/support/ior_double.cc (built as `ior`) in PATH.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -85,82 +86,23 @@ TEST_F(IorEngineTest, AgentsReportIorAndItsVersionAtRegistration) {
   }
 }
 
-TEST_F(IorEngineTest, TwoAgentsRunRealIorWithAgentTimestamps) {
-  ASSERT_EQ(Allocate(2).size(), 2u);
-  Job job = RunToEnd(Request(fta::v1::ENGINE_IOR));
-  ASSERT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
-  EXPECT_EQ(job.engine(), fta::v1::ENGINE_IOR);
-  EXPECT_EQ(job.timestamp_source(), "agent-wallclock");
-  EXPECT_EQ(job.ior_version(), "4.1.0+dev");
-
-  // 2 iterations x (write, read, remove) x 2 ranks; write/read rows carry
-  // what ior reported (the double's fixed figure) and the bytes it moved.
-  int measured = 0;
-  for (const auto& rank : job.rank_results()) {
-    if (rank.phase() == fta::v1::PHASE_REMOVE) continue;
-    ++measured;
-    EXPECT_EQ(rank.bytes(), 512 * 1024);
-    EXPECT_EQ(rank.ops(), 8);
-    EXPECT_EQ(rank.timestamp_source(), "agent-wallclock");
-    EXPECT_DOUBLE_EQ(rank.ior_bandwidth_mib(), 1234.5);
-    EXPECT_LT(rank.open_start_ns(), rank.close_end_ns());
-  }
-  EXPECT_EQ(measured, 8);
-  ASSERT_EQ(job.aggregates_size(), 4);
-  for (const auto& aggregate : job.aggregates()) {
-    EXPECT_EQ(aggregate.bytes(), 2 * 512 * 1024);
-    EXPECT_EQ(aggregate.ranks(), 2);
-    EXPECT_GT(aggregate.bandwidth_mib(), 0);
-  }
-  ASSERT_EQ(job.summaries_size(), 2);
-  EXPECT_EQ(job.summaries(0).iterations(), 2);
-
-  // Each rank's phase was one ior process on the rank's own file; reads use -E.
-  std::string log = ReadAll(ior_log_);
-  EXPECT_THAT(log, HasSubstr("-w -t 65536 -b 262144 -s 2 -i 1 -k -o " + data_dir_ + "/testfile.00000000 -O"));
-  EXPECT_THAT(log, HasSubstr("-r -t 65536 -b 262144 -s 2 -i 1 -k -E -o " + data_dir_ + "/testfile.00000001 -O"));
-  EXPECT_FALSE(std::filesystem::exists(data_dir_ + "/testfile.00000000.00000000"));  // remove phase
-
-  // The record survives in the store.
-  fta::v1::GetJobRequest get;
-  get.set_id(job.id());
-  Job stored;
-  auto context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->jobs().GetJob(context.get(), get, &stored).ok());
-  EXPECT_EQ(stored.engine(), fta::v1::ENGINE_IOR);
-  EXPECT_EQ(stored.timestamp_source(), "agent-wallclock");
-  EXPECT_EQ(stored.ior_version(), "4.1.0+dev");
-}
-
-TEST_F(IorEngineTest, DefaultEngineIsIorWhenEveryAgentHasIt) {
+TEST_F(IorEngineTest, DefaultEngineIsBuiltinEvenWhenEveryAgentHasIor) {
   ASSERT_EQ(Allocate(2).size(), 2u);
   Job automatic = RunToEnd(Request(fta::v1::ENGINE_UNSPECIFIED));
   ASSERT_EQ(automatic.state(), fta::v1::JOB_STATE_COMPLETED) << automatic.error();
-  EXPECT_EQ(automatic.engine(), fta::v1::ENGINE_IOR);
-  Job builtin = RunToEnd(Request(fta::v1::ENGINE_BUILTIN));
-  ASSERT_EQ(builtin.state(), fta::v1::JOB_STATE_COMPLETED) << builtin.error();
-  EXPECT_EQ(builtin.engine(), fta::v1::ENGINE_BUILTIN);
-  EXPECT_EQ(builtin.timestamp_source(), "engine");
+  EXPECT_EQ(automatic.engine(), fta::v1::ENGINE_BUILTIN);
+  EXPECT_EQ(automatic.timestamp_source(), "engine");
 }
 
-TEST_F(IorEngineTest, IorFailureFailsTheJobQuotingIor) {
-  ASSERT_EQ(Allocate(2).size(), 2u);
-  fta::v1::RunIorRequest request = Request(fta::v1::ENGINE_IOR);
-  request.mutable_spec()->set_read(true);  // read only: the files do not exist
-  request.mutable_spec()->set_iterations(1);
-  Job job = RunToEnd(request);
-  EXPECT_EQ(job.state(), fta::v1::JOB_STATE_FAILED);
-  EXPECT_THAT(job.error(), HasSubstr("ior exited with status 255: ERROR: open64(\"" + data_dir_ + "/testfile.0000000"));
-}
-
-TEST_F(IorEngineTest, OptionsIorCannotRunAcrossAgentsAreRefused) {
+TEST_F(IorEngineTest, OptionsIorCannotBeGivenAreRefused) {
   ASSERT_EQ(Allocate(1).size(), 1u);
   fta::v1::RunIorRequest request = Request(fta::v1::ENGINE_IOR);
-  request.mutable_spec()->set_intra_test_barriers(true);
+  request.mutable_spec()->set_random_offset(true);
+  request.mutable_spec()->set_random_seed(42);
   std::vector<JobEvent> events;
   grpc::Status status = RunJob(hostd_->jobs(), request, &events);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), HasSubstr("engine: ior cannot run intra_test_barriers (-g)"));
+  EXPECT_THAT(status.error_message(), HasSubstr("random_seed: IOR seeds -z itself"));
 }
 
 TEST_F(IorEngineTest, ImportPrintsAndStoresIorOutputs) {

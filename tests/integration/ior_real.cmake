@@ -13,3 +13,11 @@ fta_test(ior_real_test LABEL ior TIMEOUT 900
   SOURCES ior_real_test.cc DEPS fta_jobs fta_core GTest::gmock)
 set_tests_properties(ior_real_test PROPERTIES FIXTURES_REQUIRED ior_binary)
 target_compile_definitions(ior_real_test PRIVATE FTA_IOR_BINARY="${PROJECT_BINARY_DIR}/ior/prefix/bin/ior")
+
+# Engine ior: one mpirun over two process FTAs through fta-mpi-relay, IOR's
+# JSON the stored result, a killed FTA leaving no MPI process.
+fta_test(mpi_engine_test LABEL ior TIMEOUT 900
+  SOURCES mpi_engine_test.cc DEPS fta_test_harness fta_jobs fta_core GTest::gmock)
+add_dependencies(mpi_engine_test ${FTA_INTEGRATION_BINARIES})
+set_tests_properties(mpi_engine_test PROPERTIES FIXTURES_REQUIRED ior_binary)
+target_compile_definitions(mpi_engine_test PRIVATE FTA_IOR_BINARY="${PROJECT_BINARY_DIR}/ior/prefix/bin/ior")

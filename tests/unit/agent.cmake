@@ -6,3 +6,6 @@ fta_test(agent_session_test LABEL unit
 fta_test(job_part_test LABEL unit
   SOURCES job_part_test.cc
   DEPS fta_agent_lib GTest::gmock)
+
+# Relayed commands (orted for engine ior): output, exit, session kill.
+fta_test(exec_runner_test LABEL unit SOURCES exec_runner_test.cc DEPS fta_agent_lib GTest::gmock)

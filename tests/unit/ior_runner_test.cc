@@ -1,5 +1,6 @@
-// The agent's real-ior engine (lib/agent/ior_runner.h), run against the
-// ior test double (tests/support/ior_double.cc): real processes, real files.
+// The agent's ior helpers (lib/agent/ior_runner.h): the version probe, run
+// against the ior test double (tests/support/ior_double.cc), and the
+// process I/O counters the live progress reads.
 #include "lib/agent/ior_runner.h"
 
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 namespace fta::agent {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const std::string kFixtures = std::string(FTA_TEST_DATA_DIR) + "/ior/";
@@ -26,11 +26,6 @@ class IorRunnerTest : public ::testing::Test {
     char pattern[] = "/tmp/ior-runner-test-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     dir_ = pattern;
-    params_.transfer_size = 64 * 1024;
-    params_.block_size = 256 * 1024;
-    params_.segments = 2;
-    params_.directory = dir_;
-    params_.file_name = "testfile";
     unsetenv("FTA_IOR_DOUBLE_REPLAY");
     unsetenv("FTA_IOR_DOUBLE_REPLAY_STDERR");
     unsetenv("FTA_IOR_DOUBLE_RC");
@@ -44,35 +39,8 @@ class IorRunnerTest : public ::testing::Test {
     unsetenv("FTA_IOR_DOUBLE_RC");
     unsetenv("FTA_IOR_DOUBLE_BW_MIB");
   }
-  std::unique_ptr<RankEngine> Engine(int rank, int total) {
-    return MakeIorEngineFactory(&clock_, FTA_IOR_DOUBLE)(params_, rank, total, 0);
-  }
-
-  RealClock clock_;
   std::string dir_;
-  ior::IorParams params_;
 };
-
-TEST_F(IorRunnerTest, WriteArgvIsBuiltFromTheSpec) {
-  params_.fsync = true;
-  std::vector<std::string> args = IorPhaseArgs(params_, 3, 4, fta::v1::PHASE_WRITE, "/s/summary.json");
-  EXPECT_THAT(args, ElementsAre("-a", "POSIX", "-F", "-w", "-t", "65536", "-b", "262144", "-s", "2", "-i", "1", "-k",
-                                "-e", "-o", dir_ + "/testfile.00000003", "-O",
-                                "summaryFormat=JSON,summaryFile=/s/summary.json"));
-}
-
-TEST_F(IorRunnerTest, ReorderedReadUsesTheShiftedRanksFile) {
-  params_.reorder_tasks = true;
-  params_.task_offset = 1;
-  std::vector<std::string> args = IorPhaseArgs(params_, 3, 4, fta::v1::PHASE_READ, "/s/summary.json");
-  EXPECT_THAT(args, ::testing::Contains("-E"));
-  EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000000"));  // (3 + 1) % 4
-  EXPECT_THAT(args, ::testing::Not(::testing::Contains("-e")));
-  // Two ranks per agent: the reader moves one agent (two ranks) over.
-  params_.tasks_per_node = 2;
-  args = IorPhaseArgs(params_, 3, 4, fta::v1::PHASE_READ, "/s/summary.json");
-  EXPECT_THAT(args, ::testing::Contains(dir_ + "/testfile.00000001"));  // (3 + 1 x 2) % 4
-}
 
 TEST(ProcessIoTest, CountsWhatThisProcessWrote) {
   absl::StatusOr<ProcessIo> before = ReadProcessIo(getpid());
@@ -108,83 +76,6 @@ TEST(RunIorProcessTest, ReportsTheProcesssIoUpToItsFinalCount) {
   EXPECT_GE(calls, 1);
   EXPECT_GE(last_written, 2 << 20);  // the final count, read before reaping
   std::filesystem::remove_all(dir);
-}
-
-TEST_F(IorRunnerTest, WriteReadRemoveMoveRealBytesAndReportAgentTimestamps) {
-  std::unique_ptr<RankEngine> engine = Engine(1, 2);
-  ior::LiveCounters counters;
-  std::atomic<bool> cancel{false};
-  int64_t before = clock_.NowUnixNanos();
-  absl::StatusOr<ior::PhaseMeasurement> written = engine->Write(&counters, &cancel);
-  int64_t after = clock_.NowUnixNanos();
-  ASSERT_TRUE(written.ok()) << written.status();
-  EXPECT_EQ(written->bytes, 512u * 1024);
-  EXPECT_EQ(written->ops, 8u);
-  EXPECT_EQ(counters.bytes.load(), 512u * 1024);
-  EXPECT_GE(written->open_start_ns, before);
-  EXPECT_LE(written->open_start_ns, written->open_end_ns);
-  EXPECT_LE(written->open_end_ns, written->xfer_start_ns);
-  EXPECT_LE(written->xfer_start_ns, written->xfer_end_ns);
-  EXPECT_LE(written->xfer_end_ns, written->close_start_ns);
-  EXPECT_LE(written->close_start_ns, written->close_end_ns);
-  EXPECT_LE(written->close_end_ns, after);
-  EXPECT_EQ(engine->timestamp_source(), "agent-wallclock");
-  EXPECT_DOUBLE_EQ(engine->reported_bandwidth_mib(), 1234.5);
-  const std::string file = IorRankFile(params_, 1);
-  EXPECT_EQ(file, dir_ + "/testfile.00000001.00000000");
-  struct stat info;
-  ASSERT_EQ(stat(file.c_str(), &info), 0);
-  EXPECT_EQ(info.st_size, 512 * 1024);
-
-  absl::StatusOr<ior::PhaseMeasurement> read = engine->Read(&counters, &cancel);
-  ASSERT_TRUE(read.ok()) << read.status();
-  EXPECT_EQ(read->bytes, 512u * 1024);
-
-  ASSERT_TRUE(engine->Remove().ok());
-  EXPECT_NE(stat(file.c_str(), &info), 0);
-}
-
-TEST_F(IorRunnerTest, ReadOfAMissingFileQuotesIor) {
-  std::unique_ptr<RankEngine> engine = Engine(0, 1);
-  ior::LiveCounters counters;
-  std::atomic<bool> cancel{false};
-  absl::StatusOr<ior::PhaseMeasurement> read = engine->Read(&counters, &cancel);
-  EXPECT_EQ(read.status().code(), absl::StatusCode::kAborted);
-  EXPECT_THAT(read.status().message(), HasSubstr("ior exited with status 255: ERROR: open64(\"" + dir_ +
-                                                 "/testfile.00000000.00000000\", 0) failed: No such file"));
-}
-
-TEST_F(IorRunnerTest, AssertAbortAfterFailedWriteQuotesBothStreams) {
-  setenv("FTA_IOR_DOUBLE_REPLAY", (kFixtures + "fail-odirect-unaligned-write-assert.txt").c_str(), 1);
-  setenv("FTA_IOR_DOUBLE_REPLAY_STDERR", (kFixtures + "fail-odirect-unaligned-write-assert.stderr.txt").c_str(), 1);
-  setenv("FTA_IOR_DOUBLE_RC", "134", 1);
-  std::unique_ptr<RankEngine> engine = Engine(0, 1);
-  ior::LiveCounters counters;
-  std::atomic<bool> cancel{false};
-  absl::StatusOr<ior::PhaseMeasurement> written = engine->Write(&counters, &cancel);
-  EXPECT_EQ(written.status().code(), absl::StatusCode::kAborted);
-  EXPECT_THAT(written.status().message(), HasSubstr("ior exited with status 134: WARNING: write(17, "));
-  EXPECT_THAT(written.status().message(), HasSubstr("Assertion `rc >= 0' failed"));
-}
-
-TEST_F(IorRunnerTest, ValidationErrorWithStatus1QuotesIor) {
-  setenv("FTA_IOR_DOUBLE_REPLAY", (kFixtures + "fail-bad-summaryformat.txt").c_str(), 1);
-  setenv("FTA_IOR_DOUBLE_RC", "1", 1);
-  absl::StatusOr<ior::PhaseMeasurement> written = Engine(0, 1)->Write(nullptr, nullptr);
-  EXPECT_THAT(written.status().message(),
-              HasSubstr("ior exited with status 1: FAILED in DecodeDirective, Unknown summaryFormat"));
-}
-
-TEST_F(IorRunnerTest, TextOutputOnStdoutIsTheFallbackWithoutSummaryFile) {
-  // An ior that ignores summaryFile and prints its text report.
-  setenv("FTA_IOR_DOUBLE_REPLAY", (kFixtures + "posix-nn-np2-t1m-b64m-v.txt").c_str(), 1);
-  setenv("FTA_IOR_DOUBLE_RC", "0", 1);
-  std::unique_ptr<RankEngine> engine = Engine(0, 1);
-  ior::LiveCounters counters;
-  absl::StatusOr<ior::PhaseMeasurement> read = engine->Read(&counters, nullptr);
-  ASSERT_TRUE(read.ok()) << read.status();
-  EXPECT_DOUBLE_EQ(engine->reported_bandwidth_mib(), 35957);
-  EXPECT_EQ(read->bytes, 512u * 1024);
 }
 
 TEST_F(IorRunnerTest, VersionComesFromAProbeRun) {
