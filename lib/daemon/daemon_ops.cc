@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -15,6 +16,29 @@
 #include "spdlog/spdlog.h"
 
 namespace fta::hostd {
+
+// Installed: our programs sit beside fta-hostd. Build tree: in ../<subdir>.
+// Else whatever PATH finds; else "" (`name` alone for fta-agent, reported
+// as missing by the provisioner).
+std::string FindProgram(const std::string& binary_dir, const std::string& name, const std::string& build_subdir) {
+  std::vector<std::string> candidates;
+  if (!build_subdir.empty()) {
+    candidates = {absl::StrCat(binary_dir, "/", name), absl::StrCat(binary_dir, "/../", build_subdir, "/", name)};
+  }
+  const char* path = getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
+    if (!dir.empty()) candidates.push_back(absl::StrCat(dir, "/", name));
+  }
+  for (const std::string& candidate : candidates) {
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+std::string FindAgentBinary(const std::string& binary_dir) {
+  std::string found = FindProgram(binary_dir, "fta-agent", "agent");
+  return found.empty() ? binary_dir + "/fta-agent" : found;
+}
 
 std::string DescribeSriov(const std::string& sysfs_root) {
   std::string devices = sysfs_root + "/bus/pci/devices";

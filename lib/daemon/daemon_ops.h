@@ -24,6 +24,13 @@
 
 namespace fta::hostd {
 
+// Installed: our programs sit beside fta-hostd. Build tree: in
+// ../<build_subdir>. Else whatever PATH finds; else "".
+std::string FindProgram(const std::string& binary_dir, const std::string& name, const std::string& build_subdir);
+// FindProgram for fta-agent; `binary_dir`/fta-agent (reported as missing by
+// the provisioner) when none is found.
+std::string FindAgentBinary(const std::string& binary_dir);
+
 // agents.run_as resolved: null when fta-hostd is not root (it cannot change
 // user) or the key says "root".
 absl::StatusOr<std::optional<virt::RunAs>> AgentUserFor(const HostdConfig& config);
