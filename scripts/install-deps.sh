@@ -14,6 +14,7 @@ RUNTIME_PACKAGES=(
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev libtoml11-dev libcli11-dev nlohmann-json3-dev
   libsystemd-dev libibverbs-dev libvirt-dev
   libssl-dev  # OpenSSL libcrypto: fta-hostd's agent CA (lib/pki)
+  prometheus-cpp-dev  # the metrics endpoint (metrics.listen): prometheus-cpp core + pull
 )
 # The test suite on top.
 TEST_PACKAGES=(

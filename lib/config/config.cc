@@ -100,7 +100,10 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
         {"heartbeat_interval_ms", IntKey(&HostdConfig::heartbeat_interval_ms)},
         {"heartbeat_timeout_ms", IntKey(&HostdConfig::heartbeat_timeout_ms)},
         {"connect_timeout_s", IntKey(&HostdConfig::connect_timeout_s)},
-        {"agent_binary", StringKey(&HostdConfig::agent_binary)}}},
+        {"agent_binary", StringKey(&HostdConfig::agent_binary)},
+        {"run_as", StringKey(&HostdConfig::agent_run_as)},
+        {"log_max_mib", IntKey(&HostdConfig::agent_log_max_mib)},
+        {"log_keep", IntKey(&HostdConfig::agent_log_keep)}}},
       {"provisioner",
        {{"backend", StringKey(&HostdConfig::backend)},
         {"max_ftas", IntKey(&HostdConfig::max_ftas)},
@@ -109,7 +112,9 @@ const std::map<std::string, std::map<std::string, Key>>& Schema() {
       {"jobs",
        {{"ready_timeout_s", IntKey(&HostdConfig::ready_timeout_s)},
         {"deadline_s", IntKey(&HostdConfig::job_deadline_s)},
-        {"sample_interval_ms", IntKey(&HostdConfig::sample_interval_ms)}}},
+        {"sample_interval_ms", IntKey(&HostdConfig::sample_interval_ms)},
+        {"retention_days", IntKey(&HostdConfig::retention_days)}}},
+      {"metrics", {{"listen", StringKey(&HostdConfig::metrics_listen)}}},
       {"sriov",
        {{"sysfs_root", StringKey(&HostdConfig::sysfs_root)},
         {"pfs", StringListKey(&HostdConfig::sriov_pfs)},
@@ -314,6 +319,9 @@ absl::Status ValidateConfig(const HostdConfig& config) {
       {"jobs.ready_timeout_s", config.ready_timeout_s, 1, 3600},
       {"jobs.deadline_s", config.job_deadline_s, 1, 30 * 86400},
       {"jobs.sample_interval_ms", config.sample_interval_ms, 10, 60000},
+      {"jobs.retention_days", config.retention_days, 0, 36500},
+      {"agents.log_max_mib", config.agent_log_max_mib, 1, 1024 * 1024},
+      {"agents.log_keep", config.agent_log_keep, 1, 100},
       {"sriov.num_vfs", config.sriov_num_vfs, 0, 4096},
       {"guest.vcpus", config.guest_vcpus, 1, 256},
       {"guest.memory_mib", config.guest_memory_mib, 16, 4 * 1024 * 1024},
@@ -329,6 +337,10 @@ absl::Status ValidateConfig(const HostdConfig& config) {
   }
   if (absl::Status guest = ValidateGuestConfig(config); !guest.ok()) return guest;
   if (absl::Status container = ValidateContainerConfig(config); !container.ok()) return container;
+  if (!config.metrics_listen.empty() && config.metrics_listen.find(':') == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics.listen: \"", config.metrics_listen, "\" is not HOST:PORT (\"127.0.0.1:9464\")"));
+  }
   if (config.sriov_num_vfs > 0 && config.sriov_pfs.empty()) {
     return absl::InvalidArgumentError("sriov.num_vfs: set sriov.pfs too (which PFs get that many VFs)");
   }

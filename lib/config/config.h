@@ -39,6 +39,12 @@ struct HostdConfig {
   int heartbeat_timeout_ms = 10000;
   int connect_timeout_s = 60;      // allocate: wait for agents to dial in
   std::string agent_binary;        // "" = fta-agent beside fta-hostd
+  // Process agents (and their job files) run as this user: "" = "fta" when
+  // that user exists, else "nobody" (see ResolveAgentUser); "root" keeps
+  // the old behaviour. Ignored when fta-hostd is not root.
+  std::string agent_run_as;
+  int agent_log_max_mib = 16;      // a per-FTA agent log over this is rotated
+  int agent_log_keep = 3;          // rotated copies kept
   // [provisioner]
   std::string backend = "process";
   int max_ftas = 16;
@@ -48,6 +54,9 @@ struct HostdConfig {
   int ready_timeout_s = 60;
   int job_deadline_s = 86400;
   int sample_interval_ms = 250;
+  int retention_days = 90;         // finished jobs and released FTAs older are pruned; 0 = keep
+  // [metrics]
+  std::string metrics_listen;      // HOST:PORT of the Prometheus endpoint; "" = off
   // [sriov]
   std::string sysfs_root = "/sys";
   // PFs to manage: PCI address, IB device or netdev, optionally with VF

@@ -1,5 +1,6 @@
 #include "lib/daemon/agent_endpoint.h"
 
+#include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
@@ -156,6 +157,18 @@ absl::Status RevokeAgentCertificate(const HostdConfig& config, const std::string
   }
   FTA_ASSIGN_OR_RETURN(std::unique_ptr<pki::CertificateAuthority> ca, pki::CertificateAuthority::LoadOrCreate(dir, clock));
   return ca->Revoke(pem.str(), CrlDir(config));
+}
+
+absl::Status AddTlsToProbe(const HostdConfig& config, const AgentPki& pki, LivenessProbe* probe) {
+  if (!pki.tls) return absl::OkStatus();
+  FTA_ASSIGN_OR_RETURN(pki::IssuedCertificate client, pki.ca->IssueClient("fta-hostd-liveness"));
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = pki.ca->ca_pem();
+  options.pem_private_key = client.key_pem;
+  options.pem_cert_chain = client.cert_pem;
+  probe->agent_credentials = [options] { return grpc::SslCredentials(options); };
+  probe->agent_tls_name = AgentTlsNames(config).front();  // the server certificate's first name
+  return absl::OkStatus();
 }
 
 }  // namespace fta::hostd

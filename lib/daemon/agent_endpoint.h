@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "lib/config/config.h"
 #include "lib/core/clock.h"
+#include "lib/daemon/liveness.h"
 #include "lib/pki/agent_credentials.h"
 #include "lib/pki/certificate_authority.h"
 
@@ -61,5 +62,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> ServeAgents(const HostdConfig& con
 // CRL in agents.crl_dir; the running daemon refuses it within
 // agents.tls_refresh_s.
 absl::Status RevokeAgentCertificate(const HostdConfig& config, const std::string& cert_file, const Clock* clock);
+
+// With mTLS on the agent endpoint, the liveness probe dials it as a client
+// of hostd's CA (a certificate of its own, never an FTA's: it sends no
+// hello), so "the listener answers" means a completed TLS handshake.
+absl::Status AddTlsToProbe(const HostdConfig& config, const AgentPki& pki, LivenessProbe* probe);
 
 }  // namespace fta::hostd

@@ -27,8 +27,14 @@
 #include "lib/fleet/agent_registry.h"
 #include "lib/services/control_services.h"
 #include "lib/fleet/fta_manager.h"
+#include "lib/jobs/buffer_memory.h"
 #include "lib/jobs/job_coordinator.h"
+#include "lib/jobs/job_files.h"
+#include "lib/daemon/daemon_ops.h"
+#include "lib/daemon/housekeeping.h"
 #include "lib/daemon/libvirt_backend.h"
+#include "lib/daemon/liveness.h"
+#include "lib/daemon/metrics.h"
 #include "lib/daemon/lxc_backend.h"
 #include "lib/services/import_service.h"
 #include "lib/services/relay_service.h"
@@ -56,33 +62,13 @@ absl::Status MakeDirs(const std::string& path, const char* key) {
   return absl::OkStatus();
 }
 
-// Installed: our programs sit beside fta-hostd. Build tree: in ../<subdir>.
-// Else whatever PATH finds; else "" (`name` alone for fta-agent, reported
-// as missing by the provisioner).
-std::string FindProgram(const std::string& binary_dir, const std::string& name, const std::string& build_subdir) {
-  std::vector<std::string> candidates;
-  if (!build_subdir.empty()) {
-    candidates = {absl::StrCat(binary_dir, "/", name), absl::StrCat(binary_dir, "/../", build_subdir, "/", name)};
-  }
-  const char* path = getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path ? path : "", ':')) {
-    if (!dir.empty()) candidates.push_back(absl::StrCat(dir, "/", name));
-  }
-  for (const std::string& candidate : candidates) {
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-std::string FindAgentBinary(const std::string& binary_dir) {
-  std::string found = FindProgram(binary_dir, "fta-agent", "agent");
-  return found.empty() ? binary_dir + "/fta-agent" : found;
-}
-
 class DaemonImpl final : public Daemon {
  public:
   absl::Status Init(const HostdConfig& config, const std::string& binary_dir);
   void Shutdown(absl::Duration grace) override;
+  void Reload(const HostdConfig& config) override;
+  absl::Status CheckLiveness(absl::Duration timeout) override;
+  int metrics_port() const override { return metrics_ ? metrics_->port() : 0; }
   ~DaemonImpl() override { Shutdown(absl::Seconds(1)); }
 
  private:
@@ -125,6 +111,14 @@ class DaemonImpl final : public Daemon {
   // Background checks; stopped before ftas_ goes.
   std::unique_ptr<core::Periodic> vf_check_;
   std::unique_ptr<core::Periodic> reconcile_;
+  std::unique_ptr<core::Periodic> housekeeping_tick_;
+  std::unique_ptr<Housekeeping> housekeeping_;
+  std::unique_ptr<JobFileKeeper> file_keeper_;
+  std::unique_ptr<Metrics> metrics_;  // outlives control_server_ (its interceptors)
+  std::optional<virt::RunAs> agent_user_;
+  HostdConfig config_;  // as started or last reloaded
+  std::mutex liveness_mu_;
+  std::unique_ptr<Liveness> liveness_ ABSL_GUARDED_BY(liveness_mu_);
   std::unique_ptr<grpc::Server> agent_server_;
   std::unique_ptr<grpc::Server> control_server_;
   bool stopped_ = false;
@@ -168,6 +162,8 @@ absl::Status DaemonImpl::MakeProvisioner(const HostdConfig& config, const std::s
   process_options.agent_binary = config.agent_binary.empty() ? FindAgentBinary(binary_dir) : config.agent_binary;
   process_options.log_dir = config.state_dir + "/logs";
   process_options.agent_endpoint = config.agent_listen;
+  FTA_ASSIGN_OR_RETURN(agent_user_, AgentUserFor(config));
+  process_options.run_as = agent_user_;
   FTA_ASSIGN_OR_RETURN(host_processes_, virt::ProcessProvisioner::Create(process_options));
   if (config.backend == "libvirt") {
     FTA_ASSIGN_OR_RETURN(LibvirtBackend libvirt, MakeLibvirtBackend(config, &clock_));
@@ -252,6 +248,15 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config, const std::strin
     absl::StatusOr<int64_t> bytes = virt::ReadAvailableMemoryBytes("/proc");
     return bytes.ok() ? *bytes : int64_t{-1};
   };
+  file_keeper_ = std::make_unique<JobFileKeeper>(store_.get());
+  job_options.file_keeper = file_keeper_.get();
+  job_options.memory_bytes_of_kind = MemoryOfKind(config);
+  if (!config.metrics_listen.empty()) {
+    FTA_ASSIGN_OR_RETURN(metrics_, StartHostMetrics(config.metrics_listen, MetricsSourcesOf(ftas_.get(), registry_.get(),
+                                                                                            vf_pool_.get(), store_.get()),
+                                                    &clock_));
+  }
+  job_options.metrics = metrics_.get();
   job_options.link_meter_for = [this](const std::map<std::string, std::string>& vf_by_fta)
       -> std::unique_ptr<LinkMeter> {
     absl::StatusOr<std::unique_ptr<sriov::VfPool::Snapshot>> snapshot = vf_pool_->Describe();
@@ -282,6 +287,7 @@ absl::Status DaemonImpl::ServeAgents(const HostdConfig& config) {
   AgentGatewayService::Options limits{absl::Seconds(config.agent_hello_timeout_s), config.agent_max_connections};
   gateway_ = std::make_unique<AgentGatewayService>(registry_.get(), limits, &clock_);
   FTA_ASSIGN_OR_RETURN(agent_server_, hostd::ServeAgents(config, pki_, gateway_.get()));
+  if (absl::StartsWith(config.agent_listen, "unix:")) ShareUnixSocket(config.agent_listen.substr(5), agent_user_);
   return absl::OkStatus();
 }
 
@@ -289,6 +295,10 @@ void DaemonImpl::StartBackgroundChecks(const HostdConfig& config) {
   vf_check_ = std::make_unique<core::Periodic>("vf check", absl::Seconds(15), [ftas = ftas_.get()] {
     for (const std::string& change : ftas->CheckVfs()) spdlog::warn("vf check: {}", change);
   });
+  housekeeping_ = std::make_unique<Housekeeping>(store_.get(), &clock_, HousekeepingOptionsOf(config));
+  housekeeping_->Tick();
+  housekeeping_tick_ = std::make_unique<core::Periodic>("housekeeping", absl::Seconds(60),
+                                                        [housekeeping = housekeeping_.get()] { housekeeping->Tick(); });
   if (config.reconcile_interval_s > 0) {
     reconcile_ = std::make_unique<core::Periodic>(
         "reconcile", absl::Seconds(config.reconcile_interval_s), [ftas = ftas_.get()] {
@@ -335,6 +345,7 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   control_builder.RegisterService(import_service_.get());
   control_builder.RegisterService(sweep_service_.get());
   control_builder.RegisterService(vf_service_.get());
+  if (metrics_) control_builder.experimental().SetInterceptorCreators(metrics_->InterceptorFactories());
   relay_service_ = std::make_unique<MpiRelayService>(exec_broker_.get());
   control_builder.RegisterService(relay_service_.get());
   control_server_ = control_builder.BuildAndStart();
@@ -345,6 +356,11 @@ absl::Status DaemonImpl::ServeControl(const HostdConfig& config) {
   // Only root and the socket's group (fta-admin) may drive the host.
   FTA_RETURN_IF_ERROR(RestrictSocket(config.control_socket, operators));
   if (!operators.note.empty()) spdlog::info("control socket root-only: {}", operators.note);
+  config_ = config;
+  std::lock_guard<std::mutex> lock(liveness_mu_);
+  LivenessProbe probe = LivenessProbeOf(config, registry_.get(), store_.get());
+  FTA_RETURN_IF_ERROR(AddTlsToProbe(config, pki_, &probe));
+  liveness_ = std::make_unique<Liveness>(std::move(probe), &clock_);
   return absl::OkStatus();
 }
 
@@ -355,6 +371,7 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
   if (control_server_) control_server_->Shutdown(deadline);
   reconcile_.reset();
   vf_check_.reset();
+  housekeeping_tick_.reset();
   // Before the jobs: the sweep records itself INTERRUPTED, not failed.
   if (sweeps_) sweeps_->Shutdown("interrupted: the daemon is shutting down");
   if (jobs_) jobs_->Shutdown("interrupted: the daemon is shutting down");
@@ -367,22 +384,21 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
 
 }  // namespace
 
+void DaemonImpl::Reload(const HostdConfig& config) {
+  ApplyReload(config_, config, housekeeping_.get());
+  config_ = config;
+}
+
+absl::Status DaemonImpl::CheckLiveness(absl::Duration timeout) {
+  std::lock_guard<std::mutex> lock(liveness_mu_);
+  if (!liveness_) return absl::UnavailableError("the daemon is not serving yet");
+  return liveness_->Check(timeout);
+}
+
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const HostdConfig& config, const std::string& binary_dir) {
   auto daemon = std::make_unique<DaemonImpl>();
   FTA_RETURN_IF_ERROR(daemon->Init(config, binary_dir));
   return daemon;
-}
-
-std::string DescribeSriov(const std::string& sysfs_root) {
-  std::string devices = sysfs_root + "/bus/pci/devices";
-  int pfs = 0;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(devices, error)) {
-    if (std::filesystem::exists(entry.path() / "sriov_totalvfs")) ++pfs;
-  }
-  if (error) return absl::StrCat("cannot read ", devices, ": ", error.message());
-  if (pfs == 0) return absl::StrCat("no SR-IOV device under ", sysfs_root, "; FTAs run without a VF");
-  return absl::StrCat(pfs, " SR-IOV physical function(s) under ", sysfs_root, " (VF pool not managed yet)");
 }
 
 }  // namespace fta::hostd

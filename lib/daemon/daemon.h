@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/config/config.h"
@@ -30,6 +31,15 @@ class Daemon {
   // Stops accepting calls, ends running jobs (recorded as failed), closes
   // the endpoints within `grace`. FTAs keep running for the next start.
   virtual void Shutdown(absl::Duration grace) = 0;
+  // SIGHUP: applies what changes without a restart (daemon.log_level,
+  // jobs.retention_days) from `config`; other changed keys are logged as
+  // needing a restart. Never stops the daemon.
+  virtual void Reload(const HostdConfig& config) = 0;
+  // Before each systemd watchdog ping (liveness.h): OK when the control
+  // and agent listeners answer and the registry loop and store are alive.
+  virtual absl::Status CheckLiveness(absl::Duration timeout) = 0;
+  // The Prometheus endpoint's TCP port; 0 when metrics.listen is off.
+  virtual int metrics_port() const = 0;
 };
 
 // What the daemon says about SR-IOV under `sysfs_root` until the VF pool

@@ -247,6 +247,7 @@ void AgentRegistry::HeartbeatLoop() {
   while (!stopping_) {
     stop_cv_.wait_for(lock, std::chrono::milliseconds(std::max(50, options_.heartbeat_interval_ms / 2)));
     if (stopping_) break;
+    loop_ticks_.fetch_add(1, std::memory_order_relaxed);
     int64_t now = clock_->NowUnixMillis();
     std::vector<std::shared_ptr<AgentConnection>> silent;
     for (auto& [id, session] : sessions_) {

@@ -11,6 +11,7 @@
 //   auto inbox = registry.OpenInbox("job-7"); // JobCoordinator
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -97,6 +98,8 @@ class AgentRegistry final : public AgentLinks {
   void OnDisconnect(const std::string& fta_id, const AgentConnection* connection, const std::string& reason);
 
   int heartbeat_interval_ms() const { return options_.heartbeat_interval_ms; }
+  // Advances every round of the heartbeat loop (the daemon's liveness check).
+  uint64_t loop_ticks() const { return loop_ticks_.load(std::memory_order_relaxed); }
 
  private:
   struct Session {
@@ -124,6 +127,7 @@ class AgentRegistry final : public AgentLinks {
   std::map<std::string, InboxEntry> inboxes_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable stop_cv_;
+  std::atomic<uint64_t> loop_ticks_{0};
   std::thread heartbeat_thread_;
 };
 

@@ -133,7 +133,11 @@ int ReadTargetRank(const IorParams& params, int rank, int total_ranks) {
 }
 
 std::string RankFilePath(const IorParams& params, int rank) {
-  return absl::StrFormat("%s/%s.%08d", RankDirectory(params, rank), params.file_name, rank);
+  return absl::StrCat(RankDirectory(params, rank), "/", RankFileName(params, rank));
+}
+
+std::string RankFileName(const IorParams& params, int rank) {
+  return absl::StrFormat("%s.%08d", params.file_name, rank);
 }
 
 uint64_t BytesPerRank(const IorParams& params) { return params.segments * params.block_size; }

@@ -84,6 +84,8 @@ absl::Status Validate(const IorParams& params);
 // Path of rank `rank`'s file: <directory>/<file_name>.%08d (trailing slashes
 // of the directory are not doubled); with -u <directory>/<rank>/<file_name>.%08d.
 std::string RankFilePath(const IorParams& params, int rank);
+// Its last component alone: <file_name>.%08d (inside RankDirectory()).
+std::string RankFileName(const IorParams& params, int rank);
 
 // The rank whose file `rank` reads: with -C, IOR's rankOffset =
 // (task_offset x tasks_per_node) % total_ranks under block placement (ranks

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
+#include "lib/ior/safe_dir.h"
 
 namespace fta::ior {
 namespace {
@@ -91,14 +92,18 @@ absl::Status CheckDirectoryAbsolute(const std::string& field, const std::string&
   if (path.empty() || path[0] != '/') {
     return absl::InvalidArgumentError(absl::StrCat(field, ": \"", path, "\" must be an absolute path"));
   }
-  return absl::OkStatus();
+  return CheckNotSystemDirectory(field, path);
 }
 
 absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path) {
   FTA_RETURN_IF_ERROR(CheckDirectoryAbsolute(field, path));
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
+  if (lstat(path.c_str(), &info) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, ": ", std::strerror(errno)));
+  }
+  if (S_ISLNK(info.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        field, ": ", path, " is a symbolic link; refused (give the directory itself, links are not followed)"));
   }
   if (!S_ISDIR(info.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": ", path, " is not a directory"));

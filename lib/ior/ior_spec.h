@@ -23,11 +23,13 @@ absl::Status ApplyEngineOptions(const fta::v1::IorSpec& spec, IorParams* params)
 // the field as the API and ftactl spell it ("transfer_size (-t): ...").
 absl::StatusOr<IorParams> ResolveSpec(const fta::v1::IorSpec& spec);
 
-// The directory as this host sees it: absolute (the only check possible
-// without seeing the FTA's file system) ...
+// The directory as this host sees it: absolute and not a system directory
+// (CheckNotSystemDirectory: the only checks possible without seeing the
+// FTA's file system) ...
 absl::Status CheckDirectoryAbsolute(const std::string& field, const std::string& path);
-// ... and usable the way a rank uses it: exists, is a directory, a file can
-// be created in it. INVALID_ARGUMENT naming `field`, path and reason.
+// ... and usable the way a rank uses it: exists, is a directory and not a
+// symbolic link (FAILED_PRECONDITION), a file can be created in it.
+// INVALID_ARGUMENT naming `field`, path and reason.
 absl::Status CheckDirectoryWritable(const std::string& field, const std::string& path);
 
 }  // namespace fta::ior

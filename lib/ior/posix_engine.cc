@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
+#include "lib/ior/safe_dir.h"
 
 namespace fta::ior {
 namespace {
@@ -41,22 +42,6 @@ uint64_t TimestampWord(int rank, int64_t signature, uint64_t word_index) {
 absl::Status ErrnoError(int error_number, const std::string& what) {
   return absl::ErrnoToStatus(error_number, what);
 }
-
-// Closes the descriptor on early returns; the success path closes it itself
-// so that close() can be timed and its error reported.
-class FdCloser {
- public:
-  explicit FdCloser(int fd) : fd_(fd) {}
-  ~FdCloser() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 bool Cancelled(const std::atomic<bool>* cancel) {
   return cancel != nullptr && cancel->load(std::memory_order_relaxed);
@@ -198,22 +183,6 @@ void PosixEngine::EnsurePermutation() {
   }
 }
 
-absl::Status PosixEngine::PrepareWrite(const std::string& path) {
-  // Refilled per phase (not per engine) because a read phase reuses the
-  // buffer; it is O(transfer size) and outside the timers.
-  FillPattern();
-  if (params_.unique_dir) {
-    const std::string directory = RankDirectory(params_, rank_);
-    if (::mkdir(directory.c_str(), 0775) != 0 && errno != EEXIST) {
-      return ErrnoError(errno, absl::StrCat("mkdir ", directory, " (-u)"));
-    }
-  }
-  if (!params_.use_existing && ::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return ErrnoError(errno, absl::StrCat("unlink ", path));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status PosixEngine::Transfer(const OpenPhase& phase, uint64_t k, PhaseMeasurement* m) {
   const uint64_t transfer = params_.transfer_size;
   const uint64_t offset = TransferOffset(k);
@@ -276,25 +245,24 @@ absl::StatusOr<PhaseMeasurement> PosixEngine::RunPhase(Direction direction, Live
   EnsurePermutation();
   const bool writing = direction == Direction::kWrite;
   const std::string path = writing ? WritePath() : ReadPath();
-  if (writing) FTA_RETURN_IF_ERROR(PrepareWrite(path));
+  // Refilled per phase (not per engine) because a read phase reuses the
+  // buffer; it is O(transfer size) and outside the timers.
+  if (writing) FillPattern();
   uint64_t planned = TransfersPerRank(params_);
   if (hooks.max_transfers > 0) planned = std::min(planned, hooks.max_transfers);
   PhaseMeasurement m;
 
-  int flags = (writing ? O_CREAT | O_RDWR : O_RDONLY) | O_CLOEXEC;
-  if (params_.odirect) flags |= O_DIRECT;
+  // Outside the timers: the directory (-u: created), opened without
+  // following links, and (unless -E) the old file removed.
+  const int file_rank = writing ? rank_ : ReadTargetRank();
+  FTA_RETURN_IF_ERROR(CheckNotSystemDirectory("directory (-d)", params_.directory));
+  FTA_ASSIGN_OR_RETURN(ScopedFd directory, OpenRankDirectory(params_, file_rank, /*create=*/writing));
+  if (writing && !params_.use_existing) FTA_RETURN_IF_ERROR(UnlinkRankFile(directory, params_, file_rank));
   m.open_start_ns = clock_->NowUnixNanos();
-  // No O_TRUNC, like IOR: with -E an existing file is overwritten in place.
-  int fd = ::open(path.c_str(), flags, 0664);
-  if (fd < 0) {
-    const int error = errno;
-    return ErrnoError(error, absl::StrCat("open ", path,
-                                          params_.odirect && error == EINVAL
-                                              ? " with O_DIRECT (not supported by this file system?)"
-                                              : ""));
-  }
+  FTA_ASSIGN_OR_RETURN(ScopedFd closer,
+                       OpenRankFile(directory, params_, file_rank, writing, params_.odirect ? O_DIRECT : 0));
+  const int fd = closer.get();
   m.open_end_ns = clock_->NowUnixNanos();
-  FdCloser closer(fd);
   if (params_.intra_test_barriers && hooks.sync != nullptr) {
     FTA_RETURN_IF_ERROR(hooks.sync->Barrier(SyncPoint::kAfterOpen));
   }
@@ -317,13 +285,7 @@ absl::StatusOr<PhaseMeasurement> PosixEngine::RunPhase(Direction direction, Live
   return m;
 }
 
-absl::Status PosixEngine::Remove() {
-  const std::string path = WritePath();
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return ErrnoError(errno, absl::StrCat("unlink ", path));
-  }
-  return absl::OkStatus();
-}
+absl::Status PosixEngine::Remove() { return RemoveRankFile(params_, rank_); }
 
 int PosixEngine::ReadTargetRank() const { return ior::ReadTargetRank(params_, rank_, total_ranks_); }
 

@@ -113,9 +113,11 @@ class PosixEngine {
   PosixEngine(const PosixEngine&) = delete;
   PosixEngine& operator=(const PosixEngine&) = delete;
 
-  // Write phase: with -u create <dir>/<rank> (0775, not timed); unless
-  // use_existing, unlink the own file first (not timed); then
-  // open(O_CREAT|O_RDWR[|O_DIRECT], 0664) without O_TRUNC, [-g barrier],
+  // Write phase: the directory is refused when it is a system directory or a
+  // symbolic link (see safe_dir.h); with -u create <dir>/<rank> (0775, not
+  // timed); unless use_existing, unlink the own file first (not timed) and
+  // create it with O_EXCL; then openat(O_CREAT|O_RDWR|O_NOFOLLOW[|O_DIRECT],
+  // 0664) relative to the directory, without O_TRUNC, [-g barrier],
   // transfers [-Y fsync each], optional -e fsync, [-g barrier], close. Retries short writes. Stops early with
   // CANCELLED when *cancel becomes true (checked after every transfer). `counters` and `cancel` may be null.
   absl::StatusOr<PhaseMeasurement> Write(LiveCounters* counters, const std::atomic<bool>* cancel);
@@ -174,8 +176,6 @@ class PosixEngine {
   };
   // -z: the shuffled transfer order inside a block, drawn once per engine.
   void EnsurePermutation();
-  // Before a write phase, outside the timers: pattern, -u directory, old file.
-  absl::Status PrepareWrite(const std::string& path);
   // Transfer number k of the phase.
   absl::Status Transfer(const OpenPhase& phase, uint64_t k, PhaseMeasurement* m);
   // The transfer loop: up to `planned` transfers, -D stonewall, wear-out.

@@ -8,6 +8,7 @@
 #include "lib/core/status_macros.h"
 #include "lib/core/units.h"
 #include "lib/fleet/owner.h"
+#include "lib/jobs/buffer_memory.h"
 #include "lib/jobs/engine_choice.h"
 #include "lib/jobs/job_results.h"
 #include "lib/jobs/start_at.h"
@@ -32,6 +33,7 @@ absl::Status JobCoordinator::RecoverAfterRestart() {
   FTA_ASSIGN_OR_RETURN(std::vector<std::string> interrupted,
                        store_->FailUnfinishedJobs("interrupted: the daemon stopped while the job ran"));
   for (const std::string& id : interrupted) spdlog::warn("{} was running when the daemon stopped: marked FAILED", id);
+  if (options_.file_keeper != nullptr) FTA_RETURN_IF_ERROR(options_.file_keeper->RemoveLeftovers().status());
   return absl::OkStatus();
 }
 
@@ -119,10 +121,12 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
     FTA_ASSIGN_OR_RETURN(fta::v1::Fta fta, fleet_->Get(id));
     target_ftas.push_back(std::move(fta));
   }
+  FTA_RETURN_IF_ERROR(CheckTransferBuffers(params, ranks_per_fta, target_ftas, options_.memory_bytes_of_kind));
   FTA_ASSIGN_OR_RETURN(EngineChoice engine, ChooseEngine(request.spec(), params, target_ftas, MpiProblem()));
   if (engine.engine == fta::v1::ENGINE_IOR && request.start_at_unix_ms() != 0) {
     return absl::InvalidArgumentError("start_at: not with engine ior (mpirun starts every rank itself)");
   }
+  job->files_on_host = runs_on_host;
 
   fta::v1::Job& record = job->job;
   record.set_state(fta::v1::JOB_STATE_RUNNING);
@@ -160,6 +164,9 @@ absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::Run
   job->job.set_id(job_id);
   FTA_RETURN_IF_ERROR(fleet_->MarkBusy(targets, job_id));
   absl::Status stored = store_->PutJob(job->job);
+  if (stored.ok() && options_.file_keeper != nullptr && job->files_on_host) {
+    stored = options_.file_keeper->Expect(job_id, job->params, job->total_ranks);
+  }
   if (!stored.ok()) {
     fleet_->MarkIdle(targets);
     return stored;
@@ -306,6 +313,9 @@ absl::Status JobCoordinator::Drive(RunningJob* job) {
 
 void JobCoordinator::Run(RunningJob* job) {
   Finalize(job, Drive(job));
+  // Before the FTAs are free: a next job may create files of the same names.
+  if (options_.file_keeper != nullptr && job->files_on_host) options_.file_keeper->Finished(job->job.id(), job->job.state());
+  if (options_.metrics != nullptr) options_.metrics->OnJobEnded(job->job.id());
   // Agents got Finish/Cancel inside Finalize, so a next job's part reaches
   // them after it; the FTAs are free before anyone hears the job finished.
   std::vector<std::string> ids;

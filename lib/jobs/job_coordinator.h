@@ -38,7 +38,9 @@
 #include "lib/fleet/fleet_ports.h"
 #include "lib/ior/ior_params.h"
 #include "lib/jobs/exec_broker.h"
+#include "lib/jobs/job_files.h"
 #include "lib/jobs/job_launcher.h"
+#include "lib/jobs/job_metrics.h"
 #include "lib/jobs/mpi_command.h"
 #include "lib/jobs/link_meter.h"
 #include "lib/store/store.h"
@@ -62,6 +64,16 @@ class JobCoordinator final : public JobLauncher {
     // Memory available for the page cache now, bytes (< 0 unknown), for the
     // read phases' cache note (job_results.h CacheNote); null: no note.
     std::function<int64_t()> available_memory_bytes;
+    // Memory of an FTA of this kind, bytes (<= 0 unknown: no check): the
+    // transfer buffers of a job's ranks on one FTA (transfer size x ranks per
+    // FTA) may use at most half of it.
+    std::function<int64_t(fta::v1::FtaKind)> memory_bytes_of_kind;
+    // Called with the files a job will create on this host before it starts
+    // (none when they are on a guest's own file system) and with the job's
+    // final state; see job_files.h.
+    JobFileKeeper* file_keeper = nullptr;
+    // Samples, rates and job ends for the metrics endpoint; null: none.
+    JobMetricsSink* metrics = nullptr;
     // Engine ior (job_mpi.cc): mpi.mpirun "" = no mpirun on this host, the
     // engine is refused naming it. The relay reaches the broker through
     // the control socket (mpi_relay_target, "unix:PATH"); each job's
@@ -78,7 +90,8 @@ class JobCoordinator final : public JobLauncher {
   ~JobCoordinator() override;  // Shutdown()
 
   // Daemon start: jobs a previous run left unfinished are marked FAILED
-  // (their agents are gone or were restarted; nothing can be resumed).
+  // (their agents are gone or were restarted; nothing can be resumed), and
+  // the files they left on this host are removed (Options::file_keeper).
   absl::Status RecoverAfterRestart();
 
   // The returned queue already holds the `started` event.
@@ -114,6 +127,7 @@ class JobCoordinator final : public JobLauncher {
     core::Broadcast<fta::v1::JobEvent> events;
     std::thread thread;
     std::unique_ptr<LinkMeter> link_meter;  // null: no VF behind the job
+    bool files_on_host = false;             // the ranks' files are on this host's file system
     bool summaries_from_ior = false;        // engine ior: IOR's own Summary rows, kept
   };
   class PhaseCollector;  // job_phases.cc

@@ -81,6 +81,8 @@ class JobCoordinator::PhaseCollector {
   void OnSample(const fta::agent::v1::ThroughputSample& sample) {
     if (!Mine(sample.iteration(), sample.phase())) return;
     bytes_done_ += sample.bytes();
+    JobMetricsSink* metrics = coordinator_->options_.metrics;
+    if (metrics != nullptr) metrics->OnSample(sample.bytes());
     const absl::Time now = coordinator_->clock_->Now();
     if (now - last_progress_ < absl::Milliseconds(coordinator_->options_.sample_interval_ms)) return;
     JobEvent event;
@@ -94,6 +96,9 @@ class JobCoordinator::PhaseCollector {
     progress->set_link_utilisation_pct(job_->link_meter ? job_->link_meter->Sample() : -1);
     bytes_at_last_progress_ = bytes_done_;
     last_progress_ = now;
+    if (metrics != nullptr) {
+      metrics->OnProgress(job_->job.id(), progress->current_mib(), progress->link_utilisation_pct());
+    }
     job_->events.Publish(event);
   }
 

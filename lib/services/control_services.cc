@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/request_limits.h"
 #include "lib/core/status_macros.h"
 #include "lib/fleet/fta_kinds.h"
 #include "lib/services/paged_response.h"
@@ -43,6 +44,7 @@ grpc::Status HostServiceImpl::GetHost(grpc::ServerContext*, const fta::v1::GetHo
 
 grpc::Status FtaServiceImpl::AllocateFtas(grpc::ServerContext*, const fta::v1::AllocateFtasRequest* request,
                                            fta::v1::AllocateFtasResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->connect_timeout_s() < 0) {
     return Invalid(absl::StrCat("connect_timeout_s: must not be negative, got ", request->connect_timeout_s()));
   }
@@ -56,6 +58,7 @@ grpc::Status FtaServiceImpl::AllocateFtas(grpc::ServerContext*, const fta::v1::A
 
 grpc::Status FtaServiceImpl::ListFtas(grpc::ServerContext*, const fta::v1::ListFtasRequest* request,
                                       fta::v1::ListFtasResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   // The filters are part of the token's scope: a token of the live list does
   // not continue the list with released FTAs, nor one owner's another's.
   // One owner's FTAs are few (a job's): filtered and paged in memory.
@@ -75,12 +78,14 @@ grpc::Status FtaServiceImpl::ListFtas(grpc::ServerContext*, const fta::v1::ListF
 
 grpc::Status FtaServiceImpl::GetFta(grpc::ServerContext*, const fta::v1::GetFtaRequest* request,
                                     fta::v1::Fta* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return Reply(ftas_->Get(request->id()), response);
 }
 
 grpc::Status FtaServiceImpl::ReleaseFtas(grpc::ServerContext*, const fta::v1::ReleaseFtasRequest* request,
                                           fta::v1::ReleaseFtasResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   std::vector<std::string> ids(request->ids().begin(), request->ids().end());
   if (!request->owner().empty() && (request->all() || !ids.empty())) {
     return Invalid("owner: give an owner, FTA ids or all, not several");
@@ -94,6 +99,7 @@ grpc::Status FtaServiceImpl::ReleaseFtas(grpc::ServerContext*, const fta::v1::Re
 
 grpc::Status FtaServiceImpl::WaitFtasReady(grpc::ServerContext*, const fta::v1::WaitFtasReadyRequest* request,
                                             fta::v1::WaitFtasReadyResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->timeout_s() < 0) {
     return Invalid(absl::StrCat("timeout_s: must not be negative, got ", request->timeout_s()));
   }
@@ -106,17 +112,20 @@ grpc::Status FtaServiceImpl::WaitFtasReady(grpc::ServerContext*, const fta::v1::
 
 grpc::Status JobServiceImpl::RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
                                     grpc::ServerWriter<fta::v1::JobEvent>* writer) {
+  FTA_RPC_CHECK_LIMITS(request);
   return StreamStarted(context, jobs_->Start(*request), writer);
 }
 
 grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
                                       grpc::ServerWriter<fta::v1::JobEvent>* writer) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return StreamWatched(context, jobs_->Watch(request->id()), writer);
 }
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,
                                       fta::v1::ListJobsResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   return ServePage<fta::v1::Job>(
       *request, "jobs", [&](const PageQuery& query) { return store_->ListJobs(query); },
       [](fta::v1::ListJobsResponse* r) { return r->add_jobs(); }, [](const fta::v1::Job& job) { return job.id(); },
@@ -125,12 +134,14 @@ grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJ
 
 grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const fta::v1::GetJobRequest* request,
                                     fta::v1::Job* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return Reply(store_->GetJob(request->id()), response);
 }
 
 grpc::Status JobServiceImpl::CancelJob(grpc::ServerContext*, const fta::v1::CancelJobRequest* request,
                                        fta::v1::Job* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return Reply(jobs_->Cancel(request->id()), response);
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/request_limits.h"
 #include "lib/jobs/ior_import.h"
 #include "lib/jobs/job_merge.h"
 #include "spdlog/spdlog.h"
@@ -13,6 +14,7 @@ namespace fta::hostd {
 
 grpc::Status ImportServiceImpl::ImportIorOutput(grpc::ServerContext*, const fta::v1::ImportIorOutputRequest* request,
                                                 fta::v1::ImportIorOutputResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   const std::string name = request->name().empty() ? "(unnamed)" : request->name();
   const std::string ranks_name = request->rank_details_name().empty() ? "(per-rank CSV)" : request->rank_details_name();
   if (request->content().empty()) {
@@ -46,6 +48,7 @@ grpc::Status ImportServiceImpl::ImportIorOutput(grpc::ServerContext*, const fta:
 
 grpc::Status ImportServiceImpl::StoreMergedJob(grpc::ServerContext*, const fta::v1::StoreMergedJobRequest* request,
                                                fta::v1::MergedJob* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   std::vector<HostJobPart> parts;
   for (const fta::v1::HostJob& part : request->parts()) parts.push_back(HostJobPart{part.host(), part.job()});
   absl::StatusOr<fta::v1::MergedJob> merged = MergeHostJobs(parts);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/request_limits.h"
 #include "lib/services/paged_response.h"
 #include "lib/services/stream_events.h"
 
@@ -9,29 +10,34 @@ namespace fta::hostd {
 
 grpc::Status SweepServiceImpl::StartSweep(grpc::ServerContext* context, const fta::v1::StartSweepRequest* request,
                                           grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
+  FTA_RPC_CHECK_LIMITS(request);
   return StreamStarted(context, sweeps_->Start(request->spec()), writer);
 }
 
 grpc::Status SweepServiceImpl::ResumeSweep(grpc::ServerContext* context, const fta::v1::ResumeSweepRequest* request,
                                            grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return StreamStarted(context, sweeps_->Resume(request->id()), writer);
 }
 
 grpc::Status SweepServiceImpl::WatchSweep(grpc::ServerContext* context, const fta::v1::WatchSweepRequest* request,
                                           grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return StreamWatched(context, sweeps_->Watch(request->id()), writer);
 }
 
 grpc::Status SweepServiceImpl::GetSweep(grpc::ServerContext*, const fta::v1::GetSweepRequest* request,
                                         fta::v1::Sweep* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return Reply(sweeps_->Get(request->id()), response);
 }
 
 grpc::Status SweepServiceImpl::ListSweeps(grpc::ServerContext*, const fta::v1::ListSweepsRequest* request,
                                           fta::v1::ListSweepsResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   return ServePage<fta::v1::Sweep>(
       *request, "sweeps", [&](const PageQuery& query) { return sweeps_->List(query); },
       [](fta::v1::ListSweepsResponse* r) { return r->add_sweeps(); },
@@ -40,6 +46,7 @@ grpc::Status SweepServiceImpl::ListSweeps(grpc::ServerContext*, const fta::v1::L
 
 grpc::Status SweepServiceImpl::CancelSweep(grpc::ServerContext*, const fta::v1::CancelSweepRequest* request,
                                            fta::v1::Sweep* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   if (request->id().empty()) return Invalid("id: required");
   return Reply(sweeps_->Cancel(request->id()), response);
 }

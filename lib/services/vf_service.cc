@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/paging.h"
 #include "lib/core/rpc_status.h"
+#include "lib/services/request_limits.h"
 #include "lib/services/vf_words.h"
 
 namespace fta::hostd {
@@ -184,6 +185,7 @@ void VfServiceImpl::MergeVerbs(fta::v1::ListVfsResponse* response) {
 
 grpc::Status VfServiceImpl::ListVfs(grpc::ServerContext*, const fta::v1::ListVfsRequest* request,
                                     fta::v1::ListVfsResponse* response) {
+  FTA_RPC_CHECK_LIMITS(request);
   absl::StatusOr<PageQuery> query = ResolvePage(request->page_size(), request->page_token(), "vfs");
   if (!query.ok()) return ToGrpcStatus(query.status());
   absl::StatusOr<fta::v1::ListVfsResponse> listed = List();

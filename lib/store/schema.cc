@@ -287,10 +287,30 @@ constexpr char kMigration10[] = R"sql(
 ALTER TABLE phase_aggregates ADD COLUMN cache_note TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Migration 11 is another branch's (issue 18); this one keeps its number.
+constexpr char kMigration11[] = R"sql(
+SELECT 1;
+)sql";
+
+// Production daemon (issue 18): the files of a job that has not finished
+// yet, removed when it fails, is cancelled, or was running when the daemon
+// died (the row outlives the crash; see Store::CleanupIntent).
+constexpr char kMigration12[] = R"sql(
+CREATE TABLE job_cleanups (
+  job_id          TEXT PRIMARY KEY NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  directory       TEXT NOT NULL,
+  file_name       TEXT NOT NULL,
+  unique_dir      INTEGER NOT NULL DEFAULT 0,
+  total_ranks     INTEGER NOT NULL,
+  created_unix_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_by_finish ON jobs (finished_unix_ms);
+)sql";
+
 const std::vector<const char*>& Migrations() {
   static const std::vector<const char*> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
                                                        kMigration5, kMigration6, kMigration7, kMigration8,
-                                                       kMigration9, kMigration10};
+                                                       kMigration9, kMigration10, kMigration11, kMigration12};
   return kMigrations;
 }
 

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -144,6 +145,34 @@ class Store {
   // At daemon start: RUNNING sweeps become INTERRUPTED with `reason`;
   // returns their ids, oldest first.
   absl::StatusOr<std::vector<std::string>> InterruptRunningSweeps(const std::string& reason);
+
+  // ---- Cleanup intents and retention (store_cleanup.cc) -----------------
+  // The files a job creates on this host, recorded before it starts and
+  // dropped once they are gone (or kept on purpose), so a daemon killed in
+  // between removes them at its next start.
+  struct CleanupIntent {
+    std::string job_id;
+    std::string directory;
+    std::string file_name;
+    bool unique_dir = false;  // -u: <directory>/<rank>/<file>
+    int total_ranks = 0;
+  };
+  // Insert or replace; the job row must exist (NOT_FOUND otherwise).
+  absl::Status PutCleanupIntent(const CleanupIntent& intent);
+  // Absent is fine.
+  absl::Status DeleteCleanupIntent(const std::string& job_id);
+  // Oldest first.
+  absl::StatusOr<std::vector<CleanupIntent>> ListCleanupIntents();
+  // jobs.retention_days: deletes finished jobs (not PENDING/RUNNING) that
+  // finished before `cutoff_unix_ms`, with their agents and results, and
+  // RELEASED FTAs last seen (created, connected, heartbeat) before it.
+  struct Pruned {
+    int jobs = 0;
+    int ftas = 0;
+  };
+  absl::StatusOr<Pruned> PruneBefore(int64_t cutoff_unix_ms);
+  // Jobs per state name ("JOB_STATE_RUNNING" -> 2), for the metrics endpoint.
+  absl::StatusOr<std::map<std::string, int64_t>> CountJobsByState();
 
  private:
   Store(sqlite3* db, std::string path, const fta::Clock* clock);

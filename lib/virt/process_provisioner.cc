@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,9 +19,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/file_text.h"
+#include "lib/core/status_macros.h"
 #include "spdlog/spdlog.h"
-
-extern char** environ;
 
 namespace fta::virt {
 namespace {
@@ -106,6 +105,52 @@ void ProcessProvisioner::Wake() {
   (void)ignored;
 }
 
+namespace {
+
+// How the agent finds its FTA's credentials: a path, never the secret
+// itself (the command line is world-readable). An agent that runs as
+// another user cannot read root's credentials directory: on a unix socket it
+// needs only the token, handed over as an inherited memfd; over TCP (mTLS)
+// the FTA's own directory and files are given to that user.
+absl::Status AddCredentialArgs(const FtaLaunchSpec& spec, const std::optional<RunAs>& run_as,
+                               std::vector<std::string>* args, AgentSpawn* spawn) {
+  if (spec.credentials_dir.empty()) return absl::OkStatus();
+  const bool unix_endpoint = absl::StartsWith(spec.agent_endpoint, "unix:");
+  const bool other_user = run_as && run_as->uid != geteuid();
+  if (other_user && unix_endpoint) {
+    absl::StatusOr<std::string> token = ReadFileText(spec.credentials_dir + "/token");
+    if (!token.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(spec.fta_id, ": cannot read its token in ", spec.credentials_dir));
+    }
+    spawn->secret = *token;
+    args->insert(args->end(), {"--token", kSecretPath});
+    return absl::OkStatus();
+  }
+  if (other_user) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(spec.credentials_dir, error)) {
+      if (chown(entry.path().c_str(), run_as->uid, run_as->gid) != 0) error.assign(errno, std::generic_category());
+    }
+    if (!error && chown(spec.credentials_dir.c_str(), run_as->uid, run_as->gid) != 0) {
+      error.assign(errno, std::generic_category());
+    }
+    if (error) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(spec.fta_id, ": cannot give ", spec.credentials_dir, " to agents.run_as: ", error.message()));
+    }
+  }
+  args->insert(args->end(), {"--credentials", spec.credentials_dir});
+  // Plaintext TCP is the daemon's explicit choice (agents.insecure_tcp): then
+  // it issued no certificate, and the agent must be told it may dial without
+  // TLS.
+  if (!unix_endpoint && access((spec.credentials_dir + "/cert.pem").c_str(), F_OK) != 0) {
+    args->push_back("--insecure-tcp");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<FtaInstance> ProcessProvisioner::Start(const FtaLaunchSpec& spec) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -115,53 +160,19 @@ absl::StatusOr<FtaInstance> ProcessProvisioner::Start(const FtaLaunchSpec& spec)
   }
   std::vector<std::string> args = {options_.agent_binary, "--connect", spec.agent_endpoint, "--id",
                                    spec.fta_id};
-  if (!spec.credentials_dir.empty()) {
-    // A path, never the secret itself: the command line is world-readable.
-    args.push_back("--credentials");
-    args.push_back(spec.credentials_dir);
-    // Plaintext TCP is the daemon's explicit choice (agents.insecure_tcp):
-    // then it issued no certificate, and the agent must be told it may dial
-    // without TLS.
-    if (!absl::StartsWith(spec.agent_endpoint, "unix:") && access((spec.credentials_dir + "/cert.pem").c_str(), F_OK) != 0) {
-      args.push_back("--insecure-tcp");
-    }
-  }
+  AgentSpawn spawn;
+  spawn.binary = options_.agent_binary;
+  spawn.run_as = options_.run_as;
+  FTA_RETURN_IF_ERROR(AddCredentialArgs(spec, options_.run_as, &args, &spawn));
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
+  spawn.argv = args;
   std::string log_path = absl::StrCat(options_.log_dir, "/", spec.fta_id, ".log");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-
-  // The daemon blocks SIGTERM/SIGINT for its signal thread; the agent must
-  // start with a clean mask and default handlers or it could not be stopped.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t empty_mask;
-  sigemptyset(&empty_mask);
-  sigset_t default_signals;
-  sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGTERM);
-  sigaddset(&default_signals, SIGINT);
-  sigaddset(&default_signals, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &empty_mask);
-  posix_spawnattr_setsigdefault(&attr, &default_signals);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, options_.agent_binary.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    return absl::InternalError(
-        absl::StrCat("starting ", options_.agent_binary, " for ", spec.fta_id, ": ", ErrnoText(rc)));
+  spawn.log_path = log_path;
+  absl::StatusOr<pid_t> spawned = SpawnAgent(spawn);
+  if (!spawned.ok()) {
+    return absl::InternalError(absl::StrCat(spec.fta_id, ": ", spawned.status().message()));
   }
+  const pid_t pid = *spawned;
   absl::StatusOr<int> pidfd = OpenPidFd(pid);
   if (!pidfd.ok()) {
     // Exited before we could watch it: reap and report as a start failure.

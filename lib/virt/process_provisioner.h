@@ -1,6 +1,7 @@
 // The `process` backend: every FTA is an fta-agent process on this host,
 // started with argv (never a shell), in its own session so a terminal's
-// Ctrl-C does not take the fleet down, with stdout/stderr in a log file.
+// Ctrl-C does not take the fleet down, with stdout/stderr in a log file,
+// as the unprivileged user of agents.run_as when one is given.
 //
 // Exits are watched through pidfds (poll), which works for children and for
 // processes adopted after a daemon restart alike. Stopping sends SIGTERM,
@@ -10,11 +11,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "lib/virt/agent_spawn.h"
 #include "lib/virt/provisioner.h"
 
 namespace fta::virt {
@@ -27,6 +30,9 @@ struct ProcessProvisionerOptions {
   // daemon's, whoever started them: reconcile finds them by it (a crash
   // between spawn and recording the pid leaves no other trace).
   std::string agent_endpoint;
+  // Agents run as this user (agents.run_as); null: as fta-hostd. The token
+  // then reaches them as /dev/fd/3 (agent_spawn.h), not as a file path.
+  std::optional<RunAs> run_as;
 };
 
 class ProcessProvisioner final : public Provisioner {

@@ -90,8 +90,10 @@ TEST_F(BadInputTest, IorSpecErrorsNameTheField) {
        grpc::StatusCode::INVALID_ARGUMENT, "directory"},
       {"directory is a file", [file](auto* r) { r->mutable_spec()->set_directory(file); },
        grpc::StatusCode::INVALID_ARGUMENT, "not a directory"},
-      {"directory not writable", [](auto* r) { r->mutable_spec()->set_directory("/proc/1"); },
-       grpc::StatusCode::INVALID_ARGUMENT, "not writable"},
+      {"system directory /proc/1", [](auto* r) { r->mutable_spec()->set_directory("/proc/1"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "system directory"},
+      {"system directory /etc", [](auto* r) { r->mutable_spec()->set_directory("/etc"); },
+       grpc::StatusCode::INVALID_ARGUMENT, "directory (-d): /etc is a system directory"},
       {"relative directory", [](auto* r) { r->mutable_spec()->set_directory("data"); },
        grpc::StatusCode::INVALID_ARGUMENT, "directory"},
       {"unknown FTA", [](auto* r) { r->clear_on(); r->add_on("fta-99"); },
@@ -113,6 +115,51 @@ TEST_F(BadInputTest, IorSpecErrorsNameTheField) {
   ASSERT_FALSE(events.empty());
   ASSERT_TRUE(events.back().has_finished());
   EXPECT_EQ(events.back().finished().state(), fta::v1::JOB_STATE_COMPLETED) << events.back().finished().error();
+}
+
+TEST_F(BadInputTest, OversizedStringsAreRefusedAndNotStored) {
+  const std::string huge_name(3 << 20, 'n');
+  fta::v1::RunIorRequest request = ValidRequest();
+  request.mutable_spec()->set_file_name(huge_name);
+  grpc::Status status = Run(request);
+  EXPECT_REFUSED(status, INVALID_ARGUMENT, "spec.file_name: 3145728 bytes, at most 255");
+  EXPECT_LT(status.error_message().size(), 400u) << "the echo is truncated";
+
+  fta::v1::GetJobRequest get;
+  get.set_id(std::string(1 << 20, 'j'));
+  fta::v1::Job job;
+  auto context = ContextWithDeadline(30);
+  grpc::Status got = hostd_->jobs().GetJob(context.get(), get, &job);
+  EXPECT_REFUSED(got, INVALID_ARGUMENT, "id: 1048576 bytes, at most 128");
+  EXPECT_LT(got.error_message().size(), 400u);
+
+  fta::v1::AllocateFtasRequest allocate;
+  allocate.set_count(1);
+  allocate.set_owner(std::string(10000, 'o'));
+  fta::v1::AllocateFtasResponse allocated;
+  auto allocate_context = ContextWithDeadline(30);
+  EXPECT_REFUSED(hostd_->ftas().AllocateFtas(allocate_context.get(), allocate, &allocated), INVALID_ARGUMENT,
+                 "owner");
+  EXPECT_EQ(ActiveFtas(), 2);
+  // Nothing of it reached the database.
+  EXPECT_LT(std::filesystem::file_size(hostd_->state_dir() + "/fta-hostd.db"), 1u << 20);
+  EXPECT_EQ(hostd_->log().find(std::string(1000, 'n')), std::string::npos) << "no 3 MB log line";
+}
+
+TEST_F(BadInputTest, TransferBuffersMustFitInMemory) {
+  fta::v1::HostInfo host;
+  auto context = ContextWithDeadline(30);
+  ASSERT_TRUE(hostd_->host().GetHost(context.get(), fta::v1::GetHostRequest(), &host).ok());
+  // 4 ranks of -t 8g = 32 GiB of buffers; on a larger host, scale up.
+  int64_t transfer_gib = 8;
+  while (transfer_gib * 4 <= (host.memory_bytes() >> 30) / 2) transfer_gib *= 2;
+  fta::v1::RunIorRequest request = ValidRequest();
+  request.mutable_spec()->set_transfer_size(std::to_string(transfer_gib) + "g");
+  request.mutable_spec()->set_block_size(std::to_string(transfer_gib) + "g");
+  request.mutable_spec()->set_ranks_per_fta(4);
+  grpc::Status status = Run(request);
+  EXPECT_REFUSED(status, INVALID_ARGUMENT, "transfer_size (-t)");
+  EXPECT_NE(status.error_message().find("x 4 rank(s) per FTA"), std::string::npos) << status.error_message();
 }
 
 TEST_F(BadInputTest, UnknownIdsAreNotFound) {

@@ -6,10 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "tests/integration/hostd_harness.h"
 
@@ -168,6 +170,146 @@ TEST_F(CrashTest, CrashDuringAllocationLeavesNoOrphanAgent) {
     ASSERT_TRUE(RunJob(hostd_->jobs(), job, &events).ok());
     EXPECT_EQ(events.back().finished().state(), fta::v1::JOB_STATE_COMPLETED);
   }
+}
+
+// Every job stored, all pages.
+std::vector<fta::v1::Job> AllJobs(HostdProcess& hostd) {
+  std::vector<fta::v1::Job> jobs;
+  fta::v1::ListJobsRequest list;
+  list.set_page_size(1000);
+  do {
+    fta::v1::ListJobsResponse page;
+    auto context = ContextWithDeadline(30);
+    if (!hostd.jobs().ListJobs(context.get(), list, &page).ok()) break;
+    jobs.insert(jobs.end(), page.jobs().begin(), page.jobs().end());
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  return jobs;
+}
+
+int FilesUnder(const std::string& dir) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) count += entry.is_regular_file();
+  return count;
+}
+
+std::string IntegrityCheck(const std::string& database) {
+  sqlite3* db = nullptr;
+  std::string result = "cannot open";
+  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return result;
+}
+
+// Spins (bounded) until `done` holds; no fixed sleep.
+template <typename Done>
+bool SpinUntil(Done done) {
+  for (int attempt = 0; attempt < 2'000'000; ++attempt) {
+    if (done()) return true;
+    std::this_thread::yield();
+  }
+  return false;
+}
+
+// kill -9 at awkward moments, over and over: during an allocation, while a
+// job writes or reads, during a release, right after a start. Afterwards
+// nothing may be left: no orphan agent, no FTA that claims a dead agent, no
+// job stuck RUNNING, a sound database and no job files.
+TEST_F(CrashTest, HundredKillCyclesLeaveNothingBehind) {
+  constexpr int kCycles = 100;
+  int jobs_killed = 0;
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    if (cycle > 0) ASSERT_TRUE(hostd_->Start()) << "cycle " << cycle;
+    fta::v1::ListFtasResponse active;
+    auto list_context = ContextWithDeadline(30);
+    ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), fta::v1::ListFtasRequest(), &active).ok());
+    const int kind = cycle % 4;
+    if (kind == 0 && active.ftas_size() < 3) {  // during an allocation
+      const size_t before = AgentProcesses(endpoint_).size();
+      std::thread allocating([this] {
+        fta::v1::AllocateFtasResponse allocated;
+        (void)hostd_->Allocate(1, &allocated, fta::v1::FTA_KIND_UNSPECIFIED, 30);
+      });
+      SpinUntil([&] { return AgentProcesses(endpoint_).size() > before; });
+      hostd_->Kill();
+      allocating.join();
+      continue;
+    }
+    if (kind == 1) {  // while a job writes or reads (agents reconnect with backoff: the slow cycles)
+      fta::v1::WaitFtasReadyResponse ready;
+      if (!WaitReady(&ready).ok() || ready.ftas_size() == 0) {
+        hostd_->Kill();
+        continue;
+      }
+      auto job_context = ContextWithDeadline(120);
+      auto reader = hostd_->jobs().RunIor(job_context.get(), LongJob());
+      fta::v1::JobEvent event;
+      while (reader->Read(&event)) {
+        if (cycle % 2 == 0 ? event.has_progress() : event.has_phase_finished()) break;
+      }
+      hostd_->Kill();
+      ++jobs_killed;
+      job_context->TryCancel();
+      (void)reader->Finish();
+      continue;
+    }
+    if (kind == 2 && active.ftas_size() > 0) {  // during a release
+      std::thread releasing([this, id = active.ftas(active.ftas_size() - 1).id()] {
+        fta::v1::ReleaseFtasRequest release;
+        release.add_ids(id);
+        fta::v1::ReleaseFtasResponse released;
+        auto context = ContextWithDeadline(30);
+        (void)hostd_->ftas().ReleaseFtas(context.get(), release, &released);
+      });
+      std::this_thread::yield();
+      hostd_->Kill();
+      releasing.join();
+      continue;
+    }
+    hostd_->Kill();  // right after a start (reconcile and recovery just ran)
+  }
+
+  ASSERT_TRUE(hostd_->Start());
+  fta::v1::WaitFtasReadyResponse ready;
+  grpc::Status waited = WaitReady(&ready);
+  ASSERT_TRUE(waited.ok()) << waited.error_message();
+  std::map<std::string, int64_t> active;
+  fta::v1::ListFtasResponse listed;
+  auto list_context = ContextWithDeadline(30);
+  ASSERT_TRUE(hostd_->ftas().ListFtas(list_context.get(), fta::v1::ListFtasRequest(), &listed).ok());
+  for (const auto& fta : listed.ftas()) {
+    // No phantom: an FTA that is not released has a live agent of its own.
+    EXPECT_EQ(fta.state(), fta::v1::FTA_STATE_READY) << fta.id() << ": " << fta.last_error();
+    EXPECT_EQ(kill(static_cast<pid_t>(fta.pid()), 0), 0) << fta.id() << " claims dead pid " << fta.pid();
+    active[fta.id()] = fta.pid();
+  }
+  int leaked = 0;
+  for (const auto& [id, pid] : AgentProcesses(endpoint_)) {
+    if (active.count(id) > 0) continue;
+    leaked += SpinUntil([&, pid = pid] { return kill(pid, 0) != 0 || AgentProcesses(endpoint_).count(id) == 0; })
+                  ? 0
+                  : 1;
+  }
+  EXPECT_EQ(leaked, 0) << "orphan agents";
+  int stuck = 0;
+  std::vector<fta::v1::Job> jobs = AllJobs(*hostd_);
+  for (const auto& job : jobs) {
+    stuck += job.state() == fta::v1::JOB_STATE_RUNNING || job.state() == fta::v1::JOB_STATE_PENDING;
+  }
+  EXPECT_EQ(stuck, 0);
+  EXPECT_GT(jobs.size(), 0u);
+  const int files_left = FilesUnder(root_.path() + "/data");
+  EXPECT_EQ(files_left, 0) << "job files left by killed jobs";
+  EXPECT_EQ(IntegrityCheck(hostd_->state_dir() + "/fta-hostd.db"), "ok");
+  std::cout << "crash cycles: " << kCycles << ", jobs killed: " << jobs_killed << ", ftas at the end: " << active.size()
+            << ", orphan agents: " << leaked << ", jobs stuck: " << stuck << ", files left: " << files_left << "\n";
 }
 
 }  // namespace

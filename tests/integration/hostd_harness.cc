@@ -111,6 +111,11 @@ HostdProcess::~HostdProcess() { Stop(); }
   if (std::find(extra_flags_.begin(), extra_flags_.end(), "--agent-listen") == extra_flags_.end()) {
     args.insert(args.end(), {"--agent-listen", "unix:" + root_ + "/agent.sock"});
   }
+  // Tests run as root with private 0700 directories: agents stay root
+  // unless a test asks for a user (agents.run_as; see run_as tests).
+  if (std::find(extra_flags_.begin(), extra_flags_.end(), "--agents-run-as") == extra_flags_.end()) {
+    args.insert(args.end(), {"--agents-run-as", "root"});
+  }
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = Spawn(args, root_ + "/hostd.log", root_ + "/hostd.log");
   if (pid_ < 0) return ::testing::AssertionFailure() << "cannot spawn " << HostdBinary();
@@ -167,6 +172,20 @@ void HostdProcess::Kill() {
   kill(pid_, SIGKILL);
   WaitExit(pid_);
   pid_ = -1;
+}
+
+void HostdProcess::Signal(int signal_number) {
+  if (pid_ > 0) kill(pid_, signal_number);
+}
+
+bool HostdProcess::Running() {
+  if (pid_ < 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
 }
 
 std::string HostdProcess::log() const { return ReadFileOrEmpty(root_ + "/hostd.log"); }

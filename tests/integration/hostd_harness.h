@@ -58,12 +58,16 @@ class HostdProcess {
   int Stop();
   // SIGKILL, like a crash.
   void Kill();
+  // Sends `signal_number` (SIGHUP: reload) to the daemon.
+  void Signal(int signal_number);
+  // False once the daemon exited (reaped here).
+  bool Running();
+  pid_t pid() const { return pid_; }
 
   std::string control_target() const { return "unix:" + root_ + "/control.sock"; }
   std::string control_socket() const { return root_ + "/control.sock"; }
   std::string state_dir() const { return root_ + "/state"; }
   std::string log() const;
-  pid_t pid() const { return pid_; }
 
   fta::v1::FtaService::Stub& ftas() { return *ftas_; }
   // AllocateFtas of `count` FTAs of `kind` (UNSPECIFIED: the backend's).

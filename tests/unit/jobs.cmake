@@ -9,6 +9,8 @@ fta_test(job_coordinator_test LABEL unit
 fta_test(sweep_runner_test LABEL unit
   SOURCES sweep_execution_test.cc sweep_control_test.cc
   DEPS fta_sweeps fta_test_fakes GTest::gmock)
+# Labels unit and security: a failed job's files go, links are not followed.
+fta_test(job_files_test LABEL "unit;security" SOURCES job_files_test.cc DEPS fta_jobs GTest::gmock)
 
 # Engine ior's mpirun/IOR argv, hostfile and the orted words' reading.
 fta_test(mpi_command_test LABEL unit SOURCES mpi_command_test.cc DEPS fta_jobs GTest::gmock)

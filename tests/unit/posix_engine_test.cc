@@ -233,7 +233,7 @@ TEST_F(PosixEngineTest, WriteIntoMissingDirectoryNamesPathAndReason) {
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(written.status().message()),
-              HasSubstr("open " + dir_ + "/missing/testfile.00000003: No such file or directory"));
+              HasSubstr("directory (-d): open directory " + dir_ + "/missing: No such file or directory"));
 }
 
 TEST_F(PosixEngineTest, CancelledWriteStopsAfterTheCurrentTransfer) {

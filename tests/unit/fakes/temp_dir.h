@@ -26,7 +26,8 @@ class TempDir {
   ~TempDir() {
     std::error_code ignored;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(path_, ignored)) {
-      if (entry.is_directory(ignored)) {
+      // Never through a link: a test may plant one to "/" or /etc.
+      if (!entry.is_symlink(ignored) && entry.is_directory(ignored)) {
         std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_all,
                                      std::filesystem::perm_options::add, ignored);
       }
