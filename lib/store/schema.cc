@@ -287,7 +287,8 @@ constexpr char kMigration10[] = R"sql(
 ALTER TABLE phase_aggregates ADD COLUMN cache_note TEXT NOT NULL DEFAULT '';
 )sql";
 
-// Migration 11 is another branch's (issue 18); this one keeps its number.
+// Migration 11 was reserved for the agent channel (issue 18), which needed
+// none: a no-op, so that every database counts the same versions.
 constexpr char kMigration11[] = R"sql(
 SELECT 1;
 )sql";

@@ -133,7 +133,9 @@ TEST_F(StorePagingTest, MigrationEightTurnsFormerStringsIntoEnums) {
        "UPDATE ftas SET kind = 'FTA_KIND_GUEST', backend = 'libvirt' WHERE id = 'fta-2';"
        "UPDATE jobs SET engine = 'ior', spec = '{\"transfer_size\":\"1m\",\"engine\":\"ior\",\"deadline_s\":\"5\"}';"
        "UPDATE job_agents SET state = 'lost';"
-       // What migrations 9 and 10 added did not exist at version 7.
+       // What migrations 9, 10 and 12 added did not exist at version 7.
+       "DROP INDEX jobs_by_finish;"
+       "DROP TABLE job_cleanups;"
        "ALTER TABLE ftas DROP COLUMN owner;"
        "ALTER TABLE jobs DROP COLUMN owner;"
        "ALTER TABLE jobs DROP COLUMN start_at_unix_ms;"
