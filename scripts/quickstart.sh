@@ -25,7 +25,14 @@ FTAS=${FTAS:-4}
 XFER=${XFER:-1m}
 BLOCK=${BLOCK:-64m}
 RUN_DIR=$(mktemp -d /tmp/fta-quickstart.XXXXXX)
-DATA_DIR=${DATA_DIR:-$RUN_DIR/data}
+# Process agents run as an unprivileged user (agents.run_as: fta, else
+# nobody): they must reach the agent socket and write the job directory.
+chmod 0711 "$RUN_DIR"
+if [[ -z "${DATA_DIR:-}" ]]; then
+  DATA_DIR=$RUN_DIR/data
+  mkdir -p "$DATA_DIR"
+  chmod 1777 "$DATA_DIR"
+fi
 mkdir -p "$DATA_DIR"
 export FTA_HOST=unix:$RUN_DIR/control.sock
 

@@ -51,6 +51,7 @@ start_hostds() {
     "$BUILD/daemon/fta-hostd" --config /dev/null --state-dir "$SLURM_TEST_DIR/hostd/$node/state" \
       --control-socket "$SLURM_TEST_DIR/hostd/$node/control.sock" \
       --agent-listen "unix:$SLURM_TEST_DIR/hostd/$node/agent.sock" --max-ftas "$max" \
+      --agents-run-as root \
       >>"$SLURM_TEST_DIR/log/hostd-$node.log" 2>&1 &
     HOSTD_PIDS+=("$!")
     echo "$node $(endpoint "$node")" >>"$SLURM_TEST_DIR/slurm-nodes"
