@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "lib/core/file_text.h"
 #include "lib/core/session_process.h"
 #include "lib/core/status_macros.h"
 #include "lib/jobs/ior_import.h"
@@ -27,13 +28,6 @@ namespace {
 
 using fta::v1::JobEvent;
 using fta::v1::Phase;
-
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::string Tail(const std::string& text, size_t max) {
   std::string trimmed(absl::StripTrailingAsciiWhitespace(text));
@@ -194,7 +188,7 @@ absl::Status JobCoordinator::DriveMpi(RunningJob* job) {
   if (*exit_code != 0) {
     std::string quote = absl::StrCat("mpirun exited with status ", *exit_code);
     for (const char* name : {"/mpirun.err", "/mpirun.out"}) {
-      std::string text = Tail(ReadWhole(dir + name), 1500);
+      std::string text = Tail(ReadFileOrEmpty(dir + name), 1500);
       if (!text.empty()) absl::StrAppend(&quote, "; ", name + 1, ": ", text);
     }
     for (AgentPlan& plan : job->agents) plan.state = fta::v1::JOB_AGENT_STATE_FAILED;
@@ -204,8 +198,8 @@ absl::Status JobCoordinator::DriveMpi(RunningJob* job) {
 }
 
 absl::Status JobCoordinator::ImportMpiResult(RunningJob* job, const MpiJobFiles& files) {
-  const std::string summary = ReadWhole(files.summary_json);
-  const std::string ranks = ReadWhole(files.rank_csv);  // empty when rank 0 ran in a guest
+  const std::string summary = ReadFileOrEmpty(files.summary_json);
+  const std::string ranks = ReadFileOrEmpty(files.rank_csv);  // empty when rank 0 ran in a guest
   absl::StatusOr<std::vector<fta::v1::Job>> imported =
       JobsFromIorOutput({summary, "IOR's JSON summary", ranks, "IOR's per-rank CSV"}, clock_->NowUnixMillis());
   if (!imported.ok() && !ranks.empty()) {

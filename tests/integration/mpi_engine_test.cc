@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/file_text.h"
 #include "lib/core/run_tool.h"
 #include "lib/jobs/ior_import.h"
 #include "tests/integration/hostd_harness.h"
@@ -29,23 +30,16 @@ namespace {
 using ::testing::HasSubstr;
 using fta::v1::Job;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // Processes whose environment holds `marker` (NAME=VALUE), this test excluded.
 std::vector<std::string> MarkedProcesses(const std::string& marker) {
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string pid = entry.path().filename();
     if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(getpid())) continue;
-    std::string environ = ReadAll(entry.path() / "environ");
-    std::string stat = ReadAll(entry.path() / "stat");
+    std::string environ = ReadFileOrEmpty(entry.path() / "environ");
+    std::string stat = ReadFileOrEmpty(entry.path() / "stat");
     if (environ.find(marker + '\0') == std::string::npos || stat.find(") Z ") != std::string::npos) continue;
-    found.push_back(absl::StrCat(pid, " ", ReadAll(entry.path() / "comm")));
+    found.push_back(absl::StrCat(pid, " ", ReadFileOrEmpty(entry.path() / "comm")));
   }
   return found;
 }
@@ -104,7 +98,7 @@ TEST_F(MpiEngineTest, TwoProcessFtasStoreIorsOwnResult) {
   // The stored job is IOR's JSON summary of this run, number for number.
   const std::string dir = hostd_->state_dir() + "/mpi/" + job.id();
   absl::StatusOr<std::vector<Job>> own = hostd::JobsFromIorOutput(
-      {ReadAll(dir + "/summary.json"), "summary.json", ReadAll(dir + "/ranks.csv"), "ranks.csv"}, 0);
+      {ReadFileOrEmpty(dir + "/summary.json"), "summary.json", ReadFileOrEmpty(dir + "/ranks.csv"), "ranks.csv"}, 0);
   ASSERT_TRUE(own.ok()) << own.status();
   ASSERT_EQ(own->size(), 1u);
   const Job& ior = own->front();
@@ -137,7 +131,7 @@ TEST_F(MpiEngineTest, TwoProcessFtasStoreIorsOwnResult) {
   ASSERT_TRUE(direct.ok()) << direct.status();
   ASSERT_EQ(direct->exit_code, 0) << direct->output;
   absl::StatusOr<std::vector<Job>> reference =
-      hostd::JobsFromIorOutput({ReadAll(direct_dir + "/summary.json"), "direct", "", ""}, 0);
+      hostd::JobsFromIorOutput({ReadFileOrEmpty(direct_dir + "/summary.json"), "direct", "", ""}, 0);
   ASSERT_TRUE(reference.ok()) << reference.status();
   ASSERT_EQ(reference->front().aggregates_size(), job.aggregates_size());
   for (int i = 0; i < job.aggregates_size(); ++i) {

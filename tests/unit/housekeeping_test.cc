@@ -9,17 +9,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "lib/core/file_text.h"
 #include "gtest/gtest.h"
 #include "tests/unit/fakes/fake_clock.h"
 #include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::hostd {
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 TEST(HousekeepingTest, LogsOverTheCapAreRotatedKeepingN) {
   testing::TempDir logs("housekeeping_logs");
@@ -33,11 +29,11 @@ TEST(HousekeepingTest, LogsOverTheCapAreRotatedKeepingN) {
     EXPECT_EQ(Housekeeping::RotateLogs(logs.path(), 100, 2), 1);
   }
   EXPECT_EQ(std::filesystem::file_size(log), 0u);
-  EXPECT_EQ(ReadAll(log + ".1"), std::string(200, 'd'));
-  EXPECT_EQ(ReadAll(log + ".2"), std::string(200, 'c'));
+  EXPECT_EQ(ReadFileOrEmpty(log + ".1"), std::string(200, 'd'));
+  EXPECT_EQ(ReadFileOrEmpty(log + ".2"), std::string(200, 'c'));
   EXPECT_FALSE(std::filesystem::exists(log + ".3")) << "keep 2";
   ASSERT_EQ(write(agent, "next", 4), 4);
-  EXPECT_EQ(ReadAll(log), "next") << "the agent goes on at the start of the truncated file";
+  EXPECT_EQ(ReadFileOrEmpty(log), "next") << "the agent goes on at the start of the truncated file";
   close(agent);
   EXPECT_EQ(Housekeeping::RotateLogs(logs.path(), 100, 2), 0) << "under the cap: left alone";
 }

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/core/file_text.h"
 #include "lib/ior/ior_spec.h"
 #include "lib/ior/safe_dir.h"
 #include "tests/unit/posix_engine_fixture.h"
@@ -20,11 +21,6 @@ namespace fta::ior {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 TEST(SystemDirectoryTest, SystemDirectoriesAreRefusedNamingTheField) {
   for (const char* path : {"/", "/etc", "/etc/ssh", "/usr", "/usr/lib/x86_64-linux-gnu", "/boot", "/proc",
@@ -92,7 +88,7 @@ TEST_F(SafeFileAccessTest, UseExistingThroughAPlantedLinkIsRefused) {
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(written.status().message(), HasSubstr("symbolic link"));
-  EXPECT_EQ(ReadAll(outside_), std::string(100, 'v')) << "the link's target is untouched";
+  EXPECT_EQ(ReadFileOrEmpty(outside_), std::string(100, 'v')) << "the link's target is untouched";
 }
 
 TEST_F(SafeFileAccessTest, UseExistingOnAHardLinkIsRefused) {
@@ -101,7 +97,7 @@ TEST_F(SafeFileAccessTest, UseExistingOnAHardLinkIsRefused) {
   absl::StatusOr<PhaseMeasurement> written = Engine(0, 1).Write(nullptr, nullptr);
   ASSERT_FALSE(written.ok());
   EXPECT_THAT(written.status().message(), HasSubstr("hard links"));
-  EXPECT_EQ(ReadAll(outside_), std::string(100, 'v'));
+  EXPECT_EQ(ReadFileOrEmpty(outside_), std::string(100, 'v'));
 }
 
 TEST_F(SafeFileAccessTest, WithoutUseExistingAPlantedLinkIsReplacedNotFollowed) {
@@ -110,7 +106,7 @@ TEST_F(SafeFileAccessTest, WithoutUseExistingAPlantedLinkIsReplacedNotFollowed) 
   struct stat info;
   ASSERT_EQ(lstat(RankFilePath(params_, 0).c_str(), &info), 0);
   EXPECT_TRUE(S_ISREG(info.st_mode));
-  EXPECT_EQ(ReadAll(outside_), std::string(100, 'v'));
+  EXPECT_EQ(ReadFileOrEmpty(outside_), std::string(100, 'v'));
 }
 
 TEST_F(SafeFileAccessTest, ReadingThroughAPlantedLinkIsRefused) {
