@@ -244,7 +244,16 @@ TEST_F(CrashTest, HundredKillCyclesLeaveNothingBehind) {
     }
     if (kind == 1) {  // while a job writes or reads (agents reconnect with backoff: the slow cycles)
       fta::v1::WaitFtasReadyResponse ready;
-      if (!WaitReady(&ready).ok() || ready.ftas_size() == 0) {
+      if (WaitReady(&ready).ok() && ready.ftas_size() == 0) {
+        // Every allocation so far was killed before its FTA was recorded
+        // (how often depends on the machine's speed): allocate one to the
+        // end, so a job is killed in every such cycle on every machine.
+        fta::v1::AllocateFtasResponse allocated;
+        ASSERT_TRUE(hostd_->Allocate(1, &allocated, fta::v1::FTA_KIND_UNSPECIFIED, 30).ok()) << "cycle " << cycle;
+        ready.Clear();
+        ASSERT_TRUE(WaitReady(&ready).ok()) << "cycle " << cycle;
+      }
+      if (ready.ftas_size() == 0) {
         hostd_->Kill();
         continue;
       }
@@ -304,6 +313,7 @@ TEST_F(CrashTest, HundredKillCyclesLeaveNothingBehind) {
     stuck += job.state() == fta::v1::JOB_STATE_RUNNING || job.state() == fta::v1::JOB_STATE_PENDING;
   }
   EXPECT_EQ(stuck, 0);
+  EXPECT_EQ(jobs_killed, kCycles / 4) << "a job was killed in every job cycle";
   EXPECT_GT(jobs.size(), 0u);
   const int files_left = FilesUnder(root_.path() + "/data");
   EXPECT_EQ(files_left, 0) << "job files left by killed jobs";
