@@ -119,22 +119,26 @@ std::string RenderAgents(const v1::Job& job) {
 
 std::string RenderRanks(const v1::Job& job) {
   // One origin for the whole job, not per phase, so rows of different phases
-  // and iterations read as one timeline.
+  // and iterations read as one timeline. Rows IOR reported (its per-rank CSV)
+  // carry durations only: no place on the timeline, their TOTAL_S is IOR's.
+  auto on_timeline = [](const v1::RankPhaseResult& r) { return r.open_start_ns() > 0; };
   int64_t origin = std::numeric_limits<int64_t>::max();
   for (const v1::RankPhaseResult& r : job.rank_results()) {
-    if (r.open_start_ns() > 0) origin = std::min(origin, r.open_start_ns());
+    if (on_timeline(r)) origin = std::min(origin, r.open_start_ns());
   }
   auto since_origin = [origin](int64_t ns) {
     if (ns <= 0) return std::string("-");
     return FormatSeconds(static_cast<double>(ns - origin) / 1e9);
   };
-  Table table({"ITER", "RANK", "FTA", "PHASE", "BYTES", "OPEN_START_S", "CLOSE_END_S"});
-  for (size_t column : {0, 1, 4, 5, 6}) table.AlignRight(column);
+  Table table({"ITER", "RANK", "FTA", "PHASE", "BYTES", "OPEN_START_S", "CLOSE_END_S", "TOTAL_S"});
+  for (size_t column : {0, 1, 4, 5, 6, 7}) table.AlignRight(column);
   for (const v1::RankPhaseResult& r : job.rank_results()) {
-    table.AddRow({absl::StrCat(r.iteration()), absl::StrCat(r.rank()), r.fta_id(),
-                  PhaseName(r.phase()),
+    const bool placed = on_timeline(r);
+    const int64_t total_ns = placed ? r.close_end_ns() - r.open_start_ns() : r.close_end_ns();
+    table.AddRow({absl::StrCat(r.iteration()), absl::StrCat(r.rank()), r.fta_id(), PhaseName(r.phase()),
                   HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, r.bytes()))),
-                  since_origin(r.open_start_ns()), since_origin(r.close_end_ns())});
+                  placed ? since_origin(r.open_start_ns()) : "-", placed ? since_origin(r.close_end_ns()) : "-",
+                  total_ns > 0 ? FormatSeconds(static_cast<double>(total_ns) / 1e9) : "-"});
   }
   return table.Render();
 }

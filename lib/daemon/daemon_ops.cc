@@ -122,7 +122,8 @@ LivenessProbe LivenessProbeOf(const HostdConfig& config, AgentRegistry* registry
 
 Housekeeping::Options HousekeepingOptionsOf(const HostdConfig& config) {
   return Housekeeping::Options{config.retention_days, config.state_dir + "/logs",
-                               int64_t{config.agent_log_max_mib} << 20, config.agent_log_keep};
+                               int64_t{config.agent_log_max_mib} << 20, config.agent_log_keep,
+                               config.state_dir + "/mpi"};
 }
 
 void ApplyReload(const HostdConfig& current, const HostdConfig& next, Housekeeping* housekeeping) {

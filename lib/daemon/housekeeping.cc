@@ -52,6 +52,22 @@ void Housekeeping::Tick() {
     }
   }
   if (!options_.log_dir.empty()) RotateLogs(options_.log_dir, options_.log_max_bytes, options_.log_keep);
+  PruneMpiWorkDirs();
+}
+
+int Housekeeping::PruneMpiWorkDirs() {
+  if (options_.mpi_work_dir.empty()) return 0;
+  int removed = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.mpi_work_dir, error)) {
+    if (!entry.is_directory(error) || entry.is_symlink(error)) continue;
+    const std::string job_id = entry.path().filename().string();
+    // Only a definite "no such job" removes: a store error keeps the files.
+    if (store_->GetJob(job_id).status().code() != absl::StatusCode::kNotFound) continue;
+    if (std::filesystem::remove_all(entry.path(), error) > 0 && !error) ++removed;
+  }
+  if (removed > 0) spdlog::info("retention: removed {} MPI work director(ies) of deleted jobs", removed);
+  return removed;
 }
 
 int Housekeeping::RotateLogs(const std::string& log_dir, int64_t max_bytes, int keep) {

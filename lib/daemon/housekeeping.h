@@ -4,7 +4,10 @@
 //   * agents.log_max_mib / agents.log_keep: a per-FTA agent log over the cap
 //     is rotated (copy to NAME.log.1, older ones shifted up to .KEEP, the
 //     live file truncated in place: the agent writes with O_APPEND, so it
-//     goes on at the new end without being told).
+//     goes on at the new end without being told);
+//   * an MPI job's work directory (<state_dir>/mpi/<job id>: hostfile,
+//     mpirun output, IOR's summary) lives as long as its job record: a
+//     directory whose job is no longer in the store is removed.
 // Tick() does both; the daemon calls it from a core::Periodic.
 //
 //   Housekeeping housekeeping(store, &clock, {90, state_dir + "/logs", 16 << 20, 3});
@@ -27,6 +30,7 @@ class Housekeeping {
     std::string log_dir;          // "" : no rotation
     int64_t log_max_bytes = 16 << 20;
     int log_keep = 3;             // rotated copies kept per log
+    std::string mpi_work_dir;     // "" : nothing to prune
   };
   // Nothing is owned.
   Housekeeping(store::Store* store, const Clock* clock, Options options);
@@ -39,6 +43,10 @@ class Housekeeping {
   // Rotates every "*.log" in `log_dir` larger than `max_bytes`; returns how
   // many were rotated.
   static int RotateLogs(const std::string& log_dir, int64_t max_bytes, int keep);
+
+  // Removes the directories of `mpi_work_dir` named for a job the store no
+  // longer has; returns how many were removed.
+  int PruneMpiWorkDirs();
 
  private:
   store::Store* store_;

@@ -278,6 +278,23 @@ TEST(JobViewTest, RankTimesAreSecondsSinceTheEarliestOpen) {
   EXPECT_THAT(lines[3], HasSubstr("0.004"));
 }
 
+TEST(JobViewTest, RanksIorReportedShowIorsDurationOffTheTimeline) {
+  v1::Job job = CompletedJob();
+  v1::RankPhaseResult* reported = job.add_rank_results();
+  reported->set_rank(0);
+  reported->set_phase(v1::PHASE_READ);
+  reported->set_bytes(int64_t{1} << 30);
+  reported->set_close_end_ns(1250000000);  // IOR's per-rank CSV: a duration, not a time
+  reported->set_timestamp_source("ior-reported");
+  std::string text = RenderJobDetail(job, Utc());
+  std::vector<std::string> lines = Lines(text.substr(text.find("\nRANKS\n")));
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_THAT(lines[2], HasSubstr("2.500")) << "measured rows keep the job's timeline";
+  EXPECT_THAT(lines[4], HasSubstr("1.250"));
+  EXPECT_THAT(lines[4], Not(HasSubstr("-17"))) << "no time computed from a duration";
+  EXPECT_THAT(lines[4], HasSubstr(" - ")) << lines[4];
+}
+
 TEST(JobViewTest, SummaryAppearsOnlyForRepeatedIterations) {
   v1::Job job = CompletedJob();
   EXPECT_THAT(RenderJobDetail(job, Utc()), Not(HasSubstr("SUMMARY")));

@@ -59,5 +59,29 @@ TEST(HousekeepingTest, ATickPrunesWhatIsOlderThanTheRetention) {
   EXPECT_EQ(housekeeping.retention_days(), 0);
 }
 
+TEST(HousekeepingTest, MpiWorkDirsLiveAsLongAsTheirJobRecord) {
+  testing::TempDir state("housekeeping_mpi");
+  testing::FakeClock clock(absl::ZeroDuration(), int64_t{1'700'000'000'000} * 1'000'000);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(state.path() + "/db", &clock);
+  ASSERT_TRUE(store.ok());
+  fta::v1::Job job;
+  job.set_id("job-kept");
+  job.set_state(fta::v1::JOB_STATE_COMPLETED);
+  job.set_finished_unix_ms(clock.NowUnixMillis());
+  ASSERT_TRUE((*store)->PutJob(job).ok());
+  const std::string mpi = state.path() + "/mpi";
+  for (const char* id : {"job-kept", "job-gone"}) {
+    std::filesystem::create_directories(mpi + "/" + id);
+    std::ofstream(mpi + "/" + id + "/hostfile") << "localhost slots=1\n";
+  }
+  Housekeeping housekeeping(store->get(), &clock, Housekeeping::Options{7, "", 1 << 20, 3, mpi});
+  EXPECT_EQ(housekeeping.PruneMpiWorkDirs(), 1);
+  EXPECT_TRUE(std::filesystem::exists(mpi + "/job-kept/hostfile")) << "its job is still recorded";
+  EXPECT_FALSE(std::filesystem::exists(mpi + "/job-gone"));
+  clock.Advance(absl::Hours(24 * 8));
+  housekeeping.Tick();  // the retention deletes job-kept's record, then its directory
+  EXPECT_FALSE(std::filesystem::exists(mpi + "/job-kept"));
+}
+
 }  // namespace
 }  // namespace fta::hostd
