@@ -52,7 +52,10 @@ absl::StatusOr<HostdUnderTest> HostdUnderTest::Start(const std::string& build_di
   int log = open((root + "/hostd.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   absl::StatusOr<pid_t> pid = SpawnSession(
       {{build_dir + "/daemon/fta-hostd", "--control-socket", root + "/control.sock", "--state-dir", root + "/state",
-        "--agent-listen", "unix:" + root + "/agent.sock", "--backend", "process", "--log-level", "warn"},
+        "--agent-listen", "unix:" + root + "/agent.sock", "--backend", "process", "--log-level", "warn",
+        // The same user as the direct mpirun it is compared with (and the
+        // one that may write the bench's --dir).
+        "--agents-run-as", "root"},
        {absl::StrCat("PATH=", ior_dir, ":", path != nullptr ? path : "/usr/bin:/bin")},
        log,
        log,

@@ -239,7 +239,8 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config, const std::strin
   job_options.mpi.relay = config.mpi_relay.empty() ? FindProgram(binary_dir, "fta-mpi-relay", "relay") : config.mpi_relay;
   job_options.mpi.tcp_interface = config.mpi_tcp_interface;
   job_options.mpi_relay_target = "unix:" + config.control_socket;
-  job_options.mpi_work_dir = config.state_dir + "/mpi";
+  job_options.mpi_work_dir = MpiWorkDirOf(config);
+  if (agent_user_) job_options.mpi_work_owner = std::make_pair(agent_user_->uid, agent_user_->gid);
   job_options.ready_timeout = absl::Seconds(config.ready_timeout_s);
   job_options.deadline = absl::Seconds(config.job_deadline_s);
   job_options.sample_interval_ms = config.sample_interval_ms;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "lib/core/status_macros.h"
@@ -120,10 +121,17 @@ LivenessProbe LivenessProbeOf(const HostdConfig& config, AgentRegistry* registry
   return probe;
 }
 
+std::string MpiWorkDirOf(const HostdConfig& config) {
+  if (absl::StartsWith(config.agent_listen, "unix:")) {
+    return std::filesystem::path(config.agent_listen.substr(5)).parent_path().string() + "/mpi";
+  }
+  return config.state_dir + "/mpi";
+}
+
 Housekeeping::Options HousekeepingOptionsOf(const HostdConfig& config) {
   return Housekeeping::Options{config.retention_days, config.state_dir + "/logs",
                                int64_t{config.agent_log_max_mib} << 20, config.agent_log_keep,
-                               config.state_dir + "/mpi"};
+                               MpiWorkDirOf(config)};
 }
 
 void ApplyReload(const HostdConfig& current, const HostdConfig& next, Housekeeping* housekeeping) {

@@ -52,6 +52,12 @@ LivenessProbe LivenessProbeOf(const HostdConfig& config, AgentRegistry* registry
 
 Housekeeping::Options HousekeepingOptionsOf(const HostdConfig& config);
 
+// Where engine ior jobs keep their hostfile, mpirun output and IOR's result
+// files: beside a unix agent socket (a directory the agents' user can reach
+// by construction; the state directory is 0750 root under systemd and rank
+// 0, an agent's child, writes IOR's summary), else <state_dir>/mpi.
+std::string MpiWorkDirOf(const HostdConfig& config);
+
 // SIGHUP: applies daemon.log_level and jobs.retention_days of `next`, logs
 // every other key that differs from `current` as needing a restart.
 void ApplyReload(const HostdConfig& current, const HostdConfig& next, Housekeeping* housekeeping);

@@ -18,6 +18,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
+#include <utility>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -81,6 +84,10 @@ class JobCoordinator final : public JobLauncher {
     MpirunSettings mpi;
     std::string mpi_relay_target;
     std::string mpi_work_dir;
+    // The agents' user when they run as another: IOR's rank 0 (their child)
+    // writes its summary into the job's work directory, so it is theirs
+    // (0700) inside a 0711 mpi_work_dir. Null: agents run as fta-hostd.
+    std::optional<std::pair<uid_t, gid_t>> mpi_work_owner;
     ExecBroker* exec_broker = nullptr;  // not owned; null: engine ior refused
   };
   using Started = StartedJob;

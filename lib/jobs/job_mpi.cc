@@ -3,9 +3,11 @@
 // imported (ior_import.h). The agents' READY/GO protocol is not used: IOR's
 // barriers synchronise its ranks.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -150,6 +152,15 @@ absl::Status JobCoordinator::DriveMpi(RunningJob* job) {
   std::filesystem::remove_all(dir, error);
   if (!std::filesystem::create_directories(dir, error)) {
     return absl::FailedPreconditionError(absl::StrCat("mpi work directory ", dir, ": ", error.message()));
+  }
+  if (options_.mpi_work_owner.has_value()) {
+    const auto [uid, gid] = *options_.mpi_work_owner;
+    if (chmod(options_.mpi_work_dir.c_str(), 0711) != 0 || chown(dir.c_str(), uid, gid) != 0 ||
+        chmod(dir.c_str(), 0700) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat("mpi work directory ", dir,
+                                                        ": cannot hand it to the agents' user (agents.run_as): ",
+                                                        std::strerror(errno)));
+    }
   }
   const MpiJobFiles files{dir + "/hostfile", dir + "/summary.json", dir + "/ranks.csv"};
   std::vector<std::pair<std::string, int>> ranks_by_fta;
