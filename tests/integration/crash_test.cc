@@ -71,7 +71,8 @@ class CrashTest : public ::testing::Test {
 };
 
 TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
-  ASSERT_EQ(AllocateFtas(*hostd_, 2).size(), 2u);
+  const std::vector<fta::v1::Fta> allocated = AllocateFtas(*hostd_, 2);
+  ASSERT_EQ(allocated.size(), 2u);
 
   auto job_context = ContextWithDeadline(300);
   auto reader = hostd_->jobs().RunIor(job_context.get(), LongJob());
@@ -96,7 +97,7 @@ TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
   grpc::Status waited = WaitReady(&ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 2);
-  for (int i = 0; i < 2; ++i) EXPECT_EQ(ready.ftas(i).pid(), allocated.ftas(i).pid()) << "adopted, not restarted";
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(ready.ftas(i).pid(), allocated[i].pid()) << "adopted, not restarted";
 
   // The adopted agents dropped the dead job and take a new one.
   fta::v1::RunIorRequest again = LongJob();
