@@ -3,25 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "lib/agent/agent_identity.h"
+#include "lib/core/file_text.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::agent {
 namespace {
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::shared_ptr<grpc::Channel> MakeChannel(const AgentOptions& options) {
   grpc::ChannelArguments args;
@@ -34,9 +26,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const AgentOptions& options) {
   }
   // The daemon's certificate must chain to the CA and name the host dialed.
   grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = ReadWholeFile(options.tls_ca_file);
-  tls.pem_cert_chain = ReadWholeFile(options.tls_cert_file);
-  tls.pem_private_key = ReadWholeFile(options.tls_key_file);
+  tls.pem_root_certs = ReadFileOrEmpty(options.tls_ca_file);
+  tls.pem_cert_chain = ReadFileOrEmpty(options.tls_cert_file);
+  tls.pem_private_key = ReadFileOrEmpty(options.tls_key_file);
   return grpc::CreateCustomChannel(options.connect_address, grpc::SslCredentials(tls), args);
 }
 

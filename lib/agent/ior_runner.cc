@@ -13,11 +13,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/file_text.h"
 #include "lib/core/status_macros.h"
 #include "lib/ior/ior_output.h"
 #include "spdlog/spdlog.h"
@@ -30,13 +30,6 @@ namespace {
 // How often a running ior is checked for exit or cancellation. The phase
 // itself is timed by the clock reads around it, not by this poll.
 constexpr std::chrono::milliseconds kPollInterval{5};
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // A private directory under TMPDIR (or /tmp), removed by the destructor.
 class ScratchDir {
@@ -65,7 +58,7 @@ class ScratchDir {
 
 // The run's output: the JSON summary file, else stdout (text or JSON).
 absl::StatusOr<ior::IorRun> ParseRun(const IorProcessResult& process, const std::string& summary_file) {
-  std::string summary = ReadWholeFile(summary_file);
+  std::string summary = ReadFileOrEmpty(summary_file);
   absl::StatusOr<ior::IorRun> run =
       summary.empty() ? ior::ParseIorOutput(process.stdout_text) : ior::ParseIorJson(summary);
   if (!run.ok()) {
@@ -159,8 +152,8 @@ absl::StatusOr<IorProcessResult> RunIorProcess(const std::string& ior_path, cons
   if (cancelled) return absl::CancelledError("ior stopped: phase cancelled");
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
-  result.stdout_text = ReadWholeFile(out_path);
-  result.stderr_text = ReadWholeFile(err_path);
+  result.stdout_text = ReadFileOrEmpty(out_path);
+  result.stderr_text = ReadFileOrEmpty(err_path);
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "lib/report/summary.h"
 
 namespace fta::cli {
 namespace {
@@ -92,12 +93,9 @@ std::string SweepRunStateName(v1::SweepRunState state) {
   return LowerTail(v1::SweepRunState_descriptor(), state, "SWEEP_RUN_STATE_");
 }
 std::string SweepTargetName(v1::SweepTarget target) {
-  static const std::vector<std::pair<int, const char*>> kWords = {
-      {v1::SWEEP_TARGET_FTAS, "fta"},
-      {v1::SWEEP_TARGET_NATIVE_SINGLE, "native-1"},
-      {v1::SWEEP_TARGET_NATIVE_MATCHED, "native-N"}};
-  std::string word = Lookup(kWords, target);
-  return word.empty() ? "-" : word;
+  if (target == v1::SWEEP_TARGET_UNSPECIFIED) return "-";
+  const std::string word = report::TargetName(target);  // the report's words, one table
+  return word == "?" ? absl::StrCat("unknown(", static_cast<int>(target), ")") : word;
 }
 std::string PortStateName(v1::PortState state) {
   if (state == v1::PORT_STATE_UNSPECIFIED) return "";

@@ -1,12 +1,12 @@
 #include "lib/config/config.h"
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/file_text.h"
 #include "toml.hpp"
 
 namespace fta::hostd {
@@ -277,11 +277,9 @@ std::string ContainerAgentEndpoint(const HostdConfig& config) {
 }
 
 absl::Status MergeTomlFile(const std::string& path, HostdConfig* config) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("config file ", path, " cannot be read"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return MergeTomlText(buffer.str(), path, config);
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) return absl::NotFoundError(absl::StrCat("config file ", path, " cannot be read"));
+  return MergeTomlText(*text, path, config);
 }
 
 absl::Status ValidateConfig(const HostdConfig& config) {

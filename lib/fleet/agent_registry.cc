@@ -6,6 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "lib/core/abbreviate.h"
 #include "lib/core/status_macros.h"
 #include "spdlog/spdlog.h"
@@ -173,26 +175,19 @@ absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello, con
 }
 
 std::string AgentRegistry::JobIdOf(const fta::agent::v1::AgentMessage& message) {
-  switch (message.body_case()) {
-    case fta::agent::v1::AgentMessage::kReady:
-      return message.ready().job_id();
-    case fta::agent::v1::AgentMessage::kSample:
-      return message.sample().job_id();
-    case fta::agent::v1::AgentMessage::kPhaseDone:
-      return message.phase_done().job_id();
-    case fta::agent::v1::AgentMessage::kFailed:
-      return message.failed().job_id();
-    case fta::agent::v1::AgentMessage::kSyncArrive:
-      return message.sync_arrive().job_id();
-    case fta::agent::v1::AgentMessage::kExecOutput:
-      return message.exec_output().job_id();
-    case fta::agent::v1::AgentMessage::kExecExited:
-      return message.exec_exited().job_id();
-    case fta::agent::v1::AgentMessage::kExecStarted:
-      return message.exec_started().job_id();
-    default:
-      return "";
+  // Every body but hello and heartbeat belongs to a job and names it in a
+  // job_id field: read it by name, not per body type.
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  const google::protobuf::FieldDescriptor* body =
+      reflection->GetOneofFieldDescriptor(message, message.GetDescriptor()->FindOneofByName("body"));
+  if (body == nullptr || body->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) return "";
+  const google::protobuf::Message& part = reflection->GetMessage(message, body);
+  const google::protobuf::FieldDescriptor* job_id = part.GetDescriptor()->FindFieldByName("job_id");
+  if (job_id == nullptr || job_id->is_repeated() ||
+      job_id->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    return "";
   }
+  return part.GetReflection()->GetString(part, job_id);
 }
 
 void AgentRegistry::OnMessage(const std::string& fta_id, const fta::agent::v1::AgentMessage& message) {

@@ -1,6 +1,7 @@
 // IOR's text report: the Results table (one row per access and iteration),
 // the remove rows, the Summary of all tests and the "Max Write/Read" lines.
 #include <cmath>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,21 +54,30 @@ std::vector<absl::string_view> Cells(absl::string_view line) {
   return absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
 }
 
-absl::StatusOr<IorResultRow> ParseResultRow(size_t n, const std::vector<absl::string_view>& cells) {
-  constexpr size_t kColumns = 11;
-  if (cells.size() != kColumns) {
-    return LineError(n, absl::StrCat("Results row has ", cells.size(), " columns, expected ", kColumns));
+// A table row of `columns` cells: its name, then `figures` in the cells after
+// it. Errors name the line and the row kind ("Results", "Summary").
+absl::Status ParseFigures(size_t n, absl::string_view kind, const std::vector<absl::string_view>& cells,
+                          size_t columns, std::initializer_list<double*> figures) {
+  if (cells.size() != columns) {
+    return LineError(n, absl::StrCat(kind, " row has ", cells.size(), " columns, expected ", columns));
   }
-  IorResultRow row;
-  row.access = std::string(cells[0]);
-  double* fields[] = {&row.bandwidth_mib, &row.iops,         &row.latency_seconds, &row.block_kib,
-                      &row.transfer_kib,  &row.open_seconds, &row.xfer_seconds,    &row.close_seconds,
-                      &row.total_seconds};
-  for (size_t i = 0; i < 9; ++i) {
-    if (!ParseCell(cells[i + 1], fields[i])) {
-      return LineError(n, absl::StrCat("Results row: \"", std::string(cells[i + 1]), "\" is not a number"));
+  size_t i = 1;
+  for (double* figure : figures) {
+    if (!ParseCell(cells[i], figure)) {
+      return LineError(n, absl::StrCat(kind, " row: \"", std::string(cells[i]), "\" is not a number"));
     }
+    ++i;
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<IorResultRow> ParseResultRow(size_t n, const std::vector<absl::string_view>& cells) {
+  IorResultRow row;
+  FTA_RETURN_IF_ERROR(ParseFigures(n, "Results", cells, 11,
+                                   {&row.bandwidth_mib, &row.iops, &row.latency_seconds, &row.block_kib,
+                                    &row.transfer_kib, &row.open_seconds, &row.xfer_seconds, &row.close_seconds,
+                                    &row.total_seconds}));
+  row.access = std::string(cells[0]);
   int64_t iteration = 0;
   if (!ParseInt(cells[10], &iteration) || iteration < 0) {
     return LineError(n, absl::StrCat("Results row: iteration \"", std::string(cells[10]), "\" is not a count"));
@@ -93,19 +103,11 @@ absl::StatusOr<IorSummaryRow> ParseSummaryRow(size_t n, const std::vector<absl::
   // Operation, 8 bandwidth/ops figures, Mean(s), Stonewall(s), Stonewall(MiB),
   // Test# #Tasks tPN reps fPP reord reordoff reordrand seed segcnt blksiz
   // xsize aggs(MiB) API RefNum.
-  constexpr size_t kColumns = 27;
-  if (cells.size() != kColumns) {
-    return LineError(n, absl::StrCat("Summary row has ", cells.size(), " columns, expected ", kColumns));
-  }
   IorSummaryRow row;
+  FTA_RETURN_IF_ERROR(ParseFigures(n, "Summary", cells, 27,
+                                   {&row.max_mib, &row.min_mib, &row.mean_mib, &row.stddev_mib, &row.max_ops,
+                                    &row.min_ops, &row.mean_ops, &row.stddev_ops, &row.mean_seconds}));
   row.operation = std::string(cells[0]);
-  double* figures[] = {&row.max_mib, &row.min_mib, &row.mean_mib,   &row.stddev_mib,  &row.max_ops,
-                       &row.min_ops, &row.mean_ops, &row.stddev_ops, &row.mean_seconds};
-  for (size_t i = 0; i < 9; ++i) {
-    if (!ParseCell(cells[i + 1], figures[i])) {
-      return LineError(n, absl::StrCat("Summary row: \"", std::string(cells[i + 1]), "\" is not a number"));
-    }
-  }
   struct IntColumn {
     size_t index;
     int64_t* target;

@@ -53,34 +53,20 @@ void Count(LiveCounters* counters, uint64_t bytes) {
   counters->ops.fetch_add(1, std::memory_order_relaxed);
 }
 
-// pwrite() until all `size` bytes are written: short writes (signals, quota
-// edges, network file systems) are retried like IOR does.
-absl::Status WriteFully(int fd, const unsigned char* data, uint64_t size, uint64_t offset,
-                        const std::string& path) {
-  uint64_t done = 0;
-  while (done < size) {
-    ssize_t n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, absl::StrCat("write ", path, " at offset ", offset + done));
-    }
-    if (n == 0) {
-      return absl::DataLossError(
-          absl::StrCat("write ", path, " at offset ", offset + done, ": wrote 0 bytes"));
-    }
-    done += static_cast<uint64_t>(n);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ReadFully(int fd, unsigned char* data, uint64_t size, uint64_t offset,
+// pwrite() or pread() until all `size` bytes are moved: short transfers
+// (signals, quota edges, network file systems) are retried like IOR does.
+absl::Status MoveFully(bool writing, int fd, unsigned char* data, uint64_t size, uint64_t offset,
                        uint64_t expected_file_size, const std::string& path) {
   uint64_t done = 0;
   while (done < size) {
-    ssize_t n = ::pread(fd, data + done, size - done, static_cast<off_t>(offset + done));
+    const off_t at = static_cast<off_t>(offset + done);
+    ssize_t n = writing ? ::pwrite(fd, data + done, size - done, at) : ::pread(fd, data + done, size - done, at);
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, absl::StrCat("read ", path, " at offset ", offset + done));
+      return ErrnoError(errno, absl::StrCat(writing ? "write " : "read ", path, " at offset ", offset + done));
+    }
+    if (n == 0 && writing) {
+      return absl::DataLossError(absl::StrCat("write ", path, " at offset ", offset + done, ": wrote 0 bytes"));
     }
     if (n == 0) {
       return absl::OutOfRangeError(absl::StrCat("read ", path, ": unexpected end of file at offset ",
@@ -193,14 +179,12 @@ absl::Status PosixEngine::Transfer(const OpenPhase& phase, uint64_t k, PhaseMeas
       uint64_t stamp = OffsetStamp(rank_, offset + page);
       std::memcpy(buffer + page, &stamp, sizeof(stamp));
     }
-    FTA_RETURN_IF_ERROR(WriteFully(phase.fd, buffer, transfer, offset, phase.path));
-    if (params_.fsync_per_write && ::fsync(phase.fd) != 0) {
-      return ErrnoError(errno, absl::StrCat("fsync ", phase.path, " (-Y)"));
-    }
-  } else {
-    FTA_RETURN_IF_ERROR(ReadFully(phase.fd, buffer, transfer, offset, phase.expected_size, phase.path));
-    if (params_.verify_read) FTA_RETURN_IF_ERROR(VerifyTransfer(buffer, offset, phase.path));
   }
+  FTA_RETURN_IF_ERROR(MoveFully(phase.writing, phase.fd, buffer, transfer, offset, phase.expected_size, phase.path));
+  if (phase.writing && params_.fsync_per_write && ::fsync(phase.fd) != 0) {
+    return ErrnoError(errno, absl::StrCat("fsync ", phase.path, " (-Y)"));
+  }
+  if (!phase.writing && params_.verify_read) FTA_RETURN_IF_ERROR(VerifyTransfer(buffer, offset, phase.path));
   m->bytes += transfer;
   ++m->ops;
   Count(phase.counters, transfer);

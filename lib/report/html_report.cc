@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/markup.h"
 #include "lib/core/units.h"
 #include "lib/report/summary.h"
 #include "lib/report/svg_plot.h"

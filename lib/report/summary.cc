@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 namespace fta::report {
 namespace {
@@ -21,16 +22,14 @@ struct Mean {
 }  // namespace
 
 const char* TargetName(SweepTarget target) {
-  switch (target) {
-    case fta::v1::SWEEP_TARGET_FTAS:
-      return "fta";
-    case fta::v1::SWEEP_TARGET_NATIVE_SINGLE:
-      return "native-1";
-    case fta::v1::SWEEP_TARGET_NATIVE_MATCHED:
-      return "native-N";
-    default:
-      return "?";
+  static constexpr std::pair<SweepTarget, const char*> kWords[] = {
+      {fta::v1::SWEEP_TARGET_FTAS, "fta"},
+      {fta::v1::SWEEP_TARGET_NATIVE_SINGLE, "native-1"},
+      {fta::v1::SWEEP_TARGET_NATIVE_MATCHED, "native-N"}};
+  for (const auto& [value, word] : kWords) {
+    if (value == target) return word;
   }
+  return "?";
 }
 
 int SaturationPoint(const std::vector<CountBandwidth>& series, double gain_threshold) {

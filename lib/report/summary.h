@@ -36,7 +36,8 @@ double PercentOf(double value, double baseline);
 // appearance in the plan (which is the spec's order).
 fta::v1::SweepSummary SummarizeSweep(const fta::v1::Sweep& sweep);
 
-// "fta", "native-1", "native-N".
+// "fta", "native-1", "native-N" ("?" for anything else): the one table of
+// these words, also behind ftactl's (cli::SweepTargetName).
 const char* TargetName(fta::v1::SweepTarget target);
 
 }  // namespace fta::report

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/markup.h"
 #include "lib/core/units.h"
 
 namespace fta::report {
@@ -23,22 +24,6 @@ std::string TickLabel(double value, double step) {
 }
 
 }  // namespace
-
-std::string EscapeMarkup(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 double NiceStep(double max, int target_ticks) {
   if (!(max > 0) || target_ticks < 1) return 1;

@@ -36,9 +36,6 @@ struct PlotSpec {
   std::vector<PlotSeries> series;
 };
 
-// Escapes & < > " ' for XML/HTML text and attributes.
-std::string EscapeMarkup(const std::string& text);
-
 // Round tick step for a range [0, max]: 1, 2 or 5 times a power of ten,
 // about `target_ticks` ticks.
 double NiceStep(double max, int target_ticks = 6);

@@ -16,6 +16,21 @@ namespace {
 
 constexpr int64_t kMellanoxVendor = 0x15b3;
 
+// The families with a driver of their own; anything else is kGeneric.
+struct FamilyWords {
+  Family family;
+  const char* name;
+  const char* host_driver;
+};
+constexpr FamilyWords kFamilyWords[] = {{Family::kMlx5, "mlx5", "mlx5_core"}, {Family::kMlx4, "mlx4", "mlx4_core"}};
+
+const FamilyWords* WordsOf(Family family) {
+  for (const FamilyWords& words : kFamilyWords) {
+    if (words.family == family) return &words;
+  }
+  return nullptr;
+}
+
 // Who points at which PCI function: class/infiniband/<dev>/device and
 // class/net/<if>/device links, read once per discovery.
 struct ClassLinks {
@@ -156,8 +171,9 @@ absl::StatusOr<PciFunction> ReadFunction(const SysfsRoot& sysfs, const ClassLink
 }
 
 Family FamilyOf(const PciFunction& pf) {
-  if (pf.driver == "mlx5_core") return Family::kMlx5;
-  if (pf.driver == "mlx4_core") return Family::kMlx4;
+  for (const FamilyWords& words : kFamilyWords) {
+    if (pf.driver == words.host_driver) return words.family;
+  }
   if (pf.vendor == kMellanoxVendor) {
     if (pf.device == 0x1003 || pf.device == 0x1007) return Family::kMlx4;  // ConnectX-3 (Pro)
     if (pf.device >= 0x1011) return Family::kMlx5;                         // ConnectX-4 and later
@@ -245,15 +261,13 @@ absl::Status ReadPhysicalFunction(const SysfsRoot& sysfs, const ClassLinks& link
 }  // namespace
 
 std::string FamilyName(Family family) {
-  switch (family) {
-    case Family::kMlx5:
-      return "mlx5";
-    case Family::kMlx4:
-      return "mlx4";
-    case Family::kGeneric:
-      return "generic";
-  }
-  return "generic";
+  const FamilyWords* words = WordsOf(family);
+  return words != nullptr ? words->name : "generic";
+}
+
+std::string HostDriver(Family family) {
+  const FamilyWords* words = WordsOf(family);
+  return words != nullptr ? words->host_driver : "";
 }
 
 const IbPort* IbDevice::first_rated_port() const {

@@ -32,6 +32,9 @@ namespace fta::sriov {
 
 enum class Family { kMlx5, kMlx4, kGeneric };
 std::string FamilyName(Family family);  // "mlx5", "mlx4", "generic"
+// The kernel driver of the family's functions on the host ("mlx5_core"; ""
+// for kGeneric): a VF bound to it is the host's, not passed through.
+std::string HostDriver(Family family);
 
 struct IbPort {
   int number = 0;

@@ -2,6 +2,8 @@
 
 #include <infiniband/verbs.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -10,40 +12,24 @@
 namespace fta::sriov {
 namespace {
 
-struct Lanes {
-  int count;
+// ibv_port_attr's active_width and active_speed are a bit per value: each
+// bit's number (lanes; Gb/s per lane, as sysfs's rate file counts it) and name.
+struct BitValue {
+  uint8_t bit;
+  double number;
   const char* name;
 };
-struct LaneSpeed {
-  double gbps;  // data rate per lane, as sysfs's rate file counts it
-  const char* name;
-};
+constexpr BitValue kWidths[] = {{1, 1, "1X"}, {2, 4, "4X"}, {4, 8, "8X"}, {8, 12, "12X"}, {16, 2, "2X"}};
+constexpr BitValue kSpeeds[] = {{1, 2.5, "SDR"}, {2, 5, "DDR"},   {4, 10, "QDR"}, {8, 10, "FDR10"},
+                                {16, 14, "FDR"}, {32, 25, "EDR"}, {64, 50, "HDR"}, {128, 100, "NDR"}};
 
-// ibv_port_attr.active_width is a bit per width.
-Lanes LanesOf(uint8_t active_width) {
-  switch (active_width) {
-    case 1: return {1, "1X"};
-    case 2: return {4, "4X"};
-    case 4: return {8, "8X"};
-    case 8: return {12, "12X"};
-    case 16: return {2, "2X"};
-    default: return {0, ""};
+// The table's entry for `bit`; number 0 and no name for a bit it lacks.
+template <size_t N>
+BitValue Decode(const BitValue (&table)[N], uint8_t bit) {
+  for (const BitValue& value : table) {
+    if (value.bit == bit) return value;
   }
-}
-
-// ibv_port_attr.active_speed is a bit per generation.
-LaneSpeed SpeedOf(uint8_t active_speed) {
-  switch (active_speed) {
-    case 1: return {2.5, "SDR"};
-    case 2: return {5, "DDR"};
-    case 4: return {10, "QDR"};
-    case 8: return {10, "FDR10"};
-    case 16: return {14, "FDR"};
-    case 32: return {25, "EDR"};
-    case 64: return {50, "HDR"};
-    case 128: return {100, "NDR"};
-    default: return {0, ""};
-  }
+  return {bit, 0, ""};
 }
 
 std::string StateName(ibv_port_state state) {
@@ -67,14 +53,14 @@ struct ContextDeleter {
 }  // namespace
 
 double VerbsRateGbps(uint8_t active_width, uint8_t active_speed) {
-  return LanesOf(active_width).count * SpeedOf(active_speed).gbps;
+  return Decode(kWidths, active_width).number * Decode(kSpeeds, active_speed).number;
 }
 
 std::string VerbsRateText(uint8_t active_width, uint8_t active_speed) {
-  Lanes lanes = LanesOf(active_width);
-  LaneSpeed speed = SpeedOf(active_speed);
-  if (lanes.count == 0 || speed.gbps == 0) return "";
-  return absl::StrCat(absl::StrFormat("%g", lanes.count * speed.gbps), " Gb/sec (", lanes.name, " ", speed.name,
+  const BitValue lanes = Decode(kWidths, active_width);
+  const BitValue speed = Decode(kSpeeds, active_speed);
+  if (lanes.number == 0 || speed.number == 0) return "";
+  return absl::StrCat(absl::StrFormat("%g", lanes.number * speed.number), " Gb/sec (", lanes.name, " ", speed.name,
                       ")");
 }
 

@@ -10,23 +10,6 @@
 #include "lib/sriov/pkeys.h"
 
 namespace fta::sriov {
-namespace {
-
-// The driver a VF of this family uses on the host; a VF bound to it is ours
-// to hand out (libvirt's managed='yes' moves it to vfio-pci and back).
-std::string HostDriver(Family family) {
-  switch (family) {
-    case Family::kMlx5:
-      return "mlx5_core";
-    case Family::kMlx4:
-      return "mlx4_core";
-    case Family::kGeneric:
-      return "";
-  }
-  return "";
-}
-
-}  // namespace
 
 std::string UnusableReason(const PhysicalFunction& pf, const VirtualFunction& vf) {
   if (!vf.pci.iommu_peers.empty()) {

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/markup.h"
 
 namespace fta::virt {
 namespace {
@@ -33,11 +34,11 @@ absl::Status CheckTemplate(const GuestTemplate& guest, const DomainPlan& plan) {
 absl::StatusOr<std::string> InterfaceXml(const std::string& network) {
   if (network == "user") return std::string("    <interface type='user'>\n      <model type='virtio'/>\n    </interface>\n");
   if (absl::StartsWith(network, "network:") && network.size() > 8) {
-    return absl::StrCat("    <interface type='network'>\n      <source network='", XmlEscape(network.substr(8)),
+    return absl::StrCat("    <interface type='network'>\n      <source network='", EscapeMarkup(network.substr(8)),
                         "'/>\n      <model type='virtio'/>\n    </interface>\n");
   }
   if (absl::StartsWith(network, "bridge:") && network.size() > 7) {
-    return absl::StrCat("    <interface type='bridge'>\n      <source bridge='", XmlEscape(network.substr(7)),
+    return absl::StrCat("    <interface type='bridge'>\n      <source bridge='", EscapeMarkup(network.substr(7)),
                         "'/>\n      <model type='virtio'/>\n    </interface>\n");
   }
   return absl::InvalidArgumentError(
@@ -45,21 +46,6 @@ absl::StatusOr<std::string> InterfaceXml(const std::string& network) {
 }
 
 }  // namespace
-
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\'': out += "&apos;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string GuestIdentityArgs(const DomainPlan& plan) {
   return absl::StrCat("fta.id=", plan.fta_id, " fta.connect=", plan.agent_endpoint);
@@ -89,34 +75,28 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
   if (!interface.ok()) return interface.status();
   std::string identity = GuestIdentityArgs(plan);
 
-  std::string xml = absl::StrCat("<domain type='", XmlEscape(guest.domain_type), "'>\n");
-  absl::StrAppend(&xml, "  <name>", XmlEscape(plan.domain_name), "</name>\n");
+  std::string xml = absl::StrCat("<domain type='", EscapeMarkup(guest.domain_type), "'>\n");
+  absl::StrAppend(&xml, "  <name>", EscapeMarkup(plan.domain_name), "</name>\n");
   absl::StrAppend(&xml, "  <metadata>\n    <", kFtaMetadataPrefix, ":guest xmlns:", kFtaMetadataPrefix, "='",
-                  kFtaMetadataUri, "' id='", XmlEscape(plan.fta_id), "' owner='", XmlEscape(plan.owner),
+                  kFtaMetadataUri, "' id='", EscapeMarkup(plan.fta_id), "' owner='", EscapeMarkup(plan.owner),
                   "'/>\n  </metadata>\n");
   absl::StrAppend(&xml, "  <memory unit='MiB'>", guest.memory_mib, "</memory>\n");
   absl::StrAppend(&xml, "  <vcpu placement='static'>", guest.vcpus, "</vcpu>\n");
-  if (!plan.host_cores.empty()) {
-    absl::StrAppend(&xml, "  <cputune>\n");
-    for (size_t i = 0; i < plan.host_cores.size(); ++i) {
-      absl::StrAppend(&xml, "    <vcpupin vcpu='", i, "' cpuset='", plan.host_cores[i], "'/>\n");
-    }
-    absl::StrAppend(&xml, "  </cputune>\n");
-  }
+  absl::StrAppend(&xml, CpuTuneXml(plan.host_cores));
   if (plan.numa_node >= 0) {
     absl::StrAppend(&xml, "  <numatune>\n    <memory mode='strict' nodeset='", plan.numa_node,
                     "'/>\n  </numatune>\n");
   }
   // SMBIOS OEM strings carry the identity for image-booted guests.
   absl::StrAppend(&xml, "  <sysinfo type='smbios'>\n    <oemStrings>\n");
-  absl::StrAppend(&xml, "      <entry>fta.id=", XmlEscape(plan.fta_id), "</entry>\n");
-  absl::StrAppend(&xml, "      <entry>fta.connect=", XmlEscape(plan.agent_endpoint), "</entry>\n");
+  absl::StrAppend(&xml, "      <entry>fta.id=", EscapeMarkup(plan.fta_id), "</entry>\n");
+  absl::StrAppend(&xml, "      <entry>fta.connect=", EscapeMarkup(plan.agent_endpoint), "</entry>\n");
   absl::StrAppend(&xml, "    </oemStrings>\n  </sysinfo>\n");
   absl::StrAppend(&xml, "  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n");
   if (!guest.kernel.empty()) {
-    absl::StrAppend(&xml, "    <kernel>", XmlEscape(guest.kernel), "</kernel>\n");
-    absl::StrAppend(&xml, "    <initrd>", XmlEscape(guest.initrd), "</initrd>\n");
-    absl::StrAppend(&xml, "    <cmdline>", XmlEscape(absl::StrCat(guest.cmdline, " ", identity)), "</cmdline>\n");
+    absl::StrAppend(&xml, "    <kernel>", EscapeMarkup(guest.kernel), "</kernel>\n");
+    absl::StrAppend(&xml, "    <initrd>", EscapeMarkup(guest.initrd), "</initrd>\n");
+    absl::StrAppend(&xml, "    <cmdline>", EscapeMarkup(absl::StrCat(guest.cmdline, " ", identity)), "</cmdline>\n");
   } else {
     absl::StrAppend(&xml, "    <boot dev='hd'/>\n");
   }
@@ -128,7 +108,7 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
                   "  <on_crash>destroy</on_crash>\n");
   absl::StrAppend(&xml, "  <devices>\n");
   absl::StrAppend(&xml, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n",
-                  "      <source file='", XmlEscape(plan.overlay_path), "'/>\n",
+                  "      <source file='", EscapeMarkup(plan.overlay_path), "'/>\n",
                   "      <target dev='vda' bus='virtio'/>\n    </disk>\n");
   if (!plan.seed_iso_path.empty()) {
     // Direct-boot guests (no cloud-init) read the seed from a virtio disk,
@@ -136,7 +116,7 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
     const bool cdrom = guest.kernel.empty();
     absl::StrAppend(&xml, "    <disk type='file' device='", cdrom ? "cdrom" : "disk",
                     "'>\n      <driver name='qemu' type='raw'/>\n",
-                    "      <source file='", XmlEscape(plan.seed_iso_path), "'/>\n",
+                    "      <source file='", EscapeMarkup(plan.seed_iso_path), "'/>\n",
                     cdrom ? "      <target dev='hdc' bus='ide'/>\n" : "      <target dev='vdb' bus='virtio'/>\n",
                     "      <readonly/>\n    </disk>\n");
   }
@@ -149,7 +129,7 @@ absl::StatusOr<std::string> BuildDomainXml(const GuestTemplate& guest, const Dom
                                     vf->domain, vf->bus, vf->slot, vf->function),
                     "      </source>\n    </hostdev>\n");
   }
-  absl::StrAppend(&xml, "    <serial type='file'>\n      <source path='", XmlEscape(plan.console_log),
+  absl::StrAppend(&xml, "    <serial type='file'>\n      <source path='", EscapeMarkup(plan.console_log),
                   "'/>\n      <target port='0'/>\n    </serial>\n");
   absl::StrAppend(&xml, "    <memballoon model='none'/>\n  </devices>\n</domain>\n");
   return xml;
@@ -164,7 +144,7 @@ std::string MetadataAttribute(const std::string& element_xml, const std::string&
     size_t end = element_xml.find(quote, start);
     if (end == std::string::npos) return "";
     std::string raw = element_xml.substr(start, end - start);
-    // Undo the escapes XmlEscape (and libvirt's serializer) produce.
+    // Undo the escapes EscapeMarkup (and libvirt's serializer) produce.
     std::string out;
     for (size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] != '&') {
@@ -176,7 +156,7 @@ std::string MetadataAttribute(const std::string& element_xml, const std::string&
       if (entity == "&amp;") out += '&';
       else if (entity == "&lt;") out += '<';
       else if (entity == "&gt;") out += '>';
-      else if (entity == "&apos;") out += '\'';
+      else if (entity == "&apos;" || entity == "&#39;") out += '\'';
       else if (entity == "&quot;") out += '"';
       else out += entity;
       i += entity.size() - 1;
@@ -184,6 +164,15 @@ std::string MetadataAttribute(const std::string& element_xml, const std::string&
     return out;
   }
   return "";
+}
+
+std::string CpuTuneXml(const std::vector<int>& host_cores) {
+  if (host_cores.empty()) return "";
+  std::string xml = "  <cputune>\n";
+  for (size_t i = 0; i < host_cores.size(); ++i) {
+    absl::StrAppend(&xml, "    <vcpupin vcpu='", i, "' cpuset='", host_cores[i], "'/>\n");
+  }
+  return absl::StrCat(xml, "  </cputune>\n");
 }
 
 std::vector<int> PinnedCores(const std::string& domain_xml) {

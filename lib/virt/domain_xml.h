@@ -74,10 +74,12 @@ absl::StatusOr<PciAddress> ParsePciAddress(const std::string& text);
 // returns the value of attribute `name`, "" when absent.
 std::string MetadataAttribute(const std::string& element_xml, const std::string& name);
 
+// The <cputune> element pinning vCPU i to host_cores[i] (guests and
+// containers alike); "" when unpinned. PinnedCores reads it back.
+std::string CpuTuneXml(const std::vector<int>& host_cores);
+
 // Host cores the vCPUs of a domain are pinned to (from its XML's
 // <vcpupin cpuset='N'/> elements, single cores only).
 std::vector<int> PinnedCores(const std::string& domain_xml);
-
-std::string XmlEscape(const std::string& text);
 
 }  // namespace fta::virt

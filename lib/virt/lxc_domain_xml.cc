@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/markup.h"
 #include "lib/virt/domain_xml.h"
 
 namespace fta::virt {
@@ -44,7 +45,7 @@ absl::Status CheckContainer(const ContainerTemplate& shape, const ContainerPlan&
 
 std::string BindMount(const std::string& source, const std::string& target, bool readonly) {
   return absl::StrCat("    <filesystem type='mount' accessmode='passthrough'>\n      <source dir='",
-                      XmlEscape(source), "'/>\n      <target dir='", XmlEscape(target), "'/>\n",
+                      EscapeMarkup(source), "'/>\n      <target dir='", EscapeMarkup(target), "'/>\n",
                       readonly ? "      <readonly/>\n" : "", "    </filesystem>\n");
 }
 
@@ -53,9 +54,9 @@ std::string BindMount(const std::string& source, const std::string& target, bool
 absl::StatusOr<std::string> BuildContainerXml(const ContainerTemplate& shape, const ContainerPlan& plan) {
   if (absl::Status status = CheckContainer(shape, plan); !status.ok()) return status;
   std::string xml = "<domain type='lxc'>\n";
-  absl::StrAppend(&xml, "  <name>", XmlEscape(plan.domain_name), "</name>\n");
+  absl::StrAppend(&xml, "  <name>", EscapeMarkup(plan.domain_name), "</name>\n");
   absl::StrAppend(&xml, "  <metadata>\n    <", kFtaMetadataPrefix, ":guest xmlns:", kFtaMetadataPrefix, "='",
-                  kFtaMetadataUri, "' id='", XmlEscape(plan.fta_id), "' owner='", XmlEscape(plan.owner),
+                  kFtaMetadataUri, "' id='", EscapeMarkup(plan.fta_id), "' owner='", EscapeMarkup(plan.owner),
                   "' kind='container'/>\n  </metadata>\n");
   absl::StrAppend(&xml, "  <memory unit='MiB'>", shape.memory_mib, "</memory>\n");
   // The LXC driver pins the whole container to <vcpu cpuset> and ignores
@@ -64,16 +65,10 @@ absl::StatusOr<std::string> BuildContainerXml(const ContainerTemplate& shape, co
   absl::StrAppend(&xml, "  <vcpu placement='static'");
   if (!plan.host_cores.empty()) absl::StrAppend(&xml, " cpuset='", absl::StrJoin(plan.host_cores, ","), "'");
   absl::StrAppend(&xml, ">", shape.vcpus, "</vcpu>\n");
-  if (!plan.host_cores.empty()) {
-    absl::StrAppend(&xml, "  <cputune>\n");
-    for (size_t i = 0; i < plan.host_cores.size(); ++i) {
-      absl::StrAppend(&xml, "    <vcpupin vcpu='", i, "' cpuset='", plan.host_cores[i], "'/>\n");
-    }
-    absl::StrAppend(&xml, "  </cputune>\n");
-  }
+  absl::StrAppend(&xml, CpuTuneXml(plan.host_cores));
   // The identity (id, endpoint, token) is read from a file: nothing secret
   // in the init's argv, which every process on the host can read.
-  absl::StrAppend(&xml, "  <os>\n    <type>exe</type>\n    <init>", XmlEscape(shape.agent_binary), "</init>\n",
+  absl::StrAppend(&xml, "  <os>\n    <type>exe</type>\n    <init>", EscapeMarkup(shape.agent_binary), "</init>\n",
                   "    <initarg>--identity</initarg>\n    <initarg>", kContainerIdentityDir,
                   "/identity</initarg>\n  </os>\n");
   // Without privnet (or an interface) the container shares the host's
@@ -92,7 +87,7 @@ absl::StatusOr<std::string> BuildContainerXml(const ContainerTemplate& shape, co
   for (const std::string& dir : shape.bind_dirs) absl::StrAppend(&xml, BindMount(dir, dir, /*readonly=*/false));
   for (const std::string& device : plan.char_devices) {
     absl::StrAppend(&xml, "    <hostdev mode='capabilities' type='misc'>\n      <source>\n        <char>",
-                    XmlEscape(device), "</char>\n      </source>\n    </hostdev>\n");
+                    EscapeMarkup(device), "</char>\n      </source>\n    </hostdev>\n");
   }
   absl::StrAppend(&xml, "    <console type='pty'/>\n  </devices>\n</domain>\n");
   return xml;

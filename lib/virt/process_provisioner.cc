@@ -11,8 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -30,10 +28,7 @@ std::string ErrnoText(int error) { return std::strerror(error); }
 
 // /proc/<pid>/cmdline split at NULs; empty when the process is gone.
 std::vector<std::string> ReadCmdline(int64_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/cmdline"), std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string raw = buffer.str();
+  std::string raw = ReadFileOrEmpty(absl::StrCat("/proc/", pid, "/cmdline"));
   std::vector<std::string> args;
   if (raw.empty()) return args;
   for (absl::string_view part : absl::StrSplit(raw, '\0')) args.emplace_back(part);

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -50,14 +51,7 @@ class AgentUserTest : public ::testing::Test {
     hostd_->Stop();
   }
 
-  fta::v1::RunIorRequest Job(const std::string& directory) {
-    fta::v1::RunIorRequest request;
-    request.add_on("all");
-    request.mutable_spec()->set_transfer_size("64k");
-    request.mutable_spec()->set_block_size("1m");
-    request.mutable_spec()->set_directory(directory);
-    return request;
-  }
+  fta::v1::RunIorRequest Job(const std::string& directory) { return WriteReadRequest(directory, "64k", "1m"); }
 
   TempDir root_;
   std::string data_;
@@ -105,11 +99,8 @@ TEST_F(AgentUserTest, ACancelledJobLeavesNoFiles) {
     if (event.has_phase_finished() && event.phase_finished().phase() == fta::v1::PHASE_WRITE) break;
   }
   ASSERT_FALSE(job_id.empty());
-  fta::v1::CancelJobRequest cancel;
-  cancel.set_id(job_id);
   fta::v1::Job cancelled;
-  auto cancel_context = ContextWithDeadline(60);
-  ASSERT_TRUE(hostd_->jobs().CancelJob(cancel_context.get(), cancel, &cancelled).ok());
+  ASSERT_TRUE(CancelJob(*hostd_, job_id, &cancelled).ok());
   EXPECT_EQ(cancelled.state(), fta::v1::JOB_STATE_CANCELLED);
   context->TryCancel();
   (void)reader->Finish();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 #include "tests/integration/shared_hostd.h"
 
 namespace fta::testing {
@@ -16,14 +17,7 @@ class BadInputTest : public SharedHostdSuite {
  protected:
   static void SetUpTestSuite() { StartSharedHostd(2); }
 
-  static fta::v1::RunIorRequest ValidRequest() {
-    fta::v1::RunIorRequest request;
-    request.add_on("all");
-    request.mutable_spec()->set_transfer_size("1m");
-    request.mutable_spec()->set_block_size("4m");
-    request.mutable_spec()->set_directory(data_dir_);
-    return request;
-  }
+  static fta::v1::RunIorRequest ValidRequest() { return WriteReadRequest(data_dir_, "1m", "4m"); }
 
   static grpc::Status Run(const fta::v1::RunIorRequest& request) {
     std::vector<fta::v1::JobEvent> events;

@@ -23,6 +23,7 @@
 
 #include "tests/integration/container_probe.h"
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 #include "tests/integration/libvirt_fixture.h"
 
 namespace fta::testing {
@@ -40,21 +41,12 @@ std::string Tool(const std::string& name) {
   return name;
 }
 
-class ContainerTest : public ::testing::Test {
+class ContainerTest : public PrivateLibvirtdTest {
  protected:
   static void SetUpTestSuite() {
     if (geteuid() != 0 || !std::filesystem::exists(kLxcDriver)) return;
-    suite_root_ = new TempDir();
-    libvirt_dir_ = suite_root_->path() + "/libvirt";
-    std::string qemu_uri;
-    setup_error_ = StartPrivateLibvirtd(libvirt_dir_, &qemu_uri);
+    StartLibvirtd();
     uri_ = "lxc+unix:///system?socket=" + libvirt_dir_ + "/run/libvirt-sock";
-  }
-
-  static void TearDownTestSuite() {
-    StopPrivateLibvirtd(libvirt_dir_);
-    delete suite_root_;
-    suite_root_ = nullptr;
   }
 
   void SetUp() override {
@@ -63,9 +55,7 @@ class ContainerTest : public ::testing::Test {
       GTEST_SKIP() << "libvirt's LXC driver is missing (" << kLxcDriver
                    << "): apt-get install libvirt-daemon-driver-lxc (scripts/install-deps.sh)";
     }
-    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    connection_ = virConnectOpen(uri_.c_str());
-    ASSERT_NE(connection_, nullptr) << "cannot open " << uri_ << ": " << virGetLastErrorMessage();
+    ASSERT_NO_FATAL_FAILURE(ConnectToLibvirtd());
     // Two veth pairs: the host keeps one end, hostd moves the other into a
     // container (where a VF's IPoIB netdev would go). Short unique names.
     for (char which : {'a', 'b'}) {
@@ -97,7 +87,7 @@ class ContainerTest : public ::testing::Test {
       hostd_->Stop();
     }
     for (const std::string& veth : veths_) RunCommand({Tool("ip"), "link", "del", veth});  // gone already when moved
-    if (connection_) virConnectClose(connection_);
+    PrivateLibvirtdTest::TearDown();
   }
 
   std::unique_ptr<HostdProcess> StartHostd() {
@@ -114,8 +104,6 @@ class ContainerTest : public ::testing::Test {
 
   grpc::Status Release(const std::vector<std::string>& ids) { return ReleaseFtas(hostd_->ftas(), ids); }
 
-  std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
-
   // The agent pid of each FTA id.
   std::map<std::string, pid_t> AgentPids() {
     std::map<std::string, pid_t> pids;
@@ -130,22 +118,9 @@ class ContainerTest : public ::testing::Test {
     return pid;
   }
 
-  static TempDir* suite_root_;
-  static std::string libvirt_dir_;
-  static std::string uri_;
-  static std::string setup_error_;
-
-  TempDir root_;
   std::string data_dir_;
   std::vector<std::string> veths_;
-  virConnectPtr connection_ = nullptr;
-  std::unique_ptr<HostdProcess> hostd_;
 };
-
-TempDir* ContainerTest::suite_root_ = nullptr;
-std::string ContainerTest::libvirt_dir_;
-std::string ContainerTest::uri_;
-std::string ContainerTest::setup_error_;
 
 TEST_F(ContainerTest, TwoContainersEachInItsOwnNetnsRunAJobAndLeaveNothingWhenReleased) {
   hostd_ = StartHostd();
@@ -192,11 +167,7 @@ TEST_F(ContainerTest, TwoContainersEachInItsOwnNetnsRunAJobAndLeaveNothingWhenRe
   EXPECT_EQ(DomainNames().size(), 2u);
 
   // Write + read on the bind-mounted job directory, built-in engine.
-  fta::v1::RunIorRequest request;
-  request.add_on("all");
-  request.mutable_spec()->set_transfer_size("256k");
-  request.mutable_spec()->set_block_size("4m");
-  request.mutable_spec()->set_directory(data_dir_);
+  fta::v1::RunIorRequest request = WriteReadRequest(data_dir_, "256k", "4m");
   request.mutable_spec()->set_engine(fta::v1::ENGINE_BUILTIN);
   request.set_ready_timeout_s(60);
   std::vector<fta::v1::JobEvent> events;

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -52,12 +53,8 @@ class CrashTest : public ::testing::Test {
   }
 
   fta::v1::RunIorRequest LongJob() {
-    fta::v1::RunIorRequest request;
-    request.add_on("all");
-    request.mutable_spec()->set_transfer_size("64k");
-    request.mutable_spec()->set_block_size("4m");
+    fta::v1::RunIorRequest request = WriteReadRequest(root_.path() + "/data", "64k", "4m");
     request.mutable_spec()->set_iterations(5000);
-    request.mutable_spec()->set_directory(root_.path() + "/data");
     return request;
   }
 
@@ -74,11 +71,8 @@ class CrashTest : public ::testing::Test {
 };
 
 TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
-  fta::v1::AllocateFtasRequest allocate;
-  allocate.set_count(2);
-  fta::v1::AllocateFtasResponse allocated;
-  auto context = ContextWithDeadline(120);
-  ASSERT_TRUE(hostd_->ftas().AllocateFtas(context.get(), allocate, &allocated).ok());
+  const std::vector<fta::v1::Fta> allocated = AllocateFtas(*hostd_, 2);
+  ASSERT_EQ(allocated.size(), 2u);
 
   auto job_context = ContextWithDeadline(300);
   auto reader = hostd_->jobs().RunIor(job_context.get(), LongJob());
@@ -94,11 +88,7 @@ TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
   (void)reader->Finish();
 
   ASSERT_TRUE(hostd_->Start());
-  fta::v1::GetJobRequest get;
-  get.set_id(job_id);
-  fta::v1::Job job;
-  auto get_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->jobs().GetJob(get_context.get(), get, &job).ok());
+  fta::v1::Job job = StoredJob(*hostd_, job_id);
   EXPECT_EQ(job.state(), fta::v1::JOB_STATE_FAILED);
   EXPECT_NE(job.error().find("interrupted"), std::string::npos) << job.error();
   EXPECT_GE(job.aggregates_size(), 1) << "what was measured before the crash is kept";
@@ -107,7 +97,7 @@ TEST_F(CrashTest, JobRunningAtTheCrashIsFailedAndFtasAreAdopted) {
   grpc::Status waited = WaitReady(&ready);
   ASSERT_TRUE(waited.ok()) << waited.error_message();
   ASSERT_EQ(ready.ftas_size(), 2);
-  for (int i = 0; i < 2; ++i) EXPECT_EQ(ready.ftas(i).pid(), allocated.ftas(i).pid()) << "adopted, not restarted";
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(ready.ftas(i).pid(), allocated[i].pid()) << "adopted, not restarted";
 
   // The adopted agents dropped the dead job and take a new one.
   fta::v1::RunIorRequest again = LongJob();
@@ -122,11 +112,8 @@ TEST_F(CrashTest, CrashDuringAllocationLeavesNoOrphanAgent) {
   // Allocate from another thread and kill the daemon as soon as the first
   // agent process exists: its pid may or may not be recorded yet.
   std::thread allocating([this] {
-    fta::v1::AllocateFtasRequest allocate;
-    allocate.set_count(3);
     fta::v1::AllocateFtasResponse allocated;
-    auto context = ContextWithDeadline(60);
-    (void)hostd_->ftas().AllocateFtas(context.get(), allocate, &allocated);
+    (void)hostd_->Allocate(3, &allocated, fta::v1::FTA_KIND_UNSPECIFIED, 60);
   });
   bool spawned = false;
   for (int attempt = 0; attempt < 2'000'000 && !spawned; ++attempt) {

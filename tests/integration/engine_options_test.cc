@@ -29,11 +29,7 @@ class EngineOptionsTest : public HostdJobTest {
   void Allocate(int count) { ASSERT_EQ(AllocateFtas(*hostd_, count).size(), static_cast<size_t>(count)); }
 
   fta::v1::RunIorRequest Request(const std::string& t, const std::string& b) {
-    fta::v1::RunIorRequest request;
-    request.add_on("all");
-    request.mutable_spec()->set_transfer_size(t);
-    request.mutable_spec()->set_block_size(b);
-    request.mutable_spec()->set_directory(data_dir_);
+    fta::v1::RunIorRequest request = WriteReadRequest(data_dir_, t, b);
     request.mutable_spec()->set_keep_files(true);
     return request;
   }
@@ -172,11 +168,7 @@ TEST_F(EngineOptionsTest, UniqueDirAndReorderAcrossAgents) {
   EXPECT_FALSE(std::filesystem::exists(data_dir_ + "/testfile.00000000"));
   // The all-active window and skew are stored with the aggregate (read back
   // through GetJob, i.e. from SQLite) and agree with the rank timestamps.
-  fta::v1::GetJobRequest get;
-  get.set_id(job.id());
-  Job stored;
-  auto context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->jobs().GetJob(context.get(), get, &stored).ok());
+  Job stored = StoredJob(*hostd_, job.id());
   ASSERT_EQ(stored.aggregates_size(), 2);
   for (const auto& a : stored.aggregates()) {
     int64_t last_open_start = 0, first_close_end = INT64_MAX, first_open_start = INT64_MAX;

@@ -47,14 +47,10 @@ class IorEngineTest : public HostdJobTest {
   }
 
   fta::v1::RunIorRequest Request(fta::v1::Engine engine) {
-    fta::v1::RunIorRequest request;
-    request.add_on("all");
+    fta::v1::RunIorRequest request = WriteReadRequest(data_dir_, "64k", "256k");
     fta::v1::IorSpec& spec = *request.mutable_spec();
-    spec.set_transfer_size("64k");
-    spec.set_block_size("256k");
     spec.set_segments(2);
     spec.set_iterations(2);
-    spec.set_directory(data_dir_);
     spec.set_engine(engine);
     return request;
   }

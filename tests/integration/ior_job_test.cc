@@ -203,10 +203,7 @@ TEST_F(IorJobTest, CancelStopsAJobAndFreesItsFtas) {
   while (reader->Read(&event)) {
     if (event.has_started()) job_id = event.started().id();
     if (event.has_phase_finished() && !asked) {
-      fta::v1::CancelJobRequest cancel;
-      cancel.set_id(job_id);
-      auto cancel_context = ContextWithDeadline(60);
-      grpc::Status status = hostd_->jobs().CancelJob(cancel_context.get(), cancel, &cancelled);
+      grpc::Status status = CancelJob(*hostd_, job_id, &cancelled);
       ASSERT_TRUE(status.ok()) << status.error_message();
       asked = true;
     }
@@ -216,12 +213,8 @@ TEST_F(IorJobTest, CancelStopsAJobAndFreesItsFtas) {
   for (const auto& agent : cancelled.agents()) EXPECT_EQ(agent.state(), fta::v1::JOB_AGENT_STATE_CANCELLED) << agent.fta_id();
 
   // Cancelling again is refused, and the FTAs take the next job.
-  fta::v1::CancelJobRequest again;
-  again.set_id(job_id);
   Job ignored;
-  auto again_context = ContextWithDeadline(30);
-  EXPECT_EQ(hostd_->jobs().CancelJob(again_context.get(), again, &ignored).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(CancelJob(*hostd_, job_id, &ignored, 30).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   std::vector<JobEvent> events;
   ASSERT_TRUE(RunJob(hostd_->jobs(), WriteReadRequest("1m", "4m"), &events).ok());
   EXPECT_EQ(FinishedJob(events).state(), fta::v1::JOB_STATE_COMPLETED) << FinishedJob(events).error();

@@ -70,6 +70,13 @@ void HostdJobTest::TearDown() {
   if (HasFailure() && hostd_) std::cerr << "---- fta-hostd log ----\n" << hostd_->log();
 }
 
+grpc::Status CancelJob(HostdProcess& hostd, const std::string& id, fta::v1::Job* job, int deadline_s) {
+  fta::v1::CancelJobRequest request;
+  request.set_id(id);
+  auto context = ContextWithDeadline(deadline_s);
+  return hostd.jobs().CancelJob(context.get(), request, job);
+}
+
 fta::v1::Job StoredJob(HostdProcess& hostd, const std::string& id) {
   fta::v1::GetJobRequest request;
   request.set_id(id);

@@ -33,6 +33,9 @@ fta::v1::Job FinishedJob(const std::vector<fta::v1::JobEvent>& events);
 // failure and yields an empty job.
 fta::v1::Job StoredJob(HostdProcess& hostd, const std::string& id);
 
+// CancelJob of `id`, the job as cancelled in `*job`.
+grpc::Status CancelJob(HostdProcess& hostd, const std::string& id, fta::v1::Job* job, int deadline_s = 60);
+
 // Runs the job to its end (RunJob); a failed stream is a test failure.
 fta::v1::Job RunToEnd(fta::v1::JobService::Stub& jobs, const fta::v1::RunIorRequest& request);
 

@@ -30,6 +30,34 @@ void StopPrivateLibvirtd(const std::string& dir) {
   if (!dir.empty()) RunCommand({std::string(FTA_SOURCE_DIR) + "/tests/integration/vm/private-libvirtd.sh", "stop", dir});
 }
 
+TempDir* PrivateLibvirtdTest::suite_root_ = nullptr;
+std::string PrivateLibvirtdTest::libvirt_dir_;
+std::string PrivateLibvirtdTest::uri_;
+std::string PrivateLibvirtdTest::setup_error_;
+
+void PrivateLibvirtdTest::StartLibvirtd() {
+  suite_root_ = new TempDir();
+  libvirt_dir_ = suite_root_->path() + "/libvirt";
+  setup_error_ = StartPrivateLibvirtd(libvirt_dir_, &uri_);
+}
+
+void PrivateLibvirtdTest::TearDownTestSuite() {
+  StopPrivateLibvirtd(libvirt_dir_);
+  delete suite_root_;
+  suite_root_ = nullptr;
+}
+
+void PrivateLibvirtdTest::ConnectToLibvirtd() {
+  ASSERT_TRUE(setup_error_.empty()) << setup_error_;
+  connection_ = virConnectOpen(uri_.c_str());
+  ASSERT_NE(connection_, nullptr) << "cannot open " << uri_ << ": " << virGetLastErrorMessage();
+}
+
+void PrivateLibvirtdTest::TearDown() {
+  if (connection_ != nullptr) virConnectClose(connection_);
+  connection_ = nullptr;
+}
+
 std::vector<fta::v1::Fta> AllocateFtas(fta::v1::FtaService::Stub& ftas, int count, fta::v1::FtaKind kind,
                                        int connect_timeout_s, grpc::Status* status) {
   fta::v1::AllocateFtasRequest request;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "fta/v1/fta.grpc.pb.h"
+#include "tests/integration/hostd_harness.h"
 
 struct _virConnect;
 
@@ -50,8 +51,6 @@ std::vector<std::string> DomainNames(_virConnect* connection);
 ::testing::AssertionResult DefineOrphanCopy(_virConnect* connection, const std::string& fta_id,
                                             const std::string& orphan_id);
 
-class HostdProcess;
-
 // After fta-hostd was killed (its FTA `fta_id` left running) and an orphan
 // copy of that FTA defined: `start()` restarts the daemon into *hostd, which
 // must bring `fta_id` back READY within `timeout_s` by adopting it (its log
@@ -59,6 +58,34 @@ class HostdProcess;
 ::testing::AssertionResult RestartAndReadopt(const std::function<std::unique_ptr<HostdProcess>()>& start,
                                              std::unique_ptr<HostdProcess>* hostd, const std::string& fta_id,
                                              int timeout_s, double* seconds);
+
+// A suite around one private libvirtd that all its tests share (they need
+// root): the suite's SetUpTestSuite calls StartLibvirtd, each test's SetUp
+// ConnectToLibvirtd; TearDown closes the connection and TearDownTestSuite
+// stops the daemon. Each test also has a root dir and a slot for its hostd.
+class PrivateLibvirtdTest : public ::testing::Test {
+ protected:
+  // Starts libvirtd below a temp dir of the suite: uri_ is its qemu URI, or
+  // setup_error_ says what went wrong.
+  static void StartLibvirtd();
+  static void TearDownTestSuite();
+
+  // Opens connection_ to uri_: a fatal failure when the suite's setup failed
+  // or the connection cannot be opened (use ASSERT_NO_FATAL_FAILURE).
+  void ConnectToLibvirtd();
+  void TearDown() override;
+
+  std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
+
+  static TempDir* suite_root_;
+  static std::string libvirt_dir_;
+  static std::string uri_;
+  static std::string setup_error_;
+
+  TempDir root_;
+  _virConnect* connection_ = nullptr;
+  std::unique_ptr<HostdProcess> hostd_;
+};
 
 inline double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -57,13 +58,8 @@ TEST(MetricsTest, TheEndpointShowsTheFleetJobsAndCallsAfterAJob) {
   fta::v1::AllocateFtasResponse allocated;
   ASSERT_TRUE(hostd.Allocate(2, &allocated).ok());
   std::filesystem::create_directories(root.path() + "/data");
-  fta::v1::RunIorRequest request;
-  request.add_on("all");
-  request.mutable_spec()->set_transfer_size("64k");
-  request.mutable_spec()->set_block_size("8m");
-  request.mutable_spec()->set_directory(root.path() + "/data");
   std::vector<fta::v1::JobEvent> events;
-  ASSERT_TRUE(RunJob(hostd.jobs(), request, &events).ok());
+  ASSERT_TRUE(RunJob(hostd.jobs(), WriteReadRequest(root.path() + "/data", "64k", "8m"), &events).ok());
   ASSERT_EQ(events.back().finished().state(), fta::v1::JOB_STATE_COMPLETED);
 
   const std::string scrape = Scrape(port);

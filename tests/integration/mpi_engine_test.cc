@@ -82,6 +82,16 @@ class MpiEngineTest : public HostdJobTest {
     ASSERT_TRUE(hostd_->Start());
   }
 
+  // The error message of an engine-ior job on one FTA that the daemon must
+  // refuse before it starts (FAILED_PRECONDITION).
+  std::string RefusalOnOneFta() {
+    EXPECT_EQ(Allocate(1).size(), 1u);
+    std::vector<fta::v1::JobEvent> events;
+    grpc::Status status = RunJob(hostd_->jobs(), Request("4m"), &events);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    return status.error_message();
+  }
+
   std::string saved_path_;
   std::string marker_;
 };
@@ -193,12 +203,9 @@ TEST_F(MpiEngineTest, FtaWithoutIorIsAClearError) {
   ReleaseAllAndStop(*hostd_);
   setenv("PATH", saved_path_.c_str(), 1);
   RestartDaemon("noior", {});
-  ASSERT_EQ(Allocate(1).size(), 1u);
-  std::vector<fta::v1::JobEvent> events;
-  grpc::Status status = RunJob(hostd_->jobs(), Request("4m"), &events);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("engine: ior requested but"));
-  EXPECT_THAT(status.error_message(), HasSubstr("reported no ior binary"));
+  const std::string refusal = RefusalOnOneFta();
+  EXPECT_THAT(refusal, HasSubstr("engine: ior requested but"));
+  EXPECT_THAT(refusal, HasSubstr("reported no ior binary"));
 }
 
 TEST_F(MpiEngineTest, HostWithoutMpirunIsAClearError) {
@@ -206,12 +213,9 @@ TEST_F(MpiEngineTest, HostWithoutMpirunIsAClearError) {
   const std::string config = root_.path() + "/nompi.toml";
   std::ofstream(config) << "[mpi]\nmpirun = \"" << root_.path() << "/no/mpirun\"\n";
   RestartDaemon("nompi", {"--config", config});
-  ASSERT_EQ(Allocate(1).size(), 1u);
-  std::vector<fta::v1::JobEvent> events;
-  grpc::Status status = RunJob(hostd_->jobs(), Request("4m"), &events);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("engine: ior runs IOR under mpirun, but mpirun"));
-  EXPECT_THAT(status.error_message(), HasSubstr("not found"));
+  const std::string refusal = RefusalOnOneFta();
+  EXPECT_THAT(refusal, HasSubstr("engine: ior runs IOR under mpirun, but mpirun"));
+  EXPECT_THAT(refusal, HasSubstr("not found"));
   // The built-in engine is still the default.
   fta::v1::RunIorRequest builtin = Request("4m");
   builtin.mutable_spec()->clear_engine();

@@ -9,6 +9,7 @@
 
 #include "fta/v1/import.grpc.pb.h"
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 
 namespace fta::testing {
 namespace {
@@ -169,11 +170,7 @@ TEST_F(OwnersTest, StartAtHoldsTheFirstPhaseAndMergedJobsAreStored) {
   grpc::Status stored = imports->StoreMergedJob(context.get(), request, &merged);
   ASSERT_TRUE(stored.ok()) << stored.error_message();
   EXPECT_EQ(merged.hosts_size(), 2);
-  fta::v1::GetJobRequest get;
-  get.set_id(merged.job().id());
-  fta::v1::Job job;
-  auto get_context = ContextWithDeadline(30);
-  ASSERT_TRUE(hostd_->jobs().GetJob(get_context.get(), get, &job).ok());
+  fta::v1::Job job = StoredJob(*hostd_, merged.job().id());
   EXPECT_EQ(job.engine(), fta::v1::ENGINE_MERGED);
   EXPECT_EQ(job.owner(), "slurm:10");
   EXPECT_EQ(job.agents_size(), 4);

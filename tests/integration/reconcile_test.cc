@@ -44,11 +44,8 @@ class ReconcileTest : public ::testing::Test {
 
 TEST_F(ReconcileTest, StrayAgentOnTheDaemonsEndpointIsStoppedAndRecorded) {
   // An FTA the daemon runs, which must survive every round.
-  fta::v1::AllocateFtasRequest request;
-  request.set_count(1);
   fta::v1::AllocateFtasResponse allocated;
-  auto context = ContextWithDeadline(60);
-  ASSERT_TRUE(hostd_->ftas().AllocateFtas(context.get(), request, &allocated).ok());
+  ASSERT_TRUE(hostd_->Allocate(1, &allocated, fta::v1::FTA_KIND_UNSPECIFIED, 60).ok());
   ASSERT_EQ(allocated.ftas_size(), 1);
 
   // A stray agent (say, one started by hand) with a wrong token: the daemon

@@ -313,11 +313,8 @@ TEST_F(VfPoolTest, KilledDaemonComesBackWithNoVfTwiceAndNoneLeaked) {
   // its FTAs, SIGKILL.
   const size_t held_before = Query(db(), "SELECT vf FROM vf_assignments").size();
   std::thread allocation([this] {
-    fta::v1::AllocateFtasRequest request;
-    request.set_count(2);
     fta::v1::AllocateFtasResponse response;
-    auto context = ContextWithDeadline(60);
-    (void)hostd_->ftas().AllocateFtas(context.get(), request, &response);
+    (void)hostd_->Allocate(2, &response, fta::v1::FTA_KIND_UNSPECIFIED, 60);
   });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (Query(db(), "SELECT vf FROM vf_assignments").size() == held_before &&
@@ -356,11 +353,8 @@ TEST_F(VfPoolTest, WithoutSriovTheProcessBackendStillWorksAndSaysSo) {
   EXPECT_NE(info.sriov_status().find("FTAs run without a VF"), std::string::npos);
   // libibverbs describes this machine, not the fake tree.
   EXPECT_NE(info.verbs_status().find("not consulted: the sysfs root"), std::string::npos) << info.verbs_status();
-  fta::v1::AllocateFtasRequest request;
-  request.set_count(1);
   fta::v1::AllocateFtasResponse response;
-  auto allocate_context = ContextWithDeadline(120);
-  ASSERT_TRUE(plain.ftas().AllocateFtas(allocate_context.get(), request, &response).ok()) << plain.log();
+  ASSERT_TRUE(plain.Allocate(1, &response).ok()) << plain.log();
   EXPECT_EQ(response.ftas(0).vf(), "");
   fta::v1::ReleaseFtasRequest release;
   release.set_all(true);

@@ -15,11 +15,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "lib/core/file_text.h"
 #include "tests/integration/hostd_harness.h"
+#include "tests/integration/job_fixture.h"
 #include "tests/integration/libvirt_fixture.h"
 
 namespace fta::testing {
@@ -29,11 +30,10 @@ using fta::v1::Fta;
 
 std::string SourceDir() { return FTA_SOURCE_DIR; }
 
-class VmGuestTest : public ::testing::Test {
+class VmGuestTest : public PrivateLibvirtdTest {
  protected:
   static void SetUpTestSuite() {
     if (geteuid() != 0) return;
-    suite_root_ = new TempDir();
     guest_dir_ = std::string(FTA_BINARY_DIR) + "/vm-guest";
     CommandResult guest = RunCommand({SourceDir() + "/deploy/guest/build-test-guest.sh", guest_dir_,
                                       std::string(FTA_BINARY_DIR) + "/agent/fta-agent"});
@@ -41,21 +41,12 @@ class VmGuestTest : public ::testing::Test {
       setup_error_ = "building the test guest failed:\n" + guest.out + guest.err;
       return;
     }
-    libvirt_dir_ = suite_root_->path() + "/libvirt";
-    setup_error_ = StartPrivateLibvirtd(libvirt_dir_, &uri_);
-  }
-
-  static void TearDownTestSuite() {
-    StopPrivateLibvirtd(libvirt_dir_);
-    delete suite_root_;
-    suite_root_ = nullptr;
+    StartLibvirtd();
   }
 
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "the vm tests start libvirtd and need root";
-    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    connection_ = virConnectOpen(uri_.c_str());
-    ASSERT_NE(connection_, nullptr) << "cannot open " << uri_;
+    ASSERT_NO_FATAL_FAILURE(ConnectToLibvirtd());
     port_ = FreeTcpPort();
     std::ofstream(root_.path() + "/hostd.toml")
         << "[guest]\n"
@@ -82,15 +73,12 @@ class VmGuestTest : public ::testing::Test {
     }
     if (HasFailure()) {
       for (const auto& entry : std::filesystem::directory_iterator(root_.path() + "/state/logs", ignored_)) {
-        std::ifstream in(entry.path());
-        std::stringstream text;
-        text << in.rdbuf();
-        std::string tail = text.str();
+        std::string tail = ReadFileOrEmpty(entry.path().string());
         if (tail.size() > 3000) tail = tail.substr(tail.size() - 3000);
         std::cerr << "---- " << entry.path().filename().string() << " (tail) ----\n" << tail << "\n";
       }
     }
-    if (connection_) virConnectClose(connection_);
+    PrivateLibvirtdTest::TearDown();
   }
 
   std::unique_ptr<HostdProcess> StartHostd() {
@@ -106,8 +94,6 @@ class VmGuestTest : public ::testing::Test {
     return AllocateFtas(hostd_->ftas(), count, fta::v1::FTA_KIND_VM, 180, status);
   }
 
-  std::vector<std::string> DomainNames() { return fta::testing::DomainNames(connection_); }
-
   std::vector<std::string> Overlays() {
     std::vector<std::string> files;
     for (const auto& entry : std::filesystem::directory_iterator(root_.path() + "/state/guests", ignored_)) {
@@ -116,24 +102,13 @@ class VmGuestTest : public ::testing::Test {
     return files;
   }
 
-  static TempDir* suite_root_;
   static std::string guest_dir_;
-  static std::string libvirt_dir_;
-  static std::string uri_;
-  static std::string setup_error_;
 
-  TempDir root_;
   int port_ = 0;
-  virConnectPtr connection_ = nullptr;
-  std::unique_ptr<HostdProcess> hostd_;
   std::error_code ignored_;
 };
 
-TempDir* VmGuestTest::suite_root_ = nullptr;
 std::string VmGuestTest::guest_dir_;
-std::string VmGuestTest::libvirt_dir_;
-std::string VmGuestTest::uri_;
-std::string VmGuestTest::setup_error_;
 
 TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
   hostd_ = StartHostd();
@@ -162,13 +137,7 @@ TEST_F(VmGuestTest, TwoGuestsBootRunAnIorJobInsideAndLeaveNothingWhenReleased) {
 
   // Write + read inside the guests, on their own tmpfs: the host has no
   // /fta-data, so this also proves the directory is checked by the agents.
-  fta::v1::RunIorRequest request;
-  request.add_on("all");
-  request.mutable_spec()->set_transfer_size("256k");
-  request.mutable_spec()->set_block_size("4m");
-  request.mutable_spec()->set_write(true);
-  request.mutable_spec()->set_read(true);
-  request.mutable_spec()->set_directory("/fta-data");
+  fta::v1::RunIorRequest request = WriteReadRequest("/fta-data", "256k", "4m");
   request.set_ready_timeout_s(120);
   std::vector<fta::v1::JobEvent> events;
   auto job_start = std::chrono::steady_clock::now();

@@ -24,6 +24,7 @@
 #include "lib/agent/job_part.h"
 #include "lib/core/clock.h"
 #include "lib/ior/resolved_params.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::agent {
 namespace {
@@ -132,9 +133,6 @@ struct TestServer {
 class AgentSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/fta-agent-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
     socket_ = root_ + "/agent.sock";
     data_dir_ = root_ + "/data";
     ASSERT_EQ(mkdir(data_dir_.c_str(), 0755), 0);
@@ -146,7 +144,6 @@ class AgentSessionTest : public ::testing::Test {
     if (session_ != nullptr) session_->Stop();
     session_.reset();
     server_.reset();
-    std::filesystem::remove_all(root_);
   }
 
   ScriptedGateway& gateway() { return server_->gateway; }
@@ -191,6 +188,19 @@ class AgentSessionTest : public ::testing::Test {
     return message;
   }
 
+  // Sends GO for `phase` and waits for its PhaseDone: the one rank's result
+  // (an empty one, after a test failure, when there is none).
+  fta::v1::RankPhaseResult RunPhase(const std::string& job_id, fta::v1::Phase phase, int64_t start_at_ns) {
+    gateway().Send(Go(job_id, phase, start_at_ns));
+    std::optional<v1::AgentMessage> done = gateway().Expect(v1::AgentMessage::kPhaseDone, job_id);
+    if (!done.has_value() || done->phase_done().ranks_size() != 1) {
+      ADD_FAILURE() << "no PhaseDone with one rank for " << job_id;
+      return fta::v1::RankPhaseResult();
+    }
+    EXPECT_EQ(done->phase_done().ranks(0).phase(), phase);
+    return done->phase_done().ranks(0);
+  }
+
   // Sum of the bytes sampled for one phase of a job so far.
   int64_t SampledBytes(const std::string& job_id, fta::v1::Phase phase) {
     int64_t bytes = 0;
@@ -204,7 +214,8 @@ class AgentSessionTest : public ::testing::Test {
   }
 
   RealClock clock_;
-  std::string root_;
+  fta::testing::TempDir temp_{"fta-agent-test"};
+  std::string root_ = temp_.path();
   std::string socket_;
   std::string data_dir_;
   std::unique_ptr<TestServer> server_;
@@ -248,14 +259,9 @@ TEST_F(AgentSessionTest, WriteReadRemoveRoundTrip) {
 
   // A start time in the future: nothing may be opened before it.
   const int64_t start_at = clock_.NowUnixNanos() + 50'000'000;
-  gateway().Send(Go("job-rw", fta::v1::PHASE_WRITE, start_at));
-  std::optional<v1::AgentMessage> write = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
-  ASSERT_TRUE(write.has_value());
-  ASSERT_EQ(write->phase_done().ranks_size(), 1);
-  const fta::v1::RankPhaseResult& w = write->phase_done().ranks(0);
+  const fta::v1::RankPhaseResult w = RunPhase("job-rw", fta::v1::PHASE_WRITE, start_at);
   EXPECT_EQ(w.fta_id(), kFtaId);
   EXPECT_EQ(w.rank(), 0);
-  EXPECT_EQ(w.phase(), fta::v1::PHASE_WRITE);
   EXPECT_EQ(w.bytes(), kSegments * kBlock);
   EXPECT_EQ(w.ops(), kSegments * kBlock / kTransfer);
   EXPECT_GE(w.open_start_ns(), start_at);
@@ -269,24 +275,14 @@ TEST_F(AgentSessionTest, WriteReadRemoveRoundTrip) {
   ASSERT_TRUE(std::filesystem::exists(file));
   EXPECT_EQ(std::filesystem::file_size(file), static_cast<uintmax_t>(kSegments * kBlock));
 
-  gateway().Send(Go("job-rw", fta::v1::PHASE_READ, clock_.NowUnixNanos()));
-  std::optional<v1::AgentMessage> read = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
-  ASSERT_TRUE(read.has_value());
-  ASSERT_EQ(read->phase_done().ranks_size(), 1);
-  const fta::v1::RankPhaseResult& r = read->phase_done().ranks(0);
-  EXPECT_EQ(r.phase(), fta::v1::PHASE_READ);
+  const fta::v1::RankPhaseResult r = RunPhase("job-rw", fta::v1::PHASE_READ, clock_.NowUnixNanos());
   EXPECT_EQ(r.bytes(), kSegments * kBlock);
   EXPECT_LE(r.open_start_ns(), r.xfer_start_ns());
   EXPECT_LE(r.xfer_start_ns(), r.xfer_end_ns());
   EXPECT_LE(r.xfer_end_ns(), r.close_end_ns());
   EXPECT_EQ(SampledBytes("job-rw", fta::v1::PHASE_READ), kSegments * kBlock);
 
-  gateway().Send(Go("job-rw", fta::v1::PHASE_REMOVE, clock_.NowUnixNanos()));
-  std::optional<v1::AgentMessage> removed = gateway().Expect(v1::AgentMessage::kPhaseDone, "job-rw");
-  ASSERT_TRUE(removed.has_value());
-  ASSERT_EQ(removed->phase_done().ranks_size(), 1);
-  const fta::v1::RankPhaseResult& rm = removed->phase_done().ranks(0);
-  EXPECT_EQ(rm.phase(), fta::v1::PHASE_REMOVE);
+  const fta::v1::RankPhaseResult rm = RunPhase("job-rw", fta::v1::PHASE_REMOVE, clock_.NowUnixNanos());
   EXPECT_EQ(rm.bytes(), 0);
   EXPECT_LE(rm.open_start_ns(), rm.close_end_ns());
   EXPECT_FALSE(std::filesystem::exists(file));

@@ -85,22 +85,25 @@ v1::Job CompletedJob() {
   return job;
 }
 
+// A table of `headers` and `rows` as rendered, column `right` (if any)
+// right-aligned.
+std::string Rendered(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows,
+                     int right = -1) {
+  Table table(headers);
+  if (right >= 0) table.AlignRight(static_cast<size_t>(right));
+  for (const std::vector<std::string>& row : rows) table.AddRow(row);
+  return table.Render();
+}
+
 TEST(TableTest, AlignsColumnsToTheWidestCell) {
-  Table table({"ID", "STATE"});
-  table.AddRow({"fta-10", "ready"});
-  table.AddRow({"f", "busy"});
-  EXPECT_EQ(table.Render(),
+  EXPECT_EQ(Rendered({"ID", "STATE"}, {{"fta-10", "ready"}, {"f", "busy"}}),
             "ID      STATE\n"
             "fta-10  ready\n"
             "f       busy\n");
 }
 
 TEST(TableTest, RightAlignedColumnsLineUpNumbers) {
-  Table table({"PHASE", "MiB/s"});
-  table.AlignRight(1);
-  table.AddRow({"write", "12.50"});
-  table.AddRow({"read", "1234.00"});
-  EXPECT_EQ(table.Render(),
+  EXPECT_EQ(Rendered({"PHASE", "MiB/s"}, {{"write", "12.50"}, {"read", "1234.00"}}, 1),
             "PHASE    MiB/s\n"
             "write    12.50\n"
             "read   1234.00\n");
@@ -117,16 +120,12 @@ TEST(TableTest, ShortRowsArePaddedAndNoLineEndsInBlanks) {
 }
 
 TEST(TableTest, NewlinesInCellsDoNotBreakRows) {
-  Table table({"ERROR"});
-  table.AddRow({"first\nsecond"});
-  EXPECT_EQ(table.Render(), "ERROR\nfirst second\n");
+  EXPECT_EQ(Rendered({"ERROR"}, {{"first\nsecond"}}), "ERROR\nfirst second\n");
 }
 
 TEST(TableTest, MultibyteCharactersCountAsOneColumn) {
-  Table table({"HOST", "X"});
-  table.AddRow({"n\xC3\xB6" "de", "1"});  // "nöde": 4 columns, 5 bytes
-  table.AddRow({"node", "2"});
-  std::vector<std::string> lines = Lines(table.Render());
+  // "nöde": 4 columns, 5 bytes.
+  std::vector<std::string> lines = Lines(Rendered({"HOST", "X"}, {{"n\xC3\xB6" "de", "1"}, {"node", "2"}}));
   EXPECT_EQ(lines[1], "n\xC3\xB6" "de  1");
   EXPECT_EQ(lines[2], "node  2");
 }
@@ -144,17 +143,6 @@ TEST(FormatTest, RankListsCompressRuns) {
   EXPECT_EQ(FormatRanks({0, 1, 2, 3, 8}), "0-3,8");
   EXPECT_EQ(FormatRanks({5}), "5");
   EXPECT_EQ(FormatRanks({}), "-");
-}
-
-TEST(FormatTest, EnumNamesDropTheTypePrefix) {
-  EXPECT_EQ(FtaStateName(v1::FTA_STATE_READY), "ready");
-  EXPECT_EQ(JobStateName(v1::JOB_STATE_PARTIAL), "partial");
-  EXPECT_EQ(PhaseName(v1::PHASE_WRITE), "write");
-  EXPECT_EQ(FtaKindName(v1::FTA_KIND_NATIVE), "native");
-}
-
-TEST(FormatTest, UnknownEnumValuesShowTheirNumber) {
-  EXPECT_EQ(JobStateName(static_cast<v1::JobState>(42)), "unknown(42)");
 }
 
 TEST(HostViewTest, ShowsCapacityAndSriovStatus) {

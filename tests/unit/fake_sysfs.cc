@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "absl/strings/match.h"
@@ -12,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "lib/core/file_text.h"
 
 namespace fta::testing {
 
@@ -51,10 +51,7 @@ void FakeSysfs::WriteFile(const std::string& relative, const std::string& conten
 }
 
 std::string FakeSysfs::ReadFile(const std::string& relative) const {
-  std::ifstream in(fs::path(root_) / relative);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = ReadFileOrEmpty((fs::path(root_) / relative).string());
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }

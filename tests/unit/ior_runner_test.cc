@@ -13,6 +13,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/fakes/temp_dir.h"
+
 namespace fta::agent {
 namespace {
 
@@ -23,23 +25,19 @@ const std::string kFixtures = std::string(FTA_TEST_DATA_DIR) + "/ior/";
 class IorRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/ior-runner-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
     unsetenv("FTA_IOR_DOUBLE_REPLAY");
     unsetenv("FTA_IOR_DOUBLE_REPLAY_STDERR");
     unsetenv("FTA_IOR_DOUBLE_RC");
     setenv("FTA_IOR_DOUBLE_BW_MIB", "1234.5", 1);
   }
   void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
     unsetenv("FTA_IOR_DOUBLE_REPLAY");
     unsetenv("FTA_IOR_DOUBLE_REPLAY_STDERR");
     unsetenv("FTA_IOR_DOUBLE_RC");
     unsetenv("FTA_IOR_DOUBLE_BW_MIB");
   }
-  std::string dir_;
+  fta::testing::TempDir temp_{"ior-runner-test"};
+  std::string dir_ = temp_.path();
 };
 
 TEST(ProcessIoTest, CountsWhatThisProcessWrote) {

@@ -116,7 +116,7 @@ TEST(LxcDomainXmlTest, EscapesPathsAndPassesLibvirtsSchema) {
   plan.char_devices = {"/dev/infiniband/uverbs0"};
   absl::StatusOr<std::string> xml = BuildContainerXml(shape, plan);
   ASSERT_TRUE(xml.ok()) << xml.status();
-  At(*xml, "<source dir='/data/a&apos;b&amp;c'/>");
+  At(*xml, "<source dir='/data/a&#39;b&amp;c'/>");
   std::string dir = std::filesystem::temp_directory_path() / "fta-lxc-xml-XXXXXX";
   ASSERT_NE(mkdtemp(dir.data()), nullptr);
   std::ofstream(dir + "/domain.xml") << *xml;

@@ -23,13 +23,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/core/clock.h"
+#include "tests/unit/fakes/status_matchers.h"
 #include "tests/unit/posix_engine_fixture.h"
 
 namespace fta::ior {
 namespace {
 
+using ::testing::_;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using testing::FakeClock;
+using testing::StatusIs;
 
 TEST_F(PosixEngineTest, ReadBackMatchesPatternAtEveryOffset) {
   for (int rank : {0, 1, 5}) {
@@ -200,48 +204,38 @@ TEST(ReadTargetRank, ShiftIsInNodesOfTasksPerNodeRanks) {
 }
 
 TEST_F(PosixEngineTest, ReadOfMissingFileNamesThePath) {
-  absl::StatusOr<PhaseMeasurement> read = Engine(3, 4).Read(nullptr, nullptr);
-  ASSERT_FALSE(read.ok());
-  EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(read.status().message()),
-              HasSubstr("open " + dir_ + "/testfile.00000003: No such file or directory"));
+  EXPECT_THAT(Engine(3, 4).Read(nullptr, nullptr),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("open " + dir_ + "/testfile.00000003: No such file or directory")));
 }
 
 TEST_F(PosixEngineTest, ReadOfShortFileFailsNamingFileAndOffset) {
   const std::string path = RankFilePath(params_, 0);
   WriteFile(path, 40000, 'x');  // 4 full transfers of 8192 plus a partial one
-  absl::StatusOr<PhaseMeasurement> read = Engine(0, 1).Read(nullptr, nullptr);
-  ASSERT_FALSE(read.ok());
-  EXPECT_EQ(read.status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_THAT(std::string(read.status().message()), HasSubstr(path));
-  EXPECT_THAT(std::string(read.status().message()), HasSubstr("offset 40000"));
+  EXPECT_THAT(Engine(0, 1).Read(nullptr, nullptr),
+              StatusIs(absl::StatusCode::kOutOfRange, AllOf(HasSubstr(path), HasSubstr("offset 40000"))));
 }
 
 TEST_F(PosixEngineTest, WriteIntoUnwritableDirectoryNamesPathAndReason) {
   if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
   std::filesystem::permissions(
       dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
-  absl::StatusOr<PhaseMeasurement> written = Engine(3, 4).Write(nullptr, nullptr);
-  ASSERT_FALSE(written.ok());
-  EXPECT_THAT(std::string(written.status().message()),
-              HasSubstr("open " + dir_ + "/testfile.00000003: Permission denied"));
+  EXPECT_THAT(Engine(3, 4).Write(nullptr, nullptr),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("open " + dir_ + "/testfile.00000003: Permission denied")));
 }
 
 TEST_F(PosixEngineTest, WriteIntoMissingDirectoryNamesPathAndReason) {
   params_.directory = dir_ + "/missing";
-  absl::StatusOr<PhaseMeasurement> written = Engine(3, 4).Write(nullptr, nullptr);
-  ASSERT_FALSE(written.ok());
-  EXPECT_EQ(written.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(written.status().message()),
-              HasSubstr("directory (-d): open directory " + dir_ + "/missing: No such file or directory"));
+  EXPECT_THAT(Engine(3, 4).Write(nullptr, nullptr),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("directory (-d): open directory " + dir_ +
+                                                              "/missing: No such file or directory")));
 }
 
 TEST_F(PosixEngineTest, CancelledWriteStopsAfterTheCurrentTransfer) {
   std::atomic<bool> cancel{true};
   LiveCounters counters;
-  absl::StatusOr<PhaseMeasurement> written = Engine(0, 1).Write(&counters, &cancel);
-  ASSERT_FALSE(written.ok());
-  EXPECT_EQ(written.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(Engine(0, 1).Write(&counters, &cancel), StatusIs(absl::StatusCode::kCancelled, _));
   EXPECT_EQ(counters.ops.load(), 1u);
 }
 
@@ -249,9 +243,7 @@ TEST_F(PosixEngineTest, CancelledReadReturnsCancelled) {
   PosixEngine engine = Engine(0, 1);
   ASSERT_TRUE(engine.Write(nullptr, nullptr).ok());
   std::atomic<bool> cancel{true};
-  absl::StatusOr<PhaseMeasurement> read = engine.Read(nullptr, &cancel);
-  ASSERT_FALSE(read.ok());
-  EXPECT_EQ(read.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(engine.Read(nullptr, &cancel), StatusIs(absl::StatusCode::kCancelled, _));
 }
 
 void ExpectOrdered(const PhaseMeasurement& m) {

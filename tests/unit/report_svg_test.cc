@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "lib/core/markup.h"
 #include "lib/report/report_writer.h"
 #include "lib/report/summary.h"
 #include "lib/report/svg_plot.h"

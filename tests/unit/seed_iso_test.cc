@@ -11,6 +11,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/fakes/temp_dir.h"
+
 namespace fta::virt {
 namespace {
 
@@ -46,13 +48,8 @@ TEST(NoCloudSeedTest, UserDataWritesWhatTheAgentServiceReads) {
 
 class SeedIsoTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/fta-seed-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  fta::testing::TempDir temp_{"fta-seed"};
+  std::string dir_ = temp_.path();
 };
 
 TEST_F(SeedIsoTest, IsoIsLabelledCidataAndHoldsTheSeedAndTheSecretsOwnerOnly) {

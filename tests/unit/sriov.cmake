@@ -2,7 +2,7 @@
 # the helper library is shared with the vf_pool integration test.
 fta_library(fta_fake_sysfs
   SOURCES fake_sysfs.cc
-  DEPS fta_sriov absl::strings absl::str_format)
+  DEPS fta_sriov fta_core absl::strings absl::str_format)
 fta_test(sriov_test LABEL unit
   SOURCES sriov_discovery_test.cc sriov_configure_test.cc sriov_pool_test.cc sriov_pkeys_test.cc
   DEPS fta_sriov fta_fake_sysfs GTest::gmock)

@@ -3,7 +3,12 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/sriov/configure.h"
@@ -23,6 +28,27 @@ using testing::FakeSysfs;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
+
+using Writes = std::vector<std::pair<std::string, std::string>>;
+
+// What AssignGuids writes for VF `vf` of the single mlx5 (0000:03:00.<vf+1>):
+// its node and port GUIDs, between an unbind from mlx5_core and a bind to it
+// when `rebind` (the host driver reads them when it binds).
+Writes Mlx5GuidWrites(int vf, bool rebind) {
+  const std::string address = absl::StrCat("0000:03:00.", vf + 1);
+  const std::string sriov = absl::StrCat("bus/pci/devices/0000:03:00.0/sriov/", vf);
+  Writes writes;
+  if (rebind) writes.emplace_back("bus/pci/drivers/mlx5_core/unbind", address);
+  writes.emplace_back(sriov + "/node", absl::StrFormat("02:c9:fa:00:03:00:00:%02x", 2 * vf));
+  writes.emplace_back(sriov + "/port", absl::StrFormat("02:c9:fa:00:03:00:00:%02x", 2 * vf + 1));
+  if (rebind) writes.emplace_back("bus/pci/drivers/mlx5_core/bind", address);
+  return writes;
+}
+
+Writes Concat(Writes first, const Writes& second) {
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
 
 class ConfigureTest : public testing::FakeSysfsTest {
  protected:
@@ -122,15 +148,7 @@ TEST_F(ConfigureTest, Mlx5GuidsGoToTheSriovFilesOnceAndAreCheckedForAcceptance) 
   ASSERT_EQ(guids->size(), 2u);
   // The VFs are bound to mlx5_core on the host: each is unbound, given its
   // GUIDs and bound again, since the driver reads them when it binds.
-  EXPECT_THAT(sysfs_->writes(),
-              ElementsAre(Pair("bus/pci/drivers/mlx5_core/unbind", "0000:03:00.1"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/0/node", "02:c9:fa:00:03:00:00:00"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/0/port", "02:c9:fa:00:03:00:00:01"),
-                          Pair("bus/pci/drivers/mlx5_core/bind", "0000:03:00.1"),
-                          Pair("bus/pci/drivers/mlx5_core/unbind", "0000:03:00.2"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/node", "02:c9:fa:00:03:00:00:02"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/port", "02:c9:fa:00:03:00:00:03"),
-                          Pair("bus/pci/drivers/mlx5_core/bind", "0000:03:00.2")));
+  EXPECT_EQ(sysfs_->writes(), Concat(Mlx5GuidWrites(0, true), Mlx5GuidWrites(1, true)));
   EXPECT_EQ(tree_->DriverOf("0000:03:00.1"), "mlx5_core");
   // Unchanged values are not written again, and nothing is rebound.
   ASSERT_TRUE(Guids({"mlx5_0#0-1"}).ok());
@@ -154,13 +172,8 @@ TEST_F(ConfigureTest, Mlx5VfOfAGuestIsNotUnboundAndAFailedWriteStillRebinds) {
   sysfs_->FailNextWrite("sriov/1/port", "Invalid argument");
   absl::Status failed = Guids({"mlx5_0#0-1"}).status();
   EXPECT_THAT(std::string(failed.message()), HasSubstr("sriov/1/port"));
-  EXPECT_THAT(sysfs_->writes(),
-              ElementsAre(Pair("bus/pci/devices/0000:03:00.0/sriov/0/node", "02:c9:fa:00:03:00:00:00"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/0/port", "02:c9:fa:00:03:00:00:01"),
-                          Pair("bus/pci/drivers/mlx5_core/unbind", "0000:03:00.2"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/node", "02:c9:fa:00:03:00:00:02"),
-                          Pair("bus/pci/devices/0000:03:00.0/sriov/1/port", "02:c9:fa:00:03:00:00:03"),
-                          Pair("bus/pci/drivers/mlx5_core/bind", "0000:03:00.2")));
+  // VF 0 is the guest's: its GUIDs are written without unbinding it.
+  EXPECT_EQ(sysfs_->writes(), Concat(Mlx5GuidWrites(0, false), Mlx5GuidWrites(1, true)));
   EXPECT_EQ(tree_->DriverOf("0000:03:00.1"), "vfio-pci");
   EXPECT_EQ(tree_->DriverOf("0000:03:00.2"), "mlx5_core");
 }
