@@ -67,6 +67,8 @@ class HostdProcess {
   std::string control_target() const { return "unix:" + root_ + "/control.sock"; }
   std::string control_socket() const { return root_ + "/control.sock"; }
   std::string state_dir() const { return root_ + "/state"; }
+  // Engine ior's per-job files: beside the agent socket.
+  std::string mpi_work_dir() const { return root_ + "/mpi"; }
   std::string log() const;
 
   fta::v1::FtaService::Stub& ftas() { return *ftas_; }

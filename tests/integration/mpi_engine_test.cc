@@ -7,6 +7,7 @@
 // its environment, looked for in /proc); a missing ior or mpirun is a clear
 // FAILED_PRECONDITION.
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -106,7 +107,7 @@ TEST_F(MpiEngineTest, TwoProcessFtasStoreIorsOwnResult) {
   EXPECT_THAT(job.ior_command_line(), HasSubstr("plm_rsh_agent"));
 
   // The stored job is IOR's JSON summary of this run, number for number.
-  const std::string dir = hostd_->state_dir() + "/mpi/" + job.id();
+  const std::string dir = hostd_->mpi_work_dir() + "/" + job.id();
   absl::StatusOr<std::vector<Job>> own = hostd::JobsFromIorOutput(
       {ReadFileOrEmpty(dir + "/summary.json"), "summary.json", ReadFileOrEmpty(dir + "/ranks.csv"), "ranks.csv"}, 0);
   ASSERT_TRUE(own.ok()) << own.status();
@@ -149,6 +150,31 @@ TEST_F(MpiEngineTest, TwoProcessFtasStoreIorsOwnResult) {
     EXPECT_EQ(reference->front().aggregates(i).bytes(), job.aggregates(i).bytes());
   }
   EXPECT_EQ(reference->front().spec().iterations(), ior.spec().iterations());
+}
+
+// The default in production: agents as an unprivileged user. Their ranks
+// write the data directory as that user and IOR's rank 0 its summary into
+// the job's work directory, which fta-hostd hands to that user.
+TEST_F(MpiEngineTest, UnprivilegedAgentsRunIorAndHandBackItsSummary) {
+  chmod(root_.path().c_str(), 0755);  // nobody reaches the agent socket's directory
+  const std::string data = root_.path() + "/nobody-data";
+  std::filesystem::create_directories(data);
+  chmod(data.c_str(), 01777);
+  RestartDaemon("nobody", {"--agents-run-as", "nobody"});
+  ASSERT_EQ(Allocate(2).size(), 2u);
+  fta::v1::RunIorRequest request = Request("1m");
+  request.mutable_spec()->set_directory(data);
+  request.mutable_spec()->set_keep_files(true);
+  Job job = RunToEnd(request);
+  ASSERT_EQ(job.state(), fta::v1::JOB_STATE_COMPLETED) << job.error();
+  EXPECT_EQ(job.aggregates_size(), 4) << "IOR's summary was written and imported";
+  EXPECT_EQ(job.rank_results_size(), 8);
+  struct stat info;
+  ASSERT_EQ(stat((data + "/testfile.00000000").c_str(), &info), 0);
+  EXPECT_EQ(info.st_uid, 65534u) << "rank 0 ran as nobody";
+  ASSERT_EQ(stat((hostd_->mpi_work_dir() + "/" + job.id()).c_str(), &info), 0);
+  EXPECT_EQ(info.st_uid, 65534u);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
 }
 
 TEST_F(MpiEngineTest, IorFailureFailsTheJobQuotingIt) {
