@@ -13,7 +13,7 @@
 #
 #   bench/control_plane.sh                          # 1000 agents, 10 s windows
 #   bench/control_plane.sh --agents 100 --seconds 5 # quick
-#   BUILD_DIR=build-x bench/control_plane.sh ...
+#   BUILD_DIR=build-x bench/control_plane.sh ...   (NO_BUILD=1: use what is built)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -31,11 +31,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ ! -f "$build/build.ninja" ]; then cmake -S "$root" -B "$build" -G Ninja >&2; fi
-ninja -C "$build" -j"${JOBS:-2}" fta-hostd fta-agent ftactl agent_load fta-agent-parked >&2
+[ -n "${NO_BUILD:-}" ] || ninja -C "$build" -j"${JOBS:-2}" fta-hostd fta-agent ftactl agent_load fta-agent-parked >&2
 
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/control_plane.XXXXXX")"
 pids=()
+# Agents and stand-ins outlive their daemon, as FTAs do: ours dial $scratch.
+stop_agents() { for pid in $(pgrep -f "unix:$scratch/" || true); do kill -TERM "$pid" 2>/dev/null || true; done; }
 cleanup() {
+  stop_agents
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$scratch"
@@ -56,6 +59,7 @@ shutdown_grace_s = 2
 [agents]
 listen = "unix:$dir/agent.sock"
 agent_binary = "$3"
+run_as = "root"
 max_connections = 1100
 connect_timeout_s = 600
 [provisioner]
@@ -66,14 +70,13 @@ stop_grace_s = 1
 sample_interval_ms = $2
 TOML
   "$build/daemon/fta-hostd" --config "$dir/config.toml" >"$dir/hostd.log" 2>&1 &
-  pids+=($!)
-  echo $!
+  started_pid=$!
+  pids+=("$started_pid")
 }
 
-ftactl() { local dir="$scratch/$1"; shift; "$build/client/ftactl" --host "unix:$dir/control.sock" "$@"; }
 
 wait_up() {
-  for _ in $(seq 1 300); do ftactl "$1" host show >/dev/null 2>&1 && return 0; sleep 0.1; done
+  for _ in $(seq 1 300); do "$build/client/ftactl" --host "unix:$scratch/$1/control.sock" host show >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "fta-hostd $1 did not come up" >&2; cat "$scratch/$1/hostd.log" >&2; return 1
 }
 
@@ -81,13 +84,14 @@ wait_up() {
 steps=""
 for n in 100 500 1000; do [ "$n" -lt "$agents" ] && steps="$steps$n,"; done
 steps="$steps$agents"
-hostd_pid=$(start_hostd load 100 "$build/bench/agent_load/fta-agent-parked")
+start_hostd load 100 "$build/bench/agent_load/fta-agent-parked"
+hostd_pid=$started_pid
 wait_up load
 load_json="$("$build/bench/agent_load/agent_load" --control "unix:$scratch/load/control.sock" \
   --agents-endpoint "unix:$scratch/load/agent.sock" --state-dir "$scratch/load/state" \
   --hostd-pid "$hostd_pid" --dir "$scratch/load/data" --steps "$steps" --seconds "$seconds")"
-ftactl load fta release --all >/dev/null 2>&1 || true
 kill -TERM "$hostd_pid"; wait "$hostd_pid" 2>/dev/null || true
+stop_agents
 
 # 2. Start skew (the other branch's script).
 skew_json="null"
@@ -102,12 +106,12 @@ if [ -x "$here/start_skew.sh" ]; then
 fi
 
 # 3. Telemetry overhead: two daemons, two real agents each, alternating runs.
-on_pid=$(start_hostd on 100 "$build/agent/fta-agent")
-off_pid=$(start_hostd off 60000 "$build/agent/fta-agent")
+start_hostd on 100 "$build/agent/fta-agent"
+start_hostd off 60000 "$build/agent/fta-agent"
 wait_up on; wait_up off
-ftactl on fta allocate -n 2 >/dev/null
-ftactl off fta allocate -n 2 >/dev/null
-run_job() { ftactl "$1" -o json ior run --on all -t 1m -b 128m -w -r -d "$scratch/$1/data" 2>/dev/null || true; }
+timeout 120 "$build/client/ftactl" --host "unix:$scratch/on/control.sock" fta allocate -n 2 >/dev/null
+timeout 120 "$build/client/ftactl" --host "unix:$scratch/off/control.sock" fta allocate -n 2 >/dev/null
+run_job() { timeout 300 "$build/client/ftactl" --host "unix:$scratch/$1/control.sock" -o json ior run --on all -t 1m -b 128m -w -r -d "$scratch/$1/data" 2>/dev/null || true; }
 for _ in 1; do run_job on >/dev/null; run_job off >/dev/null; done  # warm-up
 : >"$scratch/telemetry.txt"
 for _ in $(seq 1 "$reps"); do
@@ -145,7 +149,7 @@ for line in open(sys.argv[3]):
     mode, _, text = line.partition(" ")
     bw = bandwidths(text)
     if bw: runs[mode].append(sum(bw.values()))
-tele = {"runs": {m: len(v) for m, v in runs.items()},
+tele = {"runs_mib": runs,
         "median_mib_on": statistics.median(runs["on"]) if runs["on"] else None,
         "median_mib_off": statistics.median(runs["off"]) if runs["off"] else None,
         "what": "sum of write and read bandwidth_mib, 2 process FTAs, -t 1m -b 128m -w -r, alternating"}

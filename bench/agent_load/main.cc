@@ -2,7 +2,7 @@
 // process, measuring the daemon (bench/control_plane.sh starts the daemon
 // and prints the overall JSON).
 //
-//   agent_load --control unix:R/control.sock --agents-endpoint unix:R/agent.sock \
+//   agent_load --control unix:R/control.sock --agents-endpoint unix:R/agent.sock
 //       --state-dir R/state --hostd-pid PID --steps 100,500,1000 --seconds 10 --dir R/data
 //
 // The daemon runs process FTAs whose program is fta-agent-parked
