@@ -111,7 +111,7 @@ start_hostd off 60000 "$build/agent/fta-agent"
 wait_up on; wait_up off
 timeout 120 "$build/client/ftactl" --host "unix:$scratch/on/control.sock" fta allocate -n 2 >/dev/null
 timeout 120 "$build/client/ftactl" --host "unix:$scratch/off/control.sock" fta allocate -n 2 >/dev/null
-run_job() { timeout 300 "$build/client/ftactl" --host "unix:$scratch/$1/control.sock" -o json ior run --on all -t 1m -b 128m -w -r -d "$scratch/$1/data" 2>/dev/null || true; }
+run_job() { timeout 300 "$build/client/ftactl" --host "unix:$scratch/$1/control.sock" -o json ior run --on all -t 1m -b 512m -w -r -d "$scratch/$1/data" 2>/dev/null || true; }
 for _ in 1; do run_job on >/dev/null; run_job off >/dev/null; done  # warm-up
 : >"$scratch/telemetry.txt"
 for _ in $(seq 1 "$reps"); do
@@ -152,7 +152,7 @@ for line in open(sys.argv[3]):
 tele = {"runs_mib": runs,
         "median_mib_on": statistics.median(runs["on"]) if runs["on"] else None,
         "median_mib_off": statistics.median(runs["off"]) if runs["off"] else None,
-        "what": "sum of write and read bandwidth_mib, 2 process FTAs, -t 1m -b 128m -w -r, alternating"}
+        "what": "sum of write and read bandwidth_mib, 2 process FTAs, -t 1m -b 512m -w -r, alternating"}
 ratio = (tele["median_mib_on"] / tele["median_mib_off"]) if tele["median_mib_on"] and tele["median_mib_off"] else None
 
 steps = {str(s["agents"]): s for s in load["steps"]}
