@@ -34,6 +34,8 @@ absl::StatusOr<PartPlan> PlanFromJobPart(const v1::JobPart& part) {
   }
   if (part.sample_interval_ms() < 0) return absl::InvalidArgumentError("sample_interval_ms must not be negative");
   if (part.sample_interval_ms() > 0) plan.sample_interval = std::chrono::milliseconds(part.sample_interval_ms());
+  if (part.sample_batch_ms() < 0) return absl::InvalidArgumentError("sample_batch_ms must not be negative");
+  plan.sample_batch = std::chrono::milliseconds(part.sample_batch_ms());
   plan.signature = part.signature();
 
   // What only this host can say: the directory as its ranks will use it.

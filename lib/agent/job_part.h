@@ -25,6 +25,7 @@ struct PartPlan {
   int64_t signature = 0;
   fta::v1::Engine engine = fta::v1::ENGINE_BUILTIN;  // or ENGINE_IOR (the real binary)
   std::chrono::milliseconds sample_interval = kDefaultSampleInterval;
+  std::chrono::milliseconds sample_batch{0};  // 0: samples sent alone (SampleBatcher)
 };
 
 // The parameters fta-hostd resolved, taken as sent (ior::DecodeParams refuses

@@ -8,6 +8,7 @@
 #include "lib/agent/job_part.h"
 #include "lib/agent/phase_runner.h"
 #include "lib/agent/phase_sync.h"
+#include "lib/agent/sample_batcher.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::agent {
@@ -308,20 +309,12 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
     e->PreparePhase(hooks);
     engines.push_back(e.get());
   }
-  auto send_sample = [&](const SampleDelta& d) {
-    v1::AgentMessage message;
-    v1::ThroughputSample* s = message.mutable_sample();
-    s->set_job_id(job->id);
-    s->set_iteration(go.iteration());
-    s->set_phase(go.phase());
-    s->set_interval_start_ns(d.start_ns);
-    s->set_interval_end_ns(d.end_ns);
-    s->set_bytes(static_cast<int64_t>(d.bytes));
-    s->set_ops(static_cast<int64_t>(d.ops));
-    SendForJob(*job, message);
-  };
+  SampleBatcher batcher(job->id, go.iteration(), go.phase(), {10, job->plan.sample_batch},
+                        [&](const v1::AgentMessage& message) { SendForJob(*job, message); });
   std::vector<absl::StatusOr<ior::PhaseMeasurement>> results =
-      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_, send_sample);
+      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_,
+               [&](const SampleDelta& d) { batcher.Add(d); });
+  batcher.Flush();  // the phase's last counts, ahead of its result
 
   if (const absl::Status* error = FirstError(results)) {
     job->phase_running = false;

@@ -54,6 +54,7 @@ struct HostdConfig {
   int ready_timeout_s = 60;
   int job_deadline_s = 86400;
   int sample_interval_ms = 250;
+  int sample_batch_ms = 1000;  // agents batch samples over this window (0: each alone)
   int retention_days = 90;         // finished jobs and released FTAs older are pruned; 0 = keep
   // [metrics]
   std::string metrics_listen;      // HOST:PORT of the Prometheus endpoint; "" = off

@@ -4,7 +4,7 @@
 //
 //   Broadcast<JobEvent> events(clock);
 //   auto queue = events.Subscribe(started);   // Start, Watch
-//   events.Publish(progress);
+//   events.Publish(progress);               // or PublishLive: droppable
 //   events.Finish(finished);                  // closes every queue
 //   auto replay = Broadcast<JobEvent>::Replay(clock, finished);  // a finished job's Watch
 #pragma once
@@ -47,6 +47,14 @@ class Broadcast {
   void Publish(const Event& event) {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& subscriber : subscribers_) subscriber->Push(event);
+  }
+
+  // Live progress: a subscriber that has `max_backlog` events waiting (a
+  // slow watcher) misses this one rather than its queue growing; the
+  // events that matter (phase ends, the finish) go through Publish/Finish.
+  void PublishLive(const Event& event, size_t max_backlog) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& subscriber : subscribers_) subscriber->PushBounded(event, max_backlog);
   }
 
   // Publishes `last` and closes every queue.

@@ -209,6 +209,14 @@ void AgentRegistry::OnMessage(const std::string& fta_id, const fta::agent::v1::A
     }
     inbox = it->second.inbox;
   }
+  // Live samples are what may be dropped when the job's thread is behind:
+  // the inbox stays bounded, and the phase results carry the exact counts.
+  if (message.has_sample_batch() || message.has_sample()) {
+    if (!inbox->PushBounded(InboxEvent{fta_id, message, ""}, options_.max_sample_backlog)) {
+      samples_dropped_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return;
+  }
   InboxEvent event{fta_id, message, ""};
   if (event.message->has_failed() && event.message->failed().message().size() > AgentHelloLimits::kErrorMessage) {
     std::string* text = event.message->mutable_failed()->mutable_message();

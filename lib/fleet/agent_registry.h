@@ -60,6 +60,10 @@ class AgentRegistry final : public AgentLinks {
     std::function<bool(const std::string& fta_id, const std::string& token)> token_matches;
     int heartbeat_interval_ms = 1000;
     int heartbeat_timeout_ms = 10000;
+    // Sample messages a job's inbox may hold before more are dropped
+    // (back-pressure: a job thread that falls behind loses live progress,
+    // never a result, and the inbox does not grow without bound).
+    size_t max_sample_backlog = 4096;
   };
   // `clock` and `listener` are not owned and must outlive the registry.
   AgentRegistry(Options options, const Clock* clock, AgentListener* listener);
@@ -100,6 +104,8 @@ class AgentRegistry final : public AgentLinks {
   int heartbeat_interval_ms() const { return options_.heartbeat_interval_ms; }
   // Advances every round of the heartbeat loop (the daemon's liveness check).
   uint64_t loop_ticks() const { return loop_ticks_.load(std::memory_order_relaxed); }
+  // Sample messages dropped because their job's inbox was full.
+  uint64_t samples_dropped() const { return samples_dropped_.load(std::memory_order_relaxed); }
 
  private:
   struct Session {
@@ -128,6 +134,7 @@ class AgentRegistry final : public AgentLinks {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable stop_cv_;
   std::atomic<uint64_t> loop_ticks_{0};
+  std::atomic<uint64_t> samples_dropped_{0};
   std::thread heartbeat_thread_;
 };
 

@@ -264,6 +264,7 @@ void JobCoordinator::SendParts(RunningJob* job) {
     for (int rank : plan.ranks) part->add_ranks(rank);
     part->set_total_ranks(job->total_ranks);
     part->set_sample_interval_ms(options_.sample_interval_ms);
+    part->set_sample_batch_ms(options_.sample_batch_ms);
     part->set_signature(job->signature);
     std::shared_ptr<AgentConnection> connection = links_->Find(plan.fta_id);
     if (!connection) {

@@ -50,12 +50,17 @@
 
 namespace fta::hostd {
 
+// Progress events a watcher may have waiting before it misses the next
+// ones (a slow `job watch` does not grow the daemon's memory).
+inline constexpr size_t kMaxLiveBacklog = 256;
+
 class JobCoordinator final : public JobLauncher {
  public:
   struct Options {
     absl::Duration ready_timeout = absl::Seconds(60);
     absl::Duration deadline = absl::Hours(24);
     int sample_interval_ms = 250;
+    int sample_batch_ms = 0;  // JobPart.sample_batch_ms
     absl::Duration native_start_timeout = absl::Seconds(30);
     // False for the libvirt backend: guests have their own filesystems, so
     // the host cannot check a guest job's directory (the agents do, and

@@ -83,7 +83,7 @@ void JobCoordinator::OnMpiSample(RunningJob* job, MpiProgress& progress,
   p->set_link_utilisation_pct(-1);
   progress.bytes_at_last = progress.bytes;
   progress.last = now;
-  job->events.Publish(event);
+  job->events.PublishLive(event, kMaxLiveBacklog);
 }
 
 std::string JobCoordinator::MpiProblem() const {

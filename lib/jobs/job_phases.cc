@@ -65,7 +65,12 @@ class JobCoordinator::PhaseCollector {
   // True once `fta_id` delivered its results of this phase.
   bool Accept(const std::string& fta_id, const AgentMessage& message) {
     if (message.has_sample()) {
-      OnSample(message.sample());
+      Count(message.sample());
+      MaybeProgress();
+    } else if (message.has_sample_batch()) {
+      // An agent's batch (SampleBatch): counted whole, one progress at most.
+      for (const auto& sample : message.sample_batch().samples()) Count(sample);
+      MaybeProgress();
     } else if (message.has_sync_arrive()) {
       OnSyncArrive(fta_id, message.sync_arrive());
     } else if (message.has_phase_done()) {
@@ -78,11 +83,16 @@ class JobCoordinator::PhaseCollector {
  private:
   bool Mine(int iteration, Phase phase) const { return iteration == iteration_ && phase == phase_; }
 
-  void OnSample(const fta::agent::v1::ThroughputSample& sample) {
+  void Count(const fta::agent::v1::ThroughputSample& sample) {
     if (!Mine(sample.iteration(), sample.phase())) return;
     bytes_done_ += sample.bytes();
     JobMetricsSink* metrics = coordinator_->options_.metrics;
     if (metrics != nullptr) metrics->OnSample(sample.bytes());
+  }
+
+  // A progress event at most every sample interval; none allocates per sample.
+  void MaybeProgress() {
+    JobMetricsSink* metrics = coordinator_->options_.metrics;
     const absl::Time now = coordinator_->clock_->Now();
     if (now - last_progress_ < absl::Milliseconds(coordinator_->options_.sample_interval_ms)) return;
     JobEvent event;
@@ -99,7 +109,7 @@ class JobCoordinator::PhaseCollector {
     if (metrics != nullptr) {
       metrics->OnProgress(job_->job.id(), progress->current_mib(), progress->link_utilisation_pct());
     }
-    job_->events.Publish(event);
+    job_->events.PublishLive(event, kMaxLiveBacklog);
   }
 
   void OnSyncArrive(const std::string& fta_id, const fta::agent::v1::SyncArrive& arrive) {

@@ -110,17 +110,16 @@ grpc::Status FtaServiceImpl::WaitFtasReady(grpc::ServerContext*, const fta::v1::
   return grpc::Status::OK;
 }
 
-grpc::Status JobServiceImpl::RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
-                                    grpc::ServerWriter<fta::v1::JobEvent>* writer) {
-  FTA_RPC_CHECK_LIMITS(request);
-  return StreamStarted(context, jobs_->Start(*request), writer);
+grpc::ServerWriteReactor<fta::v1::JobEvent>* JobServiceImpl::RunIor(grpc::CallbackServerContext*,
+                                                                    const fta::v1::RunIorRequest* request) {
+  return CheckedStream<fta::v1::JobEvent>(*request, nullptr,
+                                          [&] { return StreamStarted<fta::v1::JobEvent>(jobs_->Start(*request)); });
 }
 
-grpc::Status JobServiceImpl::WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
-                                      grpc::ServerWriter<fta::v1::JobEvent>* writer) {
-  FTA_RPC_CHECK_LIMITS(request);
-  if (request->id().empty()) return Invalid("id: required");
-  return StreamWatched(context, jobs_->Watch(request->id()), writer);
+grpc::ServerWriteReactor<fta::v1::JobEvent>* JobServiceImpl::WatchJob(grpc::CallbackServerContext*,
+                                                                      const fta::v1::WatchJobRequest* request) {
+  return CheckedStream<fta::v1::JobEvent>(*request, &request->id(),
+                                          [&] { return StreamWatched(jobs_->Watch(request->id())); });
 }
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const fta::v1::ListJobsRequest* request,

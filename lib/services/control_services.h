@@ -62,13 +62,18 @@ class FtaServiceImpl final : public fta::v1::FtaService::Service {
   FtaManager* ftas_;
 };
 
-class JobServiceImpl final : public fta::v1::JobService::Service {
+// The streams (RunIor, WatchJob) are callback methods: a watcher holds no
+// server thread (services/stream_events.h); the unary calls stay synchronous.
+using JobServiceBase = fta::v1::JobService::WithCallbackMethod_RunIor<
+    fta::v1::JobService::WithCallbackMethod_WatchJob<fta::v1::JobService::Service>>;
+
+class JobServiceImpl final : public JobServiceBase {
  public:
   JobServiceImpl(JobCoordinator* jobs, store::Store* store) : jobs_(jobs), store_(store) {}
-  grpc::Status RunIor(grpc::ServerContext* context, const fta::v1::RunIorRequest* request,
-                      grpc::ServerWriter<fta::v1::JobEvent>* writer) override;
-  grpc::Status WatchJob(grpc::ServerContext* context, const fta::v1::WatchJobRequest* request,
-                        grpc::ServerWriter<fta::v1::JobEvent>* writer) override;
+  grpc::ServerWriteReactor<fta::v1::JobEvent>* RunIor(grpc::CallbackServerContext* context,
+                                                      const fta::v1::RunIorRequest* request) override;
+  grpc::ServerWriteReactor<fta::v1::JobEvent>* WatchJob(grpc::CallbackServerContext* context,
+                                                        const fta::v1::WatchJobRequest* request) override;
   grpc::Status ListJobs(grpc::ServerContext* context, const fta::v1::ListJobsRequest* request,
                         fta::v1::ListJobsResponse* response) override;
   grpc::Status GetJob(grpc::ServerContext* context, const fta::v1::GetJobRequest* request,

@@ -8,24 +8,24 @@
 
 namespace fta::hostd {
 
-grpc::Status SweepServiceImpl::StartSweep(grpc::ServerContext* context, const fta::v1::StartSweepRequest* request,
-                                          grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
-  FTA_RPC_CHECK_LIMITS(request);
-  return StreamStarted(context, sweeps_->Start(request->spec()), writer);
+using fta::v1::SweepEvent;
+
+grpc::ServerWriteReactor<SweepEvent>* SweepServiceImpl::StartSweep(grpc::CallbackServerContext*,
+                                                                   const fta::v1::StartSweepRequest* request) {
+  return CheckedStream<SweepEvent>(*request, nullptr,
+                                   [&] { return StreamStarted<SweepEvent>(sweeps_->Start(request->spec())); });
 }
 
-grpc::Status SweepServiceImpl::ResumeSweep(grpc::ServerContext* context, const fta::v1::ResumeSweepRequest* request,
-                                           grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
-  FTA_RPC_CHECK_LIMITS(request);
-  if (request->id().empty()) return Invalid("id: required");
-  return StreamStarted(context, sweeps_->Resume(request->id()), writer);
+grpc::ServerWriteReactor<SweepEvent>* SweepServiceImpl::ResumeSweep(grpc::CallbackServerContext*,
+                                                                    const fta::v1::ResumeSweepRequest* request) {
+  return CheckedStream<SweepEvent>(*request, &request->id(),
+                                   [&] { return StreamStarted<SweepEvent>(sweeps_->Resume(request->id())); });
 }
 
-grpc::Status SweepServiceImpl::WatchSweep(grpc::ServerContext* context, const fta::v1::WatchSweepRequest* request,
-                                          grpc::ServerWriter<fta::v1::SweepEvent>* writer) {
-  FTA_RPC_CHECK_LIMITS(request);
-  if (request->id().empty()) return Invalid("id: required");
-  return StreamWatched(context, sweeps_->Watch(request->id()), writer);
+grpc::ServerWriteReactor<SweepEvent>* SweepServiceImpl::WatchSweep(grpc::CallbackServerContext*,
+                                                                   const fta::v1::WatchSweepRequest* request) {
+  return CheckedStream<SweepEvent>(*request, &request->id(),
+                                   [&] { return StreamWatched(sweeps_->Watch(request->id())); });
 }
 
 grpc::Status SweepServiceImpl::GetSweep(grpc::ServerContext*, const fta::v1::GetSweepRequest* request,

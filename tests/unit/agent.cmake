@@ -9,3 +9,6 @@ fta_test(job_part_test LABEL unit
 
 # Relayed commands (orted for engine ior): output, exit, session kill.
 fta_test(exec_runner_test LABEL unit SOURCES exec_runner_test.cc DEPS fta_agent_lib GTest::gmock)
+
+# Samples batched per agent (SampleBatch): windows, flush, no loss.
+fta_test(sample_batcher_test LABEL unit SOURCES sample_batcher_test.cc DEPS fta_agent_lib GTest::gmock)

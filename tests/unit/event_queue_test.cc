@@ -1,5 +1,6 @@
 // Behaviour of core::EventQueue: order, close/drain, deadlines on its clock,
-// and a subscriber blocked in Pop woken by another thread's Push or Close.
+// a subscriber blocked in Pop woken by another thread's Push or Close, the
+// bounded push and the waker of non-blocking readers.
 #include "lib/core/event_queue.h"
 
 #include <vector>
@@ -101,6 +102,62 @@ TEST(BroadcastTest, ASubscriberAfterTheEndGetsTheLastEventAndAClosedQueue) {
   EXPECT_EQ(late->Pop(Soon()), 0);
   EXPECT_EQ(late->Pop(Soon()), 99);
   EXPECT_TRUE(late->closed_and_empty());
+}
+
+// Back-pressure: a reader that is behind loses what may be dropped, the
+// queue does not grow past its bound, and Push (what must arrive) still does.
+TEST(EventQueueTest, PushBoundedDropsOnceTheBacklogIsFull) {
+  EventQueue<int> queue(&real_clock);
+  EXPECT_TRUE(queue.PushBounded(1, 2));
+  EXPECT_TRUE(queue.PushBounded(2, 2));
+  EXPECT_FALSE(queue.PushBounded(3, 2));
+  queue.Push(4);
+  EXPECT_EQ(queue.TryPop(), 1);
+  EXPECT_TRUE(queue.PushBounded(5, 4));
+  EXPECT_EQ(queue.TryPop(), 2);
+  EXPECT_EQ(queue.TryPop(), 4);
+  EXPECT_EQ(queue.TryPop(), 5);
+  EXPECT_EQ(queue.TryPop(), std::nullopt);
+}
+
+TEST(EventQueueTest, PushBoundedAfterCloseIsDropped) {
+  EventQueue<int> queue(&real_clock);
+  queue.Close();
+  EXPECT_FALSE(queue.PushBounded(1, 10));
+  EXPECT_TRUE(queue.closed_and_empty());
+}
+
+TEST(EventQueueTest, TheWakerHearsEveryPushAndTheCloseUntilReplaced) {
+  EventQueue<int> queue(&real_clock);
+  int woken = 0;
+  queue.SetWaker(std::make_shared<const std::function<void()>>([&woken] { ++woken; }));
+  queue.Push(1);
+  queue.PushBounded(2, 10);
+  EXPECT_FALSE(queue.PushBounded(3, 2));  // dropped: nothing to wake for
+  queue.Close();
+  EXPECT_EQ(woken, 3);
+  queue.SetWaker(nullptr);
+  queue.Close();
+  EXPECT_EQ(woken, 3);
+}
+
+TEST(BroadcastTest, LiveEventsSkipABackloggedSubscriberButTheEndReachesIt) {
+  Broadcast<int> broadcast(&real_clock);
+  auto slow = broadcast.Subscribe(0);
+  auto fast = broadcast.Subscribe(0);
+  EXPECT_EQ(fast->TryPop(), 0);
+  broadcast.PublishLive(1, 2);  // slow: 0, 1
+  EXPECT_EQ(fast->TryPop(), 1);
+  broadcast.PublishLive(2, 2);  // slow is full: skipped
+  EXPECT_EQ(fast->TryPop(), 2);
+  broadcast.Finish(99);
+  auto drain = [](EventQueue<int>* queue) {
+    std::vector<int> got;
+    while (std::optional<int> event = queue->Pop(Soon())) got.push_back(*event);
+    return got;
+  };
+  EXPECT_EQ(drain(slow.get()), (std::vector<int>{0, 1, 99}));
+  EXPECT_EQ(drain(fast.get()), (std::vector<int>{99}));
 }
 
 }  // namespace

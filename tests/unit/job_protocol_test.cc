@@ -1,6 +1,6 @@
 // The job protocol as JobCoordinator drives it, against scripted agents and a
 // fake clock: parts, the READY deadline, GO with one common start time, the
-// barrier inside a phase, completion and cancel.
+// barrier inside a phase, batched samples as progress, completion and cancel.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -91,6 +91,44 @@ TEST_F(JobProtocolTest, TheBarrierReleasesEveryoneOnceAllArrivedWithTheLargestCo
     EXPECT_EQ(release.sync_release().point(), fta::agent::v1::SYNC_POINT_STONEWALL);
     EXPECT_EQ(release.sync_release().transfers(), 7);
   }
+  ASSERT_TRUE(jobs().Cancel(job).ok());
+}
+
+TEST_F(JobProtocolTest, BatchedSamplesBecomeProgressAndThePartCarriesTheBatchWindow) {
+  options_.sample_interval_ms = 100;
+  options_.sample_batch_ms = 1000;
+  hostd::JobCoordinator::Started started = Start(Request());
+  const std::string job = started.job.id();
+  EXPECT_EQ(Ready(job, "fta-1").sample_batch_ms(), 1000);
+  Ready(job, "fta-2");
+  fta::agent::v1::Go go = NextGo("fta-1");
+  NextGo("fta-2");
+  // A barrier round trip: the phase's collector is listening from here on.
+  for (const char* fta_id : {"fta-1", "fta-2"}) {
+    fta::agent::v1::AgentMessage arrive;
+    arrive.mutable_sync_arrive()->set_job_id(job);
+    arrive.mutable_sync_arrive()->set_iteration(go.iteration());
+    arrive.mutable_sync_arrive()->set_phase(go.phase());
+    arrive.mutable_sync_arrive()->set_point(fta::agent::v1::SYNC_POINT_AFTER_OPEN);
+    links_.Reply(job, fta_id, arrive);
+  }
+  ASSERT_TRUE(links_.NextSent("fta-1").has_sync_release());
+  clock_.Advance(absl::Seconds(1));
+  fta::agent::v1::AgentMessage batch;
+  batch.mutable_sample_batch()->set_job_id(job);
+  for (int i = 0; i < 3; ++i) {
+    fta::agent::v1::ThroughputSample* sample = batch.mutable_sample_batch()->add_samples();
+    sample->set_iteration(go.iteration());
+    sample->set_phase(go.phase());
+    sample->set_bytes(100);
+  }
+  links_.Reply(job, "fta-1", batch);
+  std::optional<fta::v1::JobEvent> event;
+  do {
+    event = started.events->Pop(clock_.Now() + absl::Hours(1));
+    ASSERT_TRUE(event.has_value());
+  } while (!event->has_progress());
+  EXPECT_EQ(event->progress().bytes_done(), 300);
   ASSERT_TRUE(jobs().Cancel(job).ok());
 }
 

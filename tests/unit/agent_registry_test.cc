@@ -1,0 +1,92 @@
+// Behaviour of AgentRegistry's routing of job messages: batched samples reach
+// the job's inbox, a job inbox that is behind drops live samples (bounded,
+// counted) but never a result, and messages of other jobs are not routed.
+#include "lib/fleet/agent_registry.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/unit/fakes/fake_clock.h"
+
+namespace fta::hostd {
+namespace {
+
+using fta::agent::v1::AgentMessage;
+
+class NullConnection final : public AgentConnection {
+ public:
+  void Send(const fta::agent::v1::HostMessage&) override {}
+  void Close(const std::string&) override {}
+};
+
+class NullListener final : public AgentListener {
+ public:
+  void OnAgentConnected(const fta::agent::v1::AgentHello&) override {}
+  void OnAgentLost(const std::string&, const std::string&) override {}
+};
+
+AgentMessage Batch(const std::string& job_id, int64_t bytes) {
+  AgentMessage message;
+  message.mutable_sample_batch()->set_job_id(job_id);
+  message.mutable_sample_batch()->add_samples()->set_bytes(bytes);
+  return message;
+}
+
+AgentMessage Done(const std::string& job_id) {
+  AgentMessage message;
+  message.mutable_phase_done()->set_job_id(job_id);
+  return message;
+}
+
+class AgentRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AgentRegistry::Options options;
+    options.max_sample_backlog = 2;
+    registry_ = std::make_unique<AgentRegistry>(options, &clock_, &listener_);
+    registry_->Expect("fta-1");
+    fta::agent::v1::AgentHello hello;
+    hello.set_fta_id("fta-1");
+    ASSERT_TRUE(registry_->OnHello(hello, "", std::make_shared<NullConnection>()).ok());
+    inbox_ = registry_->OpenInbox("job-1", {"fta-1"});
+  }
+
+  testing::FakeClock clock_;
+  NullListener listener_;
+  std::unique_ptr<AgentRegistry> registry_;
+  std::shared_ptr<JobInbox> inbox_;
+};
+
+TEST_F(AgentRegistryTest, ASampleBatchReachesItsJobsInbox) {
+  registry_->OnMessage("fta-1", Batch("job-1", 42));
+  std::optional<InboxEvent> event = inbox_->TryPop();
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->fta_id, "fta-1");
+  ASSERT_TRUE(event->message.has_value());
+  EXPECT_EQ(event->message->sample_batch().samples(0).bytes(), 42);
+}
+
+TEST_F(AgentRegistryTest, ABackloggedInboxDropsSamplesButNotResults) {
+  registry_->OnMessage("fta-1", Batch("job-1", 1));
+  registry_->OnMessage("fta-1", Batch("job-1", 2));
+  registry_->OnMessage("fta-1", Batch("job-1", 3));  // the job is behind: dropped
+  registry_->OnMessage("fta-1", Done("job-1"));      // always delivered
+  EXPECT_EQ(registry_->samples_dropped(), 1u);
+  std::vector<AgentMessage::BodyCase> got;
+  while (std::optional<InboxEvent> event = inbox_->TryPop()) got.push_back(event->message->body_case());
+  EXPECT_EQ(got, (std::vector<AgentMessage::BodyCase>{AgentMessage::kSampleBatch, AgentMessage::kSampleBatch,
+                                                      AgentMessage::kPhaseDone}));
+  // Drained: samples flow again.
+  registry_->OnMessage("fta-1", Batch("job-1", 4));
+  EXPECT_TRUE(inbox_->TryPop().has_value());
+}
+
+TEST_F(AgentRegistryTest, SamplesOfAnotherJobAreNotRouted) {
+  registry_->OnMessage("fta-1", Batch("job-2", 1));
+  EXPECT_FALSE(inbox_->TryPop().has_value());
+  EXPECT_EQ(registry_->samples_dropped(), 0u);
+}
+
+}  // namespace
+}  // namespace fta::hostd
