@@ -9,3 +9,6 @@ fta_test(job_part_test LABEL unit
 
 # Relayed commands (orted for engine ior): output, exit, session kill.
 fta_test(exec_runner_test LABEL unit SOURCES exec_runner_test.cc DEPS fta_agent_lib GTest::gmock)
+
+# The common start: ranks parked until the instant, on a fake clock.
+fta_test(start_gate_test LABEL unit SOURCES start_gate_test.cc DEPS fta_agent_lib GTest::gmock)
