@@ -12,7 +12,7 @@
 // starve each other; measured in bench/start_skew.sh), so it is off unless
 // asked for.
 //
-//   StartGate gate(clock, go.start_at_unix_ns(), engines.size(), &job->abort);
+//   StartGate gate(clock, go.start_at_unix_ns(), &job->abort);
 //   ... each rank thread: FTA_RETURN_IF_ERROR(gate.Wait()); open ...
 //   done->set_ranks_parked_unix_ns(gate.last_parked_unix_ns());
 #pragma once

@@ -12,7 +12,21 @@
 namespace fta::testing {
 namespace {
 
-using JobProtocolTest = CoordinatorFixture;
+class JobProtocolTest : public CoordinatorFixture {
+ protected:
+  // The agent's ranks arrived at `point` of the phase `go` started.
+  void Arrive(const std::string& job, const std::string& fta_id, const fta::agent::v1::Go& go,
+              fta::agent::v1::SyncPoint point, int64_t transfers) {
+    fta::agent::v1::AgentMessage arrive;
+    fta::agent::v1::SyncArrive* body = arrive.mutable_sync_arrive();
+    body->set_job_id(job);
+    body->set_iteration(go.iteration());
+    body->set_phase(go.phase());
+    body->set_point(point);
+    body->set_transfers(transfers);
+    links_.Reply(job, fta_id, arrive);
+  }
+};
 
 TEST_F(JobProtocolTest, EachAgentGetsItsRanksAndTheResolvedSizes) {
   hostd::JobCoordinator::Started started = Start(Request());
@@ -78,14 +92,7 @@ TEST_F(JobProtocolTest, TheBarrierReleasesEveryoneOnceAllArrivedWithTheLargestCo
   fta::agent::v1::Go go = NextGo("fta-1");
   NextGo("fta-2");
   for (auto [fta_id, transfers] : {std::pair<const char*, int64_t>{"fta-1", 3}, {"fta-2", 7}}) {
-    fta::agent::v1::AgentMessage arrive;
-    fta::agent::v1::SyncArrive* body = arrive.mutable_sync_arrive();
-    body->set_job_id(job);
-    body->set_iteration(go.iteration());
-    body->set_phase(go.phase());
-    body->set_point(fta::agent::v1::SYNC_POINT_STONEWALL);
-    body->set_transfers(transfers);
-    links_.Reply(job, fta_id, arrive);
+    Arrive(job, fta_id, go, fta::agent::v1::SYNC_POINT_STONEWALL, transfers);
   }
   // A release after the first arrival alone would carry 3.
   for (const char* fta_id : {"fta-1", "fta-2"}) {
@@ -142,15 +149,7 @@ TEST_F(JobProtocolTest, ABarrierIsLeftTogetherAtATimeAhead) {
   const std::string job = StartReady(&started);
   fta::agent::v1::Go go = NextGo("fta-1");
   NextGo("fta-2");
-  for (const char* fta_id : {"fta-1", "fta-2"}) {
-    fta::agent::v1::AgentMessage arrive;
-    fta::agent::v1::SyncArrive* body = arrive.mutable_sync_arrive();
-    body->set_job_id(job);
-    body->set_iteration(go.iteration());
-    body->set_phase(go.phase());
-    body->set_point(fta::agent::v1::SYNC_POINT_AFTER_OPEN);
-    links_.Reply(job, fta_id, arrive);
-  }
+  for (const char* fta_id : {"fta-1", "fta-2"}) Arrive(job, fta_id, go, fta::agent::v1::SYNC_POINT_AFTER_OPEN, 0);
   for (const char* fta_id : {"fta-1", "fta-2"}) {
     fta::agent::v1::HostMessage release = links_.NextSent(fta_id);
     ASSERT_TRUE(release.has_sync_release()) << release.DebugString();
