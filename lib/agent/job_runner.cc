@@ -68,6 +68,20 @@ const absl::Status* FirstError(const std::vector<absl::StatusOr<ior::PhaseMeasur
   return first;
 }
 
+// A rank's timestamps and counts as PhaseDone carries them.
+void SetMeasurement(const ior::PhaseMeasurement& m, fta::v1::RankPhaseResult* r) {
+  r->set_open_start_ns(m.open_start_ns);
+  r->set_open_end_ns(m.open_end_ns);
+  r->set_xfer_start_ns(m.xfer_start_ns);
+  r->set_xfer_end_ns(m.xfer_end_ns);
+  r->set_close_start_ns(m.close_start_ns);
+  r->set_close_end_ns(m.close_end_ns);
+  r->set_bytes(static_cast<int64_t>(m.bytes));
+  r->set_ops(static_cast<int64_t>(m.ops));
+  r->set_stonewall_ops(static_cast<int64_t>(m.stonewall_ops));
+  r->set_stonewall_ns(m.stonewall_ns);
+}
+
 }  // namespace
 
 JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink)
@@ -351,20 +365,11 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t
   for (size_t i = 0; i < results.size(); ++i) {
     const ior::PhaseMeasurement& m = *results[i];
     fta::v1::RankPhaseResult* r = done->add_ranks();
+    SetMeasurement(m, r);
     r->set_fta_id(fta_id_);
     r->set_rank(job->plan.ranks[i]);
     r->set_iteration(go.iteration());
     r->set_phase(go.phase());
-    r->set_open_start_ns(m.open_start_ns);
-    r->set_open_end_ns(m.open_end_ns);
-    r->set_xfer_start_ns(m.xfer_start_ns);
-    r->set_xfer_end_ns(m.xfer_end_ns);
-    r->set_close_start_ns(m.close_start_ns);
-    r->set_close_end_ns(m.close_end_ns);
-    r->set_bytes(static_cast<int64_t>(m.bytes));
-    r->set_ops(static_cast<int64_t>(m.ops));
-    r->set_stonewall_ops(static_cast<int64_t>(m.stonewall_ops));
-    r->set_stonewall_ns(m.stonewall_ns);
     r->set_timestamp_source(job->engines[i]->timestamp_source());
     r->set_ior_bandwidth_mib(job->engines[i]->reported_bandwidth_mib());
     total_bytes += m.bytes;
