@@ -9,6 +9,7 @@
 #include "lib/agent/phase_runner.h"
 #include "lib/agent/phase_sync.h"
 #include "lib/agent/sample_batcher.h"
+#include "lib/agent/start_gate.h"
 #include "spdlog/spdlog.h"
 
 namespace fta::agent {
@@ -66,6 +67,20 @@ const absl::Status* FirstError(const std::vector<absl::StatusOr<ior::PhaseMeasur
     if (first == nullptr) first = &r.status();
   }
   return first;
+}
+
+// A rank's timestamps and counts as PhaseDone carries them.
+void SetMeasurement(const ior::PhaseMeasurement& m, fta::v1::RankPhaseResult* r) {
+  r->set_open_start_ns(m.open_start_ns);
+  r->set_open_end_ns(m.open_end_ns);
+  r->set_xfer_start_ns(m.xfer_start_ns);
+  r->set_xfer_end_ns(m.xfer_end_ns);
+  r->set_close_start_ns(m.close_start_ns);
+  r->set_close_end_ns(m.close_end_ns);
+  r->set_bytes(static_cast<int64_t>(m.bytes));
+  r->set_ops(static_cast<int64_t>(m.ops));
+  r->set_stonewall_ops(static_cast<int64_t>(m.stonewall_ops));
+  r->set_stonewall_ns(m.stonewall_ns);
 }
 
 }  // namespace
@@ -180,10 +195,11 @@ void JobRunner::OnGo(const v1::Go& go) {
     sink_(FailedMessage(job->id, refusal, go.phase(), go.iteration()));
     return;
   }
+  const int64_t received_ns = clock_->NowUnixNanos();
   auto exited = std::make_shared<std::atomic<bool>>(false);
   absl::MutexLock lock(&mu_);
-  workers_.push_back(Worker{std::thread([this, job, go, exited] {
-                              RunGo(job, go);
+  workers_.push_back(Worker{std::thread([this, job, go, received_ns, exited] {
+                              RunGo(job, go, received_ns);
                               exited->store(true);
                             }),
                             exited});
@@ -220,7 +236,8 @@ void JobRunner::OnSyncRelease(const v1::SyncRelease& release) {
                   fta::v1::Phase_Name(release.phase()), release.iteration());
     return;
   }
-  sync->Release(release.point(), static_cast<uint64_t>(std::max<int64_t>(release.transfers(), 0)));
+  sync->Release(release.point(), static_cast<uint64_t>(std::max<int64_t>(release.transfers(), 0)),
+                release.release_at_unix_ns());
 }
 
 void JobRunner::DropAll(absl::string_view reason) {
@@ -253,7 +270,7 @@ void JobRunner::DropActiveLocked(absl::string_view reason) {
   job->abort = true;
   {
     absl::MutexLock gate(&job->gate_mu);
-    job->dropped = true;  // also wakes a worker waiting for its start time
+    job->dropped = true;  // ranks waiting for the start see `abort` within StartGate::kAbortSlice
   }
   spdlog::info("job {}: dropped ({})", job->id, std::string(reason));
   // The worker (if any) holds its own reference and winds down on its own;
@@ -269,20 +286,12 @@ void JobRunner::ReapLocked() {
   workers_.erase(std::remove_if(workers_.begin(), workers_.end(), done), workers_.end());
 }
 
-void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
-  {
-    // Wait for the common start time (the cross-agent barrier). Waking every
-    // second re-reads the clock, so an NTP step does not strand the wait.
-    absl::MutexLock gate(&job->gate_mu);
-    while (!job->dropped) {
-      int64_t wait_ns = go.start_at_unix_ns() - clock_->NowUnixNanos();
-      if (wait_ns <= 0) break;
-      job->gate_mu.AwaitWithTimeout(absl::Condition(&job->dropped),
-                                    std::min(absl::Nanoseconds(wait_ns), absl::Seconds(1)));
-    }
-    if (job->dropped) return;
-  }
-  spdlog::info("job {}: {} iteration {} starting", job->id, fta::v1::Phase_Name(go.phase()), go.iteration());
+void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t received_ns) {
+  // The ranks start now and park at the common start time (the cross-agent
+  // barrier) once their untimed preparation is done; see start_gate.h.
+  StartGate start(clock_, go.start_at_unix_ns(), &job->abort);
+  spdlog::info("job {}: {} iteration {} due in {:.3f} ms", job->id, fta::v1::Phase_Name(go.phase()),
+               go.iteration(), static_cast<double>(go.start_at_unix_ns() - received_ns) / 1e6);
 
   auto sync = std::make_shared<AgentPhaseSync>(
       static_cast<int>(job->engines.size()),
@@ -296,24 +305,39 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
         arrive->set_transfers(static_cast<int64_t>(transfers));
         SendForJob(*job, message);
       },
-      &job->abort);
+      &job->abort, clock_);
   {
     absl::MutexLock lock(&job->sync_mu);
     job->sync = sync;
     job->sync_iteration = go.iteration();
     job->sync_phase = go.phase();
   }
-  const ior::PhaseHooks hooks{sync.get(), static_cast<uint64_t>(std::max<int64_t>(go.max_transfers(), 0))};
+  const ior::PhaseHooks hooks{sync.get(), static_cast<uint64_t>(std::max<int64_t>(go.max_transfers(), 0)),
+                              [&start] { return start.Wait(); }};
   std::vector<RankEngine*> engines;
   for (auto& e : job->engines) {
     e->PreparePhase(hooks);
     engines.push_back(e.get());
   }
+  // Reports of a phase that ends right after the start wait a little: on a
+  // small host the ranks of many agents wake at the start together, and
+  // this agent's messages sent at once take CPU from ranks not yet opened
+  // (a quarter of the lead this GO had, at most 20 ms; long phases report
+  // later anyway).
+  const int64_t lead_ns = std::max<int64_t>(0, go.start_at_unix_ns() - received_ns);
+  const int64_t settled_ns = go.start_at_unix_ns() + std::min<int64_t>(lead_ns / 4, 20'000'000);
+  auto settle = [this, settled_ns] {
+    if (clock_->NowUnixNanos() < settled_ns) clock_->SleepUntil(settled_ns);
+  };
   SampleBatcher batcher(job->id, go.iteration(), go.phase(), {10, job->plan.sample_batch},
                         [&](const v1::AgentMessage& message) { SendForJob(*job, message); });
+  auto add_sample = [&](const SampleDelta& d) {
+    settle();
+    batcher.Add(d);
+  };
   std::vector<absl::StatusOr<ior::PhaseMeasurement>> results =
-      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_,
-               [&](const SampleDelta& d) { batcher.Add(d); });
+      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_, add_sample,
+               [&start] { return start.Wait(); });
   batcher.Flush();  // the phase's last counts, ahead of its result
 
   if (const absl::Status* error = FirstError(results)) {
@@ -330,30 +354,24 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go) {
   v1::AgentMessage message;
   v1::PhaseDone* done = message.mutable_phase_done();
   done->set_job_id(job->id);
+  done->set_go_received_unix_ns(received_ns);
+  done->set_ranks_parked_unix_ns(start.last_parked_unix_ns());
   uint64_t total_bytes = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     const ior::PhaseMeasurement& m = *results[i];
     fta::v1::RankPhaseResult* r = done->add_ranks();
+    SetMeasurement(m, r);
     r->set_fta_id(fta_id_);
     r->set_rank(job->plan.ranks[i]);
     r->set_iteration(go.iteration());
     r->set_phase(go.phase());
-    r->set_open_start_ns(m.open_start_ns);
-    r->set_open_end_ns(m.open_end_ns);
-    r->set_xfer_start_ns(m.xfer_start_ns);
-    r->set_xfer_end_ns(m.xfer_end_ns);
-    r->set_close_start_ns(m.close_start_ns);
-    r->set_close_end_ns(m.close_end_ns);
-    r->set_bytes(static_cast<int64_t>(m.bytes));
-    r->set_ops(static_cast<int64_t>(m.ops));
-    r->set_stonewall_ops(static_cast<int64_t>(m.stonewall_ops));
-    r->set_stonewall_ns(m.stonewall_ns);
     r->set_timestamp_source(job->engines[i]->timestamp_source());
     r->set_ior_bandwidth_mib(job->engines[i]->reported_bandwidth_mib());
     total_bytes += m.bytes;
   }
   spdlog::info("job {}: {} iteration {} done, {} bytes", job->id, fta::v1::Phase_Name(go.phase()), go.iteration(),
                total_bytes);
+  settle();
   job->phase_running = false;
   SendForJob(*job, message);
 }

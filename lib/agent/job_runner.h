@@ -69,7 +69,8 @@ class JobRunner {
   // Joins worker threads that have already returned; never waits.
   void ReapLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  void RunGo(const std::shared_ptr<Job>& job, const v1::Go& go);
+  // `received_ns`: when the Go arrived (reported in PhaseDone).
+  void RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t received_ns);
   // Sends `message` unless the job has been dropped; see Job::dropped.
   void SendForJob(Job& job, const v1::AgentMessage& message);
   void SendFailed(const std::string& job_id, const std::string& text, fta::v1::Phase phase, int iteration);

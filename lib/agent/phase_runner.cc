@@ -11,8 +11,12 @@ namespace fta::agent {
 namespace {
 
 absl::StatusOr<ior::PhaseMeasurement> RunOneRank(RankEngine* engine, fta::v1::Phase phase,
-                                                 ior::LiveCounters* counters,
-                                                 const std::atomic<bool>* abort, const Clock& clock) {
+                                                 ior::LiveCounters* counters, const std::atomic<bool>* abort,
+                                                 const Clock& clock,
+                                                 const std::function<absl::Status()>& await_start) {
+  if (await_start && (phase == fta::v1::PHASE_REMOVE || !engine->AwaitsStartItself())) {
+    if (absl::Status started = await_start(); !started.ok()) return started;
+  }
   switch (phase) {
     case fta::v1::PHASE_WRITE:
       return engine->Write(counters, abort);
@@ -40,7 +44,8 @@ bool IsRunnablePhase(fta::v1::Phase phase) {
 std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
     const std::vector<RankEngine*>& engines, fta::v1::Phase phase, std::atomic<bool>* abort,
     std::chrono::milliseconds sample_interval, const Clock& clock,
-    const std::function<void(const SampleDelta&)>& on_sample) {
+    const std::function<void(const SampleDelta&)>& on_sample,
+    const std::function<absl::Status()>& await_start) {
   const size_t n = engines.size();
   std::vector<ior::LiveCounters> counters(n);
   std::vector<std::optional<absl::StatusOr<ior::PhaseMeasurement>>> results(n);
@@ -51,7 +56,8 @@ std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
   threads.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
-      absl::StatusOr<ior::PhaseMeasurement> result = RunOneRank(engines[i], phase, &counters[i], abort, clock);
+      absl::StatusOr<ior::PhaseMeasurement> result =
+          RunOneRank(engines[i], phase, &counters[i], abort, clock, await_start);
       if (!result.ok()) abort->store(true);
       absl::MutexLock lock(&mu);
       results[i] = std::move(result);

@@ -40,10 +40,14 @@ bool IsRunnablePhase(fta::v1::Phase phase);
 // end = after; bytes and ops 0). Setting *abort stops the write/read loops
 // within one transfer; a rank that fails sets *abort itself so its siblings
 // stop too (the part is failed anyway). Returns when every rank thread has
-// been joined.
+// been joined. `await_start` (may be empty) is the common start: the rank
+// threads start at once and wait for it, inside the engine after its
+// untimed preparation (RankEngine::AwaitsStartItself) or else before
+// calling it.
 std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
     const std::vector<RankEngine*>& engines, fta::v1::Phase phase, std::atomic<bool>* abort,
     std::chrono::milliseconds sample_interval, const Clock& clock,
-    const std::function<void(const SampleDelta&)>& on_sample);
+    const std::function<void(const SampleDelta&)>& on_sample,
+    const std::function<absl::Status()>& await_start = {});
 
 }  // namespace fta::agent

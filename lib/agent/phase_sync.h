@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "fta/agent/v1/agent.pb.h"
+#include "lib/core/clock.h"
 #include "lib/ior/posix_engine.h"
 
 namespace fta::agent {
@@ -30,14 +31,17 @@ class AgentPhaseSync final : public ior::PhaseSync {
   using ArriveSink = std::function<void(v1::SyncPoint point, uint64_t transfers)>;
 
   // `abort` (not owned) makes waiting ranks return CANCELLED: a dropped or
-  // failed job never gets its release.
-  AgentPhaseSync(int local_ranks, ArriveSink arrive, const std::atomic<bool>* abort);
+  // failed job never gets its release. `clock` (not owned; null: leave at
+  // once) times the release.
+  AgentPhaseSync(int local_ranks, ArriveSink arrive, const std::atomic<bool>* abort,
+                 const Clock* clock = nullptr);
 
   absl::Status Barrier(ior::SyncPoint point) override;
   absl::StatusOr<uint64_t> AgreeTransferCount(uint64_t transfers_done) override;
 
-  // The host's SyncRelease for `point`; `transfers` is the global maximum.
-  void Release(v1::SyncPoint point, uint64_t transfers);
+  // The host's SyncRelease for `point`; `transfers` is the global maximum;
+  // the ranks leave at `release_at_unix_ns` (0: at once).
+  void Release(v1::SyncPoint point, uint64_t transfers, int64_t release_at_unix_ns = 0);
 
  private:
   struct PointState {
@@ -45,6 +49,7 @@ class AgentPhaseSync final : public ior::PhaseSync {
     uint64_t local_max = 0;
     bool released = false;
     uint64_t global_max = 0;
+    int64_t release_at = 0;
   };
 
   absl::StatusOr<uint64_t> Meet(v1::SyncPoint point, uint64_t transfers);
@@ -52,6 +57,7 @@ class AgentPhaseSync final : public ior::PhaseSync {
   const int local_ranks_;
   const ArriveSink arrive_;
   const std::atomic<bool>* const abort_;
+  const Clock* const clock_;
   absl::Mutex mu_;
   std::map<int, PointState> points_ ABSL_GUARDED_BY(mu_);
 };

@@ -21,6 +21,7 @@ class PosixRankEngine final : public RankEngine {
   }
   absl::Status Remove() override { return engine_.Remove(); }
   void PreparePhase(const ior::PhaseHooks& hooks) override { hooks_ = hooks; }
+  bool AwaitsStartItself() const override { return true; }
 
  private:
   ior::PosixEngine engine_;

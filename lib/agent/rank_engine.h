@@ -34,6 +34,10 @@ class RankEngine {
   // other ranks of the job (-g, -D wear-out) and a transfer cap. Engines that
   // have no use for it keep the default.
   virtual void PreparePhase(const ior::PhaseHooks& hooks) { (void)hooks; }
+  // True when Write/Read call PhaseHooks::await_start themselves (after
+  // their untimed preparation, before the open); otherwise RunPhase waits
+  // for the start before calling them.
+  virtual bool AwaitsStartItself() const { return false; }
   // Where the last Write/Read's timestamps came from (RankPhaseResult.
   // timestamp_source): the built-in engine reads its clock around its own
   // calls; the real-ior engine measures the process (lib/agent/ior_runner.h).

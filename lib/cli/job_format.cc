@@ -42,14 +42,33 @@ std::string RenderHeader(const v1::Job& job, const FormatOptions& options) {
 }
 
 std::string RenderAggregates(const v1::Job& job) {
-  Table table({"ITER", "PHASE", "BYTES", "MiB/s", "MB/s", "TOTAL_S", "SKEW_S", "IOPS", "RANKS"});
-  for (size_t column : {0, 2, 3, 4, 5, 6, 7, 8}) table.AlignRight(column);
+  // The start's lead and the last GO's lateness are live figures (not
+  // stored): shown when the job came from the daemon's events.
+  const bool start_timed =
+      std::any_of(job.aggregates().begin(), job.aggregates().end(),
+                  [](const v1::PhaseAggregate& a) { return a.start_lead_seconds() > 0; });
+  std::vector<std::string> header = {"ITER",    "PHASE",  "BYTES", "MiB/s", "MB/s",
+                                     "TOTAL_S", "SKEW_S", "IOPS",  "RANKS"};
+  if (start_timed) header.insert(header.end(), {"LEAD_MS", "GO_LATE_MS"});
+  Table table(header);
+  for (size_t column = 0; column < header.size(); ++column) {
+    if (column != 1) table.AlignRight(column);
+  }
   for (const v1::PhaseAggregate& a : job.aggregates()) {
-    table.AddRow({absl::StrCat(a.iteration()), PhaseName(a.phase()),
-                  HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, a.bytes()))),
-                  FormatRate(a.bandwidth_mib()), FormatRate(a.bandwidth_mb()),
-                  FormatSeconds(a.total_seconds()), FormatSeconds(a.start_skew_seconds()),
-                  absl::StrFormat("%.0f", a.iops()), absl::StrCat(a.ranks())});
+    std::vector<std::string> row = {absl::StrCat(a.iteration()),
+                                    PhaseName(a.phase()),
+                                    HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, a.bytes()))),
+                                    FormatRate(a.bandwidth_mib()),
+                                    FormatRate(a.bandwidth_mb()),
+                                    FormatSeconds(a.total_seconds()),
+                                    FormatSeconds(a.start_skew_seconds()),
+                                    absl::StrFormat("%.0f", a.iops()),
+                                    absl::StrCat(a.ranks())};
+    if (start_timed) {
+      row.push_back(absl::StrFormat("%.3f", a.start_lead_seconds() * 1e3));
+      row.push_back(absl::StrFormat("%+.3f", a.go_late_seconds() * 1e3));
+    }
+    table.AddRow(row);
   }
   return table.Render();
 }

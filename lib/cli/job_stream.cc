@@ -37,12 +37,19 @@ std::string RenderProgressLine(const v1::Progress& progress) {
 }
 
 std::string RenderPhaseLine(const v1::PhaseAggregate& a) {
-  return absl::StrCat(PhaseName(a.phase()), "  iter ", a.iteration(), "  ",
-                      FormatRate(a.bandwidth_mib()), " MiB/s  ", FormatRate(a.bandwidth_mb()),
-                      " MB/s  ", HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, a.bytes()))),
-                      " in ", FormatSeconds(a.total_seconds()), " s  skew ",
-                      FormatSeconds(a.start_skew_seconds()), " s  ",
-                      absl::StrFormat("%.0f", a.iops()), " IOPS");
+  std::string line =
+      absl::StrCat(PhaseName(a.phase()), "  iter ", a.iteration(), "  ", FormatRate(a.bandwidth_mib()),
+                   " MiB/s  ", FormatRate(a.bandwidth_mb()), " MB/s  ",
+                   HumanBytes(static_cast<uint64_t>(std::max<int64_t>(0, a.bytes()))), " in ",
+                   FormatSeconds(a.total_seconds()), " s  skew ", FormatSeconds(a.start_skew_seconds()),
+                   " s  ", absl::StrFormat("%.0f", a.iops()), " IOPS");
+  // How far ahead the start was set and when the last GO arrived relative
+  // to it (negative: before, as planned).
+  if (a.start_lead_seconds() > 0) {
+    absl::StrAppend(&line, absl::StrFormat("  lead %.3f ms, last GO %+.3f ms", a.start_lead_seconds() * 1e3,
+                                           a.go_late_seconds() * 1e3));
+  }
+  return line;
 }
 
 int ExitCodeForJob(const v1::Job& job) {

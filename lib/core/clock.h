@@ -6,9 +6,14 @@
 // (NTP-synchronised) clock.
 #pragma once
 
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <ctime>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace fta {
@@ -22,6 +27,14 @@ class Clock {
   // time moves when its test advances it, which wakes no one, so its
   // waiters look again in short slices.
   virtual absl::Duration WaitSlice() const { return absl::InfiniteDuration(); }
+  // Sleeps until this clock reads `unix_ns` or a little earlier (callers
+  // read the clock again). The real clock sleeps on the absolute instant, so
+  // a late wake-up does not add the time spent computing the wait; a fake
+  // clock sleeps one WaitSlice of real time, in which its test moves it.
+  virtual void SleepUntil(int64_t unix_ns) const {
+    const absl::Duration left = absl::Nanoseconds(unix_ns - NowUnixNanos());
+    if (left > absl::ZeroDuration()) absl::SleepFor(std::min(left, WaitSlice()));
+  }
 
   int64_t NowUnixMillis() const { return NowUnixNanos() / 1'000'000; }
   absl::Time Now() const { return absl::FromUnixNanos(NowUnixNanos()); }
@@ -33,6 +46,16 @@ class RealClock final : public Clock {
     timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  }
+  // clock_nanosleep on CLOCK_REALTIME, TIMER_ABSTIME; with the calling
+  // thread's timer slack at 1 ns (default 50 us) the wake-up is as close to
+  // the instant as the scheduler allows (start times of ranks across agents).
+  void SleepUntil(int64_t unix_ns) const override {
+    thread_local bool slack_set = false;
+    if (!slack_set) slack_set = prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL) == 0;
+    timespec at{static_cast<time_t>(unix_ns / 1'000'000'000), static_cast<long>(unix_ns % 1'000'000'000)};
+    while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &at, nullptr) == EINTR) {
+    }
   }
 };
 

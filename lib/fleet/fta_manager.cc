@@ -215,20 +215,7 @@ absl::StatusOr<std::vector<Fta>> FtaManager::Allocate(int count, absl::Duration 
   FTA_RETURN_IF_ERROR(CheckVfCapacity(count));
   absl::Time deadline = clock_->Now() + connect_timeout;
   std::vector<std::string> ids;
-  absl::Status failure;
-  for (int i = 0; i < count && failure.ok(); ++i) {
-    absl::StatusOr<std::string> id = store_->NextFtaId();
-    if (!id.ok()) {
-      failure = id.status();
-      break;
-    }
-    absl::StatusOr<Fta> launched = LaunchLocked(*id, kind, backend, owner);
-    if (!launched.ok()) {
-      failure = launched.status();
-      break;
-    }
-    ids.push_back(*id);
-  }
+  absl::Status failure = LaunchAllLocked(count, kind, backend, owner, &ids);
   if (failure.ok()) failure = registry_->WaitConnected(ids, deadline);
   if (!failure.ok()) {
     for (const std::string& id : ids) {

@@ -140,6 +140,13 @@ class FtaManager final : public AgentListener, public JobFleet, public SweepFlee
   absl::StatusOr<fta::v1::Fta> LaunchLocked(const std::string& id, fta::v1::FtaKind kind, const std::string& backend,
                                             const std::string& owner)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
+  // ---- fta_launch.cc ----
+  // Launches `count` new FTAs (LaunchLocked each); the ids of those started
+  // go to `started`, also on failure (the first error, after which no more
+  // are started).
+  absl::Status LaunchAllLocked(int count, fta::v1::FtaKind kind, const std::string& backend,
+                               const std::string& owner, std::vector<std::string>* started)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(allocate_mu_);
   // Updates the cached record and the store.
   absl::Status Update(const std::string& id, const std::function<void(fta::v1::Fta*)>& change);
   absl::Status StopAndRelease(const std::string& id, const std::string& why);

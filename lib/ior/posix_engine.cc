@@ -242,6 +242,7 @@ absl::StatusOr<PhaseMeasurement> PosixEngine::RunPhase(Direction direction, Live
   FTA_RETURN_IF_ERROR(CheckNotSystemDirectory("directory (-d)", params_.directory));
   FTA_ASSIGN_OR_RETURN(ScopedFd directory, OpenRankDirectory(params_, file_rank, /*create=*/writing));
   if (writing && !params_.use_existing) FTA_RETURN_IF_ERROR(UnlinkRankFile(directory, params_, file_rank));
+  if (hooks.await_start) FTA_RETURN_IF_ERROR(hooks.await_start());
   m.open_start_ns = clock_->NowUnixNanos();
   FTA_ASSIGN_OR_RETURN(ScopedFd closer,
                        OpenRankFile(directory, params_, file_rank, writing, params_.odirect ? O_DIRECT : 0));

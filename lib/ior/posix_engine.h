@@ -45,6 +45,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -96,6 +97,9 @@ class PhaseSync {
 struct PhaseHooks {
   PhaseSync* sync = nullptr;   // null: a job of one rank (barriers are no-ops)
   uint64_t max_transfers = 0;  // 0: every transfer of segments x block
+  // The common start: called after everything untimed, right before the
+  // open's timestamp; an error ends the phase with it. Empty: start at once.
+  std::function<absl::Status()> await_start;
 };
 
 // Size of the pages whose first word carries an offset stamp.

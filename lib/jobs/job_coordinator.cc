@@ -158,8 +158,7 @@ absl::StatusOr<std::unique_ptr<JobCoordinator::RunningJob>> JobCoordinator::Plan
 
 absl::StatusOr<JobCoordinator::Started> JobCoordinator::Start(const fta::v1::RunIorRequest& request) {
   FTA_ASSIGN_OR_RETURN(std::unique_ptr<RunningJob> job, Plan(request));
-  std::vector<std::string> targets;
-  for (const AgentPlan& plan : job->agents) targets.push_back(plan.fta_id);
+  const std::vector<std::string> targets = AgentIds(*job);
   FTA_ASSIGN_OR_RETURN(std::string job_id, store_->NextJobId());
   job->job.set_id(job_id);
   FTA_RETURN_IF_ERROR(fleet_->MarkBusy(targets, job_id));
@@ -248,13 +247,8 @@ void JobCoordinator::Shutdown(const std::string& reason) {
   finished_threads_.JoinAll();
 }
 
-void JobCoordinator::SendToAll(RunningJob* job, const HostMessage& message) {
-  for (const AgentPlan& plan : job->agents) {
-    if (auto connection = links_->Find(plan.fta_id)) connection->Send(message);
-  }
-}
-
 void JobCoordinator::SendParts(RunningJob* job) {
+  const absl::Time loop_start = clock_->Now();
   for (const AgentPlan& plan : job->agents) {
     HostMessage message;
     fta::agent::v1::JobPart* part = message.mutable_part();
@@ -271,8 +265,10 @@ void JobCoordinator::SendParts(RunningJob* job) {
       job->inbox->Push(InboxEvent{plan.fta_id, std::nullopt, "not connected when the job started"});
       continue;
     }
+    job->sent_ns[plan.fta_id] = clock_->NowUnixNanos();
     connection->Send(message);
   }
+  job->send_loop = clock_->Now() - loop_start;
 }
 
 absl::Status JobCoordinator::Drive(RunningJob* job) {
@@ -288,8 +284,13 @@ absl::Status JobCoordinator::Drive(RunningJob* job) {
   SendParts(job);
   std::set<std::string> everyone;
   for (const AgentPlan& plan : job->agents) everyone.insert(plan.fta_id);
+  // READY's round trip is the first delivery time StartLead learns for an agent.
   FTA_RETURN_IF_ERROR(Collect(job, everyone, std::min(job->ready_deadline, job->deadline), "READY",
-                              [](const std::string&, const AgentMessage& message) { return message.has_ready(); }));
+                              [this, job](const std::string& fta_id, const AgentMessage& message) {
+                                if (!message.has_ready()) return false;
+                                ObserveDelivery(job, fta_id, clock_->NowUnixNanos());
+                                return true;
+                              }));
   // -T: checked before each write/read phase, from the first phase on; a
   // running phase is never interrupted, later ones are skipped.
   const absl::Time test_start = clock_->Now();
@@ -319,10 +320,8 @@ void JobCoordinator::Run(RunningJob* job) {
   if (options_.metrics != nullptr) options_.metrics->OnJobEnded(job->job.id());
   // Agents got Finish/Cancel inside Finalize, so a next job's part reaches
   // them after it; the FTAs are free before anyone hears the job finished.
-  std::vector<std::string> ids;
-  for (const AgentPlan& plan : job->agents) ids.push_back(plan.fta_id);
   links_->CloseInbox(job->job.id());
-  fleet_->MarkIdle(ids);
+  fleet_->MarkIdle(AgentIds(*job));
   JobEvent finished;
   *finished.mutable_finished() = job->job;
   job->events.Finish(finished);

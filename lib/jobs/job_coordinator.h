@@ -44,8 +44,9 @@
 #include "lib/jobs/job_files.h"
 #include "lib/jobs/job_launcher.h"
 #include "lib/jobs/job_metrics.h"
-#include "lib/jobs/mpi_command.h"
 #include "lib/jobs/link_meter.h"
+#include "lib/jobs/mpi_command.h"
+#include "lib/jobs/start_lead.h"
 #include "lib/store/store.h"
 
 namespace fta::hostd {
@@ -141,6 +142,18 @@ class JobCoordinator final : public JobLauncher {
     std::unique_ptr<LinkMeter> link_meter;  // null: no VF behind the job
     bool files_on_host = false;             // the ranks' files are on this host's file system
     bool summaries_from_ior = false;        // engine ior: IOR's own Summary rows, kept
+    // When the last part or GO went to each agent, and how long the last
+    // send loop to all took: what StartLead learns from and adds.
+    std::map<std::string, int64_t> sent_ns;
+    absl::Duration send_loop;
+    // The running phase's start: when, how far ahead, and the latest GO
+    // arrival and rank parking the agents reported (agent clocks, unix ns).
+    struct PhaseStart {
+      int64_t at_ns = 0;
+      absl::Duration lead;
+      int64_t last_go_ns = 0;
+      int64_t last_parked_ns = 0;
+    } phase_start;
   };
   class PhaseCollector;  // job_phases.cc
   struct MpiProgress;    // job_mpi.cc
@@ -153,6 +166,11 @@ class JobCoordinator final : public JobLauncher {
   void Run(RunningJob* job);
   absl::Status Drive(RunningJob* job);
   void SendParts(RunningJob* job);
+  static std::vector<std::string> AgentIds(const RunningJob& job);
+  // Sends `message` to every agent of the job, noting when (sent_ns, send_loop).
+  void SendTimed(RunningJob* job, const fta::agent::v1::HostMessage& message);
+  // `fta_id` acted at `at_ns` on the last message sent to it: one delivery for StartLead.
+  void ObserveDelivery(RunningJob* job, const std::string& fta_id, int64_t at_ns);
   // Waits until every agent in `pending` sent what `accept` takes. Samples go
   // to progress on the way. On failure the agent's plan entry says why.
   absl::Status Collect(RunningJob* job, std::set<std::string> pending, absl::Time deadline,
@@ -160,7 +178,8 @@ class JobCoordinator final : public JobLauncher {
                        const std::function<bool(const std::string&, const fta::agent::v1::AgentMessage&)>& accept);
   // ---- job_phases.cc ----
   absl::Status RunPhase(RunningJob* job, int iteration, fta::v1::Phase phase);
-  fta::agent::v1::HostMessage MakeGo(const RunningJob& job, int iteration, fta::v1::Phase phase);
+  fta::agent::v1::HostMessage MakeGo(const RunningJob& job, int iteration, fta::v1::Phase phase,
+                                     absl::Duration lead);
   // Stores the ranks' results and the phase's aggregate, and publishes it.
   absl::Status RecordPhase(RunningJob* job, int iteration, fta::v1::Phase phase,
                            std::vector<fta::v1::RankPhaseResult> results);
@@ -182,6 +201,7 @@ class JobCoordinator final : public JobLauncher {
   JobFleet* fleet_;
   AgentLinks* links_;
   const Clock* clock_;
+  StartLead start_lead_;  // shared by all jobs: delivery estimates per agent
 
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<RunningJob>> running_ ABSL_GUARDED_BY(mu_);

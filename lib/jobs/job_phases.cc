@@ -126,10 +126,27 @@ class JobCoordinator::PhaseCollector {
     body->set_phase(phase_);
     body->set_point(arrive.point());
     body->set_transfers(max_transfers);
+    // -g: the ranks leave the barrier together, ahead like a GO's start.
+    if (arrive.point() != fta::agent::v1::SYNC_POINT_STONEWALL) {
+      const absl::Duration lead = coordinator_->start_lead_.LeadFor(AgentIds(*job_), job_->send_loop);
+      body->set_release_at_unix_ns(coordinator_->clock_->NowUnixNanos() + absl::ToInt64Nanoseconds(lead));
+    }
     coordinator_->SendToAll(job_, release);
   }
 
+  // When the agent got the GO and parked its ranks: the phase's lateness,
+  // and one delivery time for the next start's lead.
+  void OnStartTimes(const std::string& fta_id, const fta::agent::v1::PhaseDone& done) {
+    RunningJob::PhaseStart& start = job_->phase_start;
+    start.last_go_ns = std::max(start.last_go_ns, done.go_received_unix_ns());
+    start.last_parked_ns = std::max(start.last_parked_ns, done.ranks_parked_unix_ns());
+    const int64_t acted =
+        done.ranks_parked_unix_ns() > 0 ? done.ranks_parked_unix_ns() : done.go_received_unix_ns();
+    coordinator_->ObserveDelivery(job_, fta_id, acted);
+  }
+
   bool OnPhaseDone(const std::string& fta_id, const fta::agent::v1::PhaseDone& done) {
+    OnStartTimes(fta_id, done);
     bool complete = false;
     for (const auto& rank : done.ranks()) {
       if (!Mine(rank.iteration(), rank.phase())) continue;
@@ -156,13 +173,43 @@ class JobCoordinator::PhaseCollector {
   std::vector<fta::v1::RankPhaseResult> results_;
 };
 
-HostMessage JobCoordinator::MakeGo(const RunningJob& job, int iteration, Phase phase) {
+void JobCoordinator::SendToAll(RunningJob* job, const HostMessage& message) {
+  for (const AgentPlan& plan : job->agents) {
+    if (auto connection = links_->Find(plan.fta_id)) connection->Send(message);
+  }
+}
+
+std::vector<std::string> JobCoordinator::AgentIds(const RunningJob& job) {
+  std::vector<std::string> ids;
+  for (const AgentPlan& plan : job.agents) ids.push_back(plan.fta_id);
+  return ids;
+}
+
+void JobCoordinator::SendTimed(RunningJob* job, const HostMessage& message) {
+  const absl::Time loop_start = clock_->Now();
+  for (const AgentPlan& plan : job->agents) {
+    if (auto connection = links_->Find(plan.fta_id)) {
+      job->sent_ns[plan.fta_id] = clock_->NowUnixNanos();
+      connection->Send(message);
+    }
+  }
+  job->send_loop = clock_->Now() - loop_start;
+}
+
+void JobCoordinator::ObserveDelivery(RunningJob* job, const std::string& fta_id, int64_t at_ns) {
+  auto sent = job->sent_ns.find(fta_id);
+  if (sent != job->sent_ns.end() && at_ns > 0)
+    start_lead_.Observe(fta_id, absl::Nanoseconds(at_ns - sent->second));
+}
+
+HostMessage JobCoordinator::MakeGo(const RunningJob& job, int iteration, Phase phase, absl::Duration lead) {
   HostMessage go;
   go.mutable_go()->set_job_id(job.job.id());
   go.mutable_go()->set_iteration(iteration);
   go.mutable_go()->set_phase(phase);
-  // A common start a little ahead, so every agent gets GO before it is due:
-  // the cross-agent equivalent of IOR's barrier before open.
+  // A common start `lead` ahead (StartLead), so every agent has the GO and
+  // its ranks parked before it is due: the cross-agent equivalent of IOR's
+  // barrier before open.
   // -d (--delay): IOR's rank 0 sleeps before every write and read phase,
   // untimed; here the common start moves back by the delay.
   const int64_t delay_ns = phase == fta::v1::PHASE_REMOVE
@@ -170,17 +217,18 @@ HostMessage JobCoordinator::MakeGo(const RunningJob& job, int iteration, Phase p
                                : static_cast<int64_t>(job.params.inter_test_delay_seconds) * 1'000'000'000;
   // --start-at: no GO is due before the agreed time (other hosts start
   // then too); only the first is affected, later ones come after it anyway.
-  go.mutable_go()->set_start_at_unix_ns(FirstGoAt(clock_->NowUnixNanos() + delay_ns + 20'000'000 +
-                                                      2'000'000 * static_cast<int64_t>(job.agents.size()),
-                                                  job.job.start_at_unix_ms()));
+  go.mutable_go()->set_start_at_unix_ns(FirstGoAt(
+      clock_->NowUnixNanos() + delay_ns + absl::ToInt64Nanoseconds(lead), job.job.start_at_unix_ms()));
   go.mutable_go()->set_max_transfers(ReadTransferCap(job.job, job.params, iteration, phase));
   return go;
 }
 
 absl::Status JobCoordinator::RunPhase(RunningJob* job, int iteration, Phase phase) {
-  HostMessage go = MakeGo(*job, iteration, phase);
+  const absl::Duration lead = start_lead_.LeadFor(AgentIds(*job), job->send_loop);
+  HostMessage go = MakeGo(*job, iteration, phase, lead);
+  job->phase_start = RunningJob::PhaseStart{go.go().start_at_unix_ns(), lead};
   if (job->link_meter) job->link_meter->StartPhase();
-  SendToAll(job, go);
+  SendTimed(job, go);
   std::set<std::string> pending;
   for (const AgentPlan& plan : job->agents) pending.insert(plan.fta_id);
   PhaseCollector collector(this, job, iteration, phase);
@@ -210,6 +258,13 @@ absl::Status JobCoordinator::RecordPhase(RunningJob* job, int iteration, Phase p
   if (phase == fta::v1::PHASE_REMOVE) return absl::OkStatus();
 
   FTA_ASSIGN_OR_RETURN(fta::v1::PhaseAggregate aggregate, AggregatePhaseResults(iteration, phase, results));
+  const RunningJob::PhaseStart& start = job->phase_start;
+  aggregate.set_start_lead_seconds(absl::ToDoubleSeconds(start.lead));
+  if (start.last_go_ns > 0)
+    aggregate.set_go_late_seconds(static_cast<double>(start.last_go_ns - start.at_ns) / 1e9);
+  if (start.last_parked_ns > 0) {
+    aggregate.set_park_late_seconds(static_cast<double>(start.last_parked_ns - start.at_ns) / 1e9);
+  }
   if (options_.available_memory_bytes) {
     aggregate.set_cache_note(CacheNote(aggregate, job->params, static_cast<int>(results.size()),
                                        options_.available_memory_bytes()));
@@ -231,9 +286,12 @@ absl::Status JobCoordinator::RecordPhase(RunningJob* job, int iteration, Phase p
   JobEvent event;
   *event.mutable_phase_finished() = aggregate;
   job->events.Publish(event);
-  spdlog::info("{} iteration {} {}: {:.1f} MiB/s ({} in {:.3f} s, skew {:.3f} ms)", job->job.id(), iteration,
-               PhaseName(phase), aggregate.bandwidth_mib(), HumanBytes(static_cast<uint64_t>(aggregate.bytes())),
-               aggregate.total_seconds(), aggregate.start_skew_seconds() * 1e3);
+  spdlog::info(
+      "{} iteration {} {}: {:.1f} MiB/s ({} in {:.3f} s, skew {:.3f} ms, lead {:.3f} ms, last GO {:+.3f} ms)",
+      job->job.id(), iteration, PhaseName(phase), aggregate.bandwidth_mib(),
+      HumanBytes(static_cast<uint64_t>(aggregate.bytes())), aggregate.total_seconds(),
+      aggregate.start_skew_seconds() * 1e3, aggregate.start_lead_seconds() * 1e3,
+      aggregate.go_late_seconds() * 1e3);
   return absl::OkStatus();
 }
 

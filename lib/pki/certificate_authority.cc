@@ -355,12 +355,14 @@ std::string FtaIdOfCertificate(const std::string& cert_pem) {
   return id;
 }
 
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode) {
+absl::Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode,
+                                 bool durable) {
   std::string temporary = absl::StrCat(path, ".tmp.", getpid());
   int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   fchmod(fd, mode);  // O_CREAT's mode is only for a new file
-  bool ok = write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) && fsync(fd) == 0;
+  bool ok = write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
+            (!durable || fsync(fd) == 0);
   int saved = errno;
   close(fd);
   if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {

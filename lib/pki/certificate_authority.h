@@ -79,7 +79,9 @@ std::string FtaIdOfCertificate(const std::string& cert_pem);
 std::string FtaIdOfUri(const std::string& uri);
 
 // Writes `contents` to `path` through a temporary file in the same
-// directory (created with `mode`, fsynced, renamed over `path`).
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode);
+// directory (created with `mode`, fsynced unless not `durable`, renamed over
+// `path`). Not durable: survives a crash of the process, not of the host.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode,
+                                 bool durable = true);
 
 }  // namespace fta::pki

@@ -12,3 +12,6 @@ fta_test(exec_runner_test LABEL unit SOURCES exec_runner_test.cc DEPS fta_agent_
 
 # Samples batched per agent (SampleBatch): windows, flush, no loss.
 fta_test(sample_batcher_test LABEL unit SOURCES sample_batcher_test.cc DEPS fta_agent_lib GTest::gmock)
+
+# The common start: ranks parked until the instant, on a fake clock.
+fta_test(start_gate_test LABEL unit SOURCES start_gate_test.cc DEPS fta_agent_lib GTest::gmock)

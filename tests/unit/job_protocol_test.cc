@@ -1,15 +1,33 @@
 // The job protocol as JobCoordinator drives it, against scripted agents and a
 // fake clock: parts, the READY deadline, GO with one common start time, the
-// barrier inside a phase, batched samples as progress, completion and cancel.
+// barrier inside a phase, batched samples as progress, completion and cancel,
+// and how far ahead the start lies (StartLead) with the lateness the agents
+// report.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <tuple>
 
 #include "tests/unit/fakes/coordinator_fixture.h"
 
 namespace fta::testing {
 namespace {
 
-using JobProtocolTest = CoordinatorFixture;
+class JobProtocolTest : public CoordinatorFixture {
+ protected:
+  // The agent's ranks arrived at `point` of the phase `go` started.
+  void Arrive(const std::string& job, const std::string& fta_id, const fta::agent::v1::Go& go,
+              fta::agent::v1::SyncPoint point, int64_t transfers) {
+    fta::agent::v1::AgentMessage arrive;
+    fta::agent::v1::SyncArrive* body = arrive.mutable_sync_arrive();
+    body->set_job_id(job);
+    body->set_iteration(go.iteration());
+    body->set_phase(go.phase());
+    body->set_point(point);
+    body->set_transfers(transfers);
+    links_.Reply(job, fta_id, arrive);
+  }
+};
 
 TEST_F(JobProtocolTest, EachAgentGetsItsRanksAndTheResolvedSizes) {
   hostd::JobCoordinator::Started started = Start(Request());
@@ -75,14 +93,7 @@ TEST_F(JobProtocolTest, TheBarrierReleasesEveryoneOnceAllArrivedWithTheLargestCo
   fta::agent::v1::Go go = NextGo("fta-1");
   NextGo("fta-2");
   for (auto [fta_id, transfers] : {std::pair<const char*, int64_t>{"fta-1", 3}, {"fta-2", 7}}) {
-    fta::agent::v1::AgentMessage arrive;
-    fta::agent::v1::SyncArrive* body = arrive.mutable_sync_arrive();
-    body->set_job_id(job);
-    body->set_iteration(go.iteration());
-    body->set_phase(go.phase());
-    body->set_point(fta::agent::v1::SYNC_POINT_STONEWALL);
-    body->set_transfers(transfers);
-    links_.Reply(job, fta_id, arrive);
+    Arrive(job, fta_id, go, fta::agent::v1::SYNC_POINT_STONEWALL, transfers);
   }
   // A release after the first arrival alone would carry 3.
   for (const char* fta_id : {"fta-1", "fta-2"}) {
@@ -129,6 +140,60 @@ TEST_F(JobProtocolTest, BatchedSamplesBecomeProgressAndThePartCarriesTheBatchWin
     ASSERT_TRUE(event.has_value());
   } while (!event->has_progress());
   EXPECT_EQ(event->progress().bytes_done(), 300);
+  ASSERT_TRUE(jobs().Cancel(job).ok());
+}
+
+TEST_F(JobProtocolTest, TheStartLiesAheadByTheMeasuredDeliveryAndItsLatenessIsReported) {
+  hostd::JobCoordinator::Started started;
+  const std::string job = StartReady(&started, /*read=*/true);
+  // READY came back at once (the clock stands still): the lead is its floor.
+  const int64_t now = clock_.NowUnixNanos();
+  fta::agent::v1::Go write = NextGo("fta-1");
+  NextGo("fta-2");
+  EXPECT_EQ(write.start_at_unix_ns() - now, absl::ToInt64Nanoseconds(hostd::StartLeadOptions().floor));
+  // fta-2 got the GO 1 ms before the start but parked its ranks 2 ms after.
+  for (auto [fta_id, rank, parked_ms] :
+       {std::tuple<const char*, int, int64_t>{"fta-1", 0, -3}, {"fta-2", 1, 2}}) {
+    fta::agent::v1::AgentMessage done;
+    done.mutable_phase_done()->set_job_id(job);
+    done.mutable_phase_done()->set_go_received_unix_ns(write.start_at_unix_ns() -
+                                                       1'000'000 * (rank == 0 ? 3 : 1));
+    done.mutable_phase_done()->set_ranks_parked_unix_ns(write.start_at_unix_ns() + 1'000'000 * parked_ms);
+    fta::v1::RankPhaseResult* result = done.mutable_phase_done()->add_ranks();
+    result->set_rank(rank);
+    result->set_phase(fta::v1::PHASE_WRITE);
+    result->set_open_start_ns(write.start_at_unix_ns());
+    result->set_close_end_ns(write.start_at_unix_ns() + 1'000'000);
+    result->set_bytes(8192);
+    links_.Reply(job, fta_id, done);
+  }
+  // fta-2's delivery (send to parked) was 6 ms: x 1.5 is the next lead.
+  fta::agent::v1::Go read = NextGo("fta-1");
+  NextGo("fta-2");
+  EXPECT_EQ(read.phase(), fta::v1::PHASE_READ);
+  EXPECT_EQ(read.start_at_unix_ns() - now, 9'000'000);
+  PhaseDone(job, "fta-1", 0, read);
+  PhaseDone(job, "fta-2", 1, read);
+  fta::v1::Job finished = Finished(started.events.get());
+  ASSERT_EQ(finished.aggregates_size(), 2);
+  const fta::v1::PhaseAggregate& first = finished.aggregates(0);
+  EXPECT_DOUBLE_EQ(first.start_lead_seconds(), 0.004);
+  EXPECT_NEAR(first.go_late_seconds(), -0.001, 1e-9);
+  EXPECT_NEAR(first.park_late_seconds(), 0.002, 1e-9);
+  EXPECT_DOUBLE_EQ(finished.aggregates(1).start_lead_seconds(), 0.009);
+}
+
+TEST_F(JobProtocolTest, ABarrierIsLeftTogetherAtATimeAhead) {
+  hostd::JobCoordinator::Started started;
+  const std::string job = StartReady(&started);
+  fta::agent::v1::Go go = NextGo("fta-1");
+  NextGo("fta-2");
+  for (const char* fta_id : {"fta-1", "fta-2"}) Arrive(job, fta_id, go, fta::agent::v1::SYNC_POINT_AFTER_OPEN, 0);
+  for (const char* fta_id : {"fta-1", "fta-2"}) {
+    fta::agent::v1::HostMessage release = links_.NextSent(fta_id);
+    ASSERT_TRUE(release.has_sync_release()) << release.DebugString();
+    EXPECT_GT(release.sync_release().release_at_unix_ns(), clock_.NowUnixNanos());
+  }
   ASSERT_TRUE(jobs().Cancel(job).ok());
 }
 

@@ -14,3 +14,6 @@ fta_test(job_files_test LABEL "unit;security" SOURCES job_files_test.cc DEPS fta
 
 # Engine ior's mpirun/IOR argv, hostfile and the orted words' reading.
 fta_test(mpi_command_test LABEL unit SOURCES mpi_command_test.cc DEPS fta_jobs GTest::gmock)
+
+# How far ahead a phase's common start lies, from measured deliveries.
+fta_test(start_lead_test LABEL unit SOURCES start_lead_test.cc DEPS fta_jobs GTest::gmock)
