@@ -49,7 +49,12 @@ std::string Hostfile(const std::vector<std::pair<std::string, int>>& ranks_by_ft
 std::vector<std::string> MpirunArgv(const MpirunSettings& s, const MpiJobFiles& files, int total_ranks,
                                     const std::string& ior_path, const std::vector<std::string>& ior_args) {
   std::vector<std::string> argv = {s.mpirun, "--hostfile", files.hostfile, "-np", absl::StrCat(total_ranks),
-                                   "--map-by", "slot", "--leave-session-attached", "--noprefix"};
+                                   "--map-by", "slot", "--leave-session-attached", "--noprefix",
+                                   // Every FTA is a "node" of its own to OpenMPI: each orted would bind its
+                                   // ranks from the first core on, so the ranks of all process FTAs of a host
+                                   // would share core 0 (measured: buffered write 0.13 of a direct mpirun).
+                                   // The FTA, not OpenMPI, is the unit of placement.
+                                   "--bind-to", "none"};
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"plm_rsh_agent", s.relay},
            {"plm_rsh_no_tree_spawn", "1"},

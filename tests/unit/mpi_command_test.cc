@@ -53,6 +53,7 @@ TEST(MpiCommandTest, MpirunUsesTheRelayAndStaysAttached) {
   EXPECT_THAT(line, HasSubstr("\"--mca\", \"plm_rsh_agent\", \"/bin/fta-mpi-relay\""));
   EXPECT_THAT(line, HasSubstr("\"--mca\", \"plm_rsh_no_tree_spawn\", \"1\""));
   EXPECT_THAT(line, HasSubstr("\"--leave-session-attached\""));
+  EXPECT_THAT(line, HasSubstr("\"--bind-to\", \"none\"")) << "the ranks of process FTAs must not stack on core 0";
   EXPECT_THAT(line, HasSubstr("\"-np\", \"4\""));
   EXPECT_THAT(line, HasSubstr("\"--allow-run-as-root\", \"/usr/local/bin/ior\", \"-w\""));
 }
