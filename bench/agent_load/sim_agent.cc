@@ -41,6 +41,9 @@ void SimAgent::Start() {
 void SimAgent::EnqueueLocked(AgentMessage message) {
   if (done_) return;
   outgoing_.push_back(std::move(message));
+  // Any message keeps the agent alive for the host: like fta-agent, the
+  // next heartbeat is due an interval after the last message.
+  if (heartbeat_ms_ > 0) next_heartbeat_ns_ = absl::GetCurrentTimeNanos() + int64_t{heartbeat_ms_} * 1000000;
   if (!writing_) {
     writing_ = true;
     StartWrite(&outgoing_.front());

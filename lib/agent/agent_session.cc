@@ -79,7 +79,15 @@ bool AgentSession::Stopping() {
 bool AgentSession::Send(const v1::AgentMessage& message) {
   absl::MutexLock lock(&write_mu_);
   if (stream_ == nullptr) return false;
-  return stream_->Write(message);
+  if (!stream_->Write(message)) return false;
+  last_write_ms_ = clock_->NowUnixMillis();
+  return true;
+}
+
+int64_t AgentSession::MillisSinceLastWrite() {
+  const int64_t now_ms = clock_->NowUnixMillis();
+  absl::MutexLock lock(&write_mu_);
+  return now_ms - last_write_ms_;
 }
 
 void AgentSession::ConnectionLoop() {
@@ -116,6 +124,7 @@ bool AgentSession::RunOneStream() {
     {
       absl::MutexLock lock(&write_mu_);
       stream_ = stream.get();
+      last_write_ms_ = clock_->NowUnixMillis();  // the Hello
     }
     spdlog::debug("hello sent to {}", options_.connect_address);
     v1::HostMessage message;
@@ -183,14 +192,26 @@ void AgentSession::HeartbeatLoop() {
   auto wake = [this]() ABSL_SHARED_LOCKS_REQUIRED(state_mu_) { return stopping_ || heartbeat_interval_changed_; };
   absl::MutexLock lock(&state_mu_);
   while (!stopping_) {
-    if (state_mu_.AwaitWithTimeout(absl::Condition(&wake), absl::FromChrono(heartbeat_interval_))) {
-      heartbeat_interval_changed_ = false;
-      continue;  // stopping, or a new interval to wait with
+    // Waits out the silence still needed: the interval since the last
+    // message of any kind (a fake clock's test moves time in WaitSlice steps).
+    const int64_t interval_ms = heartbeat_interval_.count();
+    state_mu_.Unlock();
+    const int64_t silent_ms = MillisSinceLastWrite();
+    state_mu_.Lock();
+    if (silent_ms < interval_ms) {
+      const absl::Duration wait = std::min(absl::Milliseconds(interval_ms - silent_ms), clock_->WaitSlice());
+      if (state_mu_.AwaitWithTimeout(absl::Condition(&wake), wait)) heartbeat_interval_changed_ = false;
+      continue;  // stopping, a new interval, or time to look again
     }
     state_mu_.Unlock();
     v1::AgentMessage message;
     message.mutable_heartbeat()->set_unix_ms(clock_->NowUnixMillis());
-    Send(message);  // false between streams: nothing to keep alive then
+    // False between streams: nothing to keep alive then; wait a whole
+    // interval before trying again.
+    if (!Send(message)) {
+      absl::MutexLock write_lock(&write_mu_);
+      last_write_ms_ = clock_->NowUnixMillis();
+    }
     state_mu_.Lock();
   }
 }

@@ -24,6 +24,7 @@
 #include "lib/agent/job_part.h"
 #include "lib/core/clock.h"
 #include "lib/ior/resolved_params.h"
+#include "tests/unit/fakes/fake_clock.h"
 #include "tests/unit/fakes/temp_dir.h"
 
 namespace fta::agent {
@@ -149,12 +150,13 @@ class AgentSessionTest : public ::testing::Test {
   ScriptedGateway& gateway() { return server_->gateway; }
 
   // Starts the agent and waits for its Hello.
-  v1::AgentHello StartAgent(const std::string& token = "") {
+  v1::AgentHello StartAgent(const std::string& token = "", const Clock* clock = nullptr) {
+    if (clock == nullptr) clock = &clock_;
     AgentOptions options;
     options.connect_address = "unix:" + socket_;
     options.fta_id = kFtaId;
     options.token = token;
-    session_ = std::make_unique<AgentSession>(options, &clock_, MakePosixEngineFactory(&clock_));
+    session_ = std::make_unique<AgentSession>(options, clock, MakePosixEngineFactory(clock));
     session_->Start();
     std::optional<v1::AgentMessage> hello = gateway().Expect(v1::AgentMessage::kHello);
     EXPECT_TRUE(hello.has_value()) << "no Hello";
@@ -236,6 +238,27 @@ TEST_F(AgentSessionTest, HelloCarriesIdTokenAndVersion) {
   EXPECT_FALSE(hello.hostname().empty());
   // Welcome was sent on Hello; heartbeats follow.
   EXPECT_TRUE(gateway().Expect(v1::AgentMessage::kHeartbeat).has_value());
+}
+
+TEST_F(AgentSessionTest, HeartbeatFollowsOnlyAFullIntervalOfSilence) {
+  // The agent's clock moves only when the test moves it; the host asked for
+  // a heartbeat every 20 ms of silence.
+  fta::testing::FakeClock fake;
+  const int64_t hello_ms = fake.NowUnixMillis();
+  StartAgent("", &fake);
+  fake.Advance(absl::Milliseconds(15));
+  // A job message at +15 ms (the part names a missing directory) restarts
+  // the silence: +30 ms is only 15 ms after it.
+  gateway().Send(Part("job-missing", data_dir_ + "/missing", 65536, 65536, 1, 100));
+  ASSERT_TRUE(gateway().Expect(v1::AgentMessage::kFailed, "job-missing").has_value());
+  fake.Advance(absl::Milliseconds(21));  // +36: 21 ms after the last message
+  std::optional<v1::AgentMessage> beat = gateway().Expect(v1::AgentMessage::kHeartbeat);
+  ASSERT_TRUE(beat.has_value());
+  for (const v1::AgentMessage& m : gateway().Received()) {
+    if (!m.has_heartbeat()) continue;
+    EXPECT_EQ(m.heartbeat().unix_ms(), hello_ms + 36) << "the first heartbeat came before 20 ms of silence";
+    break;
+  }
 }
 
 TEST_F(AgentSessionTest, PartWithMissingDirectoryFailsNamingIt) {
