@@ -321,23 +321,16 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t
   }
   // Reports of a phase that ends right after the start wait a little: on a
   // small host the ranks of many agents wake at the start together, and
-  // this agent's messages sent at once take CPU from ranks not yet opened
+  // this agent's supervisor and messages take CPU from ranks not yet opened
   // (a quarter of the lead this GO had, at most 20 ms; long phases report
   // later anyway).
   const int64_t lead_ns = std::max<int64_t>(0, go.start_at_unix_ns() - received_ns);
   const int64_t settled_ns = go.start_at_unix_ns() + std::min<int64_t>(lead_ns / 4, 20'000'000);
-  auto settle = [this, settled_ns] {
-    if (clock_->NowUnixNanos() < settled_ns) clock_->SleepUntil(settled_ns);
-  };
   SampleBatcher batcher(job->id, go.iteration(), go.phase(), {10, job->plan.sample_batch},
                         [&](const v1::AgentMessage& message) { SendForJob(*job, message); });
-  auto add_sample = [&](const SampleDelta& d) {
-    settle();
-    batcher.Add(d);
-  };
   std::vector<absl::StatusOr<ior::PhaseMeasurement>> results =
-      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_, add_sample,
-               [&start] { return start.Wait(); });
+      RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_,
+               [&](const SampleDelta& d) { batcher.Add(d); }, [&start] { return start.Wait(); }, settled_ns);
   batcher.Flush();  // the phase's last counts, ahead of its result
 
   if (const absl::Status* error = FirstError(results)) {
@@ -371,7 +364,6 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t
   }
   spdlog::info("job {}: {} iteration {} done, {} bytes", job->id, fta::v1::Phase_Name(go.phase()), go.iteration(),
                total_bytes);
-  settle();
   job->phase_running = false;
   SendForJob(*job, message);
 }

@@ -1,5 +1,6 @@
 #include "lib/agent/phase_runner.h"
 
+#include <algorithm>
 #include <optional>
 #include <thread>
 
@@ -9,6 +10,9 @@
 
 namespace fta::agent {
 namespace {
+
+// Longest sleep of the quiet time: how soon a failed rank is noticed.
+constexpr int64_t kQuietSlice = 50'000'000;
 
 absl::StatusOr<ior::PhaseMeasurement> RunOneRank(RankEngine* engine, fta::v1::Phase phase,
                                                  ior::LiveCounters* counters, const std::atomic<bool>* abort,
@@ -45,7 +49,7 @@ std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
     const std::vector<RankEngine*>& engines, fta::v1::Phase phase, std::atomic<bool>* abort,
     std::chrono::milliseconds sample_interval, const Clock& clock,
     const std::function<void(const SampleDelta&)>& on_sample,
-    const std::function<absl::Status()>& await_start) {
+    const std::function<absl::Status()>& await_start, int64_t quiet_until_ns) {
   const size_t n = engines.size();
   std::vector<ior::LiveCounters> counters(n);
   std::vector<std::optional<absl::StatusOr<ior::PhaseMeasurement>>> results(n);
@@ -83,10 +87,15 @@ std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
     interval_start = delta.end_ns;
   };
 
+  // Not woken by the ranks (nor by ticks) before the quiet time is over; a
+  // failed rank sets *abort, which ends the sleep within a slice.
+  for (int64_t now = clock.NowUnixNanos(); now < quiet_until_ns && !abort->load(); now = clock.NowUnixNanos()) {
+    clock.SleepUntil(std::min(quiet_until_ns, now + kQuietSlice));
+  }
   // Ticks are aimed at start + k*interval on the wall clock so a slow
   // on_sample does not make the intervals drift.
   const int64_t interval_ns = std::chrono::nanoseconds(sample_interval).count();
-  int64_t next_tick = interval_start + interval_ns;
+  int64_t next_tick = std::max(interval_start + interval_ns, quiet_until_ns);
   auto all_done = [&running]() { return running == 0; };
   mu.Lock();
   while (running > 0) {

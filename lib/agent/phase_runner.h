@@ -43,11 +43,15 @@ bool IsRunnablePhase(fta::v1::Phase phase);
 // been joined. `await_start` (may be empty) is the common start: the rank
 // threads start at once and wait for it, inside the engine after its
 // untimed preparation (RankEngine::AwaitsStartItself) or else before
-// calling it.
+// calling it. The calling thread sleeps until `quiet_until_ns` (clock time,
+// 0: no quiet time) before its first sample, even when the ranks finish
+// earlier: at a common start the ranks of every agent on the host wake
+// together, and a supervisor woken by its ranks' end would take CPU from
+// ranks of other agents that have not opened yet.
 std::vector<absl::StatusOr<ior::PhaseMeasurement>> RunPhase(
     const std::vector<RankEngine*>& engines, fta::v1::Phase phase, std::atomic<bool>* abort,
     std::chrono::milliseconds sample_interval, const Clock& clock,
     const std::function<void(const SampleDelta&)>& on_sample,
-    const std::function<absl::Status()>& await_start = {});
+    const std::function<absl::Status()>& await_start = {}, int64_t quiet_until_ns = 0);
 
 }  // namespace fta::agent

@@ -15,3 +15,6 @@ fta_test(sample_batcher_test LABEL unit SOURCES sample_batcher_test.cc DEPS fta_
 
 # The common start: ranks parked until the instant, on a fake clock.
 fta_test(start_gate_test LABEL unit SOURCES start_gate_test.cc DEPS fta_agent_lib GTest::gmock)
+
+# One phase on all ranks: every byte sampled, a quiet supervisor at the start.
+fta_test(phase_runner_test LABEL unit SOURCES phase_runner_test.cc DEPS fta_agent_lib GTest::gmock)
