@@ -157,12 +157,23 @@ class AgentStream final : public grpc::ServerBidiReactor<AgentMessage, HostMessa
 
   void Cancel(const std::string& reason) {
     spdlog::debug("closing stream of {}: {}", fta_id_, reason);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (close_reason_.empty()) close_reason_ = reason;
+    }
     context_->TryCancel();
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      EndStream(grpc::Status::OK, "stream closed");
+      // The host's own reason when it closed the stream (silence, a
+      // release, ...): the FTA's recorded error must say why.
+      std::string reason;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        reason = close_reason_.empty() ? "stream closed" : close_reason_;
+      }
+      EndStream(grpc::Status::OK, reason);
       return;
     }
     if (fta_id_.empty()) {
@@ -259,6 +270,7 @@ class AgentStream final : public grpc::ServerBidiReactor<AgentMessage, HostMessa
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool greeted_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
+  std::string close_reason_ ABSL_GUARDED_BY(mu_);  // set when the host closes it
 };
 
 void StreamHandle::Send(const HostMessage& message) {

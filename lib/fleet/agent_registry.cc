@@ -76,6 +76,10 @@ absl::Status AgentRegistry::WaitConnected(const std::vector<std::string>& fta_id
       if (session == sessions_.end() || !session->second.announced) missing.push_back(id);
     }
     if (missing.empty()) return absl::OkStatus();
+    if (waits_stopped_) {
+      return absl::UnavailableError(absl::StrCat("the daemon is shutting down; ", absl::StrJoin(missing, ", "),
+                                                 missing.size() == 1 ? " has" : " have", " not connected"));
+    }
     absl::Duration left = deadline - clock_->Now();
     if (left <= absl::ZeroDuration() || stopping_) {
       return absl::DeadlineExceededError(
@@ -90,6 +94,14 @@ std::shared_ptr<AgentConnection> AgentRegistry::Find(const std::string& fta_id) 
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(fta_id);
   return it == sessions_.end() ? nullptr : it->second.connection;
+}
+
+void AgentRegistry::StopWaiting() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    waits_stopped_ = true;
+  }
+  connected_cv_.notify_all();
 }
 
 void AgentRegistry::CloseAll(const std::string& reason) {
@@ -253,12 +265,17 @@ void AgentRegistry::HeartbeatLoop() {
     loop_ticks_.fetch_add(1, std::memory_order_relaxed);
     int64_t now = clock_->NowUnixMillis();
     std::vector<std::shared_ptr<AgentConnection>> silent;
+    std::vector<std::string> reasons;
     for (auto& [id, session] : sessions_) {
-      if (now - session.last_seen_ms > options_.heartbeat_timeout_ms) silent.push_back(session.connection);
+      if (now - session.last_seen_ms > options_.heartbeat_timeout_ms) {
+        silent.push_back(session.connection);
+        reasons.push_back(absl::StrCat("no message for ", now - session.last_seen_ms,
+                                       " ms (agents.heartbeat_timeout_ms: ", options_.heartbeat_timeout_ms, ")"));
+      }
     }
     lock.unlock();
     // Closing ends the stream; OnDisconnect then reports the loss.
-    for (auto& connection : silent) connection->Close("no heartbeat within agents.heartbeat_timeout_ms");
+    for (size_t i = 0; i < silent.size(); ++i) silent[i]->Close(reasons[i]);
     lock.lock();
   }
 }
