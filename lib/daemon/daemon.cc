@@ -370,6 +370,9 @@ void DaemonImpl::Shutdown(absl::Duration grace) {
   if (stopped_) return;
   stopped_ = true;
   auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace);
+  // The control server's shutdown waits for running calls: an allocation
+  // waiting for its agents must give up first.
+  if (registry_) registry_->StopWaiting();
   if (control_server_) control_server_->Shutdown(deadline);
   reconcile_.reset();
   vf_check_.reset();

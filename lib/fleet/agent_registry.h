@@ -75,8 +75,13 @@ class AgentRegistry final : public AgentLinks {
   void Forget(const std::string& fta_id, const std::string& reason);
   bool IsConnected(const std::string& fta_id);
   std::vector<std::string> ConnectedIds();
-  // OK when all are connected; DEADLINE_EXCEEDED naming the missing ones.
+  // OK when all are connected; DEADLINE_EXCEEDED naming the missing ones;
+  // UNAVAILABLE once StopWaiting() was called.
   absl::Status WaitConnected(const std::vector<std::string>& fta_ids, absl::Time deadline);
+  // Daemon stop, first step: every WaitConnected returns at once (an
+  // allocation waiting out agents.connect_timeout_s would otherwise hold the
+  // control server's shutdown, and the daemon, for that long).
+  void StopWaiting();
   std::shared_ptr<AgentConnection> Find(const std::string& fta_id) override;
   // Daemon stop: ends every stream so the server can shut down at once; the
   // agents keep retrying and reconnect to the next daemon.
@@ -132,6 +137,7 @@ class AgentRegistry final : public AgentLinks {
   std::map<std::string, Session> sessions_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, InboxEntry> inboxes_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool waits_stopped_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable stop_cv_;
   std::atomic<uint64_t> loop_ticks_{0};
   std::atomic<uint64_t> samples_dropped_{0};

@@ -1,10 +1,15 @@
 // Behaviour of AgentRegistry's routing of job messages: batched samples reach
 // the job's inbox, a job inbox that is behind drops live samples (bounded,
-// counted) but never a result, and messages of other jobs are not routed.
+// counted) but never a result, and messages of other jobs are not routed;
+// a silent agent is closed with a reason that says so, and a daemon stop
+// ends the waits for agents at once.
 #include "lib/fleet/agent_registry.h"
 
 #include <memory>
 #include <string>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
 
 #include "gtest/gtest.h"
 #include "tests/unit/fakes/fake_clock.h"
@@ -18,6 +23,19 @@ class NullConnection final : public AgentConnection {
  public:
   void Send(const fta::agent::v1::HostMessage&) override {}
   void Close(const std::string&) override {}
+};
+
+// Remembers why the registry closed it.
+class RecordingConnection final : public AgentConnection {
+ public:
+  void Send(const fta::agent::v1::HostMessage&) override {}
+  void Close(const std::string& reason) override {
+    if (closed.HasBeenNotified()) return;
+    this->reason = reason;
+    closed.Notify();
+  }
+  std::string reason;
+  absl::Notification closed;
 };
 
 class NullListener final : public AgentListener {
@@ -86,6 +104,31 @@ TEST_F(AgentRegistryTest, SamplesOfAnotherJobAreNotRouted) {
   registry_->OnMessage("fta-1", Batch("job-2", 1));
   EXPECT_FALSE(inbox_->TryPop().has_value());
   EXPECT_EQ(registry_->samples_dropped(), 0u);
+}
+
+TEST_F(AgentRegistryTest, ASilentAgentIsClosedSayingHowLongItWasSilent) {
+  AgentRegistry::Options options;
+  options.heartbeat_interval_ms = 100;
+  options.heartbeat_timeout_ms = 1000;
+  AgentRegistry registry(options, &clock_, &listener_);
+  registry.Expect("fta-2");
+  fta::agent::v1::AgentHello hello;
+  hello.set_fta_id("fta-2");
+  auto connection = std::make_shared<RecordingConnection>();
+  ASSERT_TRUE(registry.OnHello(hello, "", connection).ok());
+  clock_.Advance(absl::Milliseconds(1500));
+  ASSERT_TRUE(connection->closed.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  EXPECT_EQ(connection->reason, "no message for 1500 ms (agents.heartbeat_timeout_ms: 1000)");
+}
+
+TEST_F(AgentRegistryTest, StopWaitingEndsAnAllocationsWaitForItsAgents) {
+  registry_->Expect("fta-2");
+  absl::Status waited;
+  std::thread allocation([&] { waited = registry_->WaitConnected({"fta-2"}, clock_.Now() + absl::Hours(1)); });
+  registry_->StopWaiting();
+  allocation.join();  // an hour of the fake clock would never pass
+  EXPECT_EQ(waited.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(waited.message(), "the daemon is shutting down; fta-2 has not connected");
 }
 
 }  // namespace
