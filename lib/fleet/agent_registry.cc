@@ -17,6 +17,7 @@ namespace fta::hostd {
 AgentRegistry::AgentRegistry(Options options, const Clock* clock, AgentListener* listener)
     : options_(std::move(options)), clock_(clock), listener_(listener) {
   heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
+  record_thread_ = std::thread([this] { RecordLoop(); });
 }
 
 AgentRegistry::~AgentRegistry() {
@@ -26,6 +27,33 @@ AgentRegistry::~AgentRegistry() {
   }
   stop_cv_.notify_all();
   heartbeat_thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(records_mu_);
+    records_stopping_ = true;
+  }
+  records_cv_.notify_all();
+  record_thread_.join();
+}
+
+void AgentRegistry::QueueRecord(std::function<void()> record) {
+  {
+    std::lock_guard<std::mutex> lock(records_mu_);
+    records_.push_back(std::move(record));
+  }
+  records_cv_.notify_one();
+}
+
+void AgentRegistry::RecordLoop() {
+  std::unique_lock<std::mutex> lock(records_mu_);
+  while (true) {
+    records_cv_.wait(lock, [this] { return records_stopping_ || !records_.empty(); });
+    if (records_.empty()) return;  // stopping, and every record written
+    std::function<void()> record = std::move(records_.front());
+    records_.pop_front();
+    lock.unlock();
+    record();
+    lock.lock();
+  }
 }
 
 void AgentRegistry::Expect(const std::string& fta_id) {
@@ -162,6 +190,7 @@ absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello, con
   if (options_.token_matches && !options_.token_matches(id, hello.token())) {
     return absl::PermissionDeniedError(absl::StrCat("agent ", id, ": wrong token (not this FTA's)"));
   }
+  const AgentConnection* stream = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (expected_.count(id) == 0) {
@@ -172,17 +201,26 @@ absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello, con
       return absl::AlreadyExistsError(absl::StrCat(
           "agent ", id, ": already connected; a second stream for the same FTA is refused (the first one stays)"));
     }
+    stream = connection.get();
     it->second.connection = std::move(connection);
     it->second.last_seen_ms = clock_->NowUnixMillis();
   }
   spdlog::info("agent {} connected (host {}, pid {})", id, Abbreviate(hello.hostname()), hello.pid());
-  listener_->OnAgentConnected(hello);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = sessions_.find(id);
-    if (it != sessions_.end()) it->second.announced = true;
-  }
-  connected_cv_.notify_all();
+  // Welcomed at once; announced to waiters once the store says READY.
+  QueueRecord([this, hello, stream] {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = sessions_.find(hello.fta_id());
+      if (it == sessions_.end() || it->second.connection.get() != stream) return;  // gone already
+    }
+    listener_->OnAgentConnected(hello);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = sessions_.find(hello.fta_id());
+      if (it != sessions_.end() && it->second.connection.get() == stream) it->second.announced = true;
+    }
+    connected_cv_.notify_all();
+  });
   return absl::OkStatus();
 }
 
@@ -253,8 +291,10 @@ void AgentRegistry::OnDisconnect(const std::string& fta_id, const AgentConnectio
   spdlog::warn("agent {} lost: {}", fta_id, reason);
   // Recorded before any job hears of it: a job that ends because of this
   // loss must never leave its caller looking at the FTA as still ready.
-  listener_->OnAgentLost(fta_id, reason);
-  for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
+  QueueRecord([this, fta_id, reason, affected = std::move(affected)] {
+    listener_->OnAgentLost(fta_id, reason);
+    for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
+  });
 }
 
 void AgentRegistry::HeartbeatLoop() {

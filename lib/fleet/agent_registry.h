@@ -4,7 +4,12 @@
 // each hello (sizes, known FTA id, the FTA's own token, the id of the peer's
 // client certificate, not already connected), tracks heartbeats, and routes job
 // messages to the job that owns them through a JobInbox (fleet_ports.h), so the gRPC
-// callback threads never block on job logic.
+// callback threads never block on job logic. The listener (FtaManager, which
+// writes the store) is called from a thread of the registry's own, in the
+// order of the events: a callback thread blocked on the database during a
+// large allocation would stall every stream it serves (at 1000 agents the
+// heartbeats of connected agents went unread for 10 s and they were
+// dropped as silent).
 //
 //   registry.Expect("fta-3");                 // FtaManager, before launch
 //   registry.WaitConnected({"fta-3"}, deadline);
@@ -117,7 +122,7 @@ class AgentRegistry final : public AgentLinks {
     std::shared_ptr<AgentConnection> connection;
     int64_t last_seen_ms = 0;
     // Set once the listener recorded the connection: waiters must not see an
-    // agent as connected before `vm list` does.
+    // agent as connected before `fta list` does.
     bool announced = false;
   };
   struct InboxEntry {
@@ -125,6 +130,9 @@ class AgentRegistry final : public AgentLinks {
     std::set<std::string> fta_ids;
   };
   void HeartbeatLoop();
+  // Runs `record` on the record thread, after every record queued before.
+  void QueueRecord(std::function<void()> record);
+  void RecordLoop();
   static std::string JobIdOf(const fta::agent::v1::AgentMessage& message);
 
   const Options options_;
@@ -142,6 +150,13 @@ class AgentRegistry final : public AgentLinks {
   std::atomic<uint64_t> loop_ticks_{0};
   std::atomic<uint64_t> samples_dropped_{0};
   std::thread heartbeat_thread_;
+
+  // Listener calls, in order (see the top of the file); drained at stop.
+  std::mutex records_mu_;
+  std::condition_variable records_cv_;
+  std::deque<std::function<void()>> records_ ABSL_GUARDED_BY(records_mu_);
+  bool records_stopping_ ABSL_GUARDED_BY(records_mu_) = false;
+  std::thread record_thread_;
 };
 
 }  // namespace fta::hostd

@@ -1,13 +1,16 @@
 // Behaviour of AgentRegistry's routing of job messages: batched samples reach
 // the job's inbox, a job inbox that is behind drops live samples (bounded,
 // counted) but never a result, and messages of other jobs are not routed;
-// a silent agent is closed with a reason that says so, and a daemon stop
-// ends the waits for agents at once.
+// a silent agent is closed with a reason that says so, a daemon stop ends
+// the waits for agents at once; recording connections and losses (the
+// store's work) never holds up the stream callbacks, and keeps its order.
 #include "lib/fleet/agent_registry.h"
 
 #include <memory>
 #include <string>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/notification.h"
 
@@ -43,6 +46,35 @@ class NullListener final : public AgentListener {
   void OnAgentConnected(const fta::agent::v1::AgentHello&) override {}
   void OnAgentLost(const std::string&, const std::string&) override {}
 };
+
+// A store that is slow to record a connection until released; records
+// what it was told, in order.
+class SlowListener final : public AgentListener {
+ public:
+  void OnAgentConnected(const fta::agent::v1::AgentHello& hello) override {
+    if (!entered.HasBeenNotified()) entered.Notify();
+    release.WaitForNotification();
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back("connected " + hello.fta_id());
+  }
+  void OnAgentLost(const std::string& fta_id, const std::string&) override {
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back("lost " + fta_id);
+    inbox_empty_when_lost = inbox == nullptr || !inbox->TryPop().has_value();
+  }
+  absl::Notification entered;
+  absl::Notification release;
+  std::mutex mu;
+  std::vector<std::string> calls;
+  std::shared_ptr<JobInbox> inbox;
+  bool inbox_empty_when_lost = false;
+};
+
+AgentMessage Heartbeat() {
+  AgentMessage message;
+  message.mutable_heartbeat()->set_unix_ms(1);
+  return message;
+}
 
 AgentMessage Batch(const std::string& job_id, int64_t bytes) {
   AgentMessage message;
@@ -129,6 +161,49 @@ TEST_F(AgentRegistryTest, StopWaitingEndsAnAllocationsWaitForItsAgents) {
   allocation.join();  // an hour of the fake clock would never pass
   EXPECT_EQ(waited.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(waited.message(), "the daemon is shutting down; fta-2 has not connected");
+}
+
+TEST(AgentRegistryRecordsTest, AHelloIsAnsweredWhileTheStoreIsBusyAndWaitersSeeItOnceRecorded) {
+  testing::FakeClock clock;
+  SlowListener listener;
+  AgentRegistry registry({}, &clock, &listener);
+  registry.Expect("fta-1");
+  fta::agent::v1::AgentHello hello;
+  hello.set_fta_id("fta-1");
+  // Returns although the store has not recorded the connection yet (a
+  // registry calling the listener here would block this thread for good).
+  ASSERT_TRUE(registry.OnHello(hello, "", std::make_shared<NullConnection>()).ok());
+  registry.OnMessage("fta-1", Heartbeat());
+  EXPECT_FALSE(registry.IsConnected("fta-1"));  // not READY in the store yet
+  listener.release.Notify();
+  EXPECT_TRUE(registry.WaitConnected({"fta-1"}, clock.Now() + absl::Hours(1)).ok());
+  EXPECT_TRUE(registry.IsConnected("fta-1"));
+}
+
+TEST(AgentRegistryRecordsTest, ALossIsRecordedAfterItsConnectionAndBeforeTheJobHearsOfIt) {
+  testing::FakeClock clock;
+  SlowListener listener;
+  AgentRegistry registry({}, &clock, &listener);
+  registry.Expect("fta-1");
+  fta::agent::v1::AgentHello hello;
+  hello.set_fta_id("fta-1");
+  auto connection = std::make_shared<NullConnection>();
+  ASSERT_TRUE(registry.OnHello(hello, "", connection).ok());
+  std::shared_ptr<JobInbox> inbox = registry.OpenInbox("job-1", {"fta-1"});
+  {
+    std::lock_guard<std::mutex> lock(listener.mu);
+    listener.inbox = inbox;
+  }
+  listener.entered.WaitForNotification();  // the connection is being recorded
+  registry.OnDisconnect("fta-1", connection.get(), "stream closed");
+  listener.release.Notify();
+  std::optional<InboxEvent> event = inbox->Pop(clock.Now() + absl::Hours(1));
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->fta_id, "fta-1");
+  EXPECT_FALSE(event->message.has_value());
+  std::lock_guard<std::mutex> lock(listener.mu);
+  EXPECT_EQ(listener.calls, (std::vector<std::string>{"connected fta-1", "lost fta-1"}));
+  EXPECT_TRUE(listener.inbox_empty_when_lost);
 }
 
 }  // namespace
