@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -32,6 +33,7 @@ void SimAgent::Start() {
   body->set_token(token_);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    started_ns_ = absl::GetCurrentTimeNanos();
     EnqueueLocked(std::move(hello));
   }
   StartRead(&incoming_);
@@ -59,6 +61,7 @@ void SimAgent::OnWriteDone(bool ok) {
     return;
   }
   outgoing_.pop_front();
+  last_write_done_ns_ = absl::GetCurrentTimeNanos();
   if (!outgoing_.empty()) {
     writing_ = true;
     StartWrite(&outgoing_.front());
@@ -71,8 +74,16 @@ void SimAgent::OnReadDone(bool ok) {
   StartRead(&incoming_);
 }
 
-void SimAgent::OnDone(const grpc::Status&) {
+void SimAgent::OnDone(const grpc::Status& status) {
+  // The bench's JSON counts ended streams; stderr says why each ended.
   std::lock_guard<std::mutex> lock(mu_);
+  const int64_t now_ns = absl::GetCurrentTimeNanos();
+  auto ago_ms = [now_ns](int64_t t) { return t == 0 ? -1.0 : (now_ns - t) / 1e6; };
+  std::fprintf(stderr,
+               "agent_load: %s: stream ended: %d %s (started %.0f ms ago, welcomed %.0f ms ago, last write done "
+               "%.0f ms ago, %zu queued)\n",
+               fta_id_.c_str(), static_cast<int>(status.error_code()), status.error_message().c_str(),
+               ago_ms(started_ns_), ago_ms(welcomed_ns_.load()), ago_ms(last_write_done_ns_), outgoing_.size());
   done_ = true;
   ended_ = true;
 }

@@ -71,6 +71,8 @@ class SimAgent final : public grpc::ClientBidiReactor<fta::agent::v1::AgentMessa
   bool done_ = false;
   int heartbeat_ms_ = 1000;
   int64_t next_heartbeat_ns_ = 0;
+  int64_t started_ns_ = 0;
+  int64_t last_write_done_ns_ = 0;  // for the report of an ended stream
   // The job part and the phase that runs.
   fta::agent::v1::JobPart part_;
   bool in_phase_ = false;
