@@ -79,8 +79,11 @@ bool AgentSession::Stopping() {
 bool AgentSession::Send(const v1::AgentMessage& message) {
   absl::MutexLock lock(&write_mu_);
   if (stream_ == nullptr) return false;
+  // Read before the write: once written, the host may already answer (and
+  // a test move its fake clock) before Write returns.
+  const int64_t now_ms = clock_->NowUnixMillis();
   if (!stream_->Write(message)) return false;
-  last_write_ms_ = clock_->NowUnixMillis();
+  last_write_ms_ = now_ms;
   return true;
 }
 
@@ -120,11 +123,12 @@ bool AgentSession::RunOneStream() {
   if (Stopping()) context.TryCancel();
 
   bool welcomed = false;
+  const int64_t hello_ms = clock_->NowUnixMillis();
   if (stream->Write(MakeHello())) {
     {
       absl::MutexLock lock(&write_mu_);
       stream_ = stream.get();
-      last_write_ms_ = clock_->NowUnixMillis();  // the Hello
+      last_write_ms_ = hello_ms;
     }
     spdlog::debug("hello sent to {}", options_.connect_address);
     v1::HostMessage message;
