@@ -139,6 +139,9 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> ServeAgents(const HostdConfig& con
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, hello_ms);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, hello_ms);
   builder.AddChannelArgument(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 4 * 1024 * 1024);
+  // Agents send small messages at a steady rate: bandwidth-delay probing
+  // adds a ping (and its ack) per burst of data, for windows they never fill.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
     return absl::FailedPreconditionError(absl::StrCat("agents.listen: cannot listen on ", config.agent_listen));
