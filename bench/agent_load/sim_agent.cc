@@ -144,7 +144,13 @@ void SimAgent::Tick(int64_t now_ns) {
                                                               : 0);
     last_sample_ns_ = until;
     samples_sent_.fetch_add(1, std::memory_order_relaxed);
-    if (batch_.sample_batch().samples_size() >= options_.batch_samples) {
+    // As fta-agent does (SampleBatcher::WindowFor): the part's window in
+    // samples, at least 10; a zero window sends each sample alone.
+    const int interval_ms = std::max(1, part_.sample_interval_ms());
+    const int batch_samples = part_.sample_batch_ms() <= 0
+                                  ? 1
+                                  : std::clamp(part_.sample_batch_ms() / interval_ms, 10, 1000);
+    if (batch_.sample_batch().samples_size() >= batch_samples) {
       EnqueueLocked(batch_);
       batch_.mutable_sample_batch()->mutable_samples()->Clear();
     }

@@ -26,7 +26,6 @@ namespace fta::bench {
 struct SimAgentOptions {
   std::string endpoint;       // unix:/path of agents.listen
   int64_t phase_ns = 0;       // how long a write/read phase lasts after its GO
-  int batch_samples = 10;     // samples per SampleBatch (JobPart.sample_batch_ms 0: 1)
 };
 
 class SimAgent final : public grpc::ClientBidiReactor<fta::agent::v1::AgentMessage, fta::agent::v1::HostMessage> {

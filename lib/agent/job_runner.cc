@@ -326,7 +326,8 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t
   // later anyway).
   const int64_t lead_ns = std::max<int64_t>(0, go.start_at_unix_ns() - received_ns);
   const int64_t settled_ns = go.start_at_unix_ns() + std::min<int64_t>(lead_ns / 4, 20'000'000);
-  SampleBatcher batcher(job->id, go.iteration(), go.phase(), {10, job->plan.sample_batch},
+  SampleBatcher batcher(job->id, go.iteration(), go.phase(),
+                        SampleBatcher::WindowFor(job->plan.sample_batch, job->plan.sample_interval),
                         [&](const v1::AgentMessage& message) { SendForJob(*job, message); });
   std::vector<absl::StatusOr<ior::PhaseMeasurement>> results =
       RunPhase(engines, go.phase(), &job->abort, job->plan.sample_interval, *clock_,

@@ -14,6 +14,11 @@ SampleBatcher::SampleBatcher(const std::string& job_id, int iteration, fta::v1::
   if (window_.max_span.count() <= 0) template_.set_job_id(job_id);
 }
 
+SampleBatcher::Window SampleBatcher::WindowFor(std::chrono::milliseconds batch, std::chrono::milliseconds interval) {
+  const int64_t per_batch = interval.count() > 0 ? batch.count() / interval.count() : 10;
+  return Window{static_cast<int>(std::clamp<int64_t>(per_batch, 10, 1000)), batch};
+}
+
 void SampleBatcher::Add(const SampleDelta& delta) {
   fta::agent::v1::ThroughputSample sample = template_;
   sample.set_interval_start_ns(delta.start_ns);

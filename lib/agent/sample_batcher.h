@@ -31,6 +31,11 @@ class SampleBatcher {
   };
   using Send = std::function<void(const fta::agent::v1::AgentMessage&)>;
 
+  // A batch window of `batch` spans `batch / interval` samples: the span
+  // decides (the host widens it for large jobs), with at least 10 and at
+  // most 1000 samples a message.
+  static Window WindowFor(std::chrono::milliseconds batch, std::chrono::milliseconds interval);
+
   SampleBatcher(const std::string& job_id, int iteration, fta::v1::Phase phase, Window window, Send send);
 
   // Holds the sample; sends the batch when the window is full.

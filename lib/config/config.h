@@ -55,6 +55,9 @@ struct HostdConfig {
   int job_deadline_s = 86400;
   int sample_interval_ms = 250;
   int sample_batch_ms = 1000;  // agents batch samples over this window (0: each alone)
+  // Sample messages per second a job's agents may send in all: a job on
+  // more agents gets a longer batch window (0: no limit).
+  int sample_messages_per_s = 500;
   int retention_days = 90;         // finished jobs and released FTAs older are pruned; 0 = keep
   // [metrics]
   std::string metrics_listen;      // HOST:PORT of the Prometheus endpoint; "" = off

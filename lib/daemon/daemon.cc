@@ -245,6 +245,7 @@ absl::Status DaemonImpl::MakeEngines(const HostdConfig& config, const std::strin
   job_options.deadline = absl::Seconds(config.job_deadline_s);
   job_options.sample_interval_ms = config.sample_interval_ms;
   job_options.sample_batch_ms = config.sample_batch_ms;
+  job_options.sample_messages_per_s = config.sample_messages_per_s;
   job_options.guests_share_host_filesystem = config.backend != "libvirt";
   job_options.available_memory_bytes = [] {
     absl::StatusOr<int64_t> bytes = virt::ReadAvailableMemoryBytes("/proc");

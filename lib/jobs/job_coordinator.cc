@@ -247,8 +247,17 @@ void JobCoordinator::Shutdown(const std::string& reason) {
   finished_threads_.JoinAll();
 }
 
+int SampleBatchWindowMs(int configured_ms, int agents, int messages_per_s) {
+  // 0 asks for every sample alone: the operator's choice stands.
+  if (configured_ms <= 0 || messages_per_s <= 0 || agents <= 0) return configured_ms;
+  const int64_t needed_ms = (int64_t{agents} * 1000 + messages_per_s - 1) / messages_per_s;
+  return static_cast<int>(std::clamp<int64_t>(needed_ms, configured_ms, std::max(configured_ms, 10000)));
+}
+
 void JobCoordinator::SendParts(RunningJob* job) {
   const absl::Time loop_start = clock_->Now();
+  const int batch_ms = SampleBatchWindowMs(options_.sample_batch_ms, static_cast<int>(job->agents.size()),
+                                           options_.sample_messages_per_s);
   for (const AgentPlan& plan : job->agents) {
     HostMessage message;
     fta::agent::v1::JobPart* part = message.mutable_part();
@@ -258,7 +267,7 @@ void JobCoordinator::SendParts(RunningJob* job) {
     for (int rank : plan.ranks) part->add_ranks(rank);
     part->set_total_ranks(job->total_ranks);
     part->set_sample_interval_ms(options_.sample_interval_ms);
-    part->set_sample_batch_ms(options_.sample_batch_ms);
+    part->set_sample_batch_ms(batch_ms);
     part->set_signature(job->signature);
     std::shared_ptr<AgentConnection> connection = links_->Find(plan.fta_id);
     if (!connection) {

@@ -55,13 +55,22 @@ namespace fta::hostd {
 // ones (a slow `job watch` does not grow the daemon's memory).
 inline constexpr size_t kMaxLiveBacklog = 256;
 
+// The batch window of a job on `agents` agents: `configured_ms`, or longer
+// when that many agents would send more than `messages_per_s` batches per
+// second (at most 10 s; `messages_per_s` 0: no limit; `configured_ms` 0,
+// every sample alone, stays 0). 1000 agents at 500/s: 2000 ms.
+int SampleBatchWindowMs(int configured_ms, int agents, int messages_per_s);
+
 class JobCoordinator final : public JobLauncher {
  public:
   struct Options {
     absl::Duration ready_timeout = absl::Seconds(60);
     absl::Duration deadline = absl::Hours(24);
     int sample_interval_ms = 250;
-    int sample_batch_ms = 0;  // JobPart.sample_batch_ms
+    int sample_batch_ms = 0;  // JobPart.sample_batch_ms, at least
+    // Sample messages per second the job's agents may send in all; the
+    // batch window grows with the agents to stay under it (0: no limit).
+    int sample_messages_per_s = 0;
     absl::Duration native_start_timeout = absl::Seconds(30);
     // False for the libvirt backend: guests have their own filesystems, so
     // the host cannot check a guest job's directory (the agents do, and

@@ -143,6 +143,24 @@ TEST_F(JobProtocolTest, BatchedSamplesBecomeProgressAndThePartCarriesTheBatchWin
   ASSERT_TRUE(jobs().Cancel(job).ok());
 }
 
+TEST_F(JobProtocolTest, AJobOnManyAgentsGetsAWiderBatchWindowToStayUnderTheMessageBudget) {
+  options_.sample_interval_ms = 100;
+  options_.sample_batch_ms = 1000;
+  options_.sample_messages_per_s = 1;  // two agents: 2 s batches
+  hostd::JobCoordinator::Started started = Start(Request());
+  EXPECT_EQ(Ready(started.job.id(), "fta-1").sample_batch_ms(), 2000);
+  ASSERT_TRUE(jobs().Cancel(started.job.id()).ok());
+}
+
+TEST(SampleBatchWindowTest, GrowsWithTheAgentsOnlyPastTheBudgetAndNeverForPerSampleMessages) {
+  EXPECT_EQ(hostd::SampleBatchWindowMs(1000, 100, 500), 1000);   // 100 msgs/s: under budget
+  EXPECT_EQ(hostd::SampleBatchWindowMs(1000, 1000, 500), 2000);  // 1000 agents: 2 s
+  EXPECT_EQ(hostd::SampleBatchWindowMs(1000, 1001, 499), 2007);  // rounded up
+  EXPECT_EQ(hostd::SampleBatchWindowMs(1000, 100000, 500), 10000);  // at most 10 s
+  EXPECT_EQ(hostd::SampleBatchWindowMs(1000, 1000, 0), 1000);    // no budget
+  EXPECT_EQ(hostd::SampleBatchWindowMs(0, 1000, 500), 0);        // every sample alone stays so
+}
+
 TEST_F(JobProtocolTest, TheStartLiesAheadByTheMeasuredDeliveryAndItsLatenessIsReported) {
   hostd::JobCoordinator::Started started;
   const std::string job = StartReady(&started, /*read=*/true);

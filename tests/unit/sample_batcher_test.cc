@@ -69,6 +69,20 @@ TEST(SampleBatcherTest, FlushSendsTheRestSoEveryByteArrivesOnce) {
   EXPECT_EQ(sent.bytes(), 1 + 2 + 3 + 4 + 5 + 6);
 }
 
+TEST(SampleBatcherTest, AWiderWindowFromTheHostHoldsMoreSamplesAMessage) {
+  // 10 Hz samples in the 2 s window a 1000-agent job gets: 20 a message.
+  SampleBatcher::Window wide = SampleBatcher::WindowFor(std::chrono::seconds(2), std::chrono::milliseconds(100));
+  EXPECT_EQ(wide.max_samples, 20);
+  Sent sent;
+  SampleBatcher batcher("job-1", 0, fta::v1::PHASE_WRITE, wide, sent.sink());
+  for (int i = 0; i < 40; ++i) batcher.Add(Sample(i));
+  ASSERT_EQ(sent.messages.size(), 2u);
+  EXPECT_EQ(sent.messages[0].sample_batch().samples_size(), 20);
+  // Never fewer than 10 nor more than 1000 samples a message.
+  EXPECT_EQ(SampleBatcher::WindowFor(std::chrono::milliseconds(100), std::chrono::milliseconds(100)).max_samples, 10);
+  EXPECT_EQ(SampleBatcher::WindowFor(std::chrono::seconds(10), std::chrono::milliseconds(1)).max_samples, 1000);
+}
+
 TEST(SampleBatcherTest, AZeroWindowSendsEachSampleAloneWithItsJob) {
   Sent sent;
   SampleBatcher batcher("job-9", 1, fta::v1::PHASE_WRITE, {10, std::chrono::milliseconds(0)}, sent.sink());
