@@ -95,26 +95,34 @@ class Metrics::Snapshot final : public prometheus::Collectable {
   Metrics* owner_;
 };
 
-// One per call: counts it and times it from creation to destruction.
+// One per call: counts it and times it from its start to its status, when
+// the status is sent (so a client that has its answer finds the call
+// counted), or at the end as CANCELLED when none was (the client went away).
 class Metrics::Interceptor final : public grpc::experimental::Interceptor {
  public:
   Interceptor(Metrics* metrics, std::string method)
       : metrics_(metrics), method_(std::move(method)), start_(metrics->clock_->Now()) {}
   ~Interceptor() override {
-    metrics_->OnRpc(method_, code_, absl::ToDoubleSeconds(metrics_->clock_->Now() - start_));
+    if (!counted_) Count(grpc::StatusCode::CANCELLED);
   }
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      code_ = methods->GetSendStatus().error_code();
+    if (!counted_ &&
+        methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      Count(methods->GetSendStatus().error_code());
     }
     methods->Proceed();
   }
 
  private:
+  void Count(grpc::StatusCode code) {
+    counted_ = true;
+    metrics_->OnRpc(method_, code, absl::ToDoubleSeconds(metrics_->clock_->Now() - start_));
+  }
+
   Metrics* metrics_;
   const std::string method_;
   const absl::Time start_;
-  grpc::StatusCode code_ = grpc::StatusCode::CANCELLED;  // no status sent: the client went away
+  bool counted_ = false;
 };
 
 class Metrics::InterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
