@@ -25,17 +25,10 @@ namespace {
 enum ChildStep : int { kStdin = 1, kLog, kSession, kGroups, kGid, kUid, kNoNewPrivs, kSecret, kExec };
 
 const char* StepName(int step) {
-  switch (step) {
-    case kStdin: return "open /dev/null";
-    case kLog: return "open the log";
-    case kSession: return "setsid";
-    case kGroups: return "setgroups";
-    case kGid: return "setresgid";
-    case kUid: return "setresuid";
-    case kNoNewPrivs: return "prctl(PR_SET_NO_NEW_PRIVS)";
-    case kSecret: return "hand over the token (memfd)";
-    default: return "execve";
-  }
+  static constexpr const char* kNames[] = {"execve",    "open /dev/null", "open the log",
+                                           "setsid",    "setgroups",      "setresgid",
+                                           "setresuid", "prctl(PR_SET_NO_NEW_PRIVS)", "hand over the token (memfd)"};
+  return step >= kStdin && step <= kSecret ? kNames[step] : kNames[0];
 }
 
 [[noreturn]] void ChildFail(int pipe_fd, int step) {
