@@ -163,16 +163,32 @@ TEST_F(AgentRegistryTest, StopWaitingEndsAnAllocationsWaitForItsAgents) {
   EXPECT_EQ(waited.message(), "the daemon is shutting down; fta-2 has not connected");
 }
 
-TEST(AgentRegistryRecordsTest, AHelloIsAnsweredWhileTheStoreIsBusyAndWaitersSeeItOnceRecorded) {
+// A registry whose store (SlowListener) records only when released.
+class AgentRegistryRecordsTest : public ::testing::Test {
+ protected:
+  // A test that failed before releasing the store must not hang the
+  // registry's record thread (joined when the registry goes).
+  ~AgentRegistryRecordsTest() override {
+    if (!listener.release.HasBeenNotified()) listener.release.Notify();
+  }
+
+  // fta-1 says hello on `connection`.
+  absl::Status Hello(std::shared_ptr<AgentConnection> connection) {
+    registry.Expect("fta-1");
+    fta::agent::v1::AgentHello hello;
+    hello.set_fta_id("fta-1");
+    return registry.OnHello(hello, "", std::move(connection));
+  }
+
   testing::FakeClock clock;
   SlowListener listener;
-  AgentRegistry registry({}, &clock, &listener);
-  registry.Expect("fta-1");
-  fta::agent::v1::AgentHello hello;
-  hello.set_fta_id("fta-1");
+  AgentRegistry registry{{}, &clock, &listener};
+};
+
+TEST_F(AgentRegistryRecordsTest, AHelloIsAnsweredWhileTheStoreIsBusyAndWaitersSeeItOnceRecorded) {
   // Returns although the store has not recorded the connection yet (a
   // registry calling the listener here would block this thread for good).
-  ASSERT_TRUE(registry.OnHello(hello, "", std::make_shared<NullConnection>()).ok());
+  ASSERT_TRUE(Hello(std::make_shared<NullConnection>()).ok());
   registry.OnMessage("fta-1", Heartbeat());
   EXPECT_FALSE(registry.IsConnected("fta-1"));  // not READY in the store yet
   listener.release.Notify();
@@ -180,15 +196,9 @@ TEST(AgentRegistryRecordsTest, AHelloIsAnsweredWhileTheStoreIsBusyAndWaitersSeeI
   EXPECT_TRUE(registry.IsConnected("fta-1"));
 }
 
-TEST(AgentRegistryRecordsTest, ALossIsRecordedAfterItsConnectionAndBeforeTheJobHearsOfIt) {
-  testing::FakeClock clock;
-  SlowListener listener;
-  AgentRegistry registry({}, &clock, &listener);
-  registry.Expect("fta-1");
-  fta::agent::v1::AgentHello hello;
-  hello.set_fta_id("fta-1");
+TEST_F(AgentRegistryRecordsTest, ALossIsRecordedAfterItsConnectionAndBeforeTheJobHearsOfIt) {
   auto connection = std::make_shared<NullConnection>();
-  ASSERT_TRUE(registry.OnHello(hello, "", connection).ok());
+  ASSERT_TRUE(Hello(connection).ok());
   std::shared_ptr<JobInbox> inbox = registry.OpenInbox("job-1", {"fta-1"});
   {
     std::lock_guard<std::mutex> lock(listener.mu);
