@@ -17,7 +17,9 @@ namespace fta::hostd {
 AgentRegistry::AgentRegistry(Options options, const Clock* clock, AgentListener* listener)
     : options_(std::move(options)), clock_(clock), listener_(listener) {
   heartbeat_thread_ = std::thread([this] { HeartbeatLoop(); });
-  record_thread_ = std::thread([this] { RecordLoop(); });
+  record_thread_ = std::thread([this] {
+    while (std::optional<std::function<void()>> record = records_.Pop(absl::InfiniteFuture())) (*record)();
+  });
 }
 
 AgentRegistry::~AgentRegistry() {
@@ -27,33 +29,8 @@ AgentRegistry::~AgentRegistry() {
   }
   stop_cv_.notify_all();
   heartbeat_thread_.join();
-  {
-    std::lock_guard<std::mutex> lock(records_mu_);
-    records_stopping_ = true;
-  }
-  records_cv_.notify_all();
+  records_.Close();  // the record thread writes what is queued, then ends
   record_thread_.join();
-}
-
-void AgentRegistry::QueueRecord(std::function<void()> record) {
-  {
-    std::lock_guard<std::mutex> lock(records_mu_);
-    records_.push_back(std::move(record));
-  }
-  records_cv_.notify_one();
-}
-
-void AgentRegistry::RecordLoop() {
-  std::unique_lock<std::mutex> lock(records_mu_);
-  while (true) {
-    records_cv_.wait(lock, [this] { return records_stopping_ || !records_.empty(); });
-    if (records_.empty()) return;  // stopping, and every record written
-    std::function<void()> record = std::move(records_.front());
-    records_.pop_front();
-    lock.unlock();
-    record();
-    lock.lock();
-  }
 }
 
 void AgentRegistry::Expect(const std::string& fta_id) {
@@ -207,7 +184,7 @@ absl::Status AgentRegistry::OnHello(const fta::agent::v1::AgentHello& hello, con
   }
   spdlog::info("agent {} connected (host {}, pid {})", id, Abbreviate(hello.hostname()), hello.pid());
   // Welcomed at once; announced to waiters once the store says READY.
-  QueueRecord([this, hello, stream] {
+  records_.Push([this, hello, stream] {
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = sessions_.find(hello.fta_id());
@@ -291,7 +268,7 @@ void AgentRegistry::OnDisconnect(const std::string& fta_id, const AgentConnectio
   spdlog::warn("agent {} lost: {}", fta_id, reason);
   // Recorded before any job hears of it: a job that ends because of this
   // loss must never leave its caller looking at the FTA as still ready.
-  QueueRecord([this, fta_id, reason, affected = std::move(affected)] {
+  records_.Push([this, fta_id, reason, affected = std::move(affected)] {
     listener_->OnAgentLost(fta_id, reason);
     for (auto& inbox : affected) inbox->Push(InboxEvent{fta_id, std::nullopt, reason});
   });

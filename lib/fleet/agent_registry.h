@@ -34,6 +34,7 @@
 #include "absl/time/time.h"
 #include "fta/agent/v1/agent.pb.h"
 #include "lib/core/clock.h"
+#include "lib/core/event_queue.h"
 #include "lib/fleet/fleet_ports.h"
 
 namespace fta::hostd {
@@ -130,9 +131,6 @@ class AgentRegistry final : public AgentLinks {
     std::set<std::string> fta_ids;
   };
   void HeartbeatLoop();
-  // Runs `record` on the record thread, after every record queued before.
-  void QueueRecord(std::function<void()> record);
-  void RecordLoop();
   static std::string JobIdOf(const fta::agent::v1::AgentMessage& message);
 
   const Options options_;
@@ -152,10 +150,7 @@ class AgentRegistry final : public AgentLinks {
   std::thread heartbeat_thread_;
 
   // Listener calls, in order (see the top of the file); drained at stop.
-  std::mutex records_mu_;
-  std::condition_variable records_cv_;
-  std::deque<std::function<void()>> records_ ABSL_GUARDED_BY(records_mu_);
-  bool records_stopping_ ABSL_GUARDED_BY(records_mu_) = false;
+  core::EventQueue<std::function<void()>> records_{clock_};
   std::thread record_thread_;
 };
 
