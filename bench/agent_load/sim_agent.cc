@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "lib/agent/sample_batcher.h"
 
 namespace fta::bench {
 
@@ -144,12 +145,14 @@ void SimAgent::Tick(int64_t now_ns) {
                                                               : 0);
     last_sample_ns_ = until;
     samples_sent_.fetch_add(1, std::memory_order_relaxed);
-    // As fta-agent does (SampleBatcher::WindowFor): the part's window in
-    // samples, at least 10; a zero window sends each sample alone.
-    const int interval_ms = std::max(1, part_.sample_interval_ms());
-    const int batch_samples = part_.sample_batch_ms() <= 0
-                                  ? 1
-                                  : std::clamp(part_.sample_batch_ms() / interval_ms, 10, 1000);
+    // The part's window in samples, as fta-agent holds them; a zero window
+    // sends each sample alone.
+    const int batch_samples =
+        part_.sample_batch_ms() <= 0
+            ? 1
+            : agent::SampleBatcher::WindowFor(std::chrono::milliseconds(part_.sample_batch_ms()),
+                                              std::chrono::milliseconds(part_.sample_interval_ms()))
+                  .max_samples;
     if (batch_.sample_batch().samples_size() >= batch_samples) {
       EnqueueLocked(batch_);
       batch_.mutable_sample_batch()->mutable_samples()->Clear();
