@@ -4,12 +4,13 @@
 // clock_nanosleep(TIMER_ABSTIME) on CLOCK_REALTIME and 1 ns timer slack, as
 // a parked rank waits for its start in lib/agent/start_gate), then each takes the time and creates, writes and closes
 // a file of its own (O_CREAT|O_EXCL, the -w phase of `-t 4k -b 4k`), or
-// with --phase read opens and reads the file a write left; none exits
-// before all have opened. The spread of those open starts (max - min)
+// with --phase read opens and reads the file a write left, or with --phase
+// wake only takes the time (what waking N processes costs by itself); none
+// exits before all have opened. The spread of those open starts (max - min)
 // is what any start mechanism on this host gets at best, since the woken
 // processes share the cores. bench/start_skew.sh measures fta-host's.
 //
-//   start_floor --processes 64 --reps 10 --dir /tmp/x [--phase write|read]
+//   start_floor --processes 64 --reps 10 --dir /tmp/x [--phase write|read|wake]
 //
 // Prints {"processes":N,"reps":R,"phase":..,"spread_p50_ms":..,
 // "spread_max_ms":..,"open_io_close_p50_us":..} (nearest-rank percentiles
@@ -51,11 +52,18 @@ void SleepUntil(int64_t unix_ns) {
 
 // In the child: park, open/transfer/close at the instant, report, wait for
 // the others, exit. Times go to the shared `times` (open start, close end).
-[[noreturn]] void RunOne(const std::string& file, bool read_phase, int64_t start_ns, int64_t* times) {
+[[noreturn]] void RunOne(const std::string& file, const std::string& phase, int64_t start_ns, int64_t* times) {
   std::vector<char> data(kBytes, 'x');
   prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);  // as StartGate: wake at the instant
+  times[0] = times[1] = 0;  // the shared page mapped now, not at the instant
   SleepUntil(start_ns);
   times[0] = NowNs();
+  if (phase == "wake") {
+    times[1] = times[0];
+    SleepUntil(start_ns + kLeadNs);
+    _exit(0);
+  }
+  const bool read_phase = phase == "read";
   const int fd = read_phase ? open(file.c_str(), O_RDONLY) : open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
   const ssize_t moved = fd < 0 ? -1 : read_phase ? read(fd, data.data(), data.size()) : write(fd, data.data(), data.size());
   if (fd >= 0) close(fd);
@@ -98,7 +106,8 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--dir") {
       dir = argv[i + 1];
-    } else if (flag == "--phase" && (std::string(argv[i + 1]) == "write" || std::string(argv[i + 1]) == "read")) {
+    } else if (flag == "--phase" && (std::string(argv[i + 1]) == "write" || std::string(argv[i + 1]) == "read" ||
+                                      std::string(argv[i + 1]) == "wake")) {
       phase = argv[i + 1];
     } else if (flag == "--processes" && absl::SimpleAtoi(argv[i + 1], &processes) && processes >= 1 &&
                processes <= 4096) {
@@ -122,7 +131,7 @@ int main(int argc, char** argv) {
     }
     if (read_phase && !WriteFiles(files)) return Usage(absl::StrCat("cannot write the files in ", dir).c_str());
     for (int i = 0; i < processes; ++i) {
-      if (fork() == 0) RunOne(files[i], read_phase, start_ns, times + 2 * i);
+      if (fork() == 0) RunOne(files[i], phase, start_ns, times + 2 * i);
     }
     int failed = 0;
     for (int i = 0; i < processes; ++i) {
