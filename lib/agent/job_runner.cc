@@ -85,6 +85,12 @@ void SetMeasurement(const ior::PhaseMeasurement& m, fta::v1::RankPhaseResult* r)
 
 }  // namespace
 
+int64_t SettleAfterStartNs(int64_t lead_ns, int total_ranks) {
+  constexpr int64_t kPerRankNs = 500'000;
+  constexpr int64_t kMostNs = 100'000'000;
+  return std::min(kMostNs, std::max(std::max<int64_t>(lead_ns, 0) / 4, kPerRankNs * std::max(total_ranks, 0)));
+}
+
 JobRunner::JobRunner(std::string fta_id, const Clock* clock, EngineFactory engine_factory, MessageSink sink)
     : fta_id_(std::move(fta_id)), clock_(clock), engine_factory_(std::move(engine_factory)), sink_(std::move(sink)) {}
 
@@ -321,11 +327,14 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t
   }
   // Reports of a phase that ends right after the start wait a little: on a
   // small host the ranks of many agents wake at the start together, and
-  // this agent's supervisor and messages take CPU from ranks not yet opened
-  // (a quarter of the lead this GO had, at most 20 ms; long phases report
-  // later anyway).
+  // this agent's supervisor and messages take CPU from ranks not yet opened.
+  // The wait grows with the job's ranks, not only with the lead: when the
+  // first reports came while ranks were still waking, they made the start
+  // spread wider, the next lead longer and... (64 FTAs on 2 cores: skew p50
+  // 11.6 -> 15.6 -> 20.8 ms over three runs with a quarter of the lead, 6.5,
+  // 4.2, 4.0 with 30 ms). Long phases report later anyway.
   const int64_t lead_ns = std::max<int64_t>(0, go.start_at_unix_ns() - received_ns);
-  const int64_t settled_ns = go.start_at_unix_ns() + std::min<int64_t>(lead_ns / 4, 20'000'000);
+  const int64_t settled_ns = go.start_at_unix_ns() + SettleAfterStartNs(lead_ns, job->plan.total_ranks);
   SampleBatcher batcher(job->id, go.iteration(), go.phase(),
                         SampleBatcher::WindowFor(job->plan.sample_batch, job->plan.sample_interval),
                         [&](const v1::AgentMessage& message) { SendForJob(*job, message); });

@@ -33,6 +33,11 @@ namespace fta::agent {
 // message is then lost, which is fine: losing the stream drops the job).
 using MessageSink = std::function<bool(const v1::AgentMessage&)>;
 
+// How long after a phase's start its supervisor stays quiet (no samples, no
+// report): a quarter of the GO's lead, but at least 0.5 ms per rank of the
+// job (their wake-up on a small host), at most 100 ms.
+int64_t SettleAfterStartNs(int64_t lead_ns, int total_ranks);
+
 class JobRunner {
  public:
   // `clock` is not owned. `sink` may be called from any thread, concurrently.

@@ -2,6 +2,7 @@
 // plays a scripted fta-hostd. The tests synchronise on messages only; every
 // deadline is a failure guard, never a pacing device.
 #include "lib/agent/agent_session.h"
+#include "lib/agent/job_runner.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -418,6 +419,19 @@ TEST(AgentIdentityTest, FlagsAreValidated) {
   EXPECT_FALSE(ValidateFtaId("a%b").ok());
   EXPECT_EQ(FindExecutableInPath("sh", "/nonexistent:/bin"), "/bin/sh");
   EXPECT_EQ(FindExecutableInPath("no-such-binary-here", "/bin"), "");
+}
+
+}  // namespace
+}  // namespace fta::agent
+
+namespace fta::agent {
+namespace {
+
+TEST(SettleAfterStartTest, QuietForAQuarterOfTheLeadOrHalfAMillisecondPerRankAtMostATenthOfASecond) {
+  EXPECT_EQ(SettleAfterStartNs(40'000'000, 8), 10'000'000);     // the lead's quarter
+  EXPECT_EQ(SettleAfterStartNs(40'000'000, 64), 32'000'000);    // 64 ranks waking
+  EXPECT_EQ(SettleAfterStartNs(40'000'000, 1000), 100'000'000); // at most
+  EXPECT_EQ(SettleAfterStartNs(-5, 0), 0);                      // a start already past
 }
 
 }  // namespace
