@@ -297,7 +297,7 @@ absl::Status JobCoordinator::Drive(RunningJob* job) {
   FTA_RETURN_IF_ERROR(Collect(job, everyone, std::min(job->ready_deadline, job->deadline), "READY",
                               [this, job](const std::string& fta_id, const AgentMessage& message) {
                                 if (!message.has_ready()) return false;
-                                ObserveDelivery(job, fta_id, clock_->NowUnixNanos());
+                                ObserveDelivery(job, fta_id, clock_->NowUnixNanos(), Delivery::kReady);
                                 return true;
                               }));
   // -T: checked before each write/read phase, from the first phase on; a

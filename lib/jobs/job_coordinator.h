@@ -179,7 +179,7 @@ class JobCoordinator final : public JobLauncher {
   // Sends `message` to every agent of the job, noting when (sent_ns, send_loop).
   void SendTimed(RunningJob* job, const fta::agent::v1::HostMessage& message);
   // `fta_id` acted at `at_ns` on the last message sent to it: one delivery for StartLead.
-  void ObserveDelivery(RunningJob* job, const std::string& fta_id, int64_t at_ns);
+  void ObserveDelivery(RunningJob* job, const std::string& fta_id, int64_t at_ns, Delivery kind);
   // Waits until every agent in `pending` sent what `accept` takes. Samples go
   // to progress on the way. On failure the agent's plan entry says why.
   absl::Status Collect(RunningJob* job, std::set<std::string> pending, absl::Time deadline,

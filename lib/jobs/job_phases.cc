@@ -142,7 +142,8 @@ class JobCoordinator::PhaseCollector {
     start.last_parked_ns = std::max(start.last_parked_ns, done.ranks_parked_unix_ns());
     const int64_t acted =
         done.ranks_parked_unix_ns() > 0 ? done.ranks_parked_unix_ns() : done.go_received_unix_ns();
-    coordinator_->ObserveDelivery(job_, fta_id, acted);
+    coordinator_->ObserveDelivery(job_, fta_id, acted,
+                                  done.ranks_parked_unix_ns() > 0 ? Delivery::kParked : Delivery::kReady);
   }
 
   bool OnPhaseDone(const std::string& fta_id, const fta::agent::v1::PhaseDone& done) {
@@ -196,10 +197,10 @@ void JobCoordinator::SendTimed(RunningJob* job, const HostMessage& message) {
   job->send_loop = clock_->Now() - loop_start;
 }
 
-void JobCoordinator::ObserveDelivery(RunningJob* job, const std::string& fta_id, int64_t at_ns) {
+void JobCoordinator::ObserveDelivery(RunningJob* job, const std::string& fta_id, int64_t at_ns, Delivery kind) {
   auto sent = job->sent_ns.find(fta_id);
   if (sent != job->sent_ns.end() && at_ns > 0)
-    start_lead_.Observe(fta_id, absl::Nanoseconds(at_ns - sent->second));
+    start_lead_.Observe(fta_id, absl::Nanoseconds(at_ns - sent->second), kind);
 }
 
 HostMessage JobCoordinator::MakeGo(const RunningJob& job, int iteration, Phase phase, absl::Duration lead) {

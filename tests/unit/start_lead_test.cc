@@ -59,5 +59,15 @@ TEST(StartLeadTest, ADeliveryBeforeItsSendFromDisagreeingClocksCountsAsZero) {
   EXPECT_EQ(leads.LeadFor({"guest"}, absl::ZeroDuration()), absl::Milliseconds(4));
 }
 
+TEST(StartLeadTest, AnAgentKnownOnlyFromReadyCountsThreeTimesUntilItsRanksHaveParked) {
+  StartLead leads(Options());
+  leads.Observe("fresh", absl::Milliseconds(10), Delivery::kReady);
+  EXPECT_EQ(leads.EstimateFor("fresh"), absl::Milliseconds(30));
+  leads.Observe("fresh", absl::Milliseconds(12), Delivery::kParked);
+  EXPECT_EQ(leads.EstimateFor("fresh"), absl::Milliseconds(12));
+  leads.Observe("fresh", absl::Milliseconds(4), Delivery::kReady);  // a later job's READY
+  EXPECT_EQ(leads.EstimateFor("fresh"), absl::Milliseconds(10));   // still warm: no factor
+}
+
 }  // namespace
 }  // namespace fta::hostd
