@@ -6,7 +6,9 @@
 //
 // The wait sleeps on the absolute instant (Clock::SleepUntil: the real clock
 // uses clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME) with 1 ns timer slack),
-// in slices of at most kAbortSlice so a dropped job is noticed. An optional
+// in slices of at most kAbortSlice so a dropped job is noticed; the slices
+// end at whole slices before the instant, so no parked rank wakes in the
+// last slice before it. An optional
 // final spin reads the clock until the instant: it helps only when there
 // are fewer waiting ranks than idle cores (64 agents on 2 cores spinning
 // starve each other; measured in bench/start_skew.sh), so it is off unless

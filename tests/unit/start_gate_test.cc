@@ -70,6 +70,15 @@ TEST(StartGateTest, ALongWaitIsSlicedSoADroppedJobIsSeen) {
   }
 }
 
+TEST(StartGateTest, SlicesEndWholeSlicesBeforeTheStartSoTheLastSliceIsOneSleep) {
+  SleepRecordingClock clock;
+  const int64_t slice = absl::ToInt64Nanoseconds(StartGate::kAbortSlice);
+  const int64_t start = clock.NowUnixNanos() + 2 * slice + 7 * kMs;  // parked 2.14 slices ahead
+  StartGate gate(&clock, start, nullptr);
+  ASSERT_TRUE(gate.Wait().ok());
+  EXPECT_EQ(clock.sleeps, (std::vector<int64_t>{start - 2 * slice, start - slice, start}));
+}
+
 TEST(StartGateTest, TheSpinWindowIsSpentReadingTheClockNotSleeping) {
   SleepRecordingClock clock(absl::Microseconds(1));  // each reading moves 1 us
   const int64_t start = clock.NowUnixNanos() + 10 * kMs;
