@@ -14,6 +14,8 @@
 #   bench/control_plane.sh                          # 1000 agents, 10 s windows
 #   bench/control_plane.sh --agents 100 --seconds 5 # quick
 #   BUILD_DIR=build-x bench/control_plane.sh ...   (NO_BUILD=1: use what is built)
+#   --skew-data-dir DIR: the start-skew jobs' files there (e.g. a tmpfs mount,
+#     to measure the start without the disk's create cost; default: under TMPDIR)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -22,12 +24,14 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 agents=1000
 seconds=10
 reps=5
+skew_data_dir=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --agents) agents="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
-    *) echo "usage: bench/control_plane.sh [--agents N] [--seconds S] [--reps R]" >&2; exit 2 ;;
+    --skew-data-dir) skew_data_dir=(--data-dir "$2"); shift 2 ;;
+    *) echo "usage: bench/control_plane.sh [--agents N] [--seconds S] [--reps R] [--skew-data-dir DIR]" >&2; exit 2 ;;
   esac
 done
 if [ ! -f "$build/build.ninja" ]; then cmake -S "$root" -B "$build" -G Ninja >&2; fi
@@ -98,7 +102,7 @@ skew_json="null"
 if [ -x "$here/start_skew.sh" ]; then
   skew_json="{"
   for n in 8 64 256; do
-    one="$("$here/start_skew.sh" --ftas "$n" --jobs 20 2>/dev/null | tail -1)" || one="null"
+    one="$("$here/start_skew.sh" --ftas "$n" --jobs 20 "${skew_data_dir[@]}" 2>/dev/null | tail -1)" || one="null"
     [ -n "$one" ] || one="null"
     skew_json="$skew_json\"$n\": $one,"
   done

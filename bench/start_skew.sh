@@ -3,7 +3,7 @@
 # a private fta-hostd (process backend) in a temp dir, N FTAs allocated
 # (timed), J tiny jobs (-t 4k -b 4k -w -r) over all of them, and one JSON
 # object on stdout:
-#   {"ftas":N,"jobs":J,"allocate_s":..,"skew_p50_ms":..,"skew_p99_ms":..,
+#   {"ftas":N,"jobs":J,"data_fs":..,"allocate_s":..,"skew_p50_ms":..,"skew_p99_ms":..,
 #    "go_late_p50_ms":..,"go_late_p99_ms":..,"lead_ms_p50":..}
 # skew: max - min open start over the ranks of one phase, from the stored
 # rank results (what `ftactl job show -o json` prints); go_late: when the
@@ -16,6 +16,8 @@
 #   bench/start_skew.sh                    # 8 FTAs, 20 jobs
 #   bench/start_skew.sh --ftas 64 --jobs 20
 #   BUILD_DIR=build-x bench/start_skew.sh --ftas 256
+#   bench/start_skew.sh --ftas 64 --data-dir /mnt/ram   # files on a tmpfs
+# (data_fs in the JSON: the file system type the job files went to.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -23,11 +25,13 @@ build="${BUILD_DIR:-$root/build}"
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 ftas=8
 jobs=20
+data_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --ftas) ftas="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
-    *) echo "usage: $0 [--ftas N] [--jobs J]" >&2; exit 2 ;;
+    --data-dir) data_dir="$2"; shift 2 ;;
+    *) echo "usage: $0 [--ftas N] [--jobs J] [--data-dir DIR]" >&2; exit 2 ;;
   esac
 done
 [ "$jobs" -ge 1 ] && [ "$ftas" -ge 1 ] || { echo "--ftas and --jobs: at least 1" >&2; exit 2; }
@@ -41,8 +45,9 @@ scratch="$(mktemp -d "${TMPDIR:-/tmp}/start_skew.XXXXXX")"
 # Agents run unprivileged by default: they must reach the socket and write
 # the job directory.
 chmod 0711 "$scratch"
-mkdir -p "$scratch/data" "$scratch/out"
-chmod 1777 "$scratch/data"
+[ -n "$data_dir" ] || data_dir="$scratch/data"
+mkdir -p "$data_dir" "$scratch/out"
+chmod 1777 "$data_dir"
 ftactl=("$build/client/ftactl" --host "unix:$scratch/control.sock")
 "$build/daemon/fta-hostd" --config /dev/null --state-dir "$scratch/state" --control-socket "$scratch/control.sock" \
   --agent-listen "unix:$scratch/agent.sock" --backend process --max-ftas "$((ftas + 8))" --log-level info \
@@ -66,16 +71,16 @@ end=$(date +%s%N)
 echo "allocated $ftas FTAs in $(( (end - begin) / 1000000 )) ms; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 for i in $(seq 1 "$jobs"); do
-  "${ftactl[@]}" -o json ior run --on all -t 4k -b 4k -w -r -d "$scratch/data" >"$scratch/out/run-$i.json"
+  "${ftactl[@]}" -o json ior run --on all -t 4k -b 4k -w -r -d "$data_dir" >"$scratch/out/run-$i.json"
   id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$scratch/out/run-$i.json")"
   "${ftactl[@]}" -o json job show "$id" >"$scratch/out/show-$i.json"
 done
 echo "load average after the jobs: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-python3 - "$ftas" "$jobs" "$(( end - begin ))" "$scratch/out" <<'PY'
+python3 - "$ftas" "$jobs" "$(( end - begin ))" "$scratch/out" "$(stat -f -c %T "$data_dir")" <<'PY'
 import glob, json, math, sys
 
-ftas, jobs, allocate_ns, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+ftas, jobs, allocate_ns, out, data_fs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 MEASURED = ("write", "read")  # ftactl prints enum words; remove has no aggregate
 
 def phase(value):
@@ -99,7 +104,7 @@ for path in sorted(glob.glob(out + "/run-*.json")):
         if phase(a.get("phase")) in MEASURED:
             late.append(float(a.get("go_late_seconds", 0)) * 1e3)
             lead.append(float(a.get("start_lead_seconds", 0)) * 1e3)
-print(json.dumps({"ftas": ftas, "jobs": jobs, "allocate_s": round(allocate_ns / 1e9, 3),
+print(json.dumps({"ftas": ftas, "jobs": jobs, "data_fs": data_fs, "allocate_s": round(allocate_ns / 1e9, 3),
                   "skew_p50_ms": pct(skews, 50), "skew_p99_ms": pct(skews, 99),
                   "go_late_p50_ms": pct(late, 50), "go_late_p99_ms": pct(late, 99),
                   "lead_ms_p50": pct(lead, 50)}))
