@@ -14,6 +14,8 @@
 #   bench/control_plane.sh                          # 1000 agents, 10 s windows
 #   bench/control_plane.sh --agents 100 --seconds 5 # quick
 #   BUILD_DIR=build-x bench/control_plane.sh ...   (NO_BUILD=1: use what is built)
+#   --parts load,skew,telemetry: which of the three to run (default all; the
+#     fields of the others are null), e.g. to rerun one under quieter load
 #   --skew-data-dir DIR: the start-skew jobs' files there (e.g. a tmpfs mount,
 #     to measure the start without the disk's create cost; default: under TMPDIR)
 set -euo pipefail
@@ -25,15 +27,21 @@ agents=1000
 seconds=10
 reps=5
 skew_data_dir=()
+parts="load,skew,telemetry"
 while [ $# -gt 0 ]; do
   case "$1" in
     --agents) agents="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
     --skew-data-dir) skew_data_dir=(--data-dir "$2"); shift 2 ;;
-    *) echo "usage: bench/control_plane.sh [--agents N] [--seconds S] [--reps R] [--skew-data-dir DIR]" >&2; exit 2 ;;
+    --parts) parts="$2"; shift 2 ;;
+    *) echo "usage: bench/control_plane.sh [--agents N] [--seconds S] [--reps R] [--skew-data-dir DIR] [--parts load,skew,telemetry]" >&2; exit 2 ;;
   esac
 done
+for part in ${parts//,/ }; do
+  case "$part" in load | skew | telemetry) ;; *) echo "--parts: unknown part '$part' (load, skew, telemetry)" >&2; exit 2 ;; esac
+done
+wanted() { [[ ",$parts," == *",$1,"* ]]; }
 if [ ! -f "$build/build.ninja" ]; then cmake -S "$root" -B "$build" -G Ninja >&2; fi
 [ -n "${NO_BUILD:-}" ] || ninja -C "$build" -j"${JOBS:-2}" fta-hostd fta-agent ftactl agent_load fta-agent-parked >&2
 
@@ -85,6 +93,8 @@ wait_up() {
 }
 
 # 1. Simulated agents.
+load_json='{"steps": []}'
+if wanted load; then
 steps=""
 for n in 100 500 1000; do [ "$n" -lt "$agents" ] && steps="$steps$n,"; done
 steps="$steps$agents"
@@ -96,10 +106,11 @@ load_json="$("$build/bench/agent_load/agent_load" --control "unix:$scratch/load/
   --hostd-pid "$hostd_pid" --dir "$scratch/load/data" --steps "$steps" --seconds "$seconds")"
 kill -TERM "$hostd_pid"; wait "$hostd_pid" 2>/dev/null || true
 stop_agents
+fi
 
-# 2. Start skew (the other branch's script).
+# 2. Start skew.
 skew_json="null"
-if [ -x "$here/start_skew.sh" ]; then
+if wanted skew; then
   skew_json="{"
   for n in 8 64 256; do
     one="$("$here/start_skew.sh" --ftas "$n" --jobs 20 "${skew_data_dir[@]}" 2>/dev/null | tail -1)" || one="null"
@@ -110,6 +121,8 @@ if [ -x "$here/start_skew.sh" ]; then
 fi
 
 # 3. Telemetry overhead: two daemons, two real agents each, alternating runs.
+: >"$scratch/telemetry.txt"
+if wanted telemetry; then
 start_hostd on 100 "$build/agent/fta-agent"
 start_hostd off 60000 "$build/agent/fta-agent"
 wait_up on; wait_up off
@@ -117,12 +130,12 @@ timeout 120 "$build/client/ftactl" --host "unix:$scratch/on/control.sock" fta al
 timeout 120 "$build/client/ftactl" --host "unix:$scratch/off/control.sock" fta allocate -n 2 >/dev/null
 run_job() { timeout 300 "$build/client/ftactl" --host "unix:$scratch/$1/control.sock" -o json ior run --on all -t 1m -b 512m -w -r -d "$scratch/$1/data" 2>/dev/null || true; }
 for _ in 1; do run_job on >/dev/null; run_job off >/dev/null; done  # warm-up
-: >"$scratch/telemetry.txt"
 for _ in $(seq 1 "$reps"); do
   for mode in on off; do echo "$mode $(run_job "$mode" | tr -d '\n')" >>"$scratch/telemetry.txt"; done
 done
+fi
 
-python3 - "$load_json" "$skew_json" "$scratch/telemetry.txt" "$agents" "$seconds" <<'PY'
+python3 - "$load_json" "$skew_json" "$scratch/telemetry.txt" "$agents" "$seconds" "$parts" <<'PY'
 import json, os, statistics, sys
 load = json.loads(sys.argv[1]); skew = json.loads(sys.argv[2])
 agents = int(sys.argv[4])
@@ -181,8 +194,7 @@ out = {
     "telemetry": tele,
     "load_average": open("/proc/loadavg").read().split()[:3],
     "cores": os.cpu_count(),
+    "parts": sys.argv[6].split(","),
 }
-if skew is None:
-    out["skew_note"] = "bench/start_skew.sh not present (branch skew): skew fields null"
 print(json.dumps(out))
 PY

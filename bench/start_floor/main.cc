@@ -11,6 +11,9 @@
 // processes share the cores. bench/start_skew.sh measures fta-host's.
 //
 //   start_floor --processes 64 --reps 10 --dir /tmp/x [--phase write|read|wake]
+//               [--as processes|threads]
+// (--as threads: the N are threads of one process instead, to tell what
+// switching between address spaces costs.)
 //
 // Prints {"processes":N,"reps":R,"phase":..,"spread_p50_ms":..,
 // "spread_max_ms":..,"open_io_close_p50_us":..} (nearest-rank percentiles
@@ -23,6 +26,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -50,9 +55,10 @@ void SleepUntil(int64_t unix_ns) {
   }
 }
 
-// In the child: park, open/transfer/close at the instant, report, wait for
-// the others, exit. Times go to the shared `times` (open start, close end).
-[[noreturn]] void RunOne(const std::string& file, const std::string& phase, int64_t start_ns, int64_t* times) {
+// In the child (or thread): park, open/transfer/close at the instant,
+// report, wait for the others. Times go to the shared `times` (open start,
+// close end). Returns whether the transfer went through.
+bool RunOne(const std::string& file, const std::string& phase, int64_t start_ns, int64_t* times) {
   std::vector<char> data(kBytes, 'x');
   prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);  // as StartGate: wake at the instant
   times[0] = times[1] = 0;  // the shared page mapped now, not at the instant
@@ -61,7 +67,7 @@ void SleepUntil(int64_t unix_ns) {
   if (phase == "wake") {
     times[1] = times[0];
     SleepUntil(start_ns + kLeadNs);
-    _exit(0);
+    return true;
   }
   const bool read_phase = phase == "read";
   const int fd = read_phase ? open(file.c_str(), O_RDONLY) : open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
@@ -70,7 +76,7 @@ void SleepUntil(int64_t unix_ns) {
   const bool ok = moved == static_cast<ssize_t>(data.size());
   times[1] = ok ? NowNs() : -1;
   SleepUntil(start_ns + kLeadNs);  // exits cost CPU too: after every open
-  _exit(ok ? 0 : 1);
+  return ok;
 }
 
 // The files a read phase finds (a write phase's, as -w -r leaves them).
@@ -102,9 +108,12 @@ int main(int argc, char** argv) {
   int reps = 10;
   std::string dir;
   std::string phase = "write";
+  std::string as = "processes";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--dir") {
+    if (flag == "--as" && (std::string(argv[i + 1]) == "processes" || std::string(argv[i + 1]) == "threads")) {
+      as = argv[i + 1];
+    } else if (flag == "--dir") {
       dir = argv[i + 1];
     } else if (flag == "--phase" && (std::string(argv[i + 1]) == "write" || std::string(argv[i + 1]) == "read" ||
                                       std::string(argv[i + 1]) == "wake")) {
@@ -130,14 +139,26 @@ int main(int argc, char** argv) {
       unlink(files.back().c_str());
     }
     if (read_phase && !WriteFiles(files)) return Usage(absl::StrCat("cannot write the files in ", dir).c_str());
-    for (int i = 0; i < processes; ++i) {
-      if (fork() == 0) RunOne(files[i], phase, start_ns, times + 2 * i);
-    }
     int failed = 0;
-    for (int i = 0; i < processes; ++i) {
-      int status = 0;
-      wait(&status);
-      failed += WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+    if (as == "threads") {
+      std::vector<std::thread> threads;
+      std::atomic<int> thread_failures{0};
+      for (int i = 0; i < processes; ++i) {
+        threads.emplace_back([&, i] {
+          if (!RunOne(files[i], phase, start_ns, times + 2 * i)) ++thread_failures;
+        });
+      }
+      for (std::thread& t : threads) t.join();
+      failed = thread_failures;
+    } else {
+      for (int i = 0; i < processes; ++i) {
+        if (fork() == 0) _exit(RunOne(files[i], phase, start_ns, times + 2 * i) ? 0 : 1);
+      }
+      for (int i = 0; i < processes; ++i) {
+        int status = 0;
+        wait(&status);
+        failed += WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+      }
     }
     for (const std::string& file : files) unlink(file.c_str());
     if (failed > 0) return Usage(absl::StrCat(failed, " process(es) could not ", phase, " in ", dir).c_str());
@@ -150,6 +171,7 @@ int main(int argc, char** argv) {
     spreads_ms.push_back(static_cast<double>(last - first) / 1e6);
   }
   nlohmann::json out = {{"processes", processes},
+                        {"as", as},
                         {"reps", reps},
                         {"phase", phase},
                         {"spread_p50_ms", Percentile(spreads_ms, 0.5)},
