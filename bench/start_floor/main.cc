@@ -7,8 +7,9 @@
 // with --phase read opens and reads the file a write left, or with --phase
 // wake only takes the time (what waking N processes costs by itself); none
 // exits before all have opened. The spread of those open starts (max - min)
-// is what any start mechanism on this host gets at best, since the woken
-// processes share the cores. bench/start_skew.sh measures fta-host's.
+// is a reference for bench/start_skew.sh's figures, not a strict bound:
+// fta-host's agents have been measured waking tighter than these forked
+// children of one parent.
 //
 //   start_floor --processes 64 --reps 10 --dir /tmp/x [--phase write|read|wake]
 //               [--as processes|threads]
@@ -27,11 +28,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -42,6 +44,15 @@ namespace {
 
 constexpr int64_t kLeadNs = 1'000'000'000;  // time to fork and park them all
 constexpr size_t kBytes = 4096;
+
+enum class Phase { kWrite, kRead, kWake };
+
+std::optional<Phase> ParsePhase(const std::string& word) {
+  if (word == "write") return Phase::kWrite;
+  if (word == "read") return Phase::kRead;
+  if (word == "wake") return Phase::kWake;
+  return std::nullopt;
+}
 
 int64_t NowNs() {
   timespec now;
@@ -58,18 +69,18 @@ void SleepUntil(int64_t unix_ns) {
 // In the child (or thread): park, open/transfer/close at the instant,
 // report, wait for the others. Times go to the shared `times` (open start,
 // close end). Returns whether the transfer went through.
-bool RunOne(const std::string& file, const std::string& phase, int64_t start_ns, int64_t* times) {
+bool RunOne(const std::string& file, Phase phase, int64_t start_ns, int64_t* times) {
   std::vector<char> data(kBytes, 'x');
   prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);  // as StartGate: wake at the instant
   times[0] = times[1] = 0;  // the shared page mapped now, not at the instant
   SleepUntil(start_ns);
   times[0] = NowNs();
-  if (phase == "wake") {
+  if (phase == Phase::kWake) {
     times[1] = times[0];
     SleepUntil(start_ns + kLeadNs);
     return true;
   }
-  const bool read_phase = phase == "read";
+  const bool read_phase = phase == Phase::kRead;
   const int fd = read_phase ? open(file.c_str(), O_RDONLY) : open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
   const ssize_t moved = fd < 0 ? -1 : read_phase ? read(fd, data.data(), data.size()) : write(fd, data.data(), data.size());
   if (fd >= 0) close(fd);
@@ -108,6 +119,7 @@ int main(int argc, char** argv) {
   int reps = 10;
   std::string dir;
   std::string phase = "write";
+  Phase parsed_phase = Phase::kWrite;
   std::string as = "processes";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -115,9 +127,9 @@ int main(int argc, char** argv) {
       as = argv[i + 1];
     } else if (flag == "--dir") {
       dir = argv[i + 1];
-    } else if (flag == "--phase" && (std::string(argv[i + 1]) == "write" || std::string(argv[i + 1]) == "read" ||
-                                      std::string(argv[i + 1]) == "wake")) {
+    } else if (flag == "--phase" && ParsePhase(argv[i + 1])) {
       phase = argv[i + 1];
+      parsed_phase = *ParsePhase(phase);
     } else if (flag == "--processes" && absl::SimpleAtoi(argv[i + 1], &processes) && processes >= 1 &&
                processes <= 4096) {
     } else if (flag == "--reps" && absl::SimpleAtoi(argv[i + 1], &reps) && reps >= 1 && reps <= 1000) {
@@ -126,7 +138,7 @@ int main(int argc, char** argv) {
     }
   }
   if (dir.empty() || argc % 2 == 0) return Usage("--dir is required; flags take one value each");
-  const bool read_phase = phase == "read";
+  const bool read_phase = parsed_phase == Phase::kRead;
   auto* times = static_cast<int64_t*>(
       mmap(nullptr, sizeof(int64_t) * 2 * processes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
   if (times == MAP_FAILED) return Usage(std::strerror(errno));
@@ -145,14 +157,14 @@ int main(int argc, char** argv) {
       std::atomic<int> thread_failures{0};
       for (int i = 0; i < processes; ++i) {
         threads.emplace_back([&, i] {
-          if (!RunOne(files[i], phase, start_ns, times + 2 * i)) ++thread_failures;
+          if (!RunOne(files[i], parsed_phase, start_ns, times + 2 * i)) ++thread_failures;
         });
       }
       for (std::thread& t : threads) t.join();
       failed = thread_failures;
     } else {
       for (int i = 0; i < processes; ++i) {
-        if (fork() == 0) _exit(RunOne(files[i], phase, start_ns, times + 2 * i) ? 0 : 1);
+        if (fork() == 0) _exit(RunOne(files[i], parsed_phase, start_ns, times + 2 * i) ? 0 : 1);
       }
       for (int i = 0; i < processes; ++i) {
         int status = 0;

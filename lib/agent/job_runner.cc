@@ -332,7 +332,8 @@ void JobRunner::RunGo(const std::shared_ptr<Job>& job, const v1::Go& go, int64_t
   // first reports came while ranks were still waking, they made the start
   // spread wider, the next lead longer and... (64 FTAs on 2 cores: skew p50
   // 11.6 -> 15.6 -> 20.8 ms over three runs with a quarter of the lead, 6.5,
-  // 4.2, 4.0 with 30 ms). Long phases report later anyway.
+  // 4.2, 4.0 with a fixed 30 ms; this rule gives 32 ms there). Long phases
+  // report later anyway.
   const int64_t lead_ns = std::max<int64_t>(0, go.start_at_unix_ns() - received_ns);
   const int64_t settled_ns = go.start_at_unix_ns() + SettleAfterStartNs(lead_ns, job->plan.total_ranks);
   SampleBatcher batcher(job->id, go.iteration(), go.phase(),

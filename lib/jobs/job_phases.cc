@@ -140,10 +140,12 @@ class JobCoordinator::PhaseCollector {
     RunningJob::PhaseStart& start = job_->phase_start;
     start.last_go_ns = std::max(start.last_go_ns, done.go_received_unix_ns());
     start.last_parked_ns = std::max(start.last_parked_ns, done.ranks_parked_unix_ns());
-    const int64_t acted =
-        done.ranks_parked_unix_ns() > 0 ? done.ranks_parked_unix_ns() : done.go_received_unix_ns();
-    coordinator_->ObserveDelivery(job_, fta_id, acted,
-                                  done.ranks_parked_unix_ns() > 0 ? Delivery::kParked : Delivery::kReady);
+    // An agent that reports no parking (its ranks never waited) acted on the GO when it got it.
+    if (done.ranks_parked_unix_ns() > 0) {
+      coordinator_->ObserveDelivery(job_, fta_id, done.ranks_parked_unix_ns(), Delivery::kParked);
+    } else {
+      coordinator_->ObserveDelivery(job_, fta_id, done.go_received_unix_ns(), Delivery::kReady);
+    }
   }
 
   bool OnPhaseDone(const std::string& fta_id, const fta::agent::v1::PhaseDone& done) {

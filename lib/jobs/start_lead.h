@@ -48,7 +48,7 @@ class StartLead {
 
   // One delivery to `fta_id` took `delivery` (negative ones, from clocks
   // that disagree, count as zero; longer than the cap as the cap).
-  void Observe(const std::string& fta_id, absl::Duration delivery, Delivery kind = Delivery::kParked);
+  void Observe(const std::string& fta_id, absl::Duration delivery, Delivery kind);
   // The lead for a GO to `fta_ids` whose send loop took `send_loop` last time.
   absl::Duration LeadFor(const std::vector<std::string>& fta_ids, absl::Duration send_loop) const;
   // The estimate for one agent (`unmeasured` when there is none; x
